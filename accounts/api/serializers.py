@@ -1,0 +1,86 @@
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from accounts.models import RoleAssignment
+from accounts.models import User
+from accounts.roles import Role
+from wilayah.api.serializers import RegionBriefSerializer
+
+__all__ = [
+    "MeSerializer",
+    "RoleAssignInputSerializer",
+    "RoleAssignmentSerializer",
+    "TokenInputSerializer",
+    "TokenSerializer",
+    "UserInviteInputSerializer",
+    "UserSerializer",
+]
+
+
+class RoleAssignmentSerializer(serializers.ModelSerializer):
+    role_label = serializers.CharField(source="get_role_display", read_only=True)
+    region = RegionBriefSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = RoleAssignment
+        fields = ["id", "role", "role_label", "region", "created_at"]
+
+
+class UserSerializer(serializers.ModelSerializer):
+    roles = RoleAssignmentSerializer(source="role_assignments", many=True, read_only=True)
+
+    class Meta:
+        model = User
+        fields = ["id", "email", "full_name", "is_active", "date_joined", "roles"]
+
+
+class _RoleInput(serializers.Serializer):
+    role = serializers.ChoiceField(choices=Role.choices)
+    region = serializers.RegexField(
+        r"^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$",
+        required=False,
+        allow_null=True,
+        allow_blank=True,
+        help_text="Kemendagri code of the region the role is for; omit for the national administrator.",
+    )
+
+
+class UserInviteInputSerializer(_RoleInput):
+    email = serializers.EmailField()
+    full_name = serializers.CharField(max_length=150)
+
+
+class RoleAssignInputSerializer(_RoleInput):
+    pass
+
+
+class ScopeSerializer(serializers.Serializer):
+    national = serializers.BooleanField()
+    regions = RegionBriefSerializer(many=True)
+
+
+class MeSerializer(serializers.ModelSerializer):
+    roles = RoleAssignmentSerializer(source="role_assignments", many=True, read_only=True)
+    scope = serializers.SerializerMethodField()
+    can_manage_users = serializers.SerializerMethodField()
+
+    class Meta:
+        model = User
+        fields = ["id", "email", "full_name", "roles", "scope", "can_manage_users"]
+
+    @extend_schema_field(ScopeSerializer)
+    def get_scope(self, user):
+        scope = self.context["scope"]
+        return ScopeSerializer({"national": scope.everything, "regions": self.context["scope_regions"]}).data
+
+    def get_can_manage_users(self, user) -> bool:
+        return not self.context["manage_scope"].is_empty
+
+
+class TokenInputSerializer(serializers.Serializer):
+    email = serializers.EmailField()
+    password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
+
+
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField()

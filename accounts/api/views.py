@@ -1,0 +1,135 @@
+from django.contrib.auth import authenticate
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins
+from rest_framework import status
+from rest_framework import viewsets
+from rest_framework.authtoken.models import Token
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from accounts import services
+from accounts.filtersets import UserFilterSet
+from accounts.models import User
+from accounts.roles import Action
+from accounts.selectors import user_audit_history
+from core.api.views import AuditTrailMixin
+from core.api.views import ScopedViewSetMixin
+from core.scoping import scope_for
+from wilayah.models import Region
+
+from .serializers import MeSerializer
+from .serializers import RoleAssignInputSerializer
+from .serializers import RoleAssignmentSerializer
+from .serializers import TokenInputSerializer
+from .serializers import TokenSerializer
+from .serializers import UserInviteInputSerializer
+from .serializers import UserSerializer
+
+__all__ = ["MeApi", "TokenApi", "UserViewSet"]
+
+
+class MeApi(APIView):
+    """The signed-in user, their roles and the regions they can see."""
+
+    @extend_schema(responses=MeSerializer)
+    def get(self, request):
+        scope = scope_for(request.user, Action.VIEW)
+        context = {
+            "scope": scope,
+            "scope_regions": Region.objects.filter(code__in=scope.roots).order_by("code"),
+            "manage_scope": scope_for(request.user, Action.MANAGE_USERS),
+        }
+        return Response(MeSerializer(request.user, context=context).data)
+
+
+class TokenApi(APIView):
+    """Exchange e-mail and password for an API token (``Authorization: Token <token>``), or revoke it."""
+
+    permission_classes = [AllowAny]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "token"
+
+    @extend_schema(request=TokenInputSerializer, responses=TokenSerializer, auth=[])
+    def post(self, request):
+        data = TokenInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = authenticate(request, email=data.validated_data["email"].lower(),
+                            password=data.validated_data["password"])
+        if user is None or not user.is_active:
+            raise ValidationError({"non_field_errors": [_("The e-mail address or password is not correct.")]})
+        token, _created = Token.objects.get_or_create(user=user)
+        return Response({"token": token.key})
+
+    @extend_schema(request=None, responses={204: None})
+    def delete(self, request):
+        if not request.user.is_authenticated:
+            return Response(status=status.HTTP_401_UNAUTHORIZED)
+        Token.objects.filter(user=request.user).delete()
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class UserViewSet(AuditTrailMixin, ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                  viewsets.GenericViewSet):
+    """
+    Delegated user administration. Lists only users whose every role lies inside the caller's
+    area; creating a user or granting a role outside it answers 403.
+    """
+
+    queryset = User.objects.prefetch_related("role_assignments__region")
+    serializer_class = UserSerializer
+    filterset_class = UserFilterSet
+    scope_action = Action.MANAGE_USERS
+
+    def history_querysets(self, obj) -> list:
+        return user_audit_history(obj)
+
+    @extend_schema(request=UserInviteInputSerializer, responses={201: UserSerializer})
+    def create(self, request):
+        """Create an account with one role; the person receives an e-mail to choose a password."""
+        data = self._validated(UserInviteInputSerializer, request.data)
+        user = services.user_invite(actor=request.user, email=data["email"], full_name=data["full_name"],
+                                    role=data["role"], region_code=data.get("region") or None)
+        return Response(UserSerializer(user).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses=UserSerializer)
+    @action(detail=True, methods=["post"])
+    def deactivate(self, request, pk=None):
+        """Block the user's sign-in and API tokens; their data and history stay."""
+        user = services.user_deactivate(actor=request.user, user=self.get_object())
+        return Response(UserSerializer(user).data)
+
+    @extend_schema(request=None, responses=UserSerializer)
+    @action(detail=True, methods=["post"])
+    def reactivate(self, request, pk=None):
+        user = services.user_reactivate(actor=request.user, user=self.get_object())
+        return Response(UserSerializer(user).data)
+
+    @extend_schema(request=RoleAssignInputSerializer, responses={201: RoleAssignmentSerializer})
+    @action(detail=True, methods=["post"])
+    def roles(self, request, pk=None):
+        """Grant the user one more role."""
+        data = self._validated(RoleAssignInputSerializer, request.data)
+        assignment = services.role_assign(actor=request.user, user=self.get_object(), role=data["role"],
+                                          region_code=data.get("region") or None)
+        return Response(RoleAssignmentSerializer(assignment).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses={204: None})
+    @action(detail=True, methods=["delete"], url_path=r"roles/(?P<assignment_id>\d+)")
+    def revoke_role(self, request, pk=None, assignment_id=None):
+        """Take one role away from the user."""
+        user = self.get_object()
+        assignment = get_object_or_404(user.role_assignments, pk=assignment_id)
+        services.role_revoke(actor=request.user, assignment=assignment)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @staticmethod
+    def _validated(serializer_class, data) -> dict:
+        serializer = serializer_class(data=data)
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data

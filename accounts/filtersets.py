@@ -1,0 +1,27 @@
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from core.filters import StrictBooleanFilter
+
+from .models import User
+from .roles import Role
+
+__all__ = ["UserFilterSet"]
+
+
+class UserFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label=_("Name or e-mail"))
+    role = django_filters.ChoiceFilter(field_name="role_assignments__role", choices=Role.choices, label=_("Role"),
+                                       distinct=True)
+    region = django_filters.CharFilter(field_name="role_assignments__region_id", lookup_expr="startswith",
+                                       label=_("Region code"), distinct=True)
+    is_active = StrictBooleanFilter(label=_("Active"))
+
+    class Meta:
+        model = User
+        fields = ["q", "role", "region", "is_active"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(Q(full_name__icontains=value) | Q(email__icontains=value)) if value else queryset

@@ -1,0 +1,181 @@
+"""Users of the portal and the roles they hold at a region."""
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from core.scoping import Scope
+from core.scoping import ScopedQuerySet
+from core.scoping import scope_for
+
+from .roles import Action
+from .roles import Role
+
+__all__ = ["RoleAssignment", "User"]
+
+
+class UserQuerySet(ScopedQuerySet):
+    def for_user(self, user, action: Action = Action.VIEW):
+        """
+        Users ``user`` may see (any of their roles is inside the scope) or, for
+        ``Action.MANAGE_USERS``, may administer (all of their roles are inside it).
+        """
+        scope = scope_for(user, action)
+        if scope.everything:
+            return self.all()
+        if action == Action.MANAGE_USERS:
+            return self.within_entirely(scope)
+        return self.within(scope)
+
+    def within(self, scope: Scope):
+        inside = RoleAssignment.objects.within(scope).values("user_id")
+        return self.filter(pk__in=inside)
+
+    def within_entirely(self, scope: Scope):
+        """Users who have at least one role and no role outside ``scope``."""
+        if scope.everything:
+            return self.all()
+        outside = RoleAssignment.objects.exclude(scope.q(RoleAssignment.scope_path)).values("user_id")
+        # A national role has no region and is therefore outside every regional scope.
+        return self.within(scope).exclude(pk__in=outside)
+
+
+class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
+    use_in_migrations = True
+
+    def create_user(self, email, password=None, **extra_fields):
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        return self.create_user(email, password, **extra_fields)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person who signs in with their e-mail address. Accounts are created by an officer above them."""
+
+    email = models.EmailField(
+        verbose_name=_("e-mail address"),
+        max_length=254,
+        unique=True,
+        error_messages={"unique": _("A user with this e-mail address already exists.")},
+        help_text=_("Stored in lower case; also the sign-in name."),
+    )
+    full_name = models.CharField(
+        verbose_name=_("full name"),
+        max_length=150,
+    )
+    is_active = models.BooleanField(
+        verbose_name=_("active"),
+        default=True,
+    )
+    is_staff = models.BooleanField(
+        verbose_name=_("may use the technical admin site"),
+        default=False,
+    )
+    date_joined = models.DateTimeField(
+        verbose_name=_("created"),
+        default=timezone.now,
+    )
+    invited_by = models.ForeignKey(
+        verbose_name=_("invited by"),
+        to="self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = UserManager()
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        ordering = ["full_name", "email"]
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self):
+        return self.full_name or self.email
+
+    def get_full_name(self):
+        return self.full_name
+
+    def get_short_name(self):
+        return self.full_name.split(" ")[0] if self.full_name else self.email
+
+
+class RoleAssignment(models.Model):
+    """One role held by a user at one region (none for the national administrator)."""
+
+    user = models.ForeignKey(
+        verbose_name=_("user"),
+        to=User,
+        on_delete=models.CASCADE,
+        related_name="role_assignments",
+    )
+    role = models.CharField(
+        verbose_name=_("role"),
+        max_length=32,
+        choices=Role.choices,
+    )
+    region = models.ForeignKey(
+        verbose_name=_("region"),
+        to="wilayah.Region",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    granted_by = models.ForeignKey(
+        verbose_name=_("granted by"),
+        to=User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(
+        verbose_name=_("granted at"),
+        auto_now_add=True,
+    )
+
+    objects = ScopedQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    scope_path = "region__code"
+
+    class Meta:
+        ordering = ["user_id", "role", "region_id"]
+        verbose_name = _("role assignment")
+        verbose_name_plural = _("role assignments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "role", "region"],
+                name="accounts_roleassignment_unique",
+                violation_error_message=_("The user already holds this role for this region."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(role=Role.NATIONAL_ADMIN, region__isnull=True)
+                | (~models.Q(role=Role.NATIONAL_ADMIN) & models.Q(region__isnull=False)),
+                name="accounts_roleassignment_region_matches_role",
+                violation_error_message=_("Only the national administrator role is held without a region."),
+            ),
+        ]
+
+    def __str__(self):
+        where = self.region.name if self.region_id else _("Indonesia")
+        return f"{self.get_role_display()} — {where}"

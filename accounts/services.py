@@ -1,0 +1,175 @@
+"""
+Writes to users and role assignments, with the delegated-administration rules.
+
+An officer may create, change and deactivate users only for scopes inside their own subtree;
+the national administrator role can only be granted by someone with national scope.
+"""
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from core.scoping import forget_scope
+from core.scoping import scope_for
+from wilayah.models import Region
+from wilayah.models import RegionLevel
+
+from .models import RoleAssignment
+from .models import User
+from .roles import ROLE_REGION_LEVELS
+from .roles import Action
+from .roles import Role
+
+__all__ = [
+    "role_assign",
+    "role_revoke",
+    "user_deactivate",
+    "user_invite",
+    "user_reactivate",
+    "user_send_invitation",
+]
+
+
+def _assignment_region(*, actor: User, role: str, region_code: str | None) -> Region | None:
+    """Validate that ``actor`` may grant ``role`` at ``region_code``; return the region."""
+    if role not in Role.values:
+        raise ValidationError({"role": _("Choose a valid role.")})
+    manage_scope = scope_for(actor, Action.MANAGE_USERS)
+    levels = ROLE_REGION_LEVELS[role]
+    if levels is None:
+        if region_code:
+            raise ValidationError({"region": _("The national administrator role is not tied to a region.")})
+        if not manage_scope.everything:
+            raise PermissionDenied(_("Only a national administrator can grant the national administrator role."))
+        return None
+    if not region_code:
+        raise ValidationError({"region": _("Choose the region this role is for.")})
+    region = Region.objects.filter(code=region_code, is_active=True).first()
+    if region is None:
+        raise ValidationError({"region": _("No active region has the code %(code)s.") % {"code": region_code}})
+    if region.level not in levels:
+        raise ValidationError(
+            {"region": _("The role %(role)s is assigned at the level of: %(levels)s.") % {
+                "role": Role(role).label,
+                "levels": ", ".join(str(RegionLevel(level).label) for level in levels),
+            }}
+        )
+    if not manage_scope.contains(region.code):
+        raise PermissionDenied(
+            _("You can only manage users for regions inside your own area; %(region)s is outside it.")
+            % {"region": f"{region.code} {region.name}"}
+        )
+    return region
+
+
+def _require_manageable(*, actor: User, user: User) -> None:
+    if actor.pk == user.pk:
+        raise PermissionDenied(_("You cannot change your own account status or roles."))
+    if not User.objects.for_user(actor, Action.MANAGE_USERS).filter(pk=user.pk).exists():
+        raise PermissionDenied(_("This user holds a role outside your area, so you cannot manage them."))
+
+
+@transaction.atomic
+def user_invite(*, actor: User, email: str, full_name: str, role: str, region_code: str | None = None) -> User:
+    """Create an account with one role and e-mail the person a link to choose their password."""
+    email = User.objects.normalize_email(email.strip()).lower()
+    full_name = " ".join(full_name.split())
+    region = _assignment_region(actor=actor, role=role, region_code=region_code)
+    if User.objects.filter(email__iexact=email).exists():
+        raise ValidationError({"email": _("A user with this e-mail address already exists.")})
+    user = User(email=email, full_name=full_name, invited_by=actor)
+    user.set_unusable_password()
+    user.full_clean()
+    user._history_user = actor
+    user.save()
+    assignment = RoleAssignment(user=user, role=role, region=region, granted_by=actor)
+    assignment.full_clean()
+    assignment._history_user = actor
+    assignment.save()
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    transaction.on_commit(lambda: _enqueue_invitation(user.pk, language))
+    return user
+
+
+def _enqueue_invitation(user_id: int, language: str) -> None:
+    from .tasks import send_invitation
+
+    send_invitation.delay(user_id, language)
+
+
+@transaction.atomic
+def role_assign(*, actor: User, user: User, role: str, region_code: str | None = None) -> RoleAssignment:
+    """Give an existing user one more role."""
+    _require_manageable(actor=actor, user=user)
+    region = _assignment_region(actor=actor, role=role, region_code=region_code)
+    if RoleAssignment.objects.filter(user=user, role=role, region=region).exists():
+        raise ValidationError({"role": _("The user already holds this role for this region.")})
+    assignment = RoleAssignment(user=user, role=role, region=region, granted_by=actor)
+    assignment.full_clean()
+    assignment._history_user = actor
+    assignment.save()
+    forget_scope(user)
+    return assignment
+
+
+@transaction.atomic
+def role_revoke(*, actor: User, assignment: RoleAssignment) -> None:
+    """Take one role away; a user keeps at least one role (deactivate the account instead)."""
+    _require_manageable(actor=actor, user=assignment.user)
+    if assignment.user.role_assignments.count() <= 1:
+        raise ValidationError(_("This is the user's only role. Deactivate the account instead."))
+    assignment._history_user = actor
+    assignment.delete()
+    forget_scope(assignment.user)
+
+
+def _set_active(*, actor: User, user: User, active: bool) -> User:
+    _require_manageable(actor=actor, user=user)
+    if user.is_active == active:
+        return user
+    user.is_active = active
+    user._history_user = actor
+    user.save(update_fields=["is_active"])
+    return user
+
+
+@transaction.atomic
+def user_deactivate(*, actor: User, user: User) -> User:
+    """Block sign-in (web and API token) while keeping the account and its history."""
+    return _set_active(actor=actor, user=user, active=False)
+
+
+@transaction.atomic
+def user_reactivate(*, actor: User, user: User) -> User:
+    return _set_active(actor=actor, user=user, active=True)
+
+
+def user_send_invitation(*, user_id: int, language: str = settings.LANGUAGE_CODE) -> bool:
+    """
+    E-mail an invited user a link to choose their password. Safe to repeat: each run sends a
+    fresh link, and nothing is sent to an account that is inactive or already has a password.
+    """
+    from allauth.account.forms import default_token_generator
+    from allauth.account.utils import user_pk_to_url_str
+
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None or user.has_usable_password():
+        return False
+    path = reverse(
+        "account_reset_password_from_key",
+        kwargs={"uidb36": user_pk_to_url_str(user), "key": default_token_generator.make_token(user)},
+    )
+    assignments = list(user.role_assignments.select_related("region"))
+    with translation.override(language):
+        context = {"user": user, "link": settings.PORTAL_BASE_URL + path, "assignments": assignments}
+        subject = _("Your account on the Koperasi Merah Putih portal")
+        body = render_to_string("accounts/email/invitation.txt", context)
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
+    return True
+

@@ -1,0 +1,38 @@
+from django.conf import settings
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
+
+__all__ = ["PortalLanguageMiddleware"]
+
+
+class PortalLanguageMiddleware:
+    """
+    Bahasa Indonesia unless the user chose otherwise with the language switch (a cookie).
+
+    Django's LocaleMiddleware would follow the browser's Accept-Language, and most phones and
+    browsers in Indonesia still send English; the portal speaks Indonesian to them by default.
+    API clients may ask for English with Accept-Language.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.supported = {code for code, _name in settings.LANGUAGES}
+
+    def _language(self, request) -> str:
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if chosen in self.supported:
+            return chosen
+        if request.path.startswith("/api/"):
+            header = translation.get_language_from_request(request)
+            if header in self.supported:
+                return header
+        return settings.LANGUAGE_CODE
+
+    def __call__(self, request):
+        language = self._language(request)
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        patch_vary_headers(response, ("Cookie", "Accept-Language"))
+        response.headers.setdefault("Content-Language", language)
+        return response

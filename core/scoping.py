@@ -1,0 +1,133 @@
+"""
+The one scoping mechanism of the portal.
+
+A user's scope is a set of Kemendagri region codes. The dotted code is a materialized path with
+fixed-width segments (``33`` / ``33.18`` / ``33.18.01`` / ``33.18.01.2001``), so "inside the
+subtree of 33.18" is simply "the code starts with 33.18". Every scoped model names the field that
+holds its region code in ``scope_path``; ``Model.objects.for_user(user, action)`` filters by it.
+Views, form choices, API endpoints and exports all go through ``for_user`` (or ``Scope.q`` for
+the rare query that is not rooted in a scoped model); none filters by region by hand.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db import models
+from django.db.models import Q
+
+from accounts.roles import ROLE_ACTIONS
+from accounts.roles import Action
+from accounts.roles import Role
+
+__all__ = ["Scope", "ScopedQuerySet", "code_in_subtree", "forget_scope", "scope_for"]
+
+VILLAGE_CODE_LENGTH = len("33.18.01.2001")
+
+
+def code_in_subtree(code: str, root: str) -> bool:
+    """True when ``code`` is ``root`` or lies below it in the region tree."""
+    return code == root or code.startswith(root + ".")
+
+
+@dataclass(frozen=True)
+class Scope:
+    """A set of region subtrees, or everything (national scope)."""
+
+    roots: frozenset[str] = frozenset()
+    everything: bool = False
+
+    @classmethod
+    def of(cls, codes: Iterable[str]) -> Scope:
+        """Build a scope, dropping codes already covered by another code in the set."""
+        unique = sorted(set(codes), key=len)
+        roots: list[str] = []
+        for code in unique:
+            if not any(code_in_subtree(code, root) for root in roots):
+                roots.append(code)
+        return cls(roots=frozenset(roots))
+
+    @classmethod
+    def national(cls) -> Scope:
+        return cls(everything=True)
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.everything and not self.roots
+
+    def contains(self, code: str | None) -> bool:
+        """True when the region ``code`` is inside this scope."""
+        if self.everything:
+            return True
+        if not code:
+            return False
+        return any(code_in_subtree(code, root) for root in self.roots)
+
+    def covers(self, other: Scope) -> bool:
+        """True when every region of ``other`` is inside this scope."""
+        if self.everything:
+            return True
+        if other.everything:
+            return False
+        return all(self.contains(root) for root in other.roots)
+
+    def q(self, path: str) -> Q:
+        """A filter selecting rows whose region code field ``path`` is inside this scope."""
+        if self.everything:
+            return Q()
+        if not self.roots:
+            return Q(pk__in=[])
+        # Villages have no children, so an exact match is the whole subtree and can use IN.
+        villages = sorted(code for code in self.roots if len(code) == VILLAGE_CODE_LENGTH)
+        areas = sorted(code for code in self.roots if len(code) != VILLAGE_CODE_LENGTH)
+        condition = Q(**{f"{path}__in": villages}) if villages else Q(pk__in=[])
+        for code in areas:
+            # Segments have fixed widths, so a plain prefix never matches a sibling (33.1 is not a code).
+            condition |= Q(**{f"{path}__startswith": code})
+        return condition
+
+    def __or__(self, other: Scope) -> Scope:
+        if self.everything or other.everything:
+            return Scope.national()
+        return Scope.of(self.roots | other.roots)
+
+
+def scope_for(user, action: Action = Action.VIEW) -> Scope:
+    """
+    The regions ``user`` may ``action`` on: the union of their active role assignments that
+    grant the action. Computed once per user object (i.e. once per request).
+    """
+    if user is None or not user.is_authenticated or not user.is_active:
+        return Scope()
+    cache = user.__dict__.setdefault("_scope_cache", {})
+    if action in cache:
+        return cache[action]
+    if user.is_superuser:
+        scope = Scope.national()
+    else:
+        scope = Scope()
+        for role, region_code in user.role_assignments.values_list("role", "region_id"):
+            if action not in ROLE_ACTIONS[role]:
+                continue
+            if role == Role.NATIONAL_ADMIN:
+                scope = Scope.national()
+                break
+            scope = scope | Scope.of([region_code])
+    cache[action] = scope
+    return scope
+
+
+def forget_scope(user) -> None:
+    """Drop the cached scope after the user's role assignments changed."""
+    user.__dict__.pop("_scope_cache", None)
+
+
+class ScopedQuerySet(models.QuerySet):
+    """QuerySet of a model whose rows belong to a region; see the module docstring."""
+
+    def within(self, scope: Scope) -> ScopedQuerySet:
+        return self.filter(scope.q(self.model.scope_path))
+
+    def for_user(self, user, action: Action = Action.VIEW) -> ScopedQuerySet:
+        return self.within(scope_for(user, action))

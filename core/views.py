@@ -1,0 +1,30 @@
+"""Base classes for server-rendered views. Querysets come from the model's scoping, never by hand."""
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext_lazy as _
+
+from accounts.roles import Action
+from core.scoping import scope_for
+
+__all__ = ["ActionRequiredMixin", "ScopedQuerysetMixin"]
+
+
+class ActionRequiredMixin(LoginRequiredMixin):
+    """Refuses (403) users who may not ``scope_action`` anywhere."""
+
+    scope_action = Action.VIEW
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and scope_for(request.user, self.scope_action).is_empty:
+            raise PermissionDenied(_("Your account has no role that allows this page."))
+        return super().dispatch(request, *args, **kwargs)
+
+
+class ScopedQuerysetMixin(ActionRequiredMixin):
+    """``get_queryset`` is the model's rows inside the user's scope for ``scope_action``."""
+
+    model = None
+
+    def get_queryset(self):
+        return self.model.objects.for_user(self.request.user, self.scope_action)
