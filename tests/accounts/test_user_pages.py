@@ -76,3 +76,17 @@ def test_open_signup_is_closed(client):
                                                 "password2": "Xyz-12345678"})
     assert created.status_code in (200, 302, 403)
     assert not User.objects.filter(email="self@example.id").exists()
+
+
+def test_sign_in_sign_out_and_password_reset(client, village_staff):
+    signed_in = client.post("/accounts/login/", {"login": village_staff.email, "password": "a-Long-test-passw0rd"})
+    assert signed_in.status_code == 302
+    assert client.get("/").status_code == 302  # to their desa
+    client.post("/accounts/logout/")
+    assert client.get("/wilayah/").status_code == 302  # back to sign-in
+
+    wrong = client.post("/accounts/login/", {"login": village_staff.email, "password": "nope"})
+    assert wrong.status_code == 200 and "tidak benar" in wrong.content.decode()
+
+    client.post("/accounts/password/reset/", {"email": village_staff.email})
+    assert len(mail.outbox) == 1 and "/accounts/password/reset/key/" in mail.outbox[0].body
