@@ -2,6 +2,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.filters import RegionSubtreeFilter
 from core.filters import StrictBooleanFilter
 
 from .models import User
@@ -14,8 +15,7 @@ class UserFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Name or e-mail"))
     role = django_filters.ChoiceFilter(field_name="role_assignments__role", choices=Role.choices, label=_("Role"),
                                        distinct=True)
-    region = django_filters.CharFilter(field_name="role_assignments__region_id", lookup_expr="startswith",
-                                       label=_("Region code"), distinct=True)
+    region = RegionSubtreeFilter()
     is_active = StrictBooleanFilter(label=_("Active"))
 
     class Meta:

@@ -18,6 +18,14 @@ class Action(StrEnum):
 
     VIEW = "view"
     MANAGE_USERS = "manage_users"
+    # Register and update cooperatives, their members and units; submit formation stages.
+    EDIT_COOPERATIVE = "edit_cooperative"
+    # Verify or reject submitted stages; mark a stage not applicable.
+    VERIFY_STAGES = "verify_stages"
+    MANAGE_TARGETS = "manage_targets"
+    LOG_VISITS = "log_visits"
+    # See full NIK values (lists show them masked).
+    VIEW_PERSONAL_DATA = "view_personal_data"
 
 
 class Role(models.TextChoices):
@@ -41,13 +49,18 @@ ROLE_REGION_LEVELS: dict[str, tuple[str, ...] | None] = {
     Role.FEDERATION_DIRECTOR: ("village", "district", "regency"),
 }
 
-_OFFICER_ACTIONS = frozenset({Action.VIEW, Action.MANAGE_USERS})
-
 ROLE_ACTIONS: dict[str, frozenset[Action]] = {
-    Role.NATIONAL_ADMIN: _OFFICER_ACTIONS,
-    Role.PROVINCE_OFFICER: _OFFICER_ACTIONS,
-    Role.KABUPATEN_OFFICER: _OFFICER_ACTIONS,
-    Role.KECAMATAN_OFFICER: _OFFICER_ACTIONS,
-    Role.VILLAGE_STAFF: frozenset({Action.VIEW}),
+    Role.NATIONAL_ADMIN: frozenset(Action),
+    Role.PROVINCE_OFFICER: frozenset({Action.VIEW, Action.MANAGE_USERS, Action.MANAGE_TARGETS, Action.LOG_VISITS}),
+    # The Dinas Koperasi of a kabupaten/kota verifies formation and sets kecamatan targets.
+    Role.KABUPATEN_OFFICER: frozenset(
+        {Action.VIEW, Action.MANAGE_USERS, Action.EDIT_COOPERATIVE, Action.VERIFY_STAGES, Action.MANAGE_TARGETS,
+         Action.LOG_VISITS, Action.VIEW_PERSONAL_DATA}
+    ),
+    # Area coordinators assist villages and may enter data for them, but do not verify.
+    Role.KECAMATAN_OFFICER: frozenset(
+        {Action.VIEW, Action.MANAGE_USERS, Action.EDIT_COOPERATIVE, Action.LOG_VISITS, Action.VIEW_PERSONAL_DATA}
+    ),
+    Role.VILLAGE_STAFF: frozenset({Action.VIEW, Action.EDIT_COOPERATIVE, Action.VIEW_PERSONAL_DATA}),
     Role.FEDERATION_DIRECTOR: frozenset({Action.VIEW}),
 }

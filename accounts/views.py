@@ -15,6 +15,7 @@ from django.views.generic import TemplateView
 from core.audit import audit_trail
 from core.scoping import scope_for
 from core.views import ActionRequiredMixin
+from koperasi.models import Cooperative
 from wilayah.models import Region
 
 from . import services
@@ -31,15 +32,6 @@ __all__ = ["HomeView", "UserCreateView", "UserDetailView", "UserListView", "User
 USERS_PER_PAGE = 50
 
 
-def add_service_errors(form, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form fields it names."""
-    if hasattr(error, "error_dict"):
-        for field, messages_ in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages_)
-    else:
-        form.add_error(None, error.messages)
-
-
 class HomeView(ActionRequiredMixin, TemplateView):
     """Sends each persona to their scope: straight there when they have one area, else a chooser."""
 
@@ -48,7 +40,11 @@ class HomeView(ActionRequiredMixin, TemplateView):
     def get(self, request, *args, **kwargs):
         scope = scope_for(request.user)
         if not scope.everything and len(scope.roots) == 1:
-            return redirect("wilayah:detail", code=next(iter(scope.roots)))
+            root = next(iter(scope.roots))
+            cooperative = Cooperative.objects.for_user(request.user).filter(villages__village_id=root).first()
+            if cooperative:  # village staff go straight to their cooperative
+                return redirect("koperasi:detail", pk=cooperative.pk)
+            return redirect("wilayah:detail", code=root)
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
@@ -79,6 +75,10 @@ class UserCreateView(ActionRequiredMixin, FormView):
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "actor": self.request.user}
 
+    def get_initial(self):
+        # Links such as "invite a coordinator for this kecamatan" preset the role and region.
+        return {key: self.request.GET[key] for key in ("role", "region") if self.request.GET.get(key)}
+
     def form_valid(self, form):
         data = form.cleaned_data
         region = data.get("region")
@@ -86,7 +86,7 @@ class UserCreateView(ActionRequiredMixin, FormView):
             user = services.user_invite(actor=self.request.user, email=data["email"], full_name=data["full_name"],
                                         role=data["role"], region_code=region.code if region else None)
         except ValidationError as error:
-            add_service_errors(form, error)
+            form.add_service_errors(error)
             return self.form_invalid(form)
         except PermissionDenied as error:
             form.add_error(None, str(error))
@@ -127,7 +127,7 @@ class UserDetailView(ActionRequiredMixin, FormView):
             services.role_assign(actor=self.request.user, user=self.subject, role=form.cleaned_data["role"],
                                  region_code=region.code if region else None)
         except ValidationError as error:
-            add_service_errors(form, error)
+            form.add_service_errors(error)
             return self.form_invalid(form)
         except PermissionDenied as error:
             form.add_error(None, str(error))

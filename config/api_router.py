@@ -8,4 +8,9 @@ app_name = "api"
 urlpatterns = [
     path("", include("accounts.api.urls")),
     path("", include("wilayah.api.urls")),
+    path("", include("koperasi.api.urls")),
+    path("", include("members.api.urls")),
+    path("", include("units.api.urls")),
+    path("", include("targets.api.urls")),
+    path("", include("pendampingan.api.urls")),
 ]

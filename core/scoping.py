@@ -14,14 +14,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from accounts.roles import ROLE_ACTIONS
 from accounts.roles import Action
 from accounts.roles import Role
 
-__all__ = ["Scope", "ScopedQuerySet", "code_in_subtree", "forget_scope", "scope_for"]
+__all__ = ["Scope", "ScopedQuerySet", "code_in_subtree", "forget_scope", "require_scope", "scope_for"]
 
 VILLAGE_CODE_LENGTH = len("33.18.01.2001")
 
@@ -116,6 +118,12 @@ def scope_for(user, action: Action = Action.VIEW) -> Scope:
             scope = scope | Scope.of([region_code])
     cache[action] = scope
     return scope
+
+
+def require_scope(user, action: Action, code: str | None) -> None:
+    """Services call this before every write: the row's region must be inside the user's scope."""
+    if not scope_for(user, action).contains(code):
+        raise PermissionDenied(_("This is outside the area where your role allows this action."))
 
 
 def forget_scope(user) -> None:

@@ -7,7 +7,12 @@ from django.utils.translation import gettext_lazy as _
 from accounts.roles import Action
 from core.scoping import scope_for
 
-__all__ = ["ActionRequiredMixin", "ScopedQuerysetMixin"]
+__all__ = ["ActionRequiredMixin", "ScopedQuerysetMixin", "user_can"]
+
+
+def user_can(user, action: Action, code: str | None) -> bool:
+    """Whether to show a button: the service checks again when it is pressed."""
+    return scope_for(user, action).contains(code)
 
 
 class ActionRequiredMixin(LoginRequiredMixin):

@@ -5,6 +5,7 @@ The official region list (91,599 rows) is loaded once into the test database. Tr
 tests (browser, real Celery worker) flush the database afterwards, so they reload it on entry.
 """
 
+import io
 import os
 import shutil
 import subprocess
@@ -15,14 +16,18 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import connection
+from PIL import Image
 from rest_framework.test import APIClient
 
 from accounts.models import RoleAssignment
 from accounts.models import User
 from accounts.roles import Role
 from config.celery_app import app as celery_app
+from koperasi.catalog import formation_catalog_ensure
+from units.catalog import unit_catalog_ensure
 from wilayah.models import Region
 from wilayah.services import region_import
 
@@ -43,13 +48,19 @@ BLITAR = "35.05"
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         call_command("load_wilayah", verbosity=0)
+        # The catalogues come from data migrations; with --reuse-db an earlier transactional test may
+        # have flushed them.
+        formation_catalog_ensure()
+        unit_catalog_ensure()
 
 
 @pytest.fixture
 def committed_regions(transactional_db):
-    """For transactional tests: make sure the region tree is there after earlier flushes."""
+    """For transactional tests: the region tree and catalogues, which earlier flushes may have emptied."""
     if not Region.objects.filter(code=PATI).exists():
         region_import()
+    formation_catalog_ensure()
+    unit_catalog_ensure()
 
 
 def make_user(role: str, region: str | None = None, *, email: str | None = None, **extra) -> User:
@@ -81,6 +92,87 @@ def sukolilo_officer(db):
 @pytest.fixture
 def village_staff(db):
     return make_user(Role.VILLAGE_STAFF, PRAWOTO)
+
+
+@pytest.fixture
+def kabupaten_officer_2(db):
+    """A second Pati officer: a stage is verified by someone other than its submitter."""
+    return make_user(Role.KABUPATEN_OFFICER, PATI)
+
+
+def pdf_upload(name: str = "berita-acara.pdf", size: int = 0) -> SimpleUploadedFile:
+    body = b"%PDF-1.4\n1 0 obj<< /Type /Catalog >>endobj\n" + b"0" * size + b"\ntrailer<<>>\n%%EOF\n"
+    return SimpleUploadedFile(name, body, content_type="application/pdf")
+
+
+def png_upload(name: str = "foto.png") -> SimpleUploadedFile:
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), "red").save(buffer, format="PNG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
+
+
+def register(actor, village: str = PRAWOTO, **kwargs):
+    from koperasi.services import cooperative_register
+
+    return cooperative_register(actor=actor, village_code=village, **kwargs)
+
+
+STAGE_DATA = {
+    "sosialisasi": {"held_on": "2025-04-10"},
+    "musdesus": {"held_on": "2025-05-20", "participants": 120},
+    "rapat_pendirian": {"held_on": "2025-05-28"},
+    "akta_notaris": {"notary_name": "Notaris Siti, S.H., M.Kn.", "deed_number": "12", "deed_date": "2025-06-05"},
+    "sk_ahu": {"sk_ahu_number": "AHU-0036770.AH.01.29.TAHUN 2025", "sk_ahu_date": "2025-06-20"},
+    "npwp": {"npwp": "01.234.567.8-901.000"},
+    "nib": {"nib": "9120301234567"},
+    "rekening_bank": {"bank_name": "Bank Jateng", "bank_account_number": "1-234-56789-0",
+                      "bank_account_name": "KDMP Prawoto"},
+    "simkopdes": {"simkopdes_account": "KDMP-3318012001"},
+    "operasional": {"operational_since": "2025-09-01"},
+}
+
+
+def submit_stage(actor, cooperative, code: str, data: dict | None = None):
+    """Submit a stage with its required documents and the sample data above."""
+    from koperasi.services import stage_submit
+
+    progress = cooperative.stages.get(stage__code=code)
+    documents = [(doc.code, pdf_upload(f"{doc.code}.pdf")) for doc in progress.stage.required_documents.all()]
+    return stage_submit(actor=actor, progress=progress, data=STAGE_DATA[code] if data is None else data,
+                        documents=documents)
+
+
+def complete_stage(submitter, verifier, cooperative, code: str):
+    from koperasi.services import stage_verify
+
+    return stage_verify(actor=verifier, progress=submit_stage(submitter, cooperative, code))
+
+
+def sample_nik(sequence: int, *, female: bool = False, kecamatan: str = "3318 01") -> str:
+    """A well-formed NIK registered in Kec. Sukolilo, Pati; born 15 Aug 1985."""
+    day = 15 + (40 if female else 0)
+    return f"{kecamatan.replace(' ', '')}{day:02d}0885{sequence:04d}"
+
+
+def seed_board(actor, cooperative, *, founders: int = 9):
+    """Founding members, a kepala desa as ketua pengawas and the five required pengurus."""
+    from members.models import PositionRole
+    from members.services import member_add
+    from members.services import position_assign
+
+    people = [
+        member_add(actor=actor, cooperative=cooperative, nik=sample_nik(i + 1), name=f"Anggota {i + 1}", sex="L",
+                   domicile_code=cooperative.village_id, is_founder=True)[0]
+        for i in range(founders)
+    ]
+    kades = member_add(actor=actor, cooperative=cooperative, nik=sample_nik(90), name="Kepala Desa", sex="L",
+                       domicile_code=cooperative.village_id, village_office="kepala_desa")[0]
+    for member, role in zip(people, [PositionRole.KETUA, PositionRole.WAKIL_KETUA_USAHA,
+                                     PositionRole.WAKIL_KETUA_KEANGGOTAAN, PositionRole.SEKRETARIS,
+                                     PositionRole.BENDAHARA], strict=False):
+        position_assign(actor=actor, cooperative=cooperative, member=member, role=role)
+    position_assign(actor=actor, cooperative=cooperative, member=kades, role=PositionRole.KETUA_PENGAWAS)
+    return people, kades
 
 
 @pytest.fixture

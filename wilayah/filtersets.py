@@ -4,6 +4,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.filters import RegionSubtreeFilter
 from core.filters import StrictBooleanFilter
 
 from .models import Region
@@ -17,10 +18,7 @@ class RegionFilterSet(django_filters.FilterSet):
     parent = django_filters.CharFilter(field_name="parent_id", label=_("Parent code"))
     level = django_filters.ChoiceFilter(choices=RegionLevel.choices, label=_("Level"))
     kind = django_filters.ChoiceFilter(choices=RegionKind.choices, label=_("Kind"))
-    code_prefix = django_filters.CharFilter(
-        field_name="code", lookup_expr="startswith", label=_("Code prefix"),
-        help_text=_("A region code; returns that region and everything below it."),
-    )
+    code_prefix = RegionSubtreeFilter(label=_("Code prefix"))
     q = django_filters.CharFilter(method="search", label=_("Name or code"))
     is_active = StrictBooleanFilter(label=_("In the current official list"))
 

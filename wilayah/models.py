@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.scoping import Scope
 from core.scoping import ScopedQuerySet
 
 __all__ = ["REGION_CODE_PATTERN", "Region", "RegionKind", "RegionLevel"]
@@ -37,7 +38,7 @@ class RegionQuerySet(ScopedQuerySet):
 
     def subtree(self, code: str):
         """The region ``code`` and everything below it (a prefix scan on the code index)."""
-        return self.filter(code__startswith=code)
+        return self.within(Scope.of([code]))
 
 
 class Region(models.Model):

@@ -20,6 +20,7 @@ from accounts.roles import Action
 from accounts.selectors import user_audit_history
 from core.api.views import AuditTrailMixin
 from core.api.views import ScopedViewSetMixin
+from core.api.views import validated_input
 from core.scoping import scope_for
 from wilayah.models import Region
 
@@ -92,7 +93,7 @@ class UserViewSet(AuditTrailMixin, ScopedViewSetMixin, mixins.ListModelMixin, mi
     @extend_schema(request=UserInviteInputSerializer, responses={201: UserSerializer})
     def create(self, request):
         """Create an account with one role; the person receives an e-mail to choose a password."""
-        data = self._validated(UserInviteInputSerializer, request.data)
+        data = validated_input(UserInviteInputSerializer, request.data)
         user = services.user_invite(actor=request.user, email=data["email"], full_name=data["full_name"],
                                     role=data["role"], region_code=data.get("region") or None)
         return Response(UserSerializer(user).data, status=status.HTTP_201_CREATED)
@@ -114,7 +115,7 @@ class UserViewSet(AuditTrailMixin, ScopedViewSetMixin, mixins.ListModelMixin, mi
     @action(detail=True, methods=["post"])
     def roles(self, request, pk=None):
         """Grant the user one more role."""
-        data = self._validated(RoleAssignInputSerializer, request.data)
+        data = validated_input(RoleAssignInputSerializer, request.data)
         assignment = services.role_assign(actor=request.user, user=self.get_object(), role=data["role"],
                                           region_code=data.get("region") or None)
         return Response(RoleAssignmentSerializer(assignment).data, status=status.HTTP_201_CREATED)
@@ -128,8 +129,3 @@ class UserViewSet(AuditTrailMixin, ScopedViewSetMixin, mixins.ListModelMixin, mi
         services.role_revoke(actor=request.user, assignment=assignment)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
-    @staticmethod
-    def _validated(serializer_class, data) -> dict:
-        serializer = serializer_class(data=data)
-        serializer.is_valid(raise_exception=True)
-        return serializer.validated_data

@@ -52,11 +52,17 @@ THIRD_PARTY_APPS = [
     "django_celery_beat",
     "simple_history",
     "django_htmx",
+    "phonenumber_field",
 ]
 LOCAL_APPS = [
     "core",
     "accounts",
     "wilayah",
+    "koperasi",
+    "units",
+    "members",
+    "targets",
+    "pendampingan",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -155,6 +161,19 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
+# SECTION: portal rules
+# Values the sources leave to local practice are settings, not code.
+
+PHONENUMBER_DEFAULT_REGION = "ID"
+PHONENUMBER_DB_FORMAT = "E164"
+# A cooperative with no stage completed for this many days is listed as stalled.
+STALLED_AFTER_DAYS = env.int("STALLED_AFTER_DAYS", default=30)
+# Uploaded stage documents: PDF, JPG or PNG up to this size.
+DOCUMENT_MAX_BYTES = env.int("DOCUMENT_MAX_BYTES", default=5 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = DOCUMENT_MAX_BYTES + 1024 * 1024
+# Days over which a target's recent daily rate is measured.
+TARGET_RATE_WINDOW_DAYS = env.int("TARGET_RATE_WINDOW_DAYS", default=14)
+
 # SECTION: cache
 
 REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6379/0")
@@ -202,6 +221,16 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a field called kind, status or role with different choices.
+    "ENUM_NAME_OVERRIDES": {
+        "RegionKindEnum": "wilayah.models.RegionKind",
+        "CooperativeKindEnum": "koperasi.models.CooperativeKind",
+        "FormationModelEnum": "koperasi.models.FormationModel",
+        "StageStatusEnum": "koperasi.models.StageStatus",
+        "UnitStatusEnum": "units.models.UnitStatus",
+        "RoleEnum": "accounts.roles.Role",
+        "PositionRoleEnum": "members.models.PositionRole",
+    },
 }
 
 # SECTION: Celery

@@ -25,7 +25,7 @@ def test_district_officer_browses_their_kabupaten_on_a_phone(page):
     browser_login(page, officer.email)
     page.wait_for_url(f"**/wilayah/{PATI}/")
     assert page.get_by_role("heading", name="Kabupaten Pati").is_visible()
-    assert "406" in page.locator(".cards").inner_text()
+    assert "406" in page.locator("main").inner_text()
 
     page.get_by_role("link", name="Sukolilo", exact=True).click()
     page.wait_for_url("**/wilayah/33.18.01/")

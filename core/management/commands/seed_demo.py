@@ -1,14 +1,19 @@
+import time
+
 from django.core.management.base import BaseCommand
 
 from core.demo import DEMO_PASSWORD
-from core.demo import demo_users_create
+from core.demo import demo_data_create
 
 
 class Command(BaseCommand):
-    help = "Create the quickstart demo accounts (idempotent). For local demos only."
+    help = "Create the quickstart demo accounts and data (idempotent). For local demos only."
 
     def handle(self, *args, **options):
-        logins = demo_users_create()
+        started = time.perf_counter()
+        result = demo_data_create()
+        verb = "created" if result["created"] else "already present"
+        self.stdout.write(f"Demo cooperatives {verb}: {result['cooperatives']} ({time.perf_counter() - started:.1f} s)")
         self.stdout.write(self.style.SUCCESS(f"Demo logins (password for all: {DEMO_PASSWORD}):"))
-        for login in logins:
-            self.stdout.write(f"  {login.email:<28} {login.persona}")
+        for login in result["logins"]:
+            self.stdout.write(f"  {login.email:<30} {login.persona}")

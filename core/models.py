@@ -1,0 +1,24 @@
+"""Abstract building blocks shared by the apps' models (no tables of its own)."""
+
+from django.db import models
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+__all__ = ["BilingualNameMixin"]
+
+
+class BilingualNameMixin(models.Model):
+    """Catalogue rows (stages, document and unit types) are data, so their labels carry both languages."""
+
+    name = models.CharField(verbose_name=_("name (Indonesian)"), max_length=120)
+    name_en = models.CharField(verbose_name=_("name (English)"), max_length=120)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return self.name_en if (get_language() or "id").startswith("en") else self.name

@@ -1,0 +1,118 @@
+"""Forms: the shape of input. Meaning (order of stages, uniqueness, scope) is checked by the services."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.roles import Action
+from core.forms import ScopedRegionField
+from core.forms import StyledFormMixin
+from wilayah.models import Region
+from wilayah.models import RegionLevel
+
+from .models import Cooperative
+from .models import FormationModel
+from .stage_fields import STAGE_FIELDS
+
+__all__ = [
+    "CooperativeLegalForm",
+    "CooperativeProfileForm",
+    "CooperativeRegisterForm",
+    "StageReasonForm",
+    "StageSubmitForm",
+]
+
+
+class CooperativeRegisterForm(StyledFormMixin, forms.Form):
+    village = ScopedRegionField(
+        label=_("Desa/kelurahan (seat)"),
+        help_text=_("Type the name or code of the desa/kelurahan and choose it from the suggestions."),
+    )
+    formation_model = forms.ChoiceField(label=_("Formation model"), choices=FormationModel.choices,
+                                        initial=FormationModel.BARU)
+    name = forms.CharField(
+        label=_("Name"), required=False, max_length=200,
+        help_text=_("Leave empty for the standard name, e.g. Koperasi Desa Merah Putih Prawoto."),
+    )
+    joint_villages = forms.CharField(
+        label=_("Other villages of a joint cooperative"), required=False,
+        help_text=_("Only for villages with fewer than 500 inhabitants: their codes, separated by commas."),
+    )
+    joint_population_confirmed = forms.BooleanField(
+        label=_("Each of these villages has fewer than 500 inhabitants"), required=False
+    )
+    address = forms.CharField(label=_("Address"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    latitude = forms.DecimalField(label=_("Latitude"), required=False, max_digits=9, decimal_places=6)
+    longitude = forms.DecimalField(label=_("Longitude"), required=False, max_digits=9, decimal_places=6)
+    phone = forms.CharField(label=_("Phone"), required=False, max_length=30,
+                            widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel"}))
+    email = forms.EmailField(label=_("E-mail"), required=False)
+
+    def __init__(self, *args, actor, **kwargs):
+        super().__init__(*args, **kwargs)
+        villages = Region.objects.for_user(actor, Action.EDIT_COOPERATIVE).filter(level=RegionLevel.VILLAGE)
+        self.fields["village"].queryset = villages
+        own = list(villages[:2])
+        if len(own) == 1:  # village staff: their desa is the only choice
+            self.fields["village"].initial = f"{own[0].code} {own[0].name}"
+            self.fields["village"].widget.attrs["readonly"] = True
+            del self.fields["joint_villages"], self.fields["joint_population_confirmed"]
+
+    def clean_joint_villages(self) -> list[str]:
+        raw = self.cleaned_data.get("joint_villages", "")
+        return [code.strip().split(" ", 1)[0] for code in raw.replace(";", ",").split(",") if code.strip()]
+
+
+class CooperativeProfileForm(StyledFormMixin, forms.ModelForm):
+    phone = forms.CharField(label=_("Phone"), required=False, max_length=30,
+                            widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel"}))
+
+    class Meta:
+        model = Cooperative
+        fields = ["name", "formation_model", "address", "latitude", "longitude", "phone", "email",
+                  "nomor_induk_koperasi"]
+        widgets = {"address": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.phone:
+            self.initial["phone"] = str(self.instance.phone)
+
+
+class CooperativeLegalForm(StyledFormMixin, forms.ModelForm):
+    """For officers who verify stages: correct the identifiers copied from verified stages."""
+
+    class Meta:
+        model = Cooperative
+        fields = ["notary_name", "deed_number", "deed_date", "sk_ahu_number", "sk_ahu_date", "npwp", "nib",
+                  "bank_name", "bank_account_number", "bank_account_name", "simkopdes_account", "operational_since"]
+
+
+class StageSubmitForm(StyledFormMixin, forms.Form):
+    """The stage's required fields and one file per required document, built from the stage's configuration."""
+
+    def __init__(self, *args, progress, **kwargs):
+        super().__init__(*args, **kwargs)
+        present = {doc.document_type_id for doc in progress.documents.all() if doc.removed_at is None}
+        for key in progress.stage.required_fields:
+            spec = STAGE_FIELDS[key]
+            widget = forms.TextInput(attrs={"type": spec.input_type})
+            self.fields[key] = forms.CharField(label=spec.label, widget=widget, required=False,
+                                               initial=progress.data.get(key, ""))
+        for document_type in progress.stage.required_documents.all():
+            self.fields[f"doc_{document_type.code}"] = forms.FileField(
+                label=document_type.label, required=False,
+                help_text=_("Already attached; choose a file only to add another.") if document_type.pk in present
+                else _("PDF, JPG or PNG."),
+                widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/jpeg,image/png"}),
+            )
+
+    def stage_data(self) -> dict:
+        return {key: value for key, value in self.cleaned_data.items() if not key.startswith("doc_")}
+
+    def documents(self) -> list[tuple[str, object]]:
+        return [(key.removeprefix("doc_"), upload) for key, upload in self.cleaned_data.items()
+                if key.startswith("doc_") and upload]
+
+
+class StageReasonForm(StyledFormMixin, forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)

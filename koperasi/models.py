@@ -1,0 +1,329 @@
+"""Cooperatives (KDMP/KKMP), their villages, and the stage-gated formation workflow."""
+
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from phonenumber_field.modelfields import PhoneNumberField
+from simple_history.models import HistoricalRecords
+
+from core.models import BilingualNameMixin
+from core.scoping import ScopedQuerySet
+
+__all__ = [
+    "Cooperative",
+    "CooperativeKind",
+    "CooperativeVillage",
+    "DocumentType",
+    "FormationModel",
+    "FormationStage",
+    "StageDocument",
+    "StageProgress",
+    "StageStatus",
+]
+
+
+class FormationModel(models.TextChoices):
+    BARU = "baru", _("New cooperative (pendirian baru)")
+    PENGEMBANGAN = "pengembangan", _("Development of an existing cooperative (pengembangan)")
+    REVITALISASI = "revitalisasi", _("Revitalisation (revitalisasi)")
+
+
+class CooperativeKind(models.TextChoices):
+    KDMP = "kdmp", _("KDMP — Koperasi Desa Merah Putih")
+    KKMP = "kkmp", _("KKMP — Koperasi Kelurahan Merah Putih")
+
+
+class DocumentType(BilingualNameMixin):
+    """A kind of document a stage can require, e.g. the berita acara of the Musdesus."""
+
+    code = models.SlugField(verbose_name=_("code"), max_length=60, unique=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("document type")
+        verbose_name_plural = _("document types")
+
+
+class FormationStage(BilingualNameMixin):
+    """
+    One step of the formation workflow, configured as data: its order, the documents and fields a
+    submission needs, and the formation models for which it may be marked not applicable.
+    """
+
+    code = models.SlugField(verbose_name=_("code"), max_length=40, unique=True)
+    order = models.PositiveSmallIntegerField(verbose_name=_("order"), unique=True)
+    description = models.TextField(verbose_name=_("guidance (Indonesian)"), blank=True)
+    description_en = models.TextField(verbose_name=_("guidance (English)"), blank=True)
+    required_documents = models.ManyToManyField(
+        verbose_name=_("required documents"), to=DocumentType, blank=True, related_name="stages"
+    )
+    required_fields = models.JSONField(
+        verbose_name=_("required fields"), default=list, blank=True,
+        help_text=_("Keys of koperasi.stage_fields.STAGE_FIELDS a submission must fill."),
+    )
+    skippable_for = models.JSONField(
+        verbose_name=_("may be not applicable for"), default=list, blank=True,
+        help_text=_("Formation models for which an officer may mark this stage not applicable."),
+    )
+
+    class Meta:
+        ordering = ["order"]
+        verbose_name = _("formation stage")
+        verbose_name_plural = _("formation stages")
+
+    @property
+    def guidance(self) -> str:
+        return self.description_en if (get_language() or "id").startswith("en") else self.description
+
+
+class CooperativeQuerySet(ScopedQuerySet):
+    def stalled(self, *, days: int, now=None):
+        """Not yet operational and no stage completed for more than ``days`` days."""
+        now = now or timezone.now()
+        return self.filter(formation_completed=False, stage_reached_at__lt=now - timezone.timedelta(days=days))
+
+
+class Cooperative(models.Model):
+    """
+    A Koperasi Desa/Kelurahan Merah Putih. It has one seat (primary village), which decides its
+    type (KDMP for a desa, KKMP for a kelurahan) and its place in every scope and roll-up; a joint
+    cooperative of small villages lists the others in ``villages``.
+    """
+
+    name = models.CharField(verbose_name=_("name"), max_length=200)
+    kind = models.CharField(verbose_name=_("type"), max_length=4, choices=CooperativeKind.choices, editable=False)
+    formation_model = models.CharField(
+        verbose_name=_("formation model"), max_length=12, choices=FormationModel.choices, default=FormationModel.BARU
+    )
+    village = models.OneToOneField(
+        verbose_name=_("seat (desa/kelurahan)"), to="wilayah.Region", on_delete=models.PROTECT, related_name="+"
+    )
+    address = models.TextField(verbose_name=_("address"), blank=True)
+    latitude = models.DecimalField(verbose_name=_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(verbose_name=_("longitude"), max_digits=9, decimal_places=6, null=True,
+                                    blank=True)
+    phone = PhoneNumberField(verbose_name=_("phone"), region="ID", blank=True)
+    email = models.EmailField(verbose_name=_("e-mail"), blank=True)
+
+    # Legal identifiers, filled from verified stages or edited by officers.
+    notary_name = models.CharField(verbose_name=_("notary"), max_length=150, blank=True)
+    deed_number = models.CharField(verbose_name=_("deed number"), max_length=60, blank=True)
+    deed_date = models.DateField(verbose_name=_("deed date"), null=True, blank=True)
+    sk_ahu_number = models.CharField(verbose_name=_("SK AHU number"), max_length=60, blank=True)
+    sk_ahu_date = models.DateField(verbose_name=_("SK AHU date"), null=True, blank=True)
+    npwp = models.CharField(verbose_name=_("NPWP"), max_length=16, blank=True)
+    nib = models.CharField(verbose_name=_("NIB"), max_length=13, blank=True)
+    nomor_induk_koperasi = models.CharField(verbose_name=_("Nomor Induk Koperasi"), max_length=20, blank=True)
+    bank_name = models.CharField(verbose_name=_("bank"), max_length=100, blank=True)
+    bank_account_number = models.CharField(verbose_name=_("bank account number"), max_length=20, blank=True)
+    bank_account_name = models.CharField(verbose_name=_("bank account holder"), max_length=200, blank=True)
+    simkopdes_account = models.CharField(verbose_name=_("SIMKOPDES account"), max_length=100, blank=True)
+    operational_since = models.DateField(verbose_name=_("operational since"), null=True, blank=True)
+
+    # Formation progress, kept in step with StageProgress by the services.
+    stage_reached = models.ForeignKey(
+        verbose_name=_("stage reached"), to=FormationStage, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", help_text=_("The last stage completed, all earlier ones being completed too."),
+    )
+    stage_reached_at = models.DateTimeField(verbose_name=_("stage reached at"), default=timezone.now)
+    formation_completed = models.BooleanField(verbose_name=_("formation completed"), default=False)
+
+    registered_by = models.ForeignKey(
+        verbose_name=_("registered by"), to=settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+        blank=True, related_name="+",
+    )
+    created_at = models.DateTimeField(verbose_name=_("registered at"), auto_now_add=True)
+    updated_at = models.DateTimeField(verbose_name=_("updated at"), auto_now=True)
+
+    objects = CooperativeQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    scope_path = "village__code"
+
+    class Meta:
+        ordering = ["village_id"]
+        verbose_name = _("cooperative")
+        verbose_name_plural = _("cooperatives")
+        constraints = [
+            models.UniqueConstraint(
+                Lower("name"), name="koperasi_cooperative_name_unique",
+                violation_error_message=_("Another cooperative already has this name."),
+            ),
+            models.UniqueConstraint(
+                fields=["sk_ahu_number"], condition=~Q(sk_ahu_number=""), name="koperasi_cooperative_sk_ahu_unique",
+                violation_error_message=_("Another cooperative already has this SK AHU number."),
+            ),
+            models.UniqueConstraint(
+                fields=["npwp"], condition=~Q(npwp=""), name="koperasi_cooperative_npwp_unique",
+                violation_error_message=_("Another cooperative already has this NPWP."),
+            ),
+            models.UniqueConstraint(
+                fields=["nib"], condition=~Q(nib=""), name="koperasi_cooperative_nib_unique",
+                violation_error_message=_("Another cooperative already has this NIB."),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["formation_completed", "stage_reached_at"], name="koperasi_coop_stalled"),
+            models.Index(fields=["stage_reached"], name="koperasi_coop_stage"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class CooperativeVillage(models.Model):
+    """A village served by a cooperative; each village belongs to at most one cooperative."""
+
+    cooperative = models.ForeignKey(
+        verbose_name=_("cooperative"), to=Cooperative, on_delete=models.CASCADE, related_name="villages"
+    )
+    village = models.OneToOneField(
+        verbose_name=_("desa/kelurahan"), to="wilayah.Region", on_delete=models.PROTECT,
+        related_name="cooperative_link",
+        error_messages={"unique": _("This desa/kelurahan already belongs to a cooperative.")},
+    )
+    is_seat = models.BooleanField(verbose_name=_("seat"), default=False)
+
+    objects = ScopedQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    scope_path = "cooperative__village__code"
+
+    class Meta:
+        ordering = ["-is_seat", "village_id"]
+        verbose_name = _("cooperative village")
+        verbose_name_plural = _("cooperative villages")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cooperative"], condition=Q(is_seat=True), name="koperasi_cooperativevillage_one_seat"
+            )
+        ]
+
+    def __str__(self):
+        return str(self.village_id)
+
+
+class StageStatus(models.TextChoices):
+    NOT_STARTED = "not_started", _("Not started")
+    SUBMITTED = "submitted", _("Submitted, awaiting verification")
+    REJECTED = "rejected", _("Rejected — needs correction")
+    VERIFIED = "verified", _("Verified")
+    NOT_APPLICABLE = "not_applicable", _("Not applicable")
+
+
+COMPLETED_STATUSES = (StageStatus.VERIFIED, StageStatus.NOT_APPLICABLE)
+
+
+class StageProgress(models.Model):
+    """Where one cooperative stands on one stage. Every transition is kept in the history."""
+
+    cooperative = models.ForeignKey(
+        verbose_name=_("cooperative"), to=Cooperative, on_delete=models.CASCADE, related_name="stages"
+    )
+    stage = models.ForeignKey(verbose_name=_("stage"), to=FormationStage, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(
+        verbose_name=_("status"), max_length=16, choices=StageStatus.choices, default=StageStatus.NOT_STARTED
+    )
+    data = models.JSONField(verbose_name=_("stage data"), default=dict, blank=True)
+    round = models.PositiveSmallIntegerField(
+        verbose_name=_("submission round"), default=0, help_text=_("1 for the first submission, 2 after a rejection, …")
+    )
+    submitted_at = models.DateTimeField(verbose_name=_("submitted at"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        verbose_name=_("submitted by"), to=settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(verbose_name=_("reviewed at"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        verbose_name=_("reviewed by"), to=settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )
+    rejection_reason = models.TextField(verbose_name=_("reason for rejection"), blank=True)
+    not_applicable_reason = models.TextField(verbose_name=_("reason not applicable"), blank=True)
+    completed_at = models.DateTimeField(
+        verbose_name=_("completed at"), null=True, blank=True,
+        help_text=_("When it was verified or marked not applicable."),
+    )
+
+    objects = ScopedQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    scope_path = "cooperative__village__code"
+
+    class Meta:
+        ordering = ["cooperative_id", "stage__order"]
+        verbose_name = _("stage progress")
+        verbose_name_plural = _("stage progress")
+        constraints = [
+            models.UniqueConstraint(fields=["cooperative", "stage"], name="koperasi_stageprogress_unique")
+        ]
+        indexes = [
+            models.Index(fields=["status", "submitted_at"], name="koperasi_stage_review_queue"),
+            models.Index(fields=["stage", "status", "completed_at"], name="koperasi_stage_completion"),
+        ]
+
+    def __str__(self):
+        return f"{self.cooperative} — {self.stage}"
+
+    @property
+    def is_completed(self) -> bool:
+        return self.status in COMPLETED_STATUSES
+
+
+def _document_path(instance, filename: str) -> str:
+    # Random names: nothing the uploader typed reaches the file system.
+    return f"documents/{instance.progress.cooperative_id}/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
+
+
+class PrivateStorage(FileSystemStorage):
+    """Uploaded documents live outside the public media URL and are served only through a scoped view."""
+
+    def __init__(self, **kwargs):
+        super().__init__(location=Path(settings.MEDIA_ROOT) / "private", base_url=None, **kwargs)
+
+
+private_storage = PrivateStorage()
+
+
+class StageDocument(models.Model):
+    """A file uploaded for a stage: PDF, JPG or PNG, checked by content, stored under a random name."""
+
+    progress = models.ForeignKey(
+        verbose_name=_("stage"), to=StageProgress, on_delete=models.CASCADE, related_name="documents"
+    )
+    document_type = models.ForeignKey(
+        verbose_name=_("document type"), to=DocumentType, on_delete=models.PROTECT, related_name="+"
+    )
+    file = models.FileField(verbose_name=_("file"), upload_to=_document_path, storage=private_storage, max_length=200)
+    original_name = models.CharField(verbose_name=_("original file name"), max_length=200)
+    content_type = models.CharField(verbose_name=_("content type"), max_length=40)
+    size = models.PositiveIntegerField(verbose_name=_("size (bytes)"))
+    sha256 = models.CharField(verbose_name=_("SHA-256"), max_length=64)
+    round = models.PositiveSmallIntegerField(verbose_name=_("submission round"), default=1)
+    uploaded_by = models.ForeignKey(
+        verbose_name=_("uploaded by"), to=settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(verbose_name=_("uploaded at"), auto_now_add=True)
+    removed_at = models.DateTimeField(verbose_name=_("removed at"), null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    scope_path = "progress__cooperative__village__code"
+
+    class Meta:
+        ordering = ["progress_id", "document_type_id", "-uploaded_at"]
+        verbose_name = _("stage document")
+        verbose_name_plural = _("stage documents")
+
+    def __str__(self):
+        return self.original_name

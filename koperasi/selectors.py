@@ -1,0 +1,31 @@
+"""Read queries for cooperatives and their formation stages, always starting from the user's scope."""
+
+from accounts.roles import Action
+
+from .filtersets import CooperativeFilterSet
+from .models import Cooperative
+from .models import StageProgress
+from .models import StageStatus
+
+__all__ = ["cooperative_list", "cooperative_stages", "review_queue"]
+
+
+def cooperative_list(*, user, filters: dict | None = None):
+    queryset = Cooperative.objects.for_user(user, Action.VIEW).select_related("village", "stage_reached")
+    return CooperativeFilterSet(filters or {}, queryset).qs
+
+
+def cooperative_stages(cooperative: Cooperative) -> list[StageProgress]:
+    return list(
+        cooperative.stages.select_related("stage", "submitted_by", "reviewed_by").order_by("stage__order")
+    )
+
+
+def review_queue(*, user):
+    """Submitted stages the user may verify, oldest first (first in, first reviewed)."""
+    return (
+        StageProgress.objects.for_user(user, Action.VERIFY_STAGES)
+        .filter(status=StageStatus.SUBMITTED)
+        .select_related("cooperative__village", "stage", "submitted_by")
+        .order_by("submitted_at")
+    )

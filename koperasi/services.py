@@ -1,0 +1,519 @@
+"""
+Registering cooperatives and moving them through the formation stages.
+
+Rules (sources in docs/domain-rules.md): one cooperative per desa/kelurahan unless it is a joint
+cooperative of small villages; KDMP for a desa, KKMP for a kelurahan; the default name is
+"Koperasi Desa/Kelurahan Merah Putih <village>", disambiguated with the kecamatan and kabupaten when
+the village name is shared; stages are taken in order, each needing its documents and fields;
+a district officer verifies or rejects; stages that do not apply to an existing cooperative may be
+marked not applicable with a reason.
+"""
+
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from phonenumber_field.phonenumber import to_python as to_phone
+from simple_history.utils import bulk_create_with_history
+
+from accounts.roles import Action
+from core.identifiers import normalize_bank_account
+from core.identifiers import normalize_nib
+from core.identifiers import normalize_nomor_induk_koperasi
+from core.identifiers import normalize_npwp
+from core.identifiers import normalize_sk_ahu
+from core.scoping import require_scope
+from core.services import require_known_fields
+from wilayah.models import Region
+from wilayah.models import RegionKind
+from wilayah.models import RegionLevel
+
+from .documents import check_upload
+from .models import COMPLETED_STATUSES
+from .models import Cooperative
+from .models import CooperativeKind
+from .models import CooperativeVillage
+from .models import FormationModel
+from .models import FormationStage
+from .models import StageDocument
+from .models import StageProgress
+from .models import StageStatus
+from .stage_fields import STAGE_FIELDS
+from .stage_fields import clean_stage_data
+
+__all__ = [
+    "cooperative_default_name",
+    "cooperative_default_names",
+    "cooperative_register",
+    "cooperative_update",
+    "stage_document_add",
+    "stage_document_remove",
+    "stage_mark_not_applicable",
+    "stage_reject",
+    "stage_submit",
+    "stage_verify",
+]
+
+# Indonesia lies within these bounds; a point outside is a typing error (often swapped lat/long).
+_LATITUDE_RANGE = (Decimal("-11.5"), Decimal("6.5"))
+_LONGITUDE_RANGE = (Decimal("94.5"), Decimal("141.5"))
+# Fields an officer who verifies stages may correct; village staff change them only through a stage.
+_LEGAL_FIELDS = {
+    "notary_name": None,
+    "deed_number": None,
+    "deed_date": None,
+    "sk_ahu_number": normalize_sk_ahu,
+    "sk_ahu_date": None,
+    "npwp": normalize_npwp,
+    "nib": normalize_nib,
+    "bank_name": None,
+    "bank_account_number": normalize_bank_account,
+    "bank_account_name": None,
+    "simkopdes_account": None,
+    "operational_since": None,
+}
+_PROFILE_FIELDS = {"name", "formation_model", "address", "latitude", "longitude", "phone", "email",
+                   "nomor_induk_koperasi"}
+
+
+def _name_for(village, *, district: str, regency: str, namesake_districts: list[str]) -> str:
+    prefix = "Koperasi Kelurahan Merah Putih" if village.kind == RegionKind.KELURAHAN else "Koperasi Desa Merah Putih"
+    name = f"{prefix} {village.name}"
+    if not namesake_districts:
+        return name
+    name = f"{name} Kecamatan {district}"
+    if any(other.lower() == district.lower() for other in namesake_districts):
+        name = f"{name} {regency}"
+    return name
+
+
+def cooperative_default_name(village: Region) -> str:
+    """
+    "Koperasi Desa Merah Putih <desa>" or "Koperasi Kelurahan Merah Putih <kelurahan>". When another
+    village has the same name, the kecamatan is added, and the kabupaten/kota if that is still
+    ambiguous (Permenkum 13/2025).
+    """
+    namesakes = list(
+        Region.objects.filter(level=RegionLevel.VILLAGE, name__iexact=village.name)
+        .exclude(code=village.code)
+        .values_list("parent__name", flat=True)
+    )
+    district, regency = Region.objects.filter(code__in=village.ancestor_codes[1:]).order_by("-code")[:2]
+    return _name_for(village, district=district.name, regency=regency.name, namesake_districts=namesakes)
+
+
+def cooperative_default_names(villages: list[Region]) -> dict[str, str]:
+    """The default names of many villages at once (three queries), for imports and generated data."""
+    wanted = {village.name.lower() for village in villages}
+    by_name: dict[str, list[tuple[str, str]]] = {}
+    for code, name, district in (
+        Region.objects.filter(level=RegionLevel.VILLAGE).values_list("code", "name", "parent__name").iterator()
+    ):
+        if name.lower() in wanted:
+            by_name.setdefault(name.lower(), []).append((code, district))
+    areas = dict(Region.objects.filter(
+        code__in={code for village in villages for code in village.ancestor_codes[1:]}).values_list("code", "name"))
+    names = {}
+    for village in villages:
+        district_code, regency_code = village.ancestor_codes[2], village.ancestor_codes[1]
+        namesakes = [district for code, district in by_name[village.name.lower()] if code != village.code]
+        names[village.code] = _name_for(village, district=areas[district_code], regency=areas[regency_code],
+                                        namesake_districts=namesakes)
+    return names
+
+
+def _active_village(code: str, field: str) -> Region:
+    village = Region.objects.filter(code=code, level=RegionLevel.VILLAGE, is_active=True).first()
+    if village is None:
+        raise ValidationError({field: _("“%(code)s” is not an active desa/kelurahan code.") % {"code": code}})
+    return village
+
+
+def _check_coordinates(latitude, longitude) -> None:
+    if (latitude is None) != (longitude is None):
+        raise ValidationError({"longitude": _("Give both latitude and longitude, or neither.")})
+    if latitude is None:
+        return
+    if not _LATITUDE_RANGE[0] <= Decimal(str(latitude)) <= _LATITUDE_RANGE[1]:
+        raise ValidationError({"latitude": _("This latitude is outside Indonesia (between -11.5 and 6.5).")})
+    if not _LONGITUDE_RANGE[0] <= Decimal(str(longitude)) <= _LONGITUDE_RANGE[1]:
+        raise ValidationError({"longitude": _("This longitude is outside Indonesia (between 94.5 and 141.5).")})
+
+
+def _check_name_free(name: str, exclude_pk=None) -> None:
+    taken = Cooperative.objects.filter(name__iexact=name).exclude(pk=exclude_pk)
+    if taken.exists():
+        raise ValidationError(
+            {"name": _("Another cooperative is already named “%(name)s”; add a distinguishing word.") % {"name": name}}
+        )
+
+
+def _phone(value: str) -> str:
+    if not value:
+        return ""
+    number = to_phone(value, region="ID")
+    if not number or not number.is_valid():
+        raise ValidationError(
+            {"phone": _("Enter an Indonesian phone number, e.g. 0812 3456 7890 or +62 812 3456 7890.")}
+        )
+    return number.as_e164
+
+
+@transaction.atomic
+def cooperative_register(
+    *,
+    actor,
+    village_code: str,
+    formation_model: str = FormationModel.BARU,
+    name: str = "",
+    joint_village_codes: list[str] | tuple = (),
+    joint_population_confirmed: bool = False,
+    address: str = "",
+    latitude=None,
+    longitude=None,
+    phone: str = "",
+    email: str = "",
+) -> Cooperative:
+    """
+    Register the cooperative of a desa/kelurahan, with its formation stages and the seven
+    mandated business units. A joint cooperative lists further villages, each of which must have
+    fewer than 500 inhabitants (confirmed by the person registering; the portal has no census).
+    """
+    village = _active_village(village_code, "village")
+    require_scope(actor, Action.EDIT_COOPERATIVE, village.code)
+    if formation_model not in FormationModel.values:
+        raise ValidationError({"formation_model": _("Choose baru, pengembangan or revitalisasi.")})
+    villages = [village]
+    for code in dict.fromkeys(joint_village_codes):
+        if code == village.code:
+            continue
+        joint = _active_village(code, "joint_villages")
+        require_scope(actor, Action.EDIT_COOPERATIVE, joint.code)
+        villages.append(joint)
+    if len(villages) > 1 and not joint_population_confirmed:
+        raise ValidationError({"joint_population_confirmed": _(
+            "A joint cooperative is only for villages with fewer than 500 inhabitants; confirm that they are."
+        )})
+    taken = CooperativeVillage.objects.filter(village__in=villages).select_related("cooperative", "village")
+    for link in taken:
+        raise ValidationError({
+            "village" if link.village_id == village.code else "joint_villages": _(
+                "%(village)s already belongs to “%(cooperative)s”; a desa/kelurahan has one cooperative."
+            ) % {"village": link.village.name, "cooperative": link.cooperative.name}
+        })
+    name = " ".join((name or "").split()) or cooperative_default_name(village)
+    _check_name_free(name)
+    _check_coordinates(latitude, longitude)
+    kind = CooperativeKind.KKMP if village.kind == RegionKind.KELURAHAN else CooperativeKind.KDMP
+    cooperative = Cooperative(
+        name=name, kind=kind, formation_model=formation_model, village=village, address=address.strip(),
+        latitude=latitude, longitude=longitude, phone=_phone(phone), email=email.strip(), registered_by=actor,
+    )
+    cooperative.full_clean(exclude=["village"])
+    cooperative._history_user = actor
+    try:
+        with transaction.atomic():
+            cooperative.save()
+    except IntegrityError:
+        # Two people registered the same desa at the same moment; the other one won.
+        raise ValidationError({"village": _("%(village)s already has a cooperative.") % {"village": village.name}})
+    bulk_create_with_history(
+        [CooperativeVillage(cooperative=cooperative, village=v, is_seat=v.code == village.code) for v in villages],
+        CooperativeVillage, default_user=actor,
+    )
+    bulk_create_with_history(
+        [StageProgress(cooperative=cooperative, stage=stage) for stage in FormationStage.objects.all()],
+        StageProgress, default_user=actor,
+    )
+    from units.services import units_create_mandatory
+
+    units_create_mandatory(cooperative=cooperative, actor=actor)
+    return cooperative
+
+
+@transaction.atomic
+def cooperative_update(*, actor, cooperative: Cooperative, **changes) -> Cooperative:
+    """
+    Change a cooperative's profile. Legal identifiers normally arrive through verified stages; an
+    officer who verifies stages may correct them here.
+    """
+    require_scope(actor, Action.EDIT_COOPERATIVE, cooperative.village_id)
+    require_known_fields(changes, _PROFILE_FIELDS | set(_LEGAL_FIELDS))
+    if set(changes) & set(_LEGAL_FIELDS):
+        require_scope(actor, Action.VERIFY_STAGES, cooperative.village_id)
+    errors = {}
+    if "name" in changes:
+        changes["name"] = " ".join(changes["name"].split())
+        try:
+            _check_name_free(changes["name"], exclude_pk=cooperative.pk)
+        except ValidationError as error:
+            errors.update(error.message_dict)
+    if "phone" in changes:
+        try:
+            changes["phone"] = _phone(changes["phone"])
+        except ValidationError as error:
+            errors.update(error.message_dict)
+    model_changes = changes.get("formation_model", cooperative.formation_model) != cooperative.formation_model
+    if model_changes and cooperative.stages.filter(status=StageStatus.NOT_APPLICABLE).exists():
+        errors["formation_model"] = [_(
+            "Stages were marked not applicable for the current model; reopen them before changing the model."
+        )]
+    if changes.get("nomor_induk_koperasi"):
+        try:
+            changes["nomor_induk_koperasi"] = normalize_nomor_induk_koperasi(changes["nomor_induk_koperasi"])
+        except ValidationError as error:
+            errors["nomor_induk_koperasi"] = error.messages
+    for field, normalize in _LEGAL_FIELDS.items():
+        if normalize and changes.get(field):
+            try:
+                changes[field] = normalize(changes[field])
+            except ValidationError as error:
+                errors[field] = error.messages
+    try:
+        _check_coordinates(changes.get("latitude", cooperative.latitude),
+                           changes.get("longitude", cooperative.longitude))
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    for field, value in changes.items():
+        setattr(cooperative, field, value)
+    cooperative.full_clean(exclude=["village"])
+    cooperative._history_user = actor
+    cooperative.save()
+    return cooperative
+
+
+# SECTION: formation stages
+
+
+def _locked(progress: StageProgress) -> tuple[StageProgress, Cooperative]:
+    """Serialise transitions of one cooperative: lock its row, then re-read the stage."""
+    cooperative = Cooperative.objects.select_for_update().get(pk=progress.cooperative_id)
+    progress = StageProgress.objects.select_related("stage").get(pk=progress.pk)
+    return progress, cooperative
+
+
+def _earlier_incomplete(progress: StageProgress) -> list[StageProgress]:
+    return list(
+        StageProgress.objects.filter(cooperative_id=progress.cooperative_id, stage__order__lt=progress.stage.order)
+        .exclude(status__in=COMPLETED_STATUSES)
+        .select_related("stage")
+    )
+
+
+def _require_in_order(progress: StageProgress) -> None:
+    missing = _earlier_incomplete(progress)
+    if missing:
+        raise ValidationError(
+            _("Stages are taken in order: complete “%(stage)s” before “%(next)s”.")
+            % {"stage": missing[0].stage.label, "next": progress.stage.label}
+        )
+
+
+def _active_documents(progress: StageProgress):
+    return progress.documents.filter(removed_at__isnull=True)
+
+
+def _refresh_reached_stage(cooperative: Cooperative, actor) -> None:
+    """The stage reached is the last of an unbroken run of completed stages from the first."""
+    reached, completed_all = None, True
+    for progress in cooperative.stages.select_related("stage").order_by("stage__order"):
+        if not progress.is_completed:
+            completed_all = False
+            break
+        reached = progress
+    new_stage = reached.stage if reached else None
+    if new_stage != cooperative.stage_reached or completed_all != cooperative.formation_completed:
+        cooperative.stage_reached = new_stage
+        cooperative.stage_reached_at = reached.completed_at if reached else cooperative.created_at
+        cooperative.formation_completed = completed_all
+        cooperative._history_user = actor
+        cooperative.save(update_fields=["stage_reached", "stage_reached_at", "formation_completed", "updated_at"])
+
+
+def _document_type_for(progress: StageProgress, code: str):
+    document_type = progress.stage.required_documents.filter(code=code).first()
+    if document_type is None:
+        raise ValidationError({"document_type": _("This stage does not ask for that document.")})
+    return document_type
+
+
+def _store_document(*, actor, progress: StageProgress, document_type, upload, checked) -> StageDocument:
+    document = StageDocument(
+        progress=progress, document_type=document_type, original_name=upload.name[:200],
+        content_type=checked.content_type, size=checked.size, sha256=checked.sha256, round=progress.round + 1,
+        uploaded_by=actor,
+    )
+    document.file.save(f"upload{checked.extension}", upload, save=False)
+    document._history_user = actor
+    document.save()
+    return document
+
+
+@transaction.atomic
+def stage_document_add(*, actor, progress: StageProgress, document_type_code: str, upload) -> StageDocument:
+    """Attach a document to a stage that is not yet submitted (or was rejected)."""
+    progress, cooperative = _locked(progress)
+    require_scope(actor, Action.EDIT_COOPERATIVE, cooperative.village_id)
+    if progress.status not in (StageStatus.NOT_STARTED, StageStatus.REJECTED):
+        raise ValidationError(_("Documents can only be added before the stage is submitted."))
+    document_type = _document_type_for(progress, document_type_code)
+    checked = check_upload(upload)
+    return _store_document(actor=actor, progress=progress, document_type=document_type, upload=upload,
+                           checked=checked)
+
+
+@transaction.atomic
+def stage_document_remove(*, actor, document: StageDocument) -> None:
+    progress, cooperative = _locked(document.progress)
+    require_scope(actor, Action.EDIT_COOPERATIVE, cooperative.village_id)
+    if progress.status not in (StageStatus.NOT_STARTED, StageStatus.REJECTED):
+        raise ValidationError(_("Documents of a submitted or verified stage cannot be removed."))
+    document.removed_at = timezone.now()
+    document._history_user = actor
+    document.save(update_fields=["removed_at"])
+
+
+@transaction.atomic
+def stage_submit(*, actor, progress: StageProgress, data: dict | None = None, documents=()) -> StageProgress:
+    """
+    Submit a stage for verification: earlier stages must be complete, the required documents
+    attached (``documents`` may add them in the same step: pairs of document-type code and file)
+    and the required fields valid. Nothing changes when anything is wrong.
+    """
+    progress, cooperative = _locked(progress)
+    require_scope(actor, Action.EDIT_COOPERATIVE, cooperative.village_id)
+    if progress.status == StageStatus.SUBMITTED:
+        raise ValidationError(_("This stage is already submitted and awaits verification."))
+    if progress.is_completed:
+        raise ValidationError(_("This stage is already completed."))
+    _require_in_order(progress)
+    if progress.stage.code == "rapat_pendirian":
+        from members.services import governance_issues
+
+        blocking = [issue.message for issue in governance_issues(cooperative) if issue.blocking]
+        if blocking:
+            raise ValidationError({"governance": blocking})
+    cleaned = clean_stage_data(progress.stage.required_fields, data or {})
+    _check_identifiers_free(cooperative, cleaned)
+    # Every check runs before any file is written, so a refused submission leaves nothing behind.
+    uploads = []
+    for document_type_code, upload in documents:
+        document_type = _document_type_for(progress, document_type_code)
+        try:
+            uploads.append((document_type, upload, check_upload(upload)))
+        except ValidationError as error:
+            raise ValidationError({"documents": error.messages}) from None
+    present = set(_active_documents(progress).values_list("document_type__code", flat=True))
+    present |= {document_type.code for document_type, _upload, _checked in uploads}
+    missing = [doc.label for doc in progress.stage.required_documents.all() if doc.code not in present]
+    if missing:
+        raise ValidationError({"documents": [_("Attach: %(documents)s.") % {"documents": "; ".join(missing)}]})
+    for document_type, upload, checked in uploads:
+        _store_document(actor=actor, progress=progress, document_type=document_type, upload=upload, checked=checked)
+    progress.data = cleaned
+    progress.status = StageStatus.SUBMITTED
+    progress.round += 1
+    progress.submitted_at = timezone.now()
+    progress.submitted_by = actor
+    progress.rejection_reason = ""
+    progress._history_user = actor
+    progress.save()
+    return progress
+
+
+def _check_identifiers_free(cooperative: Cooperative, cleaned: dict) -> None:
+    """An SK AHU number, NPWP or NIB identifies one cooperative only."""
+    errors = {}
+    for key in ("sk_ahu_number", "npwp", "nib"):
+        if key in cleaned:
+            other = Cooperative.objects.filter(**{key: cleaned[key]}).exclude(pk=cooperative.pk).first()
+            if other:
+                errors[key] = [_("“%(value)s” is already recorded for %(cooperative)s.")
+                               % {"value": cleaned[key], "cooperative": other.name}]
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def stage_verify(*, actor, progress: StageProgress) -> StageProgress:
+    """
+    Accept a submitted stage. Its identifiers (SK AHU, NPWP, NIB, bank account, …) are copied onto
+    the cooperative. The person who submitted cannot verify their own submission.
+    """
+    progress, cooperative = _locked(progress)
+    require_scope(actor, Action.VERIFY_STAGES, cooperative.village_id)
+    if progress.status != StageStatus.SUBMITTED:
+        raise ValidationError(_("Only a submitted stage can be verified."))
+    if progress.submitted_by_id == actor.pk:
+        raise PermissionDenied(_("Another officer must verify a stage you submitted yourself."))
+    _require_in_order(progress)
+    _check_identifiers_free(cooperative, progress.data)
+    for key, value in progress.data.items():
+        target = STAGE_FIELDS[key].cooperative_field
+        if target:
+            setattr(cooperative, target, value)
+    cooperative.full_clean(exclude=["village"])
+    cooperative._history_user = actor
+    cooperative.save()
+    progress.status = StageStatus.VERIFIED
+    progress.reviewed_at = progress.completed_at = timezone.now()
+    progress.reviewed_by = actor
+    progress._history_user = actor
+    progress.save()
+    _refresh_reached_stage(cooperative, actor)
+    return progress
+
+
+@transaction.atomic
+def stage_reject(*, actor, progress: StageProgress, reason: str) -> StageProgress:
+    """Send a submitted stage back with the reason the village staff will see."""
+    progress, cooperative = _locked(progress)
+    require_scope(actor, Action.VERIFY_STAGES, cooperative.village_id)
+    if progress.status != StageStatus.SUBMITTED:
+        raise ValidationError(_("Only a submitted stage can be rejected."))
+    reason = " ".join((reason or "").split())
+    if len(reason) < 5:
+        raise ValidationError({"reason": _("Explain what must be corrected (at least 5 characters).")})
+    progress.status = StageStatus.REJECTED
+    progress.rejection_reason = reason
+    progress.reviewed_at = timezone.now()
+    progress.reviewed_by = actor
+    progress._history_user = actor
+    progress.save()
+    return progress
+
+
+@transaction.atomic
+def stage_mark_not_applicable(*, actor, progress: StageProgress, reason: str) -> StageProgress:
+    """
+    Record that a stage does not apply, e.g. an existing cooperative (pengembangan, revitalisasi)
+    already has its deed and SK AHU. Only stages configured as skippable for the cooperative's
+    formation model qualify, and stages stay in order.
+    """
+    progress, cooperative = _locked(progress)
+    require_scope(actor, Action.VERIFY_STAGES, cooperative.village_id)
+    if progress.is_completed:
+        raise ValidationError(_("This stage is already completed."))
+    if cooperative.formation_model not in progress.stage.skippable_for:
+        raise ValidationError(
+            _("“%(stage)s” applies to every cooperative formed as “%(model)s”.")
+            % {"stage": progress.stage.label, "model": cooperative.get_formation_model_display()}
+        )
+    reason = " ".join((reason or "").split())
+    if len(reason) < 5:
+        raise ValidationError({"reason": _("Explain why the stage does not apply (at least 5 characters).")})
+    _require_in_order(progress)
+    progress.status = StageStatus.NOT_APPLICABLE
+    progress.not_applicable_reason = reason
+    progress.reviewed_at = progress.completed_at = timezone.now()
+    progress.reviewed_by = actor
+    progress._history_user = actor
+    progress.save()
+    _refresh_reached_stage(cooperative, actor)
+    return progress

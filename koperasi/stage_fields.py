@@ -1,0 +1,97 @@
+"""
+The fields a formation stage can ask for. ``FormationStage.required_fields`` names keys of
+``STAGE_FIELDS``; a submission's values are checked here, and on verification the ones with a
+``cooperative_field`` are copied onto the cooperative (e.g. the SK AHU number and date).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from core.identifiers import normalize_bank_account
+from core.identifiers import normalize_nib
+from core.identifiers import normalize_npwp
+from core.identifiers import normalize_sk_ahu
+
+__all__ = ["STAGE_FIELDS", "StageField", "clean_stage_data"]
+
+
+def _date_not_in_future(value) -> str:
+    try:
+        parsed = value if isinstance(value, date) else parse_date(str(value).strip())
+    except ValueError:  # well formatted but not a real date, e.g. 2025-02-30
+        parsed = None
+    if parsed is None:
+        raise ValidationError(_("Enter a date as YYYY-MM-DD."))
+    if parsed > timezone.localdate():
+        raise ValidationError(_("The date cannot be in the future."))
+    return parsed.isoformat()
+
+
+def _text(value) -> str:
+    text = " ".join(str(value).split())
+    if not text:
+        raise ValidationError(_("This field is required."))
+    if len(text) > 200:
+        raise ValidationError(_("Use at most 200 characters."))
+    return text
+
+
+def _positive_int(value) -> int:
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        raise ValidationError(_("Enter a whole number.")) from None
+    if number < 1:
+        raise ValidationError(_("Enter a number of at least 1."))
+    return number
+
+
+@dataclass(frozen=True)
+class StageField:
+    label: Promise
+    input_type: str  # HTML input type for the form
+    clean: Callable
+    cooperative_field: str | None = None
+
+
+STAGE_FIELDS: dict[str, StageField] = {
+    "held_on": StageField(_("Date held"), "date", _date_not_in_future),
+    "participants": StageField(_("Number of participants"), "number", _positive_int),
+    "notary_name": StageField(_("Notary"), "text", _text, "notary_name"),
+    "deed_number": StageField(_("Deed number"), "text", _text, "deed_number"),
+    "deed_date": StageField(_("Deed date"), "date", _date_not_in_future, "deed_date"),
+    "sk_ahu_number": StageField(_("SK AHU number"), "text", normalize_sk_ahu, "sk_ahu_number"),
+    "sk_ahu_date": StageField(_("SK AHU date"), "date", _date_not_in_future, "sk_ahu_date"),
+    "npwp": StageField(_("NPWP"), "text", normalize_npwp, "npwp"),
+    "nib": StageField(_("NIB"), "text", normalize_nib, "nib"),
+    "bank_name": StageField(_("Bank"), "text", _text, "bank_name"),
+    "bank_account_number": StageField(_("Account number"), "text", normalize_bank_account, "bank_account_number"),
+    "bank_account_name": StageField(_("Account holder"), "text", _text, "bank_account_name"),
+    "simkopdes_account": StageField(_("SIMKOPDES account ID"), "text", _text, "simkopdes_account"),
+    "operational_since": StageField(_("Operational since"), "date", _date_not_in_future, "operational_since"),
+}
+
+
+def clean_stage_data(required: list[str], data: dict) -> dict:
+    """The submitted values of ``required`` fields, normalised; field-keyed errors for the rest."""
+    cleaned, errors = {}, {}
+    for key in required:
+        spec = STAGE_FIELDS[key]
+        value = (data or {}).get(key)
+        if value in (None, ""):
+            errors[key] = [_("This field is required.")]
+            continue
+        try:
+            cleaned[key] = spec.clean(value)
+        except ValidationError as error:
+            errors[key] = error.messages
+    if errors:
+        raise ValidationError(errors)
+    return cleaned

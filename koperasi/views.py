@@ -1,0 +1,307 @@
+"""Pages for cooperatives: list, registration, the cooperative page with its stages, review queue, documents."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404
+from django.shortcuts import redirect
+from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import FormView
+from django.views.generic import TemplateView
+
+from accounts.roles import Action
+from core.audit import audit_trail
+from core.scoping import scope_for
+from core.views import ActionRequiredMixin
+from core.views import user_can
+from members.services import governance_issues
+from units.models import READINESS_ORDER
+from units.models import UnitStatus
+from units.models import UnitType
+
+from . import services
+from .filtersets import CooperativeFilterSet
+from .forms import CooperativeLegalForm
+from .forms import CooperativeProfileForm
+from .forms import CooperativeRegisterForm
+from .forms import StageReasonForm
+from .forms import StageSubmitForm
+from .models import Cooperative
+from .models import FormationStage
+from .models import StageDocument
+from .models import StageProgress
+from .models import StageStatus
+from .selectors import cooperative_list
+from .selectors import cooperative_stages
+from .selectors import review_queue
+from .stage_fields import STAGE_FIELDS
+
+__all__ = [
+    "CooperativeDetailView",
+    "CooperativeEditView",
+    "CooperativeListView",
+    "CooperativeRegisterView",
+    "DocumentDownloadView",
+    "ReviewQueueView",
+    "StageView",
+]
+
+PER_PAGE = 50
+
+
+class CooperativeObjectMixin(ActionRequiredMixin):
+    """Loads ``self.cooperative`` from the URL through the user's scope (404 outside it)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.cooperative = get_object_or_404(
+                Cooperative.objects.for_user(request.user).select_related("village", "stage_reached"), pk=kwargs["pk"]
+            )
+        return super().dispatch(request, *args, **kwargs)
+
+    def permissions(self) -> dict:
+        code = self.cooperative.village_id
+        user = self.request.user
+        return {
+            "can_edit": user_can(user, Action.EDIT_COOPERATIVE, code),
+            "can_verify": user_can(user, Action.VERIFY_STAGES, code),
+            "can_see_personal": user_can(user, Action.VIEW_PERSONAL_DATA, code),
+        }
+
+
+class CooperativeListView(ActionRequiredMixin, TemplateView):
+    """The cooperatives of the user's area, filterable by stage, unit status, kecamatan and stalled."""
+
+    template_name = "koperasi/cooperative_list.html"
+
+    def get_context_data(self, **kwargs):
+        filters = self.request.GET.copy()
+        filterset = CooperativeFilterSet(filters, queryset=Cooperative.objects.none())
+        cooperatives = cooperative_list(user=self.request.user, filters=filters).order_by("village_id")
+        page = Paginator(cooperatives, PER_PAGE).get_page(self.request.GET.get("page"))
+        return super().get_context_data(
+            page=page, filterset=filterset, stages=FormationStage.objects.all(),
+            unit_types=UnitType.objects.all(), unit_statuses=UnitStatus.choices,
+            stalled_days=settings.STALLED_AFTER_DAYS,
+            can_register=not scope_for(self.request.user, Action.EDIT_COOPERATIVE).is_empty,
+            **kwargs,
+        )
+
+
+class CooperativeRegisterView(ActionRequiredMixin, FormView):
+    template_name = "koperasi/cooperative_register.html"
+    form_class = CooperativeRegisterForm
+    scope_action = Action.EDIT_COOPERATIVE
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "actor": self.request.user}
+
+    def get_initial(self):
+        village = self.request.GET.get("village")
+        return {"village": village} if village else {}
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            cooperative = services.cooperative_register(
+                actor=self.request.user, village_code=data["village"].code, formation_model=data["formation_model"],
+                name=data["name"], joint_village_codes=data.get("joint_villages", []),
+                joint_population_confirmed=data.get("joint_population_confirmed", False), address=data["address"],
+                latitude=data["latitude"], longitude=data["longitude"], phone=data["phone"], email=data["email"],
+            )
+        except ValidationError as error:
+            form.add_service_errors(error)
+            return self.form_invalid(form)
+        except PermissionDenied as error:
+            form.add_error(None, str(error))
+            return self.form_invalid(form)
+        messages.success(self.request, _("%(name)s is registered. Next: submit the first stage.")
+                         % {"name": cooperative.name})
+        return redirect("koperasi:detail", pk=cooperative.pk)
+
+
+def readiness_matrix(units) -> list[dict]:
+    """One row per unit: which column of the readiness ladder it has reached."""
+    rows = []
+    for unit in units:
+        rank = READINESS_ORDER.index(unit.status) if unit.status in READINESS_ORDER else -1
+        rows.append({"unit": unit, "cells": [index <= rank for index in range(len(READINESS_ORDER))],
+                     "not_run": unit.status == UnitStatus.TIDAK_DIJALANKAN})
+    return rows
+
+
+class CooperativeDetailView(CooperativeObjectMixin, TemplateView):
+    """The cooperative page: formation stepper, 7-unit readiness matrix, governance check, visits, history."""
+
+    template_name = "koperasi/cooperative_detail.html"
+
+    def get_context_data(self, **kwargs):
+        cooperative = self.cooperative
+        stages = cooperative_stages(cooperative)
+        next_stage = next((progress for progress in stages if not progress.is_completed), None)
+        units = cooperative.units.select_related("unit_type").order_by("unit_type__order", "name")
+        return super().get_context_data(
+            cooperative=cooperative,
+            villages=cooperative.villages.select_related("village"),
+            stages=stages,
+            next_stage=next_stage,
+            matrix=readiness_matrix(units),
+            readiness_labels=[UnitStatus(status).label for status in READINESS_ORDER],
+            governance=governance_issues(cooperative),
+            member_count=cooperative.members.count(),
+            visits=cooperative.visits.select_related("officer")[:5],
+            history=audit_trail(cooperative.history.all(), limit=20),
+            **self.permissions(),
+            **kwargs,
+        )
+
+
+class CooperativeEditView(CooperativeObjectMixin, TemplateView):
+    """Profile (village staff and officers) and legal identifiers (officers who verify)."""
+
+    template_name = "koperasi/cooperative_edit.html"
+    scope_action = Action.EDIT_COOPERATIVE
+
+    def get_context_data(self, **kwargs):
+        permissions = self.permissions()
+        kwargs.setdefault("profile_form", CooperativeProfileForm(instance=self.cooperative))
+        if permissions["can_verify"]:
+            kwargs.setdefault("legal_form", CooperativeLegalForm(instance=self.cooperative))
+        return super().get_context_data(cooperative=self.cooperative, **permissions, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        form_class = CooperativeLegalForm if "legal" in request.POST else CooperativeProfileForm
+        form = form_class(request.POST, instance=Cooperative.objects.get(pk=self.cooperative.pk))
+        if form.is_valid():
+            try:
+                services.cooperative_update(actor=request.user, cooperative=self.cooperative,
+                                            **{field: form.cleaned_data[field] for field in form.changed_data})
+            except ValidationError as error:
+                form.add_service_errors(error)
+            except PermissionDenied as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, _("Changes saved."))
+                return redirect("koperasi:detail", pk=self.cooperative.pk)
+        key = "legal_form" if form_class is CooperativeLegalForm else "profile_form"
+        return self.render_to_response(self.get_context_data(**{key: form}))
+
+
+class StageView(CooperativeObjectMixin, TemplateView):
+    """
+    One stage of one cooperative: what it needs, what was submitted, the documents, its history;
+    the submission form for village staff and the review buttons for the district officer.
+    """
+
+    template_name = "koperasi/stage.html"
+
+    @cached_property
+    def progress(self) -> StageProgress:
+        return get_object_or_404(
+            StageProgress.objects.select_related("stage", "submitted_by", "reviewed_by"),
+            cooperative=self.cooperative, stage__code=self.kwargs["stage"],
+        )
+
+    def get_context_data(self, **kwargs):
+        progress = self.progress
+        permissions = self.permissions()
+        open_for_submission = progress.status in (StageStatus.NOT_STARTED, StageStatus.REJECTED)
+        if permissions["can_edit"] and open_for_submission:
+            kwargs.setdefault("submit_form", StageSubmitForm(progress=progress))
+        if permissions["can_verify"]:
+            kwargs.setdefault("reason_form", StageReasonForm())
+        return super().get_context_data(
+            cooperative=self.cooperative,
+            progress=progress,
+            stages=cooperative_stages(self.cooperative),
+            documents=progress.documents.filter(removed_at__isnull=True).select_related("document_type"),
+            data_rows=[(STAGE_FIELDS[key].label, value) for key, value in progress.data.items()],
+            can_mark_not_applicable=self.cooperative.formation_model in progress.stage.skippable_for,
+            history=audit_trail(progress.history.all(), progress.documents.model.history.filter(progress=progress),
+                                limit=50),
+            **permissions,
+            **kwargs,
+        )
+
+    def post(self, request, *args, **kwargs):
+        operation = request.POST.get("operation")
+        handlers = {"submit": self._submit, "verify": self._verify, "reject": self._reject,
+                    "not_applicable": self._not_applicable}
+        if operation not in handlers:
+            return redirect(request.path)
+        try:
+            return handlers[operation](request)
+        except PermissionDenied as error:
+            messages.error(request, str(error))
+            return redirect(request.path)
+
+    def _submit(self, request):
+        form = StageSubmitForm(request.POST, request.FILES, progress=self.progress)
+        if form.is_valid():
+            try:
+                services.stage_submit(actor=request.user, progress=self.progress, data=form.stage_data(),
+                                      documents=form.documents())
+            except ValidationError as error:
+                form.add_service_errors(error)
+            else:
+                messages.success(request, _("Submitted. The district officer will verify it."))
+                return redirect("koperasi:detail", pk=self.cooperative.pk)
+        return self.render_to_response(self.get_context_data(submit_form=form))
+
+    def _verify(self, request):
+        try:
+            services.stage_verify(actor=request.user, progress=self.progress)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect(request.path)
+        messages.success(request, _("%(stage)s verified for %(cooperative)s.")
+                         % {"stage": self.progress.stage.label, "cooperative": self.cooperative.name})
+        return redirect("koperasi:review-queue")
+
+    def _reason_action(self, request, service, success_message):
+        form = StageReasonForm(request.POST)
+        if form.is_valid():
+            try:
+                service(actor=request.user, progress=self.progress, reason=form.cleaned_data["reason"])
+            except ValidationError as error:
+                form.add_service_errors(error)
+            else:
+                messages.success(request, success_message)
+                return redirect("koperasi:detail", pk=self.cooperative.pk)
+        return self.render_to_response(self.get_context_data(reason_form=form))
+
+    def _reject(self, request):
+        return self._reason_action(request, services.stage_reject, _("Sent back to the village with your reason."))
+
+    def _not_applicable(self, request):
+        return self._reason_action(request, services.stage_mark_not_applicable, _("Marked not applicable."))
+
+
+class ReviewQueueView(ActionRequiredMixin, TemplateView):
+    """Submitted stages awaiting the district officer, oldest first."""
+
+    template_name = "koperasi/review_queue.html"
+    scope_action = Action.VERIFY_STAGES
+
+    def get_context_data(self, **kwargs):
+        page = Paginator(review_queue(user=self.request.user), PER_PAGE).get_page(self.request.GET.get("page"))
+        return super().get_context_data(page=page, **kwargs)
+
+
+class DocumentDownloadView(ActionRequiredMixin, View):
+    """Stage documents carry personal data: only users who may see it in that village can download."""
+
+    scope_action = Action.VIEW_PERSONAL_DATA
+
+    def get(self, request, pk):
+        document = get_object_or_404(
+            StageDocument.objects.for_user(request.user, Action.VIEW_PERSONAL_DATA).filter(removed_at__isnull=True),
+            pk=pk,
+        )
+        return FileResponse(document.file.open("rb"), as_attachment=request.GET.get("inline") != "1",
+                            filename=document.original_name, content_type=document.content_type)

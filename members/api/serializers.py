@@ -1,0 +1,120 @@
+"""Input and output serializers of the member register and board positions."""
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from accounts.roles import Action
+from core.api.fields import ScopedPrimaryKeyRelatedField
+from core.api.fields import VillageCodeField
+from core.scoping import scope_for
+from koperasi.models import Cooperative
+from members.models import Member
+from members.models import Position
+from members.models import PositionRole
+from members.models import Sex
+from members.models import VillageOffice
+from wilayah.api.serializers import RegionBriefSerializer
+
+__all__ = [
+    "GovernanceIssueSerializer",
+    "MemberCreateInputSerializer",
+    "MemberResultSerializer",
+    "MemberSerializer",
+    "MemberUpdateInputSerializer",
+    "PositionCreateInputSerializer",
+    "PositionEndInputSerializer",
+    "PositionSerializer",
+]
+
+
+class GovernanceIssueSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="e.g. founders, pengurus_count, missing_ketua, ketua_pengawas")
+    message = serializers.CharField()
+    blocking = serializers.BooleanField(
+        help_text="Blocking issues stop the founding-meeting stage from being submitted."
+    )
+
+
+class MemberSerializer(serializers.ModelSerializer):
+    """A person in the member register. Needs ``request`` in the context to decide how much of the NIK to show."""
+
+    nik = serializers.SerializerMethodField(
+        help_text="The full NIK for users who may see personal data in the cooperative's village; masked otherwise."
+    )
+    nik_masked = serializers.CharField(source="masked_nik", read_only=True)
+    sex_label = serializers.CharField(source="get_sex_display", read_only=True)
+    domicile = RegionBriefSerializer(read_only=True)
+    phone = serializers.CharField(read_only=True)
+    village_office_label = serializers.CharField(source="get_village_office_display", read_only=True)
+    nik_warnings = serializers.ListField(child=serializers.CharField(), read_only=True)
+
+    class Meta:
+        model = Member
+        fields = ["id", "cooperative", "nik", "nik_masked", "name", "sex", "sex_label", "birth_date", "domicile",
+                  "phone", "village_office", "village_office_label", "is_founder", "joined_on", "nik_warnings",
+                  "created_at"]
+
+    def get_nik(self, member) -> str:
+        request = self.context.get("request")
+        personal = scope_for(request.user if request else None, Action.VIEW_PERSONAL_DATA)
+        return member.nik if personal.contains(member.cooperative.village_id) else member.masked_nik
+
+
+class MemberResultSerializer(MemberSerializer):
+    """The member after a change, with the NIK warnings of this change (recorded, not blocking)."""
+
+    warnings = serializers.SerializerMethodField()
+
+    class Meta(MemberSerializer.Meta):
+        fields = [*MemberSerializer.Meta.fields, "warnings"]
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_warnings(self, member):
+        return [str(warning) for warning in self.context.get("warnings", [])]
+
+
+class _MemberFields(serializers.Serializer):
+    nik = serializers.CharField(max_length=32, help_text="16 digits, as on the KTP.")
+    name = serializers.CharField(max_length=150)
+    sex = serializers.ChoiceField(choices=Sex.choices)
+    domicile = VillageCodeField(help_text="The member's desa/kelurahan (KTP domicile), one of the cooperative's.")
+    birth_date = serializers.DateField(required=False, allow_null=True)
+    phone = serializers.CharField(max_length=30, required=False, allow_blank=True)
+    village_office = serializers.ChoiceField(choices=VillageOffice.choices, required=False, allow_blank=True)
+    is_founder = serializers.BooleanField(required=False)
+    joined_on = serializers.DateField(required=False, allow_null=True)
+
+
+class MemberCreateInputSerializer(_MemberFields):
+    cooperative = ScopedPrimaryKeyRelatedField(Cooperative)
+
+
+class MemberUpdateInputSerializer(_MemberFields):
+    """Only the fields sent are changed."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.required = False
+
+
+class PositionSerializer(serializers.ModelSerializer):
+    member_name = serializers.CharField(source="member.name", read_only=True)
+    role_label = serializers.CharField(source="get_role_display", read_only=True)
+    is_active = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Position
+        fields = ["id", "cooperative", "member", "member_name", "role", "role_label", "started_on", "ended_on",
+                  "is_active"]
+
+
+class PositionCreateInputSerializer(serializers.Serializer):
+    cooperative = ScopedPrimaryKeyRelatedField(Cooperative)
+    member = ScopedPrimaryKeyRelatedField(Member)
+    role = serializers.ChoiceField(choices=PositionRole.choices)
+    started_on = serializers.DateField(required=False, allow_null=True)
+
+
+class PositionEndInputSerializer(serializers.Serializer):
+    ended_on = serializers.DateField(required=False, allow_null=True, help_text="Today when omitted.")

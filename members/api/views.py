@@ -1,0 +1,130 @@
+"""The member register and board positions of cooperatives. Every write calls a members service."""
+
+from contextlib import contextmanager
+
+from django.core.exceptions import ValidationError
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins
+from rest_framework import status
+from rest_framework import viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from accounts.roles import Action
+from core.api.views import AuditTrailMixin
+from core.api.views import ScopedViewSetMixin
+from core.api.views import validated_input
+from core.identifiers import mask_nik
+from core.scoping import scope_for
+from members import services
+from members.models import Member
+from members.models import Position
+
+from .filtersets import MemberFilterSet
+from .filtersets import PositionFilterSet
+from .serializers import MemberCreateInputSerializer
+from .serializers import MemberResultSerializer
+from .serializers import MemberSerializer
+from .serializers import MemberUpdateInputSerializer
+from .serializers import PositionCreateInputSerializer
+from .serializers import PositionEndInputSerializer
+from .serializers import PositionSerializer
+
+__all__ = ["MemberViewSet", "PositionViewSet"]
+
+
+@contextmanager
+def _domicile_errors():
+    """The services call the domicile ``domicile_code``; the API calls it ``domicile``."""
+    try:
+        yield
+    except ValidationError as error:
+        if hasattr(error, "error_dict") and "domicile_code" in error.error_dict:
+            error.error_dict["domicile"] = error.error_dict.pop("domicile_code")
+        raise
+
+
+class MemberViewSet(AuditTrailMixin, ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                    viewsets.GenericViewSet):
+    """
+    Members of the cooperatives in the caller's area. The NIK is shown in full only to users who may
+    see personal data in the cooperative's village (``nik_masked`` is always the masked form).
+    """
+
+    queryset = Member.objects.select_related("cooperative", "domicile")
+    serializer_class = MemberSerializer
+    filterset_class = MemberFilterSet
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+    lookup_value_regex = r"\d+"
+
+    def history_redactions(self, obj) -> dict:
+        # The register's history holds NIKs too: masked for readers who may not see personal data.
+        if scope_for(self.request.user, Action.VIEW_PERSONAL_DATA).contains(obj.cooperative.village_id):
+            return {}
+        return {"nik": mask_nik}
+
+    def _result(self, member: Member, warnings: list[str], **kwargs) -> Response:
+        member = self.get_queryset().get(pk=member.pk)
+        context = {**self.get_serializer_context(), "warnings": warnings}
+        return Response(MemberResultSerializer(member, context=context).data, **kwargs)
+
+    @extend_schema(request=MemberCreateInputSerializer, responses={201: MemberResultSerializer})
+    def create(self, request):
+        """Add a person to the member register; NIK warnings are returned and recorded but do not block."""
+        data = validated_input(MemberCreateInputSerializer, request.data, context=self.get_serializer_context())
+        with _domicile_errors():
+            member, warnings = services.member_add(
+                actor=request.user, cooperative=data["cooperative"], nik=data["nik"], name=data["name"],
+                sex=data["sex"], domicile_code=data["domicile"], birth_date=data.get("birth_date"),
+                phone=data.get("phone", ""), village_office=data.get("village_office", ""),
+                is_founder=data.get("is_founder", False), joined_on=data.get("joined_on"),
+            )
+        return self._result(member, warnings, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=MemberUpdateInputSerializer, responses=MemberResultSerializer)
+    def partial_update(self, request, pk=None):
+        member = self.get_object()
+        data = dict(validated_input(MemberUpdateInputSerializer, request.data))
+        if "domicile" in data:
+            data["domicile_code"] = data.pop("domicile")
+        with _domicile_errors():
+            member, warnings = services.member_update(actor=request.user, member=member, **data)
+        return self._result(member, warnings)
+
+    @extend_schema(request=None, responses={204: None})
+    def destroy(self, request, pk=None):
+        """Remove a person from the register (their positions must have ended)."""
+        services.member_remove(actor=request.user, member=self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class PositionViewSet(AuditTrailMixin, ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                      viewsets.GenericViewSet):
+    """Pengurus, pengawas and manajer terms. Appointments follow the governance rules of Juklak 1/2025."""
+
+    queryset = Position.objects.select_related("member")
+    serializer_class = PositionSerializer
+    filterset_class = PositionFilterSet
+    http_method_names = ["get", "post", "head", "options"]
+    lookup_value_regex = r"\d+"
+
+    def _result(self, position: Position, **kwargs) -> Response:
+        position = self.get_queryset().get(pk=position.pk)
+        return Response(PositionSerializer(position, context=self.get_serializer_context()).data, **kwargs)
+
+    @extend_schema(request=PositionCreateInputSerializer, responses={201: PositionSerializer})
+    def create(self, request):
+        """Appoint a member of the cooperative to a position."""
+        data = validated_input(PositionCreateInputSerializer, request.data, context=self.get_serializer_context())
+        position = services.position_assign(actor=request.user, cooperative=data["cooperative"], member=data["member"],
+                                            role=data["role"], started_on=data.get("started_on"))
+        return self._result(position, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=PositionEndInputSerializer, responses=PositionSerializer)
+    @action(detail=True, methods=["post"])
+    def end(self, request, pk=None):
+        """End a term (today unless ``ended_on`` is given)."""
+        position = self.get_object()
+        data = validated_input(PositionEndInputSerializer, request.data)
+        position = services.position_end(actor=request.user, position=position, ended_on=data.get("ended_on"))
+        return self._result(position)

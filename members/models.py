@@ -1,0 +1,149 @@
+"""Members of a cooperative (identified by NIK) and the pengurus, pengawas and manajer positions."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from phonenumber_field.modelfields import PhoneNumberField
+from simple_history.models import HistoricalRecords
+
+from core.identifiers import mask_nik
+from core.scoping import ScopedQuerySet
+
+__all__ = ["Member", "Position", "PositionRole", "Sex", "VillageOffice"]
+
+
+class Sex(models.TextChoices):
+    L = "L", _("Male (laki-laki)")
+    P = "P", _("Female (perempuan)")
+
+
+class VillageOffice(models.TextChoices):
+    """Village leadership, who may not be pengurus (Juklak 1/2025 ch. III)."""
+
+    KEPALA_DESA = "kepala_desa", _("Kepala desa / lurah")
+    PERANGKAT_DESA = "perangkat_desa", _("Perangkat desa / kelurahan staff")
+    BPD = "bpd", _("BPD member")
+
+
+class Member(models.Model):
+    """A person in a cooperative's member register, unique per cooperative by NIK."""
+
+    cooperative = models.ForeignKey(
+        verbose_name=_("cooperative"), to="koperasi.Cooperative", on_delete=models.CASCADE, related_name="members"
+    )
+    nik = models.CharField(verbose_name=_("NIK"), max_length=16)
+    name = models.CharField(verbose_name=_("name"), max_length=150)
+    sex = models.CharField(verbose_name=_("sex"), max_length=1, choices=Sex.choices)
+    birth_date = models.DateField(verbose_name=_("birth date"), null=True, blank=True)
+    domicile = models.ForeignKey(
+        verbose_name=_("desa/kelurahan of domicile"), to="wilayah.Region", on_delete=models.PROTECT, related_name="+"
+    )
+    phone = PhoneNumberField(verbose_name=_("phone"), region="ID", blank=True)
+    village_office = models.CharField(
+        verbose_name=_("village office held"), max_length=16, choices=VillageOffice.choices, blank=True
+    )
+    is_founder = models.BooleanField(verbose_name=_("founding member"), default=False)
+    joined_on = models.DateField(verbose_name=_("joined on"), default=timezone.localdate)
+    nik_warnings = models.JSONField(verbose_name=_("NIK warnings"), default=list, blank=True)
+    created_by = models.ForeignKey(
+        verbose_name=_("entered by"), to=settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(verbose_name=_("entered at"), auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    scope_path = "cooperative__village__code"
+
+    class Meta:
+        ordering = ["cooperative_id", "name"]
+        verbose_name = _("member")
+        verbose_name_plural = _("members")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cooperative", "nik"], name="members_member_nik_unique",
+                violation_error_message=_("A member with this NIK is already registered in this cooperative."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.masked_nik})"
+
+    @property
+    def masked_nik(self) -> str:
+        return mask_nik(self.nik)
+
+
+class PositionRole(models.TextChoices):
+    KETUA = "ketua", _("Ketua")
+    WAKIL_KETUA_USAHA = "wakil_ketua_usaha", _("Wakil ketua bidang usaha")
+    WAKIL_KETUA_KEANGGOTAAN = "wakil_ketua_keanggotaan", _("Wakil ketua bidang keanggotaan")
+    SEKRETARIS = "sekretaris", _("Sekretaris")
+    BENDAHARA = "bendahara", _("Bendahara")
+    PENGURUS_LAIN = "pengurus_lain", _("Other pengurus")
+    KETUA_PENGAWAS = "ketua_pengawas", _("Ketua pengawas")
+    ANGGOTA_PENGAWAS = "anggota_pengawas", _("Anggota pengawas")
+    MANAJER = "manajer", _("Manajer")
+
+
+PENGURUS_ROLES = frozenset({
+    PositionRole.KETUA, PositionRole.WAKIL_KETUA_USAHA, PositionRole.WAKIL_KETUA_KEANGGOTAAN,
+    PositionRole.SEKRETARIS, PositionRole.BENDAHARA, PositionRole.PENGURUS_LAIN,
+})
+PENGAWAS_ROLES = frozenset({PositionRole.KETUA_PENGAWAS, PositionRole.ANGGOTA_PENGAWAS})
+# Positions held by one person at a time in a cooperative.
+SINGLE_HOLDER_ROLES = frozenset({
+    PositionRole.KETUA, PositionRole.WAKIL_KETUA_USAHA, PositionRole.WAKIL_KETUA_KEANGGOTAAN,
+    PositionRole.SEKRETARIS, PositionRole.BENDAHARA, PositionRole.KETUA_PENGAWAS,
+})
+# The five positions a board must have (Juklak 1/2025).
+REQUIRED_PENGURUS_ROLES = (
+    PositionRole.KETUA, PositionRole.WAKIL_KETUA_USAHA, PositionRole.WAKIL_KETUA_KEANGGOTAAN,
+    PositionRole.SEKRETARIS, PositionRole.BENDAHARA,
+)
+
+
+class Position(models.Model):
+    """A member's term in a position; ``ended_on`` is empty while it is held."""
+
+    cooperative = models.ForeignKey(
+        verbose_name=_("cooperative"), to="koperasi.Cooperative", on_delete=models.CASCADE, related_name="positions"
+    )
+    member = models.ForeignKey(verbose_name=_("member"), to=Member, on_delete=models.CASCADE, related_name="positions")
+    role = models.CharField(verbose_name=_("position"), max_length=24, choices=PositionRole.choices)
+    started_on = models.DateField(verbose_name=_("from"), default=timezone.localdate)
+    ended_on = models.DateField(verbose_name=_("until"), null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    scope_path = "cooperative__village__code"
+
+    class Meta:
+        ordering = ["cooperative_id", "role", "started_on"]
+        verbose_name = _("position")
+        verbose_name_plural = _("positions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cooperative", "role"],
+                condition=Q(ended_on__isnull=True) & Q(role__in=sorted(SINGLE_HOLDER_ROLES)),
+                name="members_position_single_holder",
+                violation_error_message=_("Someone already holds this position."),
+            ),
+            models.UniqueConstraint(
+                fields=["member"],
+                condition=Q(ended_on__isnull=True) & Q(role__in=sorted(PENGURUS_ROLES | PENGAWAS_ROLES)),
+                name="members_position_one_board_seat",
+                violation_error_message=_("A person holds one pengurus or pengawas position at a time."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_role_display()}: {self.member.name}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.ended_on is None

@@ -1,0 +1,251 @@
+"""
+The member register and the board. Governance rules (Juklak 1/2025 as summarised in
+docs/domain-rules.md): at least 9 founding members; at least 5 pengurus, an odd number, with ketua,
+two wakil ketua, sekretaris and bendahara; the ketua pengawas is the kepala desa/lurah; kepala desa,
+perangkat desa and BPD members may not be pengurus; one pengurus or pengawas position per person.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from phonenumber_field.phonenumber import to_python as to_phone
+
+from accounts.roles import Action
+from core.identifiers import nik_check
+from core.scoping import require_scope
+from core.services import require_known_fields
+from wilayah.models import Region
+from wilayah.models import RegionLevel
+
+from .models import PENGAWAS_ROLES
+from .models import PENGURUS_ROLES
+from .models import REQUIRED_PENGURUS_ROLES
+from .models import SINGLE_HOLDER_ROLES
+from .models import Member
+from .models import Position
+from .models import PositionRole
+from .models import Sex
+from .models import VillageOffice
+
+__all__ = [
+    "MIN_FOUNDERS",
+    "MIN_PENGURUS",
+    "GovernanceIssue",
+    "governance_issues",
+    "member_add",
+    "member_remove",
+    "member_update",
+    "position_assign",
+    "position_end",
+]
+
+MIN_FOUNDERS = 9  # UU 25/1992 as amended by UU 6/2023 (was 20)
+MIN_PENGURUS = 5
+
+
+@dataclass(frozen=True)
+class GovernanceIssue:
+    code: str
+    message: str
+    blocking: bool = True
+
+
+@lru_cache(maxsize=1)
+def _regency_codes() -> frozenset[str]:
+    return frozenset(Region.objects.filter(level=RegionLevel.REGENCY).values_list("code", flat=True))
+
+
+def _clean_member_fields(cooperative, data: dict, *, instance: Member | None = None) -> tuple[dict, list[str]]:
+    errors: dict[str, list[str]] = {}
+    warnings: list[str] = []
+    cleaned = dict(data)
+    if "name" in data:
+        cleaned["name"] = " ".join((data["name"] or "").split())
+        if not cleaned["name"]:
+            errors["name"] = [_("Enter the member's name as on the KTP.")]
+    if "sex" in data and data["sex"] not in Sex.values:
+        errors["sex"] = [_("Choose L (male) or P (female).")]
+    if "village_office" in data and data["village_office"] not in ("", *VillageOffice.values):
+        errors["village_office"] = [_("Choose a valid village office, or none.")]
+    if "birth_date" in data and data["birth_date"] and data["birth_date"] > timezone.localdate():
+        errors["birth_date"] = [_("The birth date cannot be in the future.")]
+    if "domicile_code" in data:
+        domicile = cooperative.villages.filter(village_id=data["domicile_code"]).select_related("village").first()
+        if domicile is None:
+            errors["domicile_code"] = [_(
+                "Members live in the cooperative's own desa/kelurahan (KTP domicile); %(code)s is not one of them."
+            ) % {"code": data["domicile_code"]}]
+        else:
+            cleaned["domicile"] = domicile.village
+        cleaned.pop("domicile_code")
+    if "phone" in data:
+        number = to_phone(data["phone"], region="ID") if data["phone"] else None
+        if data["phone"] and (not number or not number.is_valid()):
+            errors["phone"] = [_("Enter an Indonesian phone number, e.g. 0812 3456 7890.")]
+        cleaned["phone"] = number.as_e164 if number else ""
+    nik = data.get("nik", instance.nik if instance else "")
+    check = nik_check(
+        nik,
+        sex=cleaned.get("sex", instance.sex if instance else None),
+        birth_date=cleaned.get("birth_date", instance.birth_date if instance else None),
+        known_regencies=_regency_codes(),
+    )
+    if "nik" in data:
+        if check.errors:
+            errors["nik"] = check.errors
+        elif (Member.objects.filter(cooperative=cooperative, nik=check.nik)
+              .exclude(pk=instance.pk if instance else None).exists()):
+            errors["nik"] = [_("A member with this NIK is already registered in this cooperative.")]
+        cleaned["nik"] = check.nik
+    warnings = check.warnings
+    cleaned["nik_warnings"] = warnings
+    if errors:
+        raise ValidationError(errors)
+    return cleaned, warnings
+
+
+@transaction.atomic
+def member_add(*, actor, cooperative, nik: str, name: str, sex: str, domicile_code: str,
+               birth_date: date | None = None, phone: str = "", village_office: str = "", is_founder: bool = False,
+               joined_on: date | None = None) -> tuple[Member, list[str]]:
+    """
+    Add a person to the member register. Returns the member and any NIK warnings (region or date
+    digits that look wrong): those are recorded and shown, but do not block.
+    """
+    require_scope(actor, Action.EDIT_COOPERATIVE, cooperative.village_id)
+    cleaned, warnings = _clean_member_fields(cooperative, {
+        "nik": nik, "name": name, "sex": sex, "domicile_code": domicile_code, "birth_date": birth_date,
+        "phone": phone, "village_office": village_office,
+    })
+    member = Member(cooperative=cooperative, is_founder=is_founder, joined_on=joined_on or timezone.localdate(),
+                    created_by=actor, **cleaned)
+    member._history_user = actor
+    try:
+        with transaction.atomic():
+            member.save()
+    except IntegrityError:
+        raise ValidationError({"nik": [_("A member with this NIK is already registered in this cooperative.")]})
+    return member, warnings
+
+
+@transaction.atomic
+def member_update(*, actor, member: Member, **changes) -> tuple[Member, list[str]]:
+    require_scope(actor, Action.EDIT_COOPERATIVE, member.cooperative.village_id)
+    allowed = {"nik", "name", "sex", "domicile_code", "birth_date", "phone", "village_office", "is_founder",
+               "joined_on"}
+    require_known_fields(changes, allowed)
+    cleaned, warnings = _clean_member_fields(member.cooperative, changes, instance=member)
+    new_office = cleaned.get("village_office", member.village_office)
+    if new_office and member.positions.filter(ended_on__isnull=True, role__in=PENGURUS_ROLES).exists():
+        raise ValidationError({"village_office": [_(
+            "This member is pengurus; village leadership may not be pengurus. End the position first."
+        )]})
+    for field, value in cleaned.items():
+        setattr(member, field, value)
+    member._history_user = actor
+    member.save()
+    return member, warnings
+
+
+@transaction.atomic
+def member_remove(*, actor, member: Member) -> None:
+    require_scope(actor, Action.EDIT_COOPERATIVE, member.cooperative.village_id)
+    if member.positions.filter(ended_on__isnull=True).exists():
+        raise ValidationError(_("End this member's positions before removing them from the register."))
+    member._history_user = actor
+    member.delete()
+
+
+@transaction.atomic
+def position_assign(*, actor, cooperative, member: Member, role: str, started_on: date | None = None) -> Position:
+    """Appoint a member to a position, enforcing the governance rules on who may hold it."""
+    require_scope(actor, Action.EDIT_COOPERATIVE, cooperative.village_id)
+    if member.cooperative_id != cooperative.pk:
+        raise ValidationError({"member": [_("The person is not a member of this cooperative.")]})
+    if role not in PositionRole.values:
+        raise ValidationError({"role": [_("Choose a valid position.")]})
+    label = PositionRole(role).label
+    if role in PENGURUS_ROLES and member.village_office:
+        raise ValidationError({"role": [_(
+            "%(name)s is %(office)s; kepala desa/lurah, perangkat desa and BPD members may not be pengurus."
+        ) % {"name": member.name, "office": member.get_village_office_display()}]})
+    if role == PositionRole.KETUA_PENGAWAS and member.village_office != VillageOffice.KEPALA_DESA:
+        raise ValidationError({"role": [_(
+            "The ketua pengawas is the kepala desa/lurah (ex officio); %(name)s is not recorded as kepala desa/lurah."
+        ) % {"name": member.name}]})
+    active = Position.objects.select_for_update().filter(cooperative=cooperative, ended_on__isnull=True)
+    board = PENGURUS_ROLES | PENGAWAS_ROLES
+    if role in board:
+        held = active.filter(member=member, role__in=board).first()
+        if held:
+            raise ValidationError({"role": [_(
+                "%(name)s already holds the position %(position)s; a person holds one pengurus or pengawas "
+                "position at a time."
+            ) % {"name": member.name, "position": held.get_role_display()}]})
+    if role in SINGLE_HOLDER_ROLES:
+        holder = active.filter(role=role).select_related("member").first()
+        if holder:
+            raise ValidationError({"role": [_("%(position)s is already held by %(name)s; end that term first.")
+                                            % {"position": label, "name": holder.member.name}]})
+    position = Position(cooperative=cooperative, member=member, role=role,
+                        started_on=started_on or timezone.localdate())
+    position._history_user = actor
+    position.save()
+    return position
+
+
+@transaction.atomic
+def position_end(*, actor, position: Position, ended_on: date | None = None) -> Position:
+    require_scope(actor, Action.EDIT_COOPERATIVE, position.cooperative.village_id)
+    ended_on = ended_on or timezone.localdate()
+    if ended_on < position.started_on:
+        raise ValidationError({"ended_on": [_("A term cannot end before it started.")]})
+    position.ended_on = ended_on
+    position._history_user = actor
+    position.save()
+    return position
+
+
+def governance_issues(cooperative) -> list[GovernanceIssue]:
+    """What stops the board and member register from meeting the founding rules, in plain words."""
+    issues = []
+    founders = cooperative.members.filter(is_founder=True).count()
+    if founders < MIN_FOUNDERS:
+        issues.append(GovernanceIssue("founders", _(
+            "At least %(minimum)d founding members are needed; %(count)d are registered."
+        ) % {"minimum": MIN_FOUNDERS, "count": founders}))
+    active = list(cooperative.positions.filter(ended_on__isnull=True).select_related("member"))
+    pengurus = [p for p in active if p.role in PENGURUS_ROLES]
+    if len(pengurus) < MIN_PENGURUS:
+        issues.append(GovernanceIssue("pengurus_count", _(
+            "At least %(minimum)d pengurus are needed; %(count)d are appointed."
+        ) % {"minimum": MIN_PENGURUS, "count": len(pengurus)}))
+    elif len(pengurus) % 2 == 0:
+        issues.append(GovernanceIssue("pengurus_odd", _(
+            "The number of pengurus must be odd; %(count)d are appointed."
+        ) % {"count": len(pengurus)}))
+    held = {p.role for p in pengurus}
+    for role in REQUIRED_PENGURUS_ROLES:
+        if role not in held:
+            issues.append(GovernanceIssue(f"missing_{role}", _("No %(position)s is appointed.")
+                                          % {"position": PositionRole(role).label}))
+    chair = next((p for p in active if p.role == PositionRole.KETUA_PENGAWAS), None)
+    if chair is None:
+        issues.append(GovernanceIssue("ketua_pengawas",
+                                      _("The ketua pengawas (the kepala desa/lurah) is not appointed.")))
+    elif chair.member.village_office != VillageOffice.KEPALA_DESA:
+        issues.append(GovernanceIssue("ketua_pengawas_office", _(
+            "The ketua pengawas must be the kepala desa/lurah."
+        )))
+    for position in pengurus:
+        if position.member.village_office:
+            issues.append(GovernanceIssue("pengurus_village_office", _(
+                "%(name)s is %(office)s and may not be pengurus."
+            ) % {"name": position.member.name, "office": position.member.get_village_office_display()}))
+    return issues

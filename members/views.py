@@ -1,0 +1,149 @@
+"""The member register and board of one cooperative. NIKs are masked unless the user may see personal data."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.views.generic import TemplateView
+
+from core.audit import audit_trail
+from core.identifiers import mask_nik
+from koperasi.views import CooperativeObjectMixin
+
+from . import services
+from .forms import MemberForm
+from .forms import PositionForm
+from .models import Member
+from .models import Position
+
+__all__ = ["MemberDetailView", "MemberListView"]
+
+PER_PAGE = 50
+
+
+class MemberListView(CooperativeObjectMixin, TemplateView):
+    template_name = "members/member_list.html"
+
+    def get_context_data(self, **kwargs):
+        cooperative = self.cooperative
+        permissions = self.permissions()
+        members = cooperative.members.select_related("domicile").order_by("name")
+        query = self.request.GET.get("q", "").strip()
+        if query:
+            members = members.filter(name__icontains=query)
+        if permissions["can_edit"]:
+            kwargs.setdefault("member_form", MemberForm(cooperative=cooperative))
+            kwargs.setdefault("position_form", PositionForm(cooperative=cooperative))
+        return super().get_context_data(
+            cooperative=cooperative,
+            page=Paginator(members, PER_PAGE).get_page(self.request.GET.get("page")),
+            query=query,
+            founders=cooperative.members.filter(is_founder=True).count(),
+            positions=cooperative.positions.filter(ended_on__isnull=True).select_related("member").order_by("role"),
+            governance=services.governance_issues(cooperative),
+            **permissions,
+            **kwargs,
+        )
+
+    def post(self, request, *args, **kwargs):
+        operation = request.POST.get("operation")
+        try:
+            if operation == "add_member":
+                return self._add_member(request)
+            if operation == "assign":
+                return self._assign(request)
+            if operation == "end":
+                position = get_object_or_404(Position, pk=request.POST.get("position"), cooperative=self.cooperative)
+                services.position_end(actor=request.user, position=position)
+                messages.success(request, _("The term has ended."))
+        except PermissionDenied as error:
+            messages.error(request, str(error))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        return redirect("members:list", pk=self.cooperative.pk)
+
+    def _add_member(self, request):
+        form = MemberForm(request.POST, cooperative=self.cooperative)
+        if form.is_valid():
+            try:
+                member, warnings = services.member_add(actor=request.user, cooperative=self.cooperative,
+                                                       **form.cleaned_data)
+            except ValidationError as error:
+                form.add_service_errors(error)
+            else:
+                messages.success(request, _("%(name)s added to the register.") % {"name": member.name})
+                for warning in warnings:
+                    messages.warning(request, _("Check the NIK: %(warning)s") % {"warning": warning})
+                return redirect("members:list", pk=self.cooperative.pk)
+        return self.render_to_response(self.get_context_data(member_form=form))
+
+    def _assign(self, request):
+        form = PositionForm(request.POST, cooperative=self.cooperative)
+        if form.is_valid():
+            member = get_object_or_404(Member, pk=form.cleaned_data["member"], cooperative=self.cooperative)
+            try:
+                services.position_assign(actor=request.user, cooperative=self.cooperative, member=member,
+                                         role=form.cleaned_data["role"], started_on=form.cleaned_data["started_on"])
+            except ValidationError as error:
+                form.add_service_errors(error)
+            else:
+                messages.success(request, _("Position assigned."))
+                return redirect("members:list", pk=self.cooperative.pk)
+        return self.render_to_response(self.get_context_data(position_form=form))
+
+
+class MemberDetailView(CooperativeObjectMixin, TemplateView):
+    """One member: full NIK for those who may see personal data, the edit form, positions, history."""
+
+    template_name = "members/member_detail.html"
+
+    def get_member(self) -> Member:
+        return get_object_or_404(self.cooperative.members.select_related("domicile"), pk=self.kwargs["member"])
+
+    def get_context_data(self, **kwargs):
+        member = self.get_member()
+        kwargs.pop("member", None)  # the URL's id; the context gets the object
+        permissions = self.permissions()
+        if permissions["can_edit"] and "form" not in kwargs:
+            kwargs["form"] = MemberForm(cooperative=self.cooperative, initial={
+                "nik": member.nik, "name": member.name, "sex": member.sex, "birth_date": member.birth_date,
+                "domicile_code": member.domicile_id, "phone": str(member.phone or ""),
+                "village_office": member.village_office, "is_founder": member.is_founder,
+            })
+        return super().get_context_data(
+            cooperative=self.cooperative, member=member, positions=member.positions.order_by("-started_on"),
+            history=audit_trail(member.history.all(), limit=30,
+                                redact={} if permissions["can_see_personal"] else {"nik": mask_nik}),
+            **permissions, **kwargs,
+        )
+
+    def post(self, request, *args, **kwargs):
+        member = self.get_member()
+        if request.POST.get("operation") == "remove":
+            try:
+                services.member_remove(actor=request.user, member=member)
+            except (ValidationError, PermissionDenied) as error:
+                messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+                return redirect("members:detail", pk=self.cooperative.pk, member=member.pk)
+            messages.success(request, _("%(name)s was removed from the register.") % {"name": member.name})
+            return redirect("members:list", pk=self.cooperative.pk)
+        form = MemberForm(request.POST, cooperative=self.cooperative)
+        if form.is_valid():
+            try:
+                _member, warnings = services.member_update(
+                    actor=request.user, member=member,
+                    **{field: form.cleaned_data[field] for field in form.changed_data if field in form.cleaned_data})
+            except ValidationError as error:
+                form.add_service_errors(error)
+            except PermissionDenied as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, _("Changes saved."))
+                for warning in warnings:
+                    messages.warning(request, _("Check the NIK: %(warning)s") % {"warning": warning})
+                return redirect("members:detail", pk=self.cooperative.pk, member=member.pk)
+        return self.render_to_response(self.get_context_data(form=form))
+

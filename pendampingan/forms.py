@@ -1,0 +1,25 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.roles import Action
+from core.forms import ScopedRegionField
+from core.forms import StyledFormMixin
+from wilayah.models import Region
+from wilayah.models import RegionLevel
+
+__all__ = ["VisitForm"]
+
+
+class VisitForm(StyledFormMixin, forms.Form):
+    village = ScopedRegionField(label=_("Desa/kelurahan"))
+    visited_on = forms.DateField(label=_("Visit date"))
+    topic = forms.CharField(label=_("Topic"), max_length=200)
+    participants = forms.CharField(label=_("Participants"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    outcome = forms.CharField(label=_("Outcome"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    next_step = forms.CharField(label=_("Next step"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    follow_up_on = forms.DateField(label=_("Follow-up date"), required=False)
+
+    def __init__(self, *args, actor, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["village"].queryset = Region.objects.for_user(actor, Action.LOG_VISITS).filter(
+            level=RegionLevel.VILLAGE)

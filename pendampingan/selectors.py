@@ -1,0 +1,30 @@
+"""Reading visits: the officer's follow-ups that are due, and visit lists."""
+
+from datetime import date
+
+from django.utils import timezone
+
+from accounts.roles import Action
+from core.scoping import Scope
+
+from .models import Visit
+
+__all__ = ["follow_ups_due", "visit_list"]
+
+
+def visit_list(*, user, region: str = ""):
+    """Visits in the user's area, optionally only those under ``region``."""
+    visits = Visit.objects.for_user(user, Action.VIEW).select_related("village", "cooperative", "officer")
+    return visits.within(Scope.of([region])) if region else visits
+
+
+def follow_ups_due(*, user, today: date | None = None, mine_only: bool = True):
+    """Open follow-ups due today or earlier, oldest first: the officer's own, or everyone's in their area."""
+    today = today or timezone.localdate()
+    visits = (
+        Visit.objects.for_user(user, Action.VIEW)
+        .filter(follow_up_on__lte=today, follow_up_done_at__isnull=True)
+        .select_related("village", "cooperative", "officer")
+        .order_by("follow_up_on", "created_at")
+    )
+    return visits.filter(officer=user) if mine_only else visits

@@ -1,0 +1,78 @@
+"""Logging assistance visits and closing their follow-ups."""
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.roles import Action
+from core.scoping import require_scope
+from core.services import require_known_fields
+from koperasi.models import CooperativeVillage
+from wilayah.models import Region
+from wilayah.models import RegionLevel
+
+from .models import Visit
+
+__all__ = ["visit_follow_up_done", "visit_log", "visit_update"]
+
+_EDITABLE = {"visited_on", "participants", "topic", "outcome", "next_step", "follow_up_on"}
+
+
+def _validate(visit: Visit) -> None:
+    errors = {}
+    today = timezone.localdate()
+    if visit.visited_on > today:
+        errors["visited_on"] = [_("Log a visit once it has happened; the date is in the future.")]
+    if visit.follow_up_on and visit.follow_up_on < visit.visited_on:
+        errors["follow_up_on"] = [_("The follow-up cannot be before the visit.")]
+    if not visit.topic.strip():
+        errors["topic"] = [_("Say what the visit was about.")]
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def visit_log(*, actor, village_code: str, visited_on: date, topic: str, participants: str = "", outcome: str = "",
+              next_step: str = "", follow_up_on: date | None = None) -> Visit:
+    """Record a visit to a desa/kelurahan (and its cooperative, if it has one)."""
+    village = Region.objects.filter(code=village_code, level=RegionLevel.VILLAGE).first()
+    if village is None:
+        raise ValidationError({"village": [_("“%(code)s” is not a desa/kelurahan code.") % {"code": village_code}]})
+    require_scope(actor, Action.LOG_VISITS, village.code)
+    link = CooperativeVillage.objects.filter(village=village).select_related("cooperative").first()
+    visit = Visit(
+        village=village, cooperative=link.cooperative if link else None, officer=actor, visited_on=visited_on,
+        topic=topic.strip(), participants=participants.strip(), outcome=outcome.strip(), next_step=next_step.strip(),
+        follow_up_on=follow_up_on,
+    )
+    _validate(visit)
+    visit._history_user = actor
+    visit.save()
+    return visit
+
+
+@transaction.atomic
+def visit_update(*, actor, visit: Visit, **changes) -> Visit:
+    require_scope(actor, Action.LOG_VISITS, visit.village_id)
+    require_known_fields(changes, _EDITABLE)
+    for field, value in changes.items():
+        setattr(visit, field, value.strip() if isinstance(value, str) else value)
+    _validate(visit)
+    visit._history_user = actor
+    visit.save()
+    return visit
+
+
+@transaction.atomic
+def visit_follow_up_done(*, actor, visit: Visit) -> Visit:
+    require_scope(actor, Action.LOG_VISITS, visit.village_id)
+    if visit.follow_up_on is None:
+        raise ValidationError(_("This visit has no follow-up to close."))
+    if visit.follow_up_done_at is None:
+        visit.follow_up_done_at = timezone.now()
+        visit._history_user = actor
+        visit.save(update_fields=["follow_up_done_at"])
+    return visit

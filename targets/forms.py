@@ -1,0 +1,46 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.roles import Action
+from core.forms import ScopedRegionField
+from core.forms import StyledFormMixin
+from koperasi.models import FormationStage
+from units.models import READINESS_ORDER
+from units.models import UnitType
+from wilayah.models import Region
+
+from .models import TargetMetric
+
+__all__ = ["TargetEditForm", "TargetForm"]
+
+
+class TargetForm(StyledFormMixin, forms.Form):
+    region = ScopedRegionField(label=_("Region"))
+    title = forms.CharField(label=_("Title"), required=False, max_length=200,
+                            help_text=_("e.g. Musdesus selesai (Inpres 9/2025)"))
+    metric = forms.ChoiceField(label=_("Measure"), choices=TargetMetric.choices)
+    stage = forms.ChoiceField(label=_("Stage"), required=False)
+    unit_type = forms.ChoiceField(label=_("Unit type"), required=False)
+    unit_status = forms.ChoiceField(label=_("Unit status"), required=False,
+                                    choices=[("", "—"), *[(s.value, s.label) for s in READINESS_ORDER[1:]]])
+    target_count = forms.IntegerField(label=_("Target"), required=False, min_value=1,
+                                      help_text=_("Leave empty for the number of desa/kelurahan in the region."))
+    start_date = forms.DateField(label=_("Start date"))
+    due_date = forms.DateField(label=_("Due date"))
+    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, actor, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = Region.objects.for_user(actor, Action.MANAGE_TARGETS)
+        self.fields["stage"].choices = [("", "—"), *[(s.code, s.label) for s in FormationStage.objects.all()]]
+        self.fields["unit_type"].choices = [("", "—"), *[(t.code, t.label) for t in UnitType.objects.all()]]
+
+
+class TargetEditForm(StyledFormMixin, forms.Form):
+    title = forms.CharField(label=_("Title"), required=False, max_length=200)
+    target_count = forms.IntegerField(label=_("Target"), min_value=1)
+    start_date = forms.DateField(label=_("Start date"))
+    due_date = forms.DateField(label=_("Due date"))
+    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+

@@ -1,0 +1,134 @@
+"""Setting targets and splitting them down the region tree."""
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from accounts.roles import Action
+from core.scoping import require_scope
+from core.services import require_known_fields
+from koperasi.models import FormationStage
+from units.models import READINESS_ORDER
+from units.models import UnitType
+from wilayah.models import Region
+from wilayah.models import RegionLevel
+
+from .models import Target
+from .models import TargetMetric
+
+__all__ = ["target_create", "target_delete", "target_split", "target_update"]
+
+
+def _metric_fields(metric: str, stage_code: str | None, unit_type_code: str | None, unit_status: str) -> dict:
+    if metric == TargetMetric.STAGE:
+        stage = FormationStage.objects.filter(code=stage_code).first()
+        if stage is None:
+            raise ValidationError({"stage": [_("Choose the formation stage the target counts.")]})
+        return {"stage": stage, "unit_type": None, "unit_status": ""}
+    if metric == TargetMetric.UNIT_STATUS:
+        unit_type = UnitType.objects.filter(code=unit_type_code).first()
+        errors = {}
+        if unit_type is None:
+            errors["unit_type"] = [_("Choose the unit type the target counts.")]
+        if unit_status not in READINESS_ORDER[1:]:
+            errors["unit_status"] = [_("Choose the readiness status to reach (land available or later).")]
+        if errors:
+            raise ValidationError(errors)
+        return {"stage": None, "unit_type": unit_type, "unit_status": unit_status}
+    raise ValidationError({"metric": [_("Choose what the target measures.")]})
+
+
+def _check_dates(start_date: date, due_date: date) -> None:
+    if due_date < start_date:
+        raise ValidationError({"due_date": [_("The due date cannot be before the start date.")]})
+
+
+@transaction.atomic
+def target_create(*, actor, region_code: str, metric: str, start_date: date, due_date: date,
+                  stage_code: str | None = None, unit_type_code: str | None = None, unit_status: str = "",
+                  target_count: int | None = None, title: str = "", notes: str = "") -> Target:
+    """
+    Set a target on a region. Without a count it is the number of desa/kelurahan in the region
+    (every village to have its cooperative).
+    """
+    region = Region.objects.filter(code=region_code, is_active=True).first()
+    if region is None:
+        raise ValidationError({"region": [_("No active region has the code %(code)s.") % {"code": region_code}]})
+    require_scope(actor, Action.MANAGE_TARGETS, region.code)
+    fields = _metric_fields(metric, stage_code, unit_type_code, unit_status)
+    _check_dates(start_date, due_date)
+    count = target_count if target_count is not None else region.village_count
+    if count < 1:
+        raise ValidationError({"target_count": [_("The target must be at least 1.")]})
+    target = Target(region=region, metric=metric, target_count=count, start_date=start_date, due_date=due_date,
+                    title=title.strip(), notes=notes.strip(), created_by=actor, **fields)
+    target.full_clean()
+    target._history_user = actor
+    target.save()
+    return target
+
+
+@transaction.atomic
+def target_update(*, actor, target: Target, **changes) -> Target:
+    require_scope(actor, Action.MANAGE_TARGETS, target.region_id)
+    allowed = {"target_count", "start_date", "due_date", "title", "notes"}
+    require_known_fields(changes, allowed)
+    for field, value in changes.items():
+        setattr(target, field, value.strip() if isinstance(value, str) else value)
+    _check_dates(target.start_date, target.due_date)
+    if target.target_count < 1:
+        raise ValidationError({"target_count": [_("The target must be at least 1.")]})
+    target.full_clean()
+    target._history_user = actor
+    target.save()
+    return target
+
+
+@transaction.atomic
+def target_delete(*, actor, target: Target) -> None:
+    require_scope(actor, Action.MANAGE_TARGETS, target.region_id)
+    target._history_user = actor
+    target.delete()
+
+
+def _allocate(total: int, weights: list[int]) -> list[int]:
+    """Split ``total`` in proportion to ``weights`` (largest remainder), so the parts add up exactly."""
+    weight_sum = sum(weights)
+    if weight_sum == 0:
+        return [0] * len(weights)
+    exact = [total * w / weight_sum for w in weights]
+    parts = [int(x) for x in exact]
+    by_remainder = sorted(range(len(weights)), key=lambda i: exact[i] - parts[i], reverse=True)
+    for i in by_remainder[: total - sum(parts)]:
+        parts[i] += 1
+    return parts
+
+
+@transaction.atomic
+def target_split(*, actor, target: Target) -> list[Target]:
+    """
+    Split a province or kabupaten/kota target into one target per child region (kabupaten/kota or
+    kecamatan), in proportion to their desa/kelurahan. Safe to repeat: children that already have
+    their share are left as they are.
+    """
+    require_scope(actor, Action.MANAGE_TARGETS, target.region_id)
+    if target.region.level not in (RegionLevel.PROVINCE, RegionLevel.REGENCY):
+        raise ValidationError(_("Only province and kabupaten/kota targets are split (down to kecamatan)."))
+    children = list(Region.objects.filter(parent_id=target.region_id, is_active=True).order_by("code"))
+    shares = _allocate(target.target_count, [child.village_count for child in children])
+    existing = set(target.children.values_list("region_id", flat=True))
+    created = []
+    for child, share in zip(children, shares, strict=True):
+        if child.code in existing or share == 0:
+            continue
+        part = Target(
+            region=child, metric=target.metric, stage=target.stage, unit_type=target.unit_type,
+            unit_status=target.unit_status, target_count=share, start_date=target.start_date,
+            due_date=target.due_date, parent=target, title=target.title, created_by=actor,
+        )
+        part._history_user = actor
+        part.save()
+        created.append(part)
+    return created

@@ -1,0 +1,129 @@
+"""Target pages: each target with achieved, gap, days left, rates, projection and at-risk; split; stalled list."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.views.generic import FormView
+from django.views.generic import TemplateView
+
+from accounts.roles import Action
+from core.audit import audit_trail
+from core.scoping import Scope
+from core.scoping import scope_for
+from core.views import ActionRequiredMixin
+from core.views import user_can
+
+from . import services
+from .forms import TargetEditForm
+from .forms import TargetForm
+from .models import Target
+from .selectors import stalled_cooperatives
+from .selectors import target_list
+from .selectors import target_with_figures
+
+__all__ = ["TargetCreateView", "TargetDetailView", "TargetListView"]
+
+PER_PAGE = 25
+
+
+class TargetListView(ActionRequiredMixin, TemplateView):
+    template_name = "targets/target_list.html"
+
+    def get_context_data(self, **kwargs):
+        filters = {"region": self.request.GET.get("region", ""), "top_level": self.request.GET.get("top_level", "")}
+        page = Paginator(target_list(user=self.request.user, filters=filters), PER_PAGE).get_page(
+            self.request.GET.get("page"))
+        rows = [target_with_figures(target) for target in page]
+        return super().get_context_data(
+            page=page, rows=rows, filters=filters,
+            can_manage=not scope_for(self.request.user, Action.MANAGE_TARGETS).is_empty, **kwargs,
+        )
+
+
+class TargetCreateView(ActionRequiredMixin, FormView):
+    template_name = "targets/target_form.html"
+    form_class = TargetForm
+    scope_action = Action.MANAGE_TARGETS
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "actor": self.request.user}
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            target = services.target_create(
+                actor=self.request.user, region_code=data["region"].code, metric=data["metric"],
+                stage_code=data["stage"] or None, unit_type_code=data["unit_type"] or None,
+                unit_status=data["unit_status"], target_count=data["target_count"], start_date=data["start_date"],
+                due_date=data["due_date"], title=data["title"], notes=data["notes"],
+            )
+        except ValidationError as error:
+            form.add_service_errors(error)
+            return self.form_invalid(form)
+        except PermissionDenied as error:
+            form.add_error(None, str(error))
+            return self.form_invalid(form)
+        messages.success(self.request, _("Target set."))
+        return redirect("targets:detail", pk=target.pk)
+
+
+class TargetDetailView(ActionRequiredMixin, TemplateView):
+    """One target, its figures, the targets split from it, and the region's stalled cooperatives."""
+
+    template_name = "targets/target_detail.html"
+
+    def get_target(self) -> Target:
+        return get_object_or_404(
+            Target.objects.for_user(self.request.user).select_related("region", "stage", "unit_type", "parent"),
+            pk=self.kwargs["pk"],
+        )
+
+    def get_context_data(self, **kwargs):
+        target = self.get_target()
+        can_manage = user_can(self.request.user, Action.MANAGE_TARGETS, target.region_id)
+        if can_manage:
+            kwargs.setdefault("form", TargetEditForm(initial={
+                "title": target.title, "target_count": target.target_count, "start_date": target.start_date,
+                "due_date": target.due_date, "notes": target.notes}))
+        try:
+            days = max(int(self.request.GET.get("days", settings.STALLED_AFTER_DAYS)), 0)
+        except ValueError:
+            days = settings.STALLED_AFTER_DAYS
+        stalled = stalled_cooperatives(user=self.request.user, days=days).within(Scope.of([target.region_id]))
+        return super().get_context_data(
+            row=target_with_figures(target),
+            children=[target_with_figures(child) for child in target.children.select_related("region")],
+            stalled=stalled[:50], stalled_count=stalled.count(), stalled_days=days,
+            can_manage=can_manage, can_split=can_manage and target.region.level in ("province", "regency"),
+            history=audit_trail(target.history.all(), limit=20),
+            **kwargs,
+        )
+
+    def post(self, request, *args, **kwargs):
+        target = self.get_target()
+        try:
+            if request.POST.get("operation") == "split":
+                created = services.target_split(actor=request.user, target=target)
+                messages.success(request, _("Split into %(count)d targets.") % {"count": len(created)})
+            elif request.POST.get("operation") == "delete":
+                services.target_delete(actor=request.user, target=target)
+                messages.success(request, _("Target deleted."))
+                return redirect("targets:list")
+            else:
+                form = TargetEditForm(request.POST)
+                if not form.is_valid():
+                    return self.render_to_response(self.get_context_data(form=form))
+                try:
+                    services.target_update(actor=request.user, target=target, **form.cleaned_data)
+                except ValidationError as error:
+                    form.add_service_errors(error)
+                    return self.render_to_response(self.get_context_data(form=form))
+                messages.success(request, _("Target updated."))
+        except (ValidationError, PermissionDenied) as error:
+            messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+        return redirect("targets:detail", pk=target.pk)

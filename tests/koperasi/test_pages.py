@@ -1,0 +1,232 @@
+"""The server-rendered pages, per persona: what each sees, what each may do, and clear Indonesian errors."""
+
+from datetime import UTC
+from datetime import datetime
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from accounts.roles import Role
+from koperasi.models import Cooperative
+from koperasi.models import StageDocument
+from tests.conftest import BLITAR
+from tests.conftest import PAKEM
+from tests.conftest import PATI
+from tests.conftest import PRAWOTO
+from tests.conftest import make_user
+from tests.conftest import pdf_upload
+from tests.conftest import register
+from tests.conftest import sample_nik
+from tests.conftest import seed_board
+from tests.conftest import submit_stage
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def three_cooperatives(village_staff, pati_officer):
+    """Prawoto and Pakem in Pati, one in Kab. Blitar."""
+    blitar_officer = make_user(Role.KABUPATEN_OFFICER, BLITAR)
+    return register(village_staff), register(pati_officer, PAKEM), register(blitar_officer, "35.05.01.2001")
+
+
+def _names(response) -> set[str]:
+    return {cooperative.name for cooperative in response.context["page"]}
+
+
+def test_cooperative_list_is_scoped_for_each_persona(client, three_cooperatives, pati_officer, village_staff):
+    prawoto, pakem, blitar = three_cooperatives
+    director = make_user(Role.FEDERATION_DIRECTOR, PAKEM)
+    for user, expected in ((pati_officer, {prawoto.name, pakem.name}), (village_staff, {prawoto.name}),
+                           (director, {pakem.name}), (make_user(Role.NATIONAL_ADMIN), {prawoto.name, pakem.name,
+                                                                                       blitar.name})):
+        client.force_login(user)
+        assert _names(client.get("/koperasi/")) == expected
+    client.force_login(village_staff)
+    assert client.get(f"/koperasi/{pakem.pk}/").status_code == 404
+    assert client.get(f"/koperasi/{blitar.pk}/tahap/sosialisasi/").status_code == 404
+
+
+def test_filters_by_kecamatan_stage_and_stalled(client, three_cooperatives, pati_officer, kabupaten_officer_2):
+    from tests.conftest import complete_stage
+
+    prawoto, pakem, _blitar = three_cooperatives
+    complete_stage(pati_officer, kabupaten_officer_2, prawoto, "sosialisasi")
+    Cooperative.objects.filter(pk=pakem.pk).update(stage_reached_at=datetime(2025, 1, 1, tzinfo=UTC))
+    client.force_login(pati_officer)
+    assert _names(client.get("/koperasi/", {"stage": "sosialisasi"})) == {prawoto.name}
+    assert _names(client.get("/koperasi/", {"region": "33.18.01"})) == {prawoto.name, pakem.name}
+    assert _names(client.get("/koperasi/", {"region": "33.18.02"})) == set()
+    assert _names(client.get("/koperasi/", {"stalled": "true"})) == {pakem.name}
+    assert _names(client.get("/koperasi/", {"unit_type": "gerai_sembako", "unit_status": "rencana"})) == {
+        prawoto.name, pakem.name}
+    assert _names(client.get("/koperasi/", {"unit_type": "gerai_sembako", "unit_status": "operasional"})) == set()
+
+
+def test_village_staff_register_through_the_form(client, village_staff):
+    client.force_login(village_staff)
+    form = client.get("/koperasi/daftar/").context["form"]
+    assert form["village"].value().startswith(PRAWOTO)
+    response = client.post("/koperasi/daftar/", {"village": f"{PRAWOTO} Prawoto", "formation_model": "baru",
+                                                 "phone": "0812 3456 7890"})
+    cooperative = Cooperative.objects.get()
+    assert response["Location"] == f"/koperasi/{cooperative.pk}/"
+
+
+def test_registration_errors_are_indonesian_and_inline(client, village_staff):
+    register(village_staff)
+    client.force_login(village_staff)
+    duplicate = client.post("/koperasi/daftar/", {"village": PRAWOTO, "formation_model": "baru"})
+    assert "sudah tergabung dalam" in duplicate.context["form"].errors["village"][0]
+    outside = client.post("/koperasi/daftar/", {"village": PAKEM, "formation_model": "baru"})
+    assert "di dalam wilayah kewenangan Anda" in outside.context["form"].errors["village"][0]
+    assert Cooperative.objects.count() == 1
+
+
+def test_stage_page_offers_the_right_actions(client, village_staff, pati_officer):
+    cooperative = register(village_staff)
+    url = f"/koperasi/{cooperative.pk}/tahap/sosialisasi/"
+    client.force_login(village_staff)
+    page = client.get(url)
+    assert page.context["submit_form"] and "reason_form" not in page.context
+
+    submit_stage(village_staff, cooperative, "sosialisasi")
+    client.force_login(pati_officer)
+    page = client.get(url)
+    assert "submit_form" not in page.context and page.context["can_verify"]
+    assert "Verifikasi" in page.content.decode()
+
+
+def test_skipping_a_stage_in_the_form_is_refused_in_indonesian(client, village_staff):
+    cooperative = register(village_staff)
+    client.force_login(village_staff)
+    response = client.post(f"/koperasi/{cooperative.pk}/tahap/musdesus/", {
+        "operation": "submit", "held_on": "2025-05-20", "participants": "100",
+        "doc_berita_acara_musdesus": pdf_upload(), "doc_daftar_hadir_musdesus": pdf_upload()})
+    assert "Tahap harus berurutan" in response.content.decode()
+    assert not StageDocument.objects.exists()
+
+
+def test_oversized_or_wrong_type_uploads_are_refused_in_the_form(client, village_staff, settings):
+    cooperative = register(village_staff)
+    client.force_login(village_staff)
+    url = f"/koperasi/{cooperative.pk}/tahap/sosialisasi/"
+    fake = SimpleUploadedFile("scan.pdf", b"GIF89a" + b"0" * 100)
+    response = client.post(url, {"operation": "submit", "held_on": "2025-04-10", "doc_berita_acara_sosialisasi": fake})
+    assert "bukan dokumen PDF, JPG, atau PNG" in response.content.decode()
+    settings.DOCUMENT_MAX_BYTES = 100
+    response = client.post(url, {"operation": "submit", "held_on": "2025-04-10",
+                                 "doc_berita_acara_sosialisasi": pdf_upload(size=500)})
+    assert "batasnya" in response.content.decode()
+    assert not StageDocument.objects.exists()
+
+
+def test_viewers_cannot_submit_and_are_told_why(client, village_staff):
+    cooperative = register(village_staff)
+    director = make_user(Role.FEDERATION_DIRECTOR, PRAWOTO)
+    client.force_login(director)
+    url = f"/koperasi/{cooperative.pk}/tahap/sosialisasi/"
+    assert "submit_form" not in client.get(url).context
+    response = client.post(url, {"operation": "submit", "held_on": "2025-04-10",
+                                 "doc_berita_acara_sosialisasi": pdf_upload()}, follow=True)
+    assert "di luar wilayah" in response.content.decode()
+    assert cooperative.stages.get(stage__code="sosialisasi").status == "not_started"
+
+
+def test_review_queue_is_oldest_first_and_for_verifiers_only(client, village_staff, pati_officer):
+    first = register(village_staff)
+    second = register(pati_officer, PAKEM)
+    submit_stage(pati_officer, second, "sosialisasi")
+    submit_stage(village_staff, first, "sosialisasi")
+    blitar = register(make_user(Role.KABUPATEN_OFFICER, BLITAR), "35.05.01.2001")
+    submit_stage(make_user(Role.KABUPATEN_OFFICER, BLITAR), blitar, "sosialisasi")
+
+    client.force_login(make_user(Role.KABUPATEN_OFFICER, PATI))
+    queue = list(client.get("/koperasi/verifikasi/").context["page"])
+    assert [progress.cooperative for progress in queue] == [second, first]
+    client.force_login(village_staff)
+    assert client.get("/koperasi/verifikasi/").status_code == 403
+    client.force_login(make_user(Role.KECAMATAN_OFFICER, "33.18.01"))
+    assert client.get("/koperasi/verifikasi/").status_code == 403
+
+
+def test_documents_download_only_for_those_who_may_see_personal_data(client, village_staff):
+    cooperative = register(village_staff)
+    progress = submit_stage(village_staff, cooperative, "sosialisasi")
+    document = progress.documents.get()
+    client.force_login(village_staff)
+    response = client.get(f"/koperasi/dokumen/{document.pk}/")
+    assert response.status_code == 200 and b"".join(response.streaming_content).startswith(b"%PDF-")
+    assert "sosialisasi" in response["Content-Disposition"]
+    client.force_login(make_user(Role.FEDERATION_DIRECTOR, PRAWOTO))
+    assert client.get(f"/koperasi/dokumen/{document.pk}/").status_code == 403
+    client.force_login(make_user(Role.KABUPATEN_OFFICER, BLITAR))
+    assert client.get(f"/koperasi/dokumen/{document.pk}/").status_code == 404
+
+
+def test_nik_is_masked_for_viewers_and_full_for_the_village(client, village_staff):
+    cooperative = register(village_staff)
+    seed_board(village_staff, cooperative)
+    member = cooperative.members.get(nik=sample_nik(1))
+    director = make_user(Role.FEDERATION_DIRECTOR, PRAWOTO)
+
+    client.force_login(director)
+    listing = client.get(f"/koperasi/{cooperative.pk}/anggota/").content.decode()
+    detail = client.get(f"/koperasi/{cooperative.pk}/anggota/{member.pk}/").content.decode()
+    assert sample_nik(1) not in listing and sample_nik(1) not in detail
+    assert member.masked_nik in detail
+
+    client.force_login(village_staff)
+    assert sample_nik(1) not in client.get(f"/koperasi/{cooperative.pk}/anggota/").content.decode()  # lists mask
+    assert sample_nik(1) in client.get(f"/koperasi/{cooperative.pk}/anggota/{member.pk}/").content.decode()
+
+
+def test_wrong_nik_in_the_member_form_is_explained_and_saves_nothing(client, village_staff):
+    cooperative = register(village_staff)
+    client.force_login(village_staff)
+    response = client.post(f"/koperasi/{cooperative.pk}/anggota/", {
+        "operation": "add_member", "nik": "3318-0115", "name": "Budi", "sex": "L", "domicile_code": PRAWOTO})
+    assert "NIK harus tepat 16 digit" in response.content.decode()
+    assert not cooperative.members.exists()
+
+
+def test_governance_rule_is_explained_when_assigning_a_position(client, village_staff):
+    cooperative = register(village_staff)
+    client.force_login(village_staff)
+    client.post(f"/koperasi/{cooperative.pk}/anggota/", {
+        "operation": "add_member", "nik": sample_nik(5), "name": "Pak Kades", "sex": "L", "domicile_code": PRAWOTO,
+        "village_office": "kepala_desa"})
+    kades = cooperative.members.get()
+    response = client.post(f"/koperasi/{cooperative.pk}/anggota/", {"operation": "assign", "member": kades.pk,
+                                                                     "role": "ketua"})
+    assert "tidak boleh menjadi pengurus" in response.content.decode()
+    assert not cooperative.positions.exists()
+
+
+def test_target_pages(client, pati_officer, village_staff):
+    client.force_login(pati_officer)
+    response = client.post("/target/baru/", {"region": PATI, "metric": "stage", "stage": "musdesus",
+                                              "start_date": "2025-04-01", "due_date": "2025-05-31"})
+    assert response.status_code == 302
+    detail = client.get(response["Location"])
+    assert detail.context["row"].figures.target == 406
+    client.force_login(village_staff)
+    assert client.get("/target/baru/").status_code == 403
+    assert client.get(response["Location"]).status_code == 404  # a kabupaten target is outside a desa's scope
+
+
+def test_visit_pages_for_coordinators_only(client, sukolilo_officer, village_staff):
+    client.force_login(sukolilo_officer)
+    response = client.post("/pendampingan/", {"village": PRAWOTO, "visited_on": "2025-05-02",
+                                              "topic": "Persiapan Musdesus", "follow_up_on": "2025-05-09"})
+    assert response.status_code == 302
+    assert len(client.get("/pendampingan/").context["follow_ups"]) == 1
+    client.force_login(village_staff)
+    assert client.get("/pendampingan/").status_code == 403
+
+
+def test_village_staff_land_on_their_cooperative(client, village_staff):
+    client.force_login(village_staff)
+    assert client.get("/")["Location"] == f"/wilayah/{PRAWOTO}/"
+    cooperative = register(village_staff)
+    assert client.get("/")["Location"] == f"/koperasi/{cooperative.pk}/"

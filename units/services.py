@@ -1,0 +1,121 @@
+"""Business units: the seven mandated ones are created with the cooperative; local ones may be added."""
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
+
+from accounts.roles import Action
+from core.scoping import require_scope
+from core.services import require_known_fields
+
+from .models import READINESS_ORDER
+from .models import Unit
+from .models import UnitMilestone
+from .models import UnitStatus
+from .models import UnitType
+
+__all__ = ["unit_add_local", "unit_update", "units_create_mandatory"]
+
+_EDITABLE = {"status", "not_run_reason", "land_progress", "building_progress", "licence_number", "licence_date",
+             "go_live_date", "notes", "name"}
+
+
+def units_create_mandatory(*, cooperative, actor) -> list[Unit]:
+    """The seven units every KDKMP runs, all at "planned". Called when the cooperative is registered."""
+    units = [
+        Unit(cooperative=cooperative, unit_type=unit_type, updated_by=actor)
+        for unit_type in UnitType.objects.filter(is_mandatory=True)
+    ]
+    return bulk_create_with_history(units, Unit, default_user=actor)
+
+
+@transaction.atomic
+def unit_add_local(*, actor, cooperative, name: str, notes: str = "") -> Unit:
+    """A unit beyond the mandated seven, e.g. pariwisata (as in Kab. Blitar)."""
+    require_scope(actor, Action.EDIT_COOPERATIVE, cooperative.village_id)
+    name = " ".join((name or "").split())
+    if not name:
+        raise ValidationError({"name": _("Name the unit, e.g. Pariwisata.")})
+    if cooperative.units.filter(unit_type__isnull=True, name__iexact=name).exists():
+        raise ValidationError({"name": _("The cooperative already has a unit with this name.")})
+    unit = Unit(cooperative=cooperative, name=name, notes=notes, updated_by=actor)
+    unit._history_user = actor
+    unit.save()
+    return unit
+
+
+def _rank(status: str) -> int:
+    return READINESS_ORDER.index(status) if status in READINESS_ORDER else -1
+
+
+def _validate(unit: Unit, today: date) -> None:
+    errors = {}
+    if unit.status == UnitStatus.TIDAK_DIJALANKAN and len(unit.not_run_reason.strip()) < 5:
+        errors["not_run_reason"] = [_("Explain why the unit is not run (at least 5 characters).")]
+    licensed = _rank(unit.status) >= _rank(UnitStatus.IZIN)
+    if licensed and unit.unit_type_id and unit.unit_type.requires_licence:
+        if not unit.licence_number.strip():
+            errors["licence_number"] = [_("A %(unit)s needs its licence number before it is licensed or open.")
+                                        % {"unit": unit.unit_type.label}]
+        if not unit.licence_date:
+            errors["licence_date"] = [_("Give the date the licence was issued.")]
+    if unit.licence_date and unit.licence_date > today:
+        errors["licence_date"] = [_("The licence date cannot be in the future.")]
+    if unit.status == UnitStatus.OPERASIONAL:
+        if not unit.go_live_date:
+            errors["go_live_date"] = [_("Give the date the unit started operating.")]
+        elif unit.go_live_date > today:
+            errors["go_live_date"] = [_("An operational unit cannot go live in the future; keep the earlier status.")]
+    for field in ("land_progress", "building_progress"):
+        value = getattr(unit, field)
+        if value is None or not 0 <= int(value) <= 100:
+            errors[field] = [_("Progress is a percentage from 0 to 100.")]
+    if errors:
+        raise ValidationError(errors)
+
+
+def _sync_milestones(unit: Unit, today: date) -> None:
+    """Keep one milestone per readiness status at or below the current one, dated when first reached."""
+    rank = _rank(unit.status)
+    UnitMilestone.objects.filter(unit=unit).exclude(status__in=READINESS_ORDER[: rank + 1]).delete()
+    reached = set(unit.milestones.values_list("status", flat=True))
+    new = []
+    for status in READINESS_ORDER[1 : rank + 1]:
+        if status not in reached:
+            day = unit.go_live_date if status == UnitStatus.OPERASIONAL and unit.go_live_date else today
+            new.append(UnitMilestone(unit=unit, status=status, reached_on=day))
+    UnitMilestone.objects.bulk_create(new)
+
+
+@transaction.atomic
+def unit_update(*, actor, unit: Unit, **changes) -> Unit:
+    """
+    Update a unit's readiness (planned → land → building → licensed → operational, or not run with
+    a reason), progress, licence and go-live. Klinik and apotek need a licence before they are
+    licensed or open; an operational unit needs its go-live date.
+    """
+    unit = Unit.objects.select_for_update(of=("self",)).select_related("unit_type", "cooperative").get(pk=unit.pk)
+    require_scope(actor, Action.EDIT_COOPERATIVE, unit.cooperative.village_id)
+    require_known_fields(changes, _EDITABLE)
+    if "name" in changes and unit.unit_type_id:
+        raise ValidationError({"name": _("A mandated unit keeps its standard name.")})
+    if "status" in changes and changes["status"] not in UnitStatus.values:
+        raise ValidationError({"status": _("Choose a valid readiness status.")})
+    previous_status = unit.status
+    for field, value in changes.items():
+        setattr(unit, field, value.strip() if isinstance(value, str) and field != "status" else value)
+    if unit.status != UnitStatus.TIDAK_DIJALANKAN:
+        unit.not_run_reason = ""
+    today = timezone.localdate()
+    _validate(unit, today)
+    if unit.status != previous_status:
+        unit.status_changed_at = timezone.now()
+    unit.updated_by = actor
+    unit._history_user = actor
+    unit.save()
+    _sync_milestones(unit, today)
+    return unit
