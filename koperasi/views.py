@@ -5,7 +5,6 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from django.shortcuts import redirect
 from django.utils.functional import cached_property
@@ -25,6 +24,7 @@ from units.models import UnitStatus
 from units.models import UnitType
 
 from . import services
+from .documents import document_response
 from .filtersets import CooperativeFilterSet
 from .forms import CooperativeLegalForm
 from .forms import CooperativeProfileForm
@@ -303,5 +303,4 @@ class DocumentDownloadView(ActionRequiredMixin, View):
             StageDocument.objects.for_user(request.user, Action.VIEW_PERSONAL_DATA).filter(removed_at__isnull=True),
             pk=pk,
         )
-        return FileResponse(document.file.open("rb"), as_attachment=request.GET.get("inline") != "1",
-                            filename=document.original_name, content_type=document.content_type)
+        return document_response(document, inline=request.GET.get("inline") == "1")

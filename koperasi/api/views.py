@@ -1,6 +1,5 @@
 """Cooperatives, their formation stages and stage documents. Every write calls a koperasi service."""
 
-from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins
@@ -17,6 +16,7 @@ from core.api.views import ScopedViewSetMixin
 from core.api.views import validated_input
 from core.scoping import require_scope
 from koperasi import services
+from koperasi.documents import document_response
 from koperasi.models import Cooperative
 from koperasi.models import CooperativeVillage
 from koperasi.models import FormationStage
@@ -206,8 +206,7 @@ class StageDocumentViewSet(ScopedViewSetMixin, mixins.RetrieveModelMixin, viewse
         """The file itself. Documents carry personal data: only users who may see it in that village get it."""
         document = self.get_object()
         require_scope(request.user, Action.VIEW_PERSONAL_DATA, document.progress.cooperative.village_id)
-        return FileResponse(document.file.open("rb"), as_attachment=True, filename=document.original_name,
-                            content_type=document.content_type)
+        return document_response(document)
 
 
 class FormationStageViewSet(viewsets.ReadOnlyModelViewSet):

@@ -230,3 +230,12 @@ def test_village_staff_land_on_their_cooperative(client, village_staff):
     assert client.get("/")["Location"] == f"/wilayah/{PRAWOTO}/"
     cooperative = register(village_staff)
     assert client.get("/")["Location"] == f"/koperasi/{cooperative.pk}/"
+
+
+def test_a_document_missing_from_storage_is_a_404_not_a_500(client, village_staff):
+    cooperative = register(village_staff)
+    document = submit_stage(village_staff, cooperative, "sosialisasi").documents.get()
+    document.file.storage.delete(document.file.name)
+    client.force_login(village_staff)
+    assert client.get(f"/koperasi/dokumen/{document.pk}/").status_code == 404
+    assert client.get(f"/api/stage-documents/{document.pk}/download/").status_code == 404
