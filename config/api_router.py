@@ -13,4 +13,5 @@ urlpatterns = [
     path("", include("units.api.urls")),
     path("", include("targets.api.urls")),
     path("", include("pendampingan.api.urls")),
+    path("", include("reports.api.urls")),
 ]

@@ -19,6 +19,7 @@ urlpatterns = [
     path("koperasi/", include("units.urls")),
     path("target/", include("targets.urls")),
     path("pendampingan/", include("pendampingan.urls")),
+    path("", include("reports.urls")),
     path("pengguna/", include("accounts.urls")),
     path("api/", include("config.api_router")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

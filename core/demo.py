@@ -299,4 +299,12 @@ def demo_data_create(seed: int = 2025) -> dict:
         _write_plans(plans, officer=officer, verifier=verifier)
         _targets(User.objects.get(email="admin@demo.kopdes.id"), today)
         _visits(rng, today)
+    # Dashboards read the roll-up; the burn-up charts read daily snapshots, rebuilt here for half a year.
+    from reports.services import rollup_reconcile
+    from reports.services import snapshot_backfill
+
+    rollup_reconcile()
+    # Weekly points for half a year, then daily for the 14-day pace of the targets.
+    snapshot_backfill(today - timedelta(days=182), today - timedelta(days=16), every=7)
+    snapshot_backfill(today - timedelta(days=15), today - timedelta(days=1))
     return {"logins": logins, "cooperatives": Cooperative.objects.count(), "created": True}

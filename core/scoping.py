@@ -97,8 +97,8 @@ class Scope:
 
 def scope_for(user, action: Action = Action.VIEW) -> Scope:
     """
-    The regions ``user`` may ``action`` on: the union of their active role assignments that
-    grant the action. Computed once per user object (i.e. once per request).
+    The regions ``user`` may ``action`` on: the union of their role assignments that grant the
+    action. The assignments are read once per user object (i.e. once per request).
     """
     if user is None or not user.is_authenticated or not user.is_active:
         return Scope()
@@ -108,14 +108,13 @@ def scope_for(user, action: Action = Action.VIEW) -> Scope:
     if user.is_superuser:
         scope = Scope.national()
     else:
-        scope = Scope()
-        for role, region_code in user.role_assignments.values_list("role", "region_id"):
-            if action not in ROLE_ACTIONS[role]:
-                continue
-            if role == Role.NATIONAL_ADMIN:
-                scope = Scope.national()
-                break
-            scope = scope | Scope.of([region_code])
+        if "assignments" not in cache:
+            cache["assignments"] = list(user.role_assignments.values_list("role", "region_id"))
+        granted = [(role, code) for role, code in cache["assignments"] if action in ROLE_ACTIONS[role]]
+        if any(role == Role.NATIONAL_ADMIN for role, _code in granted):
+            scope = Scope.national()
+        else:
+            scope = Scope.of(code for _role, code in granted)
     cache[action] = scope
     return scope
 

@@ -136,6 +136,10 @@ class Cooperative(models.Model):
     stage_reached_at = models.DateTimeField(verbose_name=_("stage reached at"), default=timezone.now)
     formation_completed = models.BooleanField(verbose_name=_("formation completed"), default=False)
 
+    last_activity_at = models.DateTimeField(
+        verbose_name=_("last activity"), default=timezone.now,
+        help_text=_("The last change to the cooperative, its stages, units or members, or a visit to it."),
+    )
     registered_by = models.ForeignKey(
         verbose_name=_("registered by"), to=settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
         blank=True, related_name="+",
@@ -144,7 +148,8 @@ class Cooperative(models.Model):
     updated_at = models.DateTimeField(verbose_name=_("updated at"), auto_now=True)
 
     objects = CooperativeQuerySet.as_manager()
-    history = HistoricalRecords()
+    # Timestamps that move on every touch would only add noise to the audit trail.
+    history = HistoricalRecords(excluded_fields=["last_activity_at", "updated_at"])
 
     scope_path = "village__code"
 
@@ -173,6 +178,7 @@ class Cooperative(models.Model):
         indexes = [
             models.Index(fields=["formation_completed", "stage_reached_at"], name="koperasi_coop_stalled"),
             models.Index(fields=["stage_reached"], name="koperasi_coop_stage"),
+            models.Index(fields=["last_activity_at"], name="koperasi_coop_last_activity"),
         ]
 
     def __str__(self):

@@ -21,6 +21,7 @@ from phonenumber_field.phonenumber import to_python as to_phone
 from simple_history.utils import bulk_create_with_history
 
 from accounts.roles import Action
+from core.changes import village_changed
 from core.identifiers import normalize_bank_account
 from core.identifiers import normalize_nib
 from core.identifiers import normalize_nomor_induk_koperasi
@@ -46,6 +47,7 @@ from .stage_fields import STAGE_FIELDS
 from .stage_fields import clean_stage_data
 
 __all__ = [
+    "cooperative_activity",
     "cooperative_default_name",
     "cooperative_default_names",
     "cooperative_register",
@@ -124,6 +126,16 @@ def cooperative_default_names(villages: list[Region]) -> dict[str, str]:
         names[village.code] = _name_for(village, district=areas[district_code], regency=areas[regency_code],
                                         namesake_districts=namesakes)
     return names
+
+
+def cooperative_activity(cooperative_id: int, village_code: str, *, counts_changed: bool = True) -> None:
+    """
+    Something about a cooperative changed: stamp its last activity (for "who has not updated") and,
+    when counts may have moved, queue its village's roll-up refresh. Not an audited change itself.
+    """
+    Cooperative.objects.filter(pk=cooperative_id).update(last_activity_at=timezone.now())
+    if counts_changed:
+        village_changed(village_code)
 
 
 def _active_village(code: str, field: str) -> Region:
@@ -232,6 +244,7 @@ def cooperative_register(
     from units.services import units_create_mandatory
 
     units_create_mandatory(cooperative=cooperative, actor=actor)
+    village_changed(*(v.code for v in villages))
     return cooperative
 
 
@@ -285,6 +298,7 @@ def cooperative_update(*, actor, cooperative: Cooperative, **changes) -> Coopera
     cooperative.full_clean(exclude=["village"])
     cooperative._history_user = actor
     cooperative.save()
+    cooperative_activity(cooperative.pk, cooperative.village_id)
     return cooperative
 
 
@@ -352,6 +366,7 @@ def _store_document(*, actor, progress: StageProgress, document_type, upload, ch
     document.file.save(f"upload{checked.extension}", upload, save=False)
     document._history_user = actor
     document.save()
+    cooperative_activity(progress.cooperative_id, progress.cooperative.village_id, counts_changed=False)
     return document
 
 
@@ -377,6 +392,7 @@ def stage_document_remove(*, actor, document: StageDocument) -> None:
     document.removed_at = timezone.now()
     document._history_user = actor
     document.save(update_fields=["removed_at"])
+    cooperative_activity(cooperative.pk, cooperative.village_id, counts_changed=False)
 
 
 @transaction.atomic
@@ -424,6 +440,7 @@ def stage_submit(*, actor, progress: StageProgress, data: dict | None = None, do
     progress.rejection_reason = ""
     progress._history_user = actor
     progress.save()
+    cooperative_activity(cooperative.pk, cooperative.village_id)
     return progress
 
 
@@ -467,6 +484,7 @@ def stage_verify(*, actor, progress: StageProgress) -> StageProgress:
     progress._history_user = actor
     progress.save()
     _refresh_reached_stage(cooperative, actor)
+    cooperative_activity(cooperative.pk, cooperative.village_id)
     return progress
 
 
@@ -486,6 +504,7 @@ def stage_reject(*, actor, progress: StageProgress, reason: str) -> StageProgres
     progress.reviewed_by = actor
     progress._history_user = actor
     progress.save()
+    cooperative_activity(cooperative.pk, cooperative.village_id)
     return progress
 
 
@@ -516,4 +535,5 @@ def stage_mark_not_applicable(*, actor, progress: StageProgress, reason: str) ->
     progress._history_user = actor
     progress.save()
     _refresh_reached_stage(cooperative, actor)
+    cooperative_activity(cooperative.pk, cooperative.village_id)
     return progress

@@ -20,6 +20,7 @@ from accounts.roles import Action
 from core.identifiers import nik_check
 from core.scoping import require_scope
 from core.services import require_known_fields
+from koperasi.services import cooperative_activity
 from wilayah.models import Region
 from wilayah.models import RegionLevel
 
@@ -131,6 +132,7 @@ def member_add(*, actor, cooperative, nik: str, name: str, sex: str, domicile_co
             member.save()
     except IntegrityError:
         raise ValidationError({"nik": [_("A member with this NIK is already registered in this cooperative.")]})
+    cooperative_activity(cooperative.pk, cooperative.village_id)
     return member, warnings
 
 
@@ -150,6 +152,7 @@ def member_update(*, actor, member: Member, **changes) -> tuple[Member, list[str
         setattr(member, field, value)
     member._history_user = actor
     member.save()
+    cooperative_activity(member.cooperative_id, member.cooperative.village_id, counts_changed=False)
     return member, warnings
 
 
@@ -160,6 +163,7 @@ def member_remove(*, actor, member: Member) -> None:
         raise ValidationError(_("End this member's positions before removing them from the register."))
     member._history_user = actor
     member.delete()
+    cooperative_activity(member.cooperative_id, member.cooperative.village_id)
 
 
 @transaction.atomic
@@ -197,6 +201,7 @@ def position_assign(*, actor, cooperative, member: Member, role: str, started_on
                         started_on=started_on or timezone.localdate())
     position._history_user = actor
     position.save()
+    cooperative_activity(cooperative.pk, cooperative.village_id, counts_changed=False)
     return position
 
 
@@ -209,6 +214,7 @@ def position_end(*, actor, position: Position, ended_on: date | None = None) -> 
     position.ended_on = ended_on
     position._history_user = actor
     position.save()
+    cooperative_activity(position.cooperative_id, position.cooperative.village_id, counts_changed=False)
     return position
 
 

@@ -8,9 +8,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.roles import Action
+from core.changes import village_changed
 from core.scoping import require_scope
 from core.services import require_known_fields
 from koperasi.models import CooperativeVillage
+from koperasi.services import cooperative_activity
 from wilayah.models import Region
 from wilayah.models import RegionLevel
 
@@ -51,7 +53,16 @@ def visit_log(*, actor, village_code: str, visited_on: date, topic: str, partici
     _validate(visit)
     visit._history_user = actor
     visit.save()
+    _record(visit)
     return visit
+
+
+def _record(visit: Visit) -> None:
+    """A visit counts as activity for the village's cooperative and moves the village's visit count."""
+    if visit.cooperative_id:
+        cooperative_activity(visit.cooperative_id, visit.village_id)
+    else:
+        village_changed(visit.village_id)
 
 
 @transaction.atomic
@@ -63,6 +74,7 @@ def visit_update(*, actor, visit: Visit, **changes) -> Visit:
     _validate(visit)
     visit._history_user = actor
     visit.save()
+    _record(visit)
     return visit
 
 

@@ -229,12 +229,13 @@ def celery_worker_queue(django_db_setup, django_db_blocker):
 @pytest.fixture
 def real_worker(celery_worker_queue):
     """Send tasks to the real worker instead of running them inline, for one test."""
-    previous = celery_app.conf.task_always_eager
+    previous = celery_app.conf.task_always_eager, celery_app.conf.task_default_queue
     celery_app.conf.task_always_eager = False
+    celery_app.conf.task_default_queue = celery_worker_queue  # tasks sent by the code under test go there too
     try:
         yield celery_worker_queue
     finally:
-        celery_app.conf.task_always_eager = previous
+        celery_app.conf.task_always_eager, celery_app.conf.task_default_queue = previous
 
 
 # SECTION: browser

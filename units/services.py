@@ -11,6 +11,7 @@ from simple_history.utils import bulk_create_with_history
 from accounts.roles import Action
 from core.scoping import require_scope
 from core.services import require_known_fields
+from koperasi.services import cooperative_activity
 
 from .models import READINESS_ORDER
 from .models import Unit
@@ -45,6 +46,7 @@ def unit_add_local(*, actor, cooperative, name: str, notes: str = "") -> Unit:
     unit = Unit(cooperative=cooperative, name=name, notes=notes, updated_by=actor)
     unit._history_user = actor
     unit.save()
+    cooperative_activity(cooperative.pk, cooperative.village_id)
     return unit
 
 
@@ -118,4 +120,5 @@ def unit_update(*, actor, unit: Unit, **changes) -> Unit:
     unit._history_user = actor
     unit.save()
     _sync_milestones(unit, today)
+    cooperative_activity(unit.cooperative_id, unit.cooperative.village_id)
     return unit

@@ -8,6 +8,7 @@ Every value that differs between machines is read from the environment (see the 
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -63,6 +64,7 @@ LOCAL_APPS = [
     "members",
     "targets",
     "pendampingan",
+    "reports",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -250,6 +252,13 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Installed into the database scheduler when beat starts; editable afterwards in the admin.
+CELERY_BEAT_SCHEDULE = {
+    "rollup-nightly-reconcile": {
+        "task": "reports.tasks.rollup_reconcile",
+        "schedule": crontab(hour=env.int("ROLLUP_RECONCILE_HOUR", default=1), minute=30),
+    },
+}
 
 # SECTION: logging
 
@@ -259,6 +268,8 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # One line per task run is noise when tasks run inline or by the thousand.
+    "loggers": {"celery.app.trace": {"level": "WARNING"}},
 }
 
 # SECTION: security defaults shared by every environment

@@ -1,0 +1,63 @@
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from reports.metrics import FORMATION_MODELS
+from reports.metrics import KINDS
+from reports.metrics import OPS_BUCKETS
+from reports.metrics import UNIT_CODES
+from reports.metrics import UNIT_STATUSES
+from reports.metrics import unit_column
+
+__all__ = ["AreaRollupSerializer", "RollupQuerySerializer"]
+
+
+class StageCountSerializer(serializers.Serializer):
+    label = serializers.CharField()
+    count = serializers.IntegerField()
+
+
+class AreaRollupSerializer(serializers.Serializer):
+    """One area's counts from the roll-up (or from a daily snapshot with ``as_of``)."""
+
+    code = serializers.CharField(help_text="Kemendagri code, or ID for the nation.")
+    name = serializers.CharField()
+    level = serializers.CharField()
+    villages = serializers.IntegerField(help_text="Desa/kelurahan in the area.")
+    cooperatives = serializers.IntegerField()
+    registered_percent = serializers.FloatField()
+    legal_entity = serializers.IntegerField(help_text="Cooperatives that completed the SK AHU stage.")
+    legal_entity_percent = serializers.FloatField(help_text="Of the area's desa/kelurahan.")
+    by_kind = serializers.SerializerMethodField()
+    by_formation_model = serializers.SerializerMethodField()
+    by_stage = serializers.SerializerMethodField()
+    units = serializers.SerializerMethodField()
+    units_local = serializers.IntegerField()
+    operational_at_least = serializers.SerializerMethodField()
+    members = serializers.IntegerField()
+    visits_30d = serializers.IntegerField()
+    stalled = serializers.IntegerField()
+    awaiting_review = serializers.IntegerField()
+
+    def get_by_kind(self, row) -> dict[str, int]:
+        return {kind: row.metrics[f"kind_{kind}"] for kind in KINDS}
+
+    def get_by_formation_model(self, row) -> dict[str, int]:
+        return {model: row.metrics[f"model_{model}"] for model in FORMATION_MODELS}
+
+    @extend_schema_field(StageCountSerializer(many=True))
+    def get_by_stage(self, row):
+        return row.stages()
+
+    def get_units(self, row) -> dict[str, dict[str, int]]:
+        return {code: {status: row.metrics[unit_column(code, status)] for status in UNIT_STATUSES}
+                for code in UNIT_CODES}
+
+    def get_operational_at_least(self, row) -> dict[str, int]:
+        """Cooperatives with at least k of the seven mandated units operational, for k = 1…7."""
+        return {str(k): row.operational_at_least(k) for k in range(1, OPS_BUCKETS)}
+
+
+class RollupQuerySerializer(serializers.Serializer):
+    as_of = serializers.DateField(required=False, help_text="A past day: the counts from that day's snapshot.")
+    parent = serializers.RegexField(r"^(ID|\d{2}(\.\d{2}(\.\d{2})?)?)$", required=False,
+                                    help_text="List the areas inside this one (ID for the provinces).")

@@ -1,0 +1,47 @@
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter
+from drf_spectacular.utils import extend_schema
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from core.api.views import validated_input
+from reports.selectors import area_at
+from reports.selectors import dashboard
+
+from .serializers import AreaRollupSerializer
+from .serializers import RollupQuerySerializer
+
+__all__ = ["RollupDetailApi", "RollupListApi"]
+
+
+class RollupListApi(APIView):
+    """The areas inside ``parent`` (default: the caller's own area), each with its roll-up counts."""
+
+    @extend_schema(parameters=[RollupQuerySerializer(partial=True)], responses=AreaRollupSerializer(many=True))
+    def get(self, request):
+        query = validated_input(RollupQuerySerializer, request.query_params)
+        board = dashboard(user=request.user, code=query.get("parent"))
+        rows = board.children if query.get("parent") else [board.area] if board.is_nation else board.children
+        return Response(AreaRollupSerializer(rows, many=True).data)
+
+
+class RollupDetailApi(APIView):
+    """One area's roll-up counts now, or at the end of a past day with ``as_of`` (nation to kecamatan)."""
+
+    @extend_schema(
+        parameters=[OpenApiParameter("code", str, OpenApiParameter.PATH, description="Kemendagri code, or ID"),
+                    RollupQuerySerializer(partial=True)],
+        responses=AreaRollupSerializer,
+    )
+    def get(self, request, code):
+        query = validated_input(RollupQuerySerializer, request.query_params)
+        day = query.get("as_of")
+        if day is None:
+            return Response(AreaRollupSerializer(dashboard(user=request.user, code=code).area).data)
+        if day >= timezone.localdate():
+            raise ValidationError({"as_of": [_("Give a past day; today's counts are the current ones.")]})
+        if len(code) == 13:
+            raise ValidationError({"as_of": [_("Daily snapshots are kept down to the kecamatan.")]})
+        return Response(AreaRollupSerializer(area_at(user=request.user, code=code, day=day)).data)

@@ -1,0 +1,138 @@
+"""
+Exports of the dashboard tables (CSV, XLSX) and the district progress report (PDF). Built by a
+Celery task from an ExportJob, always with the requesting user's scope.
+"""
+
+import csv
+import io
+from collections.abc import Callable
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils import translation
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+
+from accounts.models import User
+from targets.models import Target
+from units.models import UnitType
+
+from .metrics import UNIT_CODES
+from .selectors import dashboard
+from .selectors import freshness
+from .selectors import not_updated
+from .selectors import status_labels
+from .selectors import target_rows
+
+__all__ = ["EXPORTS", "build_export"]
+
+ProgressCallback = Callable[[int], None]
+
+
+def _children(user, code, params, progress) -> tuple[list[str], Iterable[list]]:
+    k = int(params.get("k", 1))
+    board = dashboard(user=user, code=code)
+    header = [_("Code"), _("Name"), _("Desa/kelurahan"), _("Cooperatives"), _("Registered (%)"), _("Legal entity"),
+              _("Legal entity (%)"), _("≥ %(k)d units operational") % {"k": k},
+              _("≥ %(k)d units operational (%%)") % {"k": k}, _("Members"), _("Visits (30 days)"), _("Stalled"),
+              _("Awaiting verification")]
+    rows = [[row.code, row.name, row.villages, row.cooperatives, row.registered_percent, row.legal_entity,
+             row.legal_entity_percent, row.operational_at_least(k), row.operational_percent(k), row.members,
+             row.visits_30d, row.stalled, row.awaiting_review] for row in [board.area, *board.children]]
+    return header, rows
+
+
+def _units(user, code, params, progress):
+    area = dashboard(user=user, code=code).area
+    header = [_("Unit"), *status_labels()]
+    return header, [[item["label"], *item["counts"]] for item in area.unit_matrix()]
+
+
+def _not_updated(user, code, params, progress):
+    days = int(params.get("days", 30))
+    cooperatives = not_updated(user=user, code=code, days=days)
+    total = cooperatives.count() or 1
+    header = [_("Cooperative"), _("Desa/kelurahan code"), _("Desa/kelurahan"), _("Stage reached"), _("Last activity")]
+
+    def rows():
+        for index, cooperative in enumerate(cooperatives.iterator(chunk_size=2000), start=1):
+            if index % 2000 == 0:
+                progress(min(95, 100 * index // total))
+            yield [cooperative.name, cooperative.village_id, cooperative.village.name,
+                   cooperative.stage_reached.label if cooperative.stage_reached else "",
+                   timezone.localtime(cooperative.last_activity_at).strftime("%Y-%m-%d %H:%M")]
+
+    return header, rows()
+
+
+TABLES = {"children": _children, "units": _units, "not_updated": _not_updated}
+
+
+def _plain(row) -> list:
+    """Numbers stay numbers; labels (possibly lazy translations) become text."""
+    return [value if isinstance(value, int | float) else str(value) for value in row]
+
+
+def _csv(header, rows) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(_plain(header))
+    writer.writerows(_plain(row) for row in rows)
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")  # the BOM lets spreadsheet programs detect UTF-8
+
+
+def _xlsx(header, rows, title: str) -> bytes:
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title[:31])
+    sheet.append(_plain(header))
+    for row in rows:
+        sheet.append(_plain(row))
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _report_pdf(user, code, params, progress) -> bytes:
+    """The district progress report: kop, summary figures, targets, unit matrix and stalled cooperatives."""
+    from weasyprint import HTML
+
+    board = dashboard(user=user, code=code)
+    progress(30)
+    region_code = board.area.code
+    targets = list(Target.objects.for_user(user).filter(region_id=region_code)
+                   .select_related("region", "stage", "unit_type")) if region_code else []
+    stalled = not_updated(user=user, code=code, days=settings.STALLED_AFTER_DAYS)
+    context = {
+        "board": board, "area": board.area, "targets": target_rows(targets), "statuses": status_labels(),
+        "unit_labels": dict(UnitType.objects.filter(code__in=UNIT_CODES).values_list("code", "name")),
+        "stalled": stalled[:40], "stalled_count": stalled.count(), "generated_at": timezone.localtime(),
+        "freshness": freshness(), "user": user, "stalled_days": settings.STALLED_AFTER_DAYS,
+    }
+    html = render_to_string("reports/pdf/district_report.html", context)
+    progress(70)
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+
+
+EXPORTS = {
+    ("children", "csv"), ("children", "xlsx"), ("units", "csv"), ("units", "xlsx"),
+    ("not_updated", "csv"), ("not_updated", "xlsx"), ("report", "pdf"),
+}
+
+
+def build_export(*, user: User, kind: str, fmt: str, code: str, params: dict, language: str,
+                 progress: ProgressCallback) -> tuple[str, bytes]:
+    """The file name and content of one export, in the requester's language and scope."""
+    if (kind, fmt) not in EXPORTS:
+        raise ValueError(f"Unknown export {kind}.{fmt}")
+    stamp = timezone.localdate().isoformat()
+    name = f"{kind.replace('_', '-')}-{code or 'wilayah-saya'}-{stamp}.{fmt}"
+    with translation.override(language):
+        if kind == "report":
+            return name, _report_pdf(user, code, params, progress)
+        header, rows = TABLES[kind](user, code, params, progress)
+        if fmt == "csv":
+            return name, _csv(header, rows)
+        return name, _xlsx(header, rows, title=kind)
+

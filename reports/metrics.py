@@ -1,0 +1,48 @@
+"""
+The roll-up columns, defined once. Every region (and the nation, code ``ID``) has one row of these
+counts; the same list drives the SQL that fills them, the model, the API and the exports.
+"""
+
+__all__ = [
+    "FORMATION_MODELS",
+    "KINDS",
+    "METRIC_COLUMNS",
+    "NATION",
+    "OPS_BUCKETS",
+    "STAGE_BUCKETS",
+    "UNIT_CODES",
+    "UNIT_STATUSES",
+    "stage_column",
+    "unit_column",
+]
+
+NATION = "ID"
+STAGE_BUCKETS = 11  # stage_0 = no stage completed yet, stage_k = the k-th stage (in order) is the last completed
+OPS_BUCKETS = 8  # ops_k = cooperatives with exactly k of the seven mandated units operational
+KINDS = ("kdmp", "kkmp")
+FORMATION_MODELS = ("baru", "pengembangan", "revitalisasi")
+UNIT_CODES = ("kantor", "gerai_sembako", "simpan_pinjam", "klinik", "apotek", "pergudangan", "logistik")
+UNIT_STATUSES = ("rencana", "lahan_tersedia", "bangunan", "izin", "operasional", "tidak_dijalankan")
+
+
+def stage_column(index: int) -> str:
+    return f"stage_{index}"
+
+
+def unit_column(unit_code: str, status: str) -> str:
+    return f"unit_{unit_code}_{status}"
+
+
+METRIC_COLUMNS: tuple[str, ...] = (
+    "cooperatives",
+    *(f"kind_{kind}" for kind in KINDS),
+    *(f"model_{model}" for model in FORMATION_MODELS),
+    *(stage_column(index) for index in range(STAGE_BUCKETS)),
+    *(unit_column(code, status) for code in UNIT_CODES for status in UNIT_STATUSES),
+    "units_local",
+    *(f"ops_{count}" for count in range(OPS_BUCKETS)),
+    "members",
+    "visits_30d",
+    "stalled",
+    "awaiting_review",
+)

@@ -1,0 +1,147 @@
+"""Roll-up tables: current counts per region, daily snapshots, the roll-up's state, and export jobs."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from core.scoping import ScopedQuerySet
+from koperasi.models import private_storage
+
+from .metrics import METRIC_COLUMNS
+
+__all__ = ["ExportJob", "RegionRollup", "RegionSnapshot", "RollupState", "SnapshotDay"]
+
+
+class RollupLevel(models.TextChoices):
+    NATION = "nation", _("Nation")
+    PROVINCE = "province", _("Province")
+    REGENCY = "regency", _("Kabupaten/kota")
+    DISTRICT = "district", _("Kecamatan")
+    VILLAGE = "village", _("Desa/kelurahan")
+
+
+class RegionRollupBase(models.Model):
+    """The counts of one region's subtree: one integer column per entry of METRIC_COLUMNS. Code ``ID`` is the nation."""
+
+    code = models.CharField(verbose_name=_("region code"), max_length=13)
+    level = models.CharField(verbose_name=_("level"), max_length=10, choices=RollupLevel.choices)
+
+    objects = ScopedQuerySet.as_manager()
+
+    scope_path = "code"
+
+    class Meta:
+        abstract = True
+
+    def metrics(self) -> dict[str, int]:
+        return {name: getattr(self, name) for name in METRIC_COLUMNS}
+
+
+# The metric columns are generated from their single definition rather than typed out 72 times.
+for _name in METRIC_COLUMNS:
+    RegionRollupBase.add_to_class(_name, models.IntegerField(default=0))
+
+
+class RegionRollup(RegionRollupBase):
+    """
+    Current counts. Kept fresh within seconds by the incremental refresh of changed villages, and
+    rebuilt nightly (and on demand) by the set-based full reconcile. Written only by raw SQL in
+    reports.services; never edited by hand, so it carries no audit history.
+    """
+
+    updated_at = models.DateTimeField(verbose_name=_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("region roll-up")
+        verbose_name_plural = _("region roll-ups")
+        constraints = [models.UniqueConstraint(fields=["code"], name="reports_regionrollup_code_unique")]
+        indexes = [models.Index(fields=["level"], name="reports_rollup_level")]
+
+    def __str__(self):
+        return self.code
+
+
+class RegionSnapshot(RegionRollupBase):
+    """The counts as they stood at the end of a day, for nation down to kecamatan: time series without recomputing."""
+
+    day = models.DateField(verbose_name=_("day"))
+
+    class Meta:
+        verbose_name = _("region snapshot")
+        verbose_name_plural = _("region snapshots")
+        constraints = [models.UniqueConstraint(fields=["day", "code"], name="reports_regionsnapshot_day_code")]
+        indexes = [models.Index(fields=["code", "day"], name="reports_snapshot_code_day")]
+
+    def __str__(self):
+        return f"{self.day} {self.code}"
+
+
+class SnapshotDay(models.Model):
+    """A day whose snapshot was taken: a region without a row that day had nothing to count (zeros)."""
+
+    day = models.DateField(verbose_name=_("day"), primary_key=True)
+    taken_at = models.DateTimeField(verbose_name=_("taken at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("snapshot day")
+        verbose_name_plural = _("snapshot days")
+
+    def __str__(self):
+        return str(self.day)
+
+
+class RollupState(models.Model):
+    """When the roll-up was last rebuilt in full and last refreshed incrementally (a single row)."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    reconciled_at = models.DateTimeField(verbose_name=_("last full reconcile"), null=True, blank=True)
+    reconcile_seconds = models.FloatField(verbose_name=_("duration of the last full reconcile (s)"), null=True)
+    refreshed_at = models.DateTimeField(verbose_name=_("last incremental refresh"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("roll-up state")
+
+    def __str__(self):
+        return str(self.reconciled_at)
+
+    @property
+    def as_of(self):
+        times = [t for t in (self.reconciled_at, self.refreshed_at) if t]
+        return max(times) if times else None
+
+
+class ExportStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+class ExportJob(models.Model):
+    """An export built in the background (large tables, PDF reports), downloadable by whoever asked for it."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(verbose_name=_("requested by"), to=settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="exports")
+    kind = models.CharField(verbose_name=_("report"), max_length=40)
+    fmt = models.CharField(verbose_name=_("format"), max_length=8)
+    region_code = models.CharField(verbose_name=_("region"), max_length=13)
+    params = models.JSONField(verbose_name=_("parameters"), default=dict, blank=True)
+    status = models.CharField(verbose_name=_("status"), max_length=8, choices=ExportStatus.choices,
+                              default=ExportStatus.QUEUED)
+    progress = models.PositiveSmallIntegerField(verbose_name=_("progress (%)"), default=0)
+    file = models.FileField(verbose_name=_("file"), upload_to="exports/", storage=private_storage, blank=True)
+    filename = models.CharField(verbose_name=_("file name"), max_length=200, blank=True)
+    error = models.TextField(verbose_name=_("error"), blank=True)
+    created_at = models.DateTimeField(verbose_name=_("requested at"), auto_now_add=True)
+    finished_at = models.DateTimeField(verbose_name=_("finished at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("export")
+        verbose_name_plural = _("exports")
+
+    def __str__(self):
+        return f"{self.kind}.{self.fmt} {self.region_code}"

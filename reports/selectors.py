@@ -1,0 +1,323 @@
+"""
+Reading the roll-up for dashboards, exports and the API. Every read starts from the user's scope and
+touches a handful of pre-computed rows, never the base tables, so a national page costs the same as a
+desa page.
+"""
+
+from dataclasses import dataclass
+from dataclasses import field
+from datetime import date
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Sum
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.roles import Action
+from core.changes import dirty_villages_pending
+from core.scoping import Scope
+from core.scoping import scope_for
+from koperasi.models import Cooperative
+from koperasi.models import FormationStage
+from targets.models import Target
+from targets.models import TargetMetric
+from targets.progress import TargetFigures
+from targets.progress import target_figures
+from units.models import READINESS_ORDER
+from units.models import UnitStatus
+from units.models import UnitType
+from wilayah.models import Region
+from wilayah.models import RegionLevel
+
+from .metrics import METRIC_COLUMNS
+from .metrics import NATION
+from .metrics import OPS_BUCKETS
+from .metrics import STAGE_BUCKETS
+from .metrics import UNIT_CODES
+from .metrics import UNIT_STATUSES
+from .metrics import stage_column
+from .metrics import unit_column
+from .models import RegionRollup
+from .models import RegionSnapshot
+from .models import RollupState
+from .models import SnapshotDay
+
+__all__ = [
+    "AreaRow",
+    "Dashboard",
+    "Freshness",
+    "area_at",
+    "area_rows",
+    "dashboard",
+    "freshness",
+    "not_updated",
+    "rollup_for",
+    "target_rows",
+]
+
+LEGAL_ENTITY_STAGE = "sk_ahu"
+ZERO = dict.fromkeys(METRIC_COLUMNS, 0)
+
+
+def _stage_ranks() -> dict[str, int]:
+    """Stage code → its position in the workflow (1-based); cached, the workflow rarely changes."""
+    ranks = cache.get("reports:stage-ranks")
+    if ranks is None:
+        codes = FormationStage.objects.order_by("order").values_list("code", flat=True)
+        ranks = {code: rank for rank, code in enumerate(codes, start=1)}
+        cache.set("reports:stage-ranks", ranks, 300)
+    return ranks
+
+
+def _nation_villages() -> int:
+    total = cache.get("reports:nation-villages")
+    if total is None:
+        total = Region.objects.filter(level=RegionLevel.PROVINCE).aggregate(total=Sum("village_count"))["total"] or 0
+        cache.set("reports:nation-villages", total, 3600)
+    return total
+
+
+@dataclass
+class AreaRow:
+    """One region's counts with the percentages the dashboard shows."""
+
+    code: str
+    name: str
+    level: str
+    villages: int
+    metrics: dict[str, int]
+    reachable: bool = True
+
+    def __getattr__(self, name):
+        metrics = self.__dict__.get("metrics", {})
+        if name in metrics:
+            return metrics[name]
+        raise AttributeError(name)
+
+    def _percent(self, count: int, of: int | None = None) -> float:
+        base = self.villages if of is None else of
+        return round(100 * count / base, 1) if base else 0.0
+
+    def stage_at_least(self, rank: int) -> int:
+        return sum(self.metrics[stage_column(index)] for index in range(rank, STAGE_BUCKETS))
+
+    @property
+    def legal_entity(self) -> int:
+        return self.stage_at_least(_stage_ranks().get(LEGAL_ENTITY_STAGE, 5))
+
+    @property
+    def registered_percent(self) -> float:
+        return self._percent(self.metrics["cooperatives"])
+
+    @property
+    def legal_entity_percent(self) -> float:
+        return self._percent(self.legal_entity)
+
+    def operational_at_least(self, k: int) -> int:
+        return sum(self.metrics[f"ops_{count}"] for count in range(k, OPS_BUCKETS))
+
+    def operational_percent(self, k: int) -> float:
+        return self._percent(self.operational_at_least(k))
+
+    def unit_matrix(self) -> list[dict]:
+        labels = {unit_type.code: unit_type.label for unit_type in UnitType.objects.filter(code__in=UNIT_CODES)}
+        return [
+            {"code": code, "label": labels.get(code, code),
+             "counts": [self.metrics[unit_column(code, status)] for status in UNIT_STATUSES]}
+            for code in UNIT_CODES
+        ]
+
+    def stages(self) -> list[dict]:
+        labels = [_("No stage completed"), *[stage.label for stage in FormationStage.objects.order_by("order")]]
+        return [{"label": label, "count": self.metrics[stage_column(index)]} for index, label in enumerate(labels)]
+
+
+def rollup_for(codes: list[str]) -> dict[str, dict[str, int]]:
+    rows = RegionRollup.objects.filter(code__in=codes).values("code", *METRIC_COLUMNS)
+    return {row.pop("code"): row for row in rows}
+
+
+def _area(region: Region, metrics: dict | None, reachable: bool = True) -> AreaRow:
+    return AreaRow(region.code, region.name, region.level, region.village_count, metrics or dict(ZERO), reachable)
+
+
+def _sum(rows: list[AreaRow]) -> dict[str, int]:
+    return {name: sum(row.metrics[name] for row in rows) for name in METRIC_COLUMNS}
+
+
+@dataclass
+class Freshness:
+    as_of: object  # datetime or None
+    pending: int
+    pending_since: object  # datetime or None
+    stale: bool  # changes have waited longer than a healthy worker would take
+
+
+def freshness() -> Freshness:
+    """When the numbers were last brought up to date, and whether changes are waiting (worker down?)."""
+    state = RollupState.objects.filter(pk=1).first()
+    pending, since = dirty_villages_pending()
+    pending_since = timezone.datetime.fromtimestamp(since, tz=timezone.get_current_timezone()) if since else None
+    stale = bool(pending_since and timezone.now() - pending_since > timedelta(seconds=30))
+    return Freshness(state.as_of if state else None, pending, pending_since, stale)
+
+
+@dataclass
+class Dashboard:
+    area: AreaRow
+    children: list[AreaRow]
+    breadcrumbs: list[tuple[str, str, bool]]  # code, name, reachable
+    is_nation: bool = False
+    is_combined: bool = False
+    child_level: str = ""
+    map_layer: str = ""  # "provinces" or a province code whose kabupaten/kota are drawn
+    map_focus: str = ""  # the kabupaten/kota to outline and zoom to, below province level
+    extra: dict = field(default_factory=dict)
+
+
+def dashboard(*, user, code: str | None) -> Dashboard:
+    """The area a dashboard page shows, and its children, all within the user's scope."""
+    scope = scope_for(user, Action.VIEW)
+    if scope.is_empty:
+        raise Http404
+    if code == NATION and not scope.everything:
+        raise Http404
+    if code in (None, "", NATION):
+        if scope.everything:
+            provinces = list(Region.objects.filter(level=RegionLevel.PROVINCE).order_by("code"))
+            counts = rollup_for([NATION, *(p.code for p in provinces)])
+            area = AreaRow(NATION, _("Indonesia"), "nation", _nation_villages(), counts.get(NATION, dict(ZERO)))
+            children = [_area(p, counts.get(p.code)) for p in provinces]
+            return Dashboard(area, children, [], is_nation=True, child_level="province", map_layer="provinces")
+        roots = list(Region.objects.filter(code__in=scope.roots).order_by("code"))
+        counts = rollup_for([root.code for root in roots])
+        children = [_area(root, counts.get(root.code)) for root in roots]
+        area = AreaRow("", _("My area"), "combined", sum(root.village_count for root in roots), _sum(children))
+        return Dashboard(area, children, [], is_combined=True)
+    region = Region.objects.for_user(user, Action.VIEW).filter(code=code).first()
+    if region is None:
+        raise Http404
+    child_regions = list(Region.objects.filter(parent_id=region.code).order_by("code"))
+    counts = rollup_for([region.code, *(child.code for child in child_regions)])
+    ancestors = list(Region.objects.filter(code__in=region.ancestor_codes).order_by("code"))
+    crumbs = ([(NATION, _("Indonesia"), True)] if scope.everything else []) + [
+        (ancestor.code, ancestor.name, scope.contains(ancestor.code)) for ancestor in ancestors]
+    # Boundaries are shipped down to kabupaten/kota: below that, the map shows the kabupaten in its province.
+    focus = region.code[:5] if region.level in (RegionLevel.REGENCY, RegionLevel.DISTRICT) else ""
+    return Dashboard(
+        _area(region, counts.get(region.code)),
+        [_area(child, counts.get(child.code)) for child in child_regions],
+        crumbs,
+        child_level=child_regions[0].level if child_regions else "",
+        map_layer=region.code[:2] if region.level != RegionLevel.VILLAGE else "",
+        map_focus=focus,
+    )
+
+
+def area_at(*, user, code: str, day: date) -> AreaRow:
+    """A region's (or the nation's) counts at the end of ``day``, from its snapshot (Http404 if none)."""
+    scope = scope_for(user, Action.VIEW)
+    if code == NATION:
+        if not scope.everything:
+            raise Http404
+        name, level, villages = _("Indonesia"), "nation", _nation_villages()
+    else:
+        region = Region.objects.for_user(user, Action.VIEW).filter(code=code).first()
+        if region is None:
+            raise Http404
+        name, level, villages = region.name, region.level, region.village_count
+    metrics = RegionSnapshot.objects.filter(code=code, day=day).values(*METRIC_COLUMNS).first()
+    if metrics is None:
+        if not SnapshotDay.objects.filter(day=day).exists():
+            raise Http404
+        metrics = dict(ZERO)  # the day was snapshotted and this area had nothing to count
+    return AreaRow(code, name, level, villages, metrics)
+
+
+def area_rows(*, user, code: str | None) -> list[AreaRow]:
+    """The rows of a dashboard's table (its children), for exports and the API."""
+    return dashboard(user=user, code=code).children
+
+
+# SECTION: targets from the roll-up
+
+
+def _achieved(target: Target, metrics: dict[str, int], ranks: dict[str, int]) -> int:
+    if target.metric == TargetMetric.STAGE:
+        rank = ranks.get(target.stage.code, STAGE_BUCKETS)
+        return sum(metrics.get(stage_column(index), 0) for index in range(rank, STAGE_BUCKETS))
+    reached = READINESS_ORDER[READINESS_ORDER.index(target.unit_status):]
+    return sum(metrics.get(unit_column(target.unit_type.code, status), 0) for status in reached)
+
+
+@dataclass(frozen=True)
+class TargetRow:
+    target: Target
+    figures: TargetFigures
+
+
+def target_rows(targets: list[Target], today: date | None = None) -> list[TargetRow]:
+    """
+    Target figures from the roll-up (now) and the snapshot of the window's first day (the recent
+    pace): two queries for any number of targets. A region without that snapshot yet counts no
+    recent progress.
+    """
+    today = today or timezone.localdate()
+    window = settings.TARGET_RATE_WINDOW_DAYS
+    codes = sorted({target.region_id for target in targets})
+    now_counts = rollup_for(codes)
+    then = {row.pop("code"): row for row in RegionSnapshot.objects.filter(
+        code__in=codes, day=today - timedelta(days=window)).values("code", *METRIC_COLUMNS)}
+    ranks = _stage_ranks()
+    rows = []
+    for target in targets:
+        current = now_counts.get(target.region_id, ZERO)
+        earlier = then.get(target.region_id, current)
+        figures = target_figures(target=target.target_count, achieved=_achieved(target, current, ranks),
+                                 achieved_window_start=_achieved(target, earlier, ranks), due_date=target.due_date,
+                                 today=today, window_days=window)
+        rows.append(TargetRow(target, figures))
+    return rows
+
+
+def burn_up(target: Target, today: date | None = None) -> dict:
+    """Achieved per day from the snapshots (plus today, live), the target line and the projection."""
+    today = today or timezone.localdate()
+    ranks = _stage_ranks()
+    points = {row["day"]: _achieved(target, row, ranks) for row in RegionSnapshot.objects.filter(
+        code=target.region_id, day__gte=target.start_date, day__lte=today).values("day", *METRIC_COLUMNS)}
+    live = rollup_for([target.region_id]).get(target.region_id, ZERO)
+    points[today] = _achieved(target, live, ranks)
+    figures = target_rows([target], today)[0].figures
+    last_day = max(target.due_date, figures.projected_completion or target.due_date, today)
+    days, achieved, value = [], [], None
+    day = target.start_date
+    while day <= last_day:
+        days.append(day.isoformat())
+        value = points.get(day, value if day <= today else None)
+        achieved.append(value if day <= today else None)
+        day += timedelta(days=1)
+    projection = [None] * len(days)
+    if figures.gap and figures.projected_completion:
+        start_index, end_index = days.index(today.isoformat()), days.index(figures.projected_completion.isoformat())
+        span = max(end_index - start_index, 1)
+        for index in range(start_index, end_index + 1):
+            projection[index] = round(figures.achieved + figures.gap * (index - start_index) / span, 1)
+    return {"days": days, "achieved": achieved, "projection": projection, "target": target.target_count,
+            "due": target.due_date.isoformat(), "figures": figures}
+
+
+def not_updated(*, user, code: str | None, days: int):
+    """Cooperatives in the area with no change and no visit for ``days`` days, least recent first."""
+    cooperatives = Cooperative.objects.for_user(user, Action.VIEW)
+    if code and code != NATION:
+        cooperatives = cooperatives.within(Scope.of([code]))
+    return (cooperatives.filter(last_activity_at__lt=timezone.now() - timedelta(days=days))
+            .select_related("village", "stage_reached").order_by("last_activity_at"))
+
+
+def status_labels() -> list[str]:
+    return [UnitStatus(status).label for status in UNIT_STATUSES]

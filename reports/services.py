@@ -1,0 +1,244 @@
+"""
+Writing the roll-up: the full reconcile, the incremental refresh of changed villages, and snapshots.
+
+Both paths compute village rows with the same SQL (reports.sql). The full reconcile rewrites every
+row in one transaction from set-based queries. The incremental refresh recomputes only the changed
+villages and adds the difference to each ancestor row (kecamatan, kabupaten/kota, province, nation)
+with an atomic ``col = col + delta`` upsert: four small row updates instead of re-aggregating whole
+provinces, and concurrent refreshes cannot collide. The two share one lock so a reconcile never
+interleaves with a refresh.
+"""
+
+import contextlib
+import time
+from dataclasses import dataclass
+from datetime import date
+from datetime import datetime
+from datetime import timedelta
+
+from celery import current_app
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.db import transaction
+from django.http import Http404
+from django.utils import timezone
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from core.changes import redis_client
+
+from .metrics import METRIC_COLUMNS
+from .metrics import NATION
+from .models import ExportJob
+from .models import ExportStatus
+from .models import RegionRollup
+from .models import RegionSnapshot
+from .models import RollupState
+from .models import SnapshotDay
+from .sql import LEVEL_PREFIXES
+from .sql import area_rows_sql
+from .sql import bind
+from .sql import village_facts
+
+__all__ = [
+    "ReconcileResult",
+    "export_request",
+    "export_run",
+    "rollup_lock",
+    "rollup_reconcile",
+    "rollup_refresh_villages",
+    "snapshot_backfill",
+    "snapshot_take",
+]
+
+_LOCK_KEY = "kopdes:rollup:lock"
+_COLUMNS = ", ".join(METRIC_COLUMNS)
+_ROLLUP = RegionRollup._meta.db_table
+_SNAPSHOT = RegionSnapshot._meta.db_table
+
+
+@dataclass(frozen=True)
+class ReconcileResult:
+    rows: int
+    seconds: float
+
+
+@contextlib.contextmanager
+def rollup_lock(timeout: int = 600, blocking_timeout: float | None = None):
+    """
+    One writer at a time across processes (a Redis lock). Eager mode (quickstart, tests) has a single
+    process and no Redis requirement, so there the lock is a no-op. Yields False if not acquired.
+    """
+    if current_app.conf.task_always_eager:
+        yield True
+        return
+    lock = redis_client().lock(_LOCK_KEY, timeout=timeout, blocking_timeout=blocking_timeout)
+    acquired = lock.acquire()
+    try:
+        yield acquired
+    finally:
+        if acquired:
+            with contextlib.suppress(Exception):
+                lock.release()
+
+
+def _time_windows(now: datetime) -> dict:
+    return {
+        "stalled_before": now - timedelta(days=settings.STALLED_AFTER_DAYS),
+        "visits_since": timezone.localdate(now) - timedelta(days=30),
+    }
+
+
+def rollup_reconcile(*, snapshot: bool = True) -> ReconcileResult:
+    """
+    Rebuild every roll-up row from the base tables (set-based, grouping by code prefix) and take
+    today's snapshot. Idempotent: running it twice gives the same rows. Corrects any drift.
+    """
+    started = time.perf_counter()
+    now = timezone.now()
+    facts = village_facts(codes=None, **_time_windows(now))
+    with rollup_lock(), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {_ROLLUP}")
+        cursor.execute(
+            f"{facts.sql} INSERT INTO {_ROLLUP} (code, level, {_COLUMNS}, updated_at) "
+            f"SELECT area.*, %s FROM ({area_rows_sql(include_villages=True)}) area",
+            [*facts.params, now],
+        )
+        rows = cursor.rowcount
+        seconds = time.perf_counter() - started
+        RollupState.objects.update_or_create(pk=1, defaults={"reconciled_at": now, "reconcile_seconds": seconds})
+        if snapshot:
+            snapshot_take(timezone.localdate(now))
+    return ReconcileResult(rows=rows, seconds=time.perf_counter() - started)
+
+
+def _level(code: str) -> str:
+    if code == NATION:
+        return "nation"
+    return {2: "province", 5: "regency", 8: "district"}.get(len(code), "village")
+
+
+def rollup_refresh_villages(codes: list[str]) -> int:
+    """
+    Recompute these villages' rows and add the change to every ancestor row. Safe to repeat: a
+    village that did not change contributes a zero difference. Returns the number of rows touched.
+    """
+    codes = sorted(set(codes))
+    if not codes:
+        return 0
+    now = timezone.now()
+    facts = village_facts(codes=codes, **_time_windows(now))
+    width = len(METRIC_COLUMNS)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"{facts.sql} SELECT code, {_COLUMNS} FROM village", facts.params)
+        fresh = {row[0]: row[1:] for row in cursor.fetchall()}
+        stored = {row[0]: row[1:] for row in RegionRollup.objects.filter(code__in=codes, level="village")
+                  .values_list("code", *METRIC_COLUMNS)}
+        deltas: dict[str, list[int]] = {}
+        for code in codes:
+            new, old = fresh.get(code, (0,) * width), stored.get(code, (0,) * width)
+            difference = [int(a or 0) - int(b or 0) for a, b in zip(new, old, strict=True)]
+            if not any(difference):
+                continue
+            for target in (code, *(code[:length] for _level_name, length in LEVEL_PREFIXES), NATION):
+                total = deltas.setdefault(target, [0] * width)
+                for index, value in enumerate(difference):
+                    total[index] += value
+        if deltas:
+            # Sorted, so that two refreshes lock shared ancestor rows in the same order.
+            targets = sorted(deltas)
+            values = ", ".join(["(%s, %s, " + ", ".join(["%s"] * width) + ", %s)"] * len(targets))
+            params = [item for code in targets for item in (code, _level(code), *deltas[code], now)]
+            updates = ", ".join(f"{name} = {_ROLLUP}.{name} + excluded.{name}" for name in METRIC_COLUMNS)
+            cursor.execute(
+                f"INSERT INTO {_ROLLUP} (code, level, {_COLUMNS}, updated_at) VALUES {values} "
+                f"ON CONFLICT (code) DO UPDATE SET {updates}, updated_at = excluded.updated_at",
+                params,
+            )
+        RollupState.objects.update_or_create(pk=1, defaults={"refreshed_at": now})
+    return len(deltas)
+
+
+def snapshot_take(day: date) -> int:
+    """Copy the current area rows (nation to kecamatan) into the snapshot of ``day``, replacing it."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {_SNAPSHOT} WHERE day = %s", [day])
+        cursor.execute(
+            f"INSERT INTO {_SNAPSHOT} (day, code, level, {_COLUMNS}) "
+            f"SELECT %s, code, level, {_COLUMNS} FROM {_ROLLUP} WHERE level <> 'village'",
+            [day],
+        )
+        SnapshotDay.objects.update_or_create(day=day)
+        return cursor.rowcount
+
+
+def snapshot_backfill(start: date, end: date, *, every: int = 1) -> int:
+    """
+    Rebuild the snapshots of past days from dated records (stage completion times, unit milestones,
+    joining and visit dates), e.g. after importing history or generating data; ``every`` 7 keeps one
+    day a week. Returns rows written.
+    """
+    written = 0
+    day = start
+    while day <= end:
+        end_of_day = timezone.make_aware(datetime.combine(day, datetime.max.time()))
+        facts = village_facts(codes=None, as_of=end_of_day, **_time_windows(end_of_day))
+        query = bind(f"INSERT INTO {_SNAPSHOT} (day, code, level, {_COLUMNS}) "
+                     f"SELECT %(day)s, area.* FROM ({area_rows_sql(include_villages=False)}) area", day=day)
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {_SNAPSHOT} WHERE day = %s", [day])
+            cursor.execute(f"{facts.sql} {query.sql}", [*facts.params, *query.params])
+            written += cursor.rowcount
+            SnapshotDay.objects.update_or_create(day=day)
+        day += timedelta(days=every)
+    return written
+
+
+# SECTION: exports
+
+
+def export_request(*, user, kind: str, fmt: str, code: str, params: dict | None = None) -> ExportJob:
+    """Queue an export of an area the user may see; the file is built in the background."""
+    from .exports import EXPORTS
+    from .selectors import dashboard
+
+    if (kind, fmt) not in EXPORTS:
+        raise ValidationError({"kind": _("This table cannot be exported in that format.")})
+    try:
+        dashboard(user=user, code=code or None)
+    except Http404:
+        raise PermissionDenied(_("This area is outside your scope.")) from None
+    job = ExportJob.objects.create(user=user, kind=kind, fmt=fmt, region_code=code or "", params=params or {})
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    transaction.on_commit(lambda: current_app.tasks["reports.tasks.export_build"].apply_async(
+        args=[str(job.pk), language]))
+    return job
+
+
+def export_run(job_id: str, language: str = settings.LANGUAGE_CODE) -> ExportJob:
+    """Build the file of a queued export. Repeatable: a finished export is left as it is."""
+    from django.core.files.base import ContentFile
+
+    from .exports import build_export
+
+    job = ExportJob.objects.select_related("user").get(pk=job_id)
+    if job.status == ExportStatus.DONE:
+        return job
+    ExportJob.objects.filter(pk=job.pk).update(status=ExportStatus.RUNNING, progress=5)
+
+    def progress(percent: int) -> None:
+        ExportJob.objects.filter(pk=job.pk).update(progress=percent)
+
+    try:
+        name, content = build_export(user=job.user, kind=job.kind, fmt=job.fmt, code=job.region_code or None,
+                                     params=job.params, language=language, progress=progress)
+    except Exception as error:
+        ExportJob.objects.filter(pk=job.pk).update(status=ExportStatus.FAILED, error=str(error)[:2000],
+                                                   finished_at=timezone.now())
+        raise
+    job.file.save(name, ContentFile(content), save=False)
+    job.filename, job.status, job.progress, job.finished_at = name, ExportStatus.DONE, 100, timezone.now()
+    job.save(update_fields=["file", "filename", "status", "progress", "finished_at"])
+    return job

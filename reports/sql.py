@@ -1,0 +1,179 @@
+"""
+Set-based SQL for the roll-up, portable between PostgreSQL and SQLite.
+
+One query turns the base tables into one row of counts per village (``village_facts``); a second layer
+sums those rows by code prefix into kecamatan, kabupaten/kota, province and nation rows. Because the
+Kemendagri code is a materialized path, "the kecamatan of a village" is ``substr(code, 1, 8)``: no
+joins to the region tree are needed. The same village query, restricted to a few codes, serves the
+incremental refresh, and a dated variant rebuilds past days for snapshots.
+"""
+
+import re
+from dataclasses import dataclass
+from dataclasses import field
+from datetime import date
+from datetime import datetime
+
+from koperasi.models import FormationStage
+from units.models import UnitType
+
+from .metrics import FORMATION_MODELS
+from .metrics import KINDS
+from .metrics import METRIC_COLUMNS
+from .metrics import NATION
+from .metrics import OPS_BUCKETS
+from .metrics import STAGE_BUCKETS
+from .metrics import UNIT_CODES
+from .metrics import UNIT_STATUSES
+from .metrics import unit_column
+
+__all__ = ["Query", "area_rows_sql", "bind", "village_facts"]
+
+# Prefix length of each level's code in a village code (33.18.01.2001).
+LEVEL_PREFIXES = (("district", 8), ("regency", 5), ("province", 2))
+_READINESS_RANK = {"rencana": 0, "lahan_tersedia": 1, "bangunan": 2, "izin": 3, "operasional": 4}
+
+
+@dataclass
+class Query:
+    sql: str
+    params: list = field(default_factory=list)
+
+
+_PLACEHOLDER = re.compile(r"%\((\w+)\)s")
+
+
+def bind(sql: str, **values) -> Query:
+    """
+    Turn named placeholders into positional ones, which both database drivers accept; a list value
+    becomes one placeholder per element (for ``IN (...)``). A name may appear any number of times.
+    """
+    params: list = []
+
+    def placeholder(match: re.Match) -> str:
+        value = values[match.group(1)]
+        if isinstance(value, list | tuple):
+            params.extend(value)
+            return ", ".join(["%s"] * len(value))
+        params.append(value)
+        return "%s"
+
+    return Query(_PLACEHOLDER.sub(placeholder, sql), params)
+
+
+def _catalogue() -> tuple[dict[int, int], dict[str, int]]:
+    """Stage id → position in the workflow (1-based), and unit type code → id. Inlined as integers."""
+    stage_ids = FormationStage.objects.order_by("order").values_list("id", flat=True)
+    stage_rank = {pk: rank for rank, pk in enumerate(stage_ids, start=1)}
+    unit_ids = dict(UnitType.objects.filter(code__in=UNIT_CODES).values_list("code", "id"))
+    return stage_rank, unit_ids
+
+
+def _case(column: str, mapping: dict, default) -> str:
+    whens = " ".join(f"WHEN {key!r} THEN {value!r}" for key, value in mapping.items())
+    return f"CASE {column} {whens} ELSE {default!r} END" if whens else repr(default)
+
+
+def _fact_columns() -> list[str]:
+    """One cooperative's contribution to each metric column, from the joined per-cooperative facts."""
+    columns = ["1", *(f"CASE WHEN coop.kind = '{kind}' THEN 1 ELSE 0 END" for kind in KINDS),
+               *(f"CASE WHEN coop.formation_model = '{model}' THEN 1 ELSE 0 END" for model in FORMATION_MODELS),
+               *(f"CASE WHEN coop.stage_idx = {index} THEN 1 ELSE 0 END" for index in range(STAGE_BUCKETS))]
+    columns += [f"COALESCE(unit.{unit_column(code, status)}, 0)" for code in UNIT_CODES for status in UNIT_STATUSES]
+    columns += ["COALESCE(unit.units_local, 0)",
+                *(f"CASE WHEN COALESCE(unit.ops, 0) = {count} THEN 1 ELSE 0 END" for count in range(OPS_BUCKETS)),
+                "COALESCE(member.members, 0)", "0", "coop.stalled", "COALESCE(review.awaiting, 0)"]
+    assert len(columns) == len(METRIC_COLUMNS)
+    return columns
+
+
+def village_facts(*, codes: list[str] | None, stalled_before: datetime, visits_since: date,
+                  as_of: datetime | None = None) -> Query:
+    """
+    ``WITH … village AS (…)``: one row of counts per village that has a cooperative or a recent visit.
+
+    ``codes`` limits it to those villages (the incremental refresh). With ``as_of`` the counts are
+    those of that moment, rebuilt from dated records (stage completions, unit milestones, joining
+    dates, visit dates): used to back-fill daily snapshots.
+    """
+    stage_rank, unit_ids = _catalogue()
+    only = codes is not None
+    in_villages = "c.village_id IN (%(codes)s)" if only else "1 = 1"
+    of_villages = ("IN (SELECT id FROM koperasi_cooperative WHERE village_id IN (%(codes)s))" if only
+                   else "IS NOT NULL")
+    mandated = ", ".join(str(unit_ids[code]) for code in UNIT_CODES if code in unit_ids) or "NULL"
+    if as_of is None:
+        coop = (
+            f"SELECT c.id, c.village_id AS code, c.kind, c.formation_model, "
+            f"{_case('c.stage_reached_id', stage_rank, 0)} AS stage_idx, "
+            f"CASE WHEN c.formation_completed = %(false)s AND c.stage_reached_at < %(stalled_before)s "
+            f"THEN 1 ELSE 0 END AS stalled FROM koperasi_cooperative c WHERE {in_villages}"
+        )
+        unit_status, unit_from = "u.status", "units_unit u"
+        member_when, review_when, visit_when = "", "s.status = 'submitted'", ""
+    else:
+        coop = (
+            "SELECT c.id, c.village_id AS code, c.kind, c.formation_model, COALESCE(done.done, 0) AS stage_idx, "
+            f"CASE WHEN COALESCE(done.done, 0) < {len(stage_rank)} "
+            "AND COALESCE(done.last_done, c.created_at) < %(stalled_before)s THEN 1 ELSE 0 END AS stalled "
+            "FROM koperasi_cooperative c LEFT JOIN ("
+            "SELECT sp.cooperative_id, COUNT(*) AS done, MAX(sp.completed_at) AS last_done "
+            "FROM koperasi_stageprogress sp WHERE sp.status IN ('verified', 'not_applicable') "
+            "AND sp.completed_at <= %(as_of)s GROUP BY sp.cooperative_id"
+            f") done ON done.cooperative_id = c.id WHERE c.created_at <= %(as_of)s AND {in_villages}"
+        )
+        # A unit's status on that day is the highest milestone reached by then ("not run" carries no date).
+        rank = _case("m.status", _READINESS_RANK, 0)
+        reached = (f"SELECT m.unit_id, MAX({rank}) AS rank FROM units_unitmilestone m "
+                   f"WHERE m.reached_on <= %(as_of_day)s GROUP BY m.unit_id")
+        by_rank = _case("COALESCE(r.rank, 0)", {rank: status for status, rank in _READINESS_RANK.items()}, "rencana")
+        unit_status = f"CASE WHEN u.status = 'tidak_dijalankan' THEN 'tidak_dijalankan' ELSE {by_rank} END"
+        unit_from = f"units_unit u LEFT JOIN ({reached}) r ON r.unit_id = u.id"
+        member_when = " AND m.joined_on <= %(as_of_day)s"
+        review_when = "s.submitted_at <= %(as_of)s AND (s.reviewed_at IS NULL OR s.reviewed_at > %(as_of)s)"
+        visit_when = " AND v.visited_on <= %(as_of_day)s"
+
+    unit_sums = ", ".join(
+        f"SUM(CASE WHEN u.unit_type_id = {unit_ids[code]} AND {unit_status} = '{status}' THEN 1 ELSE 0 END) "
+        f"AS {unit_column(code, status)}"
+        for code in UNIT_CODES for status in UNIT_STATUSES
+    )
+    unit = (
+        f"SELECT u.cooperative_id, {unit_sums}, "
+        f"SUM(CASE WHEN u.unit_type_id IS NULL THEN 1 ELSE 0 END) AS units_local, "
+        f"SUM(CASE WHEN u.unit_type_id IN ({mandated}) AND {unit_status} = 'operasional' THEN 1 ELSE 0 END) AS ops "
+        f"FROM {unit_from} WHERE u.cooperative_id {of_villages} GROUP BY u.cooperative_id"
+    )
+    member = (f"SELECT m.cooperative_id, COUNT(*) AS members FROM members_member m "
+              f"WHERE m.cooperative_id {of_villages}{member_when} GROUP BY m.cooperative_id")
+    review = (f"SELECT s.cooperative_id, COUNT(*) AS awaiting FROM koperasi_stageprogress s "
+              f"WHERE {review_when} AND s.cooperative_id {of_villages} GROUP BY s.cooperative_id")
+    visit = ("SELECT v.village_id AS code, COUNT(*) AS visits FROM pendampingan_visit v "
+             f"WHERE v.visited_on > %(visits_since)s{visit_when}"
+             + (" AND v.village_id IN (%(codes)s)" if only else "") + " GROUP BY v.village_id")
+    coop_facts = ", ".join(f"{expression} AS {name}"
+                           for expression, name in zip(_fact_columns(), METRIC_COLUMNS, strict=True))
+    visit_facts = ", ".join("visit.visits" if name == "visits_30d" else "0" for name in METRIC_COLUMNS)
+    sums = ", ".join(f"SUM({name}) AS {name}" for name in METRIC_COLUMNS)
+    sql = (
+        f"WITH coop AS ({coop}), unit AS ({unit}), member AS ({member}), review AS ({review}), "
+        f"visit AS ({visit}), village AS (SELECT code, {sums} FROM ("
+        f"SELECT coop.code AS code, {coop_facts} FROM coop "
+        f"LEFT JOIN unit ON unit.cooperative_id = coop.id LEFT JOIN member ON member.cooperative_id = coop.id "
+        f"LEFT JOIN review ON review.cooperative_id = coop.id "
+        f"UNION ALL SELECT visit.code AS code, {visit_facts} FROM visit"
+        f") facts GROUP BY code)"
+    )
+    return bind(sql, codes=list(codes or []), false=False, stalled_before=stalled_before,
+                visits_since=visits_since, as_of=as_of, as_of_day=as_of.date() if as_of else None)
+
+
+def area_rows_sql(*, include_villages: bool) -> str:
+    """``SELECT code, level, <metrics>`` for every level, summed by code prefix from the ``village`` CTE."""
+    columns = ", ".join(METRIC_COLUMNS)
+    sums = ", ".join(f"SUM({name})" for name in METRIC_COLUMNS)
+    parts = [f"SELECT code, 'village', {columns} FROM village"] if include_villages else []
+    parts += [f"SELECT substr(code, 1, {length}), '{level}', {sums} FROM village GROUP BY substr(code, 1, {length})"
+              for level, length in LEVEL_PREFIXES]
+    parts.append(f"SELECT '{NATION}', 'nation', {sums} FROM village HAVING COUNT(*) > 0")
+    return " UNION ALL ".join(parts)

@@ -1,0 +1,192 @@
+"""Dashboards (drill-down, map, burn-up, unit matrix, who has not updated) and background exports."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import TemplateView
+
+from core.scoping import scope_for
+from core.views import ActionRequiredMixin
+from koperasi.documents import document_response
+from targets.models import Target
+from wilayah.models import Region
+
+from . import services
+from .models import ExportJob
+from .models import ExportStatus
+from .selectors import ZERO
+from .selectors import AreaRow
+from .selectors import burn_up
+from .selectors import dashboard
+from .selectors import freshness
+from .selectors import not_updated
+from .selectors import rollup_for
+from .selectors import status_labels
+from .selectors import target_rows
+
+__all__ = ["DashboardView", "ExportDownloadView", "ExportJobView", "ExportRequestView", "NotUpdatedView"]
+
+SORT_KEYS = {
+    "name": lambda row, k: row.name,
+    "villages": lambda row, k: row.villages,
+    "cooperatives": lambda row, k: row.cooperatives,
+    "registered": lambda row, k: row.registered_percent,
+    "legal": lambda row, k: row.legal_entity_percent,
+    "operational": lambda row, k: row.operational_percent(k),
+    "members": lambda row, k: row.members,
+    "visits": lambda row, k: row.visits_30d,
+    "stalled": lambda row, k: row.stalled,
+    "awaiting": lambda row, k: row.awaiting_review,
+}
+NOT_UPDATED_DAYS = 30
+
+
+def sort_columns(k: int) -> list[tuple[str, str]]:
+    return [("name", _("Area")), ("villages", _("Desa/kelurahan")), ("cooperatives", _("Cooperatives")),
+            ("registered", _("Registered (%)")), ("legal", _("Legal entity (%)")),
+            ("operational", _("≥ %(k)d units operational (%%)") % {"k": k}), ("members", _("Members")),
+            ("visits", _("Visits (30 days)")), ("stalled", _("Stalled")), ("awaiting", _("Awaiting verification"))]
+
+
+def _int_param(request, name: str, default: int, low: int, high: int) -> int:
+    try:
+        return min(max(int(request.GET.get(name, default)), low), high)
+    except ValueError:
+        return default
+
+
+class DashboardView(ActionRequiredMixin, TemplateView):
+    """
+    National → province → kabupaten/kota → kecamatan → desa, read from the roll-up. Users with one
+    area land on it; national users on Indonesia; federation directors on their member villages.
+    """
+
+    template_name = "reports/dashboard.html"
+
+    def get(self, request, *args, **kwargs):
+        scope = scope_for(request.user)
+        if not kwargs.get("code") and not scope.everything and len(scope.roots) == 1:
+            return redirect("reports:dashboard-area", code=next(iter(scope.roots)))
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        request = self.request
+        code = kwargs.get("code")
+        board = dashboard(user=request.user, code=code)
+        k = _int_param(request, "k", 1, 1, 7)
+        sort = request.GET.get("sort", "code")
+        descending = request.GET.get("dir") == "desc"
+        if sort in SORT_KEYS:
+            board.children.sort(key=lambda row: SORT_KEYS[sort](row, k), reverse=descending)
+        targets = self._targets(board)
+        selected = next((row for row in targets if str(row.target.pk) == request.GET.get("target")),
+                        next((row for row in targets if row.figures.at_risk), targets[0] if targets else None))
+        scope = scope_for(request.user)
+        for child in board.children:
+            child.reachable = scope.contains(child.code)
+        stale = not_updated(user=request.user, code=board.area.code or None, days=NOT_UPDATED_DAYS)
+        chart = burn_up(selected.target) if selected else None
+        return super().get_context_data(
+            board=board, area=board.area, k=k, sort=sort, descending=descending,
+            next_dir="asc" if descending else "desc", sort_columns=sort_columns(k),
+            burn_up_json={key: value for key, value in chart.items() if key != "figures"} | {
+                "labels": {"achieved": _("Achieved"), "projection": _("Projection at the recent pace"),
+                           "target": _("Target"), "due": _("Due date")}} if chart else None,
+            freshness=freshness(), targets=targets[:10], selected=selected,
+            burn_up=chart,
+            statuses=status_labels(), not_updated=stale[:10], not_updated_count=stale.count(),
+            not_updated_days=NOT_UPDATED_DAYS,
+            map_values=self._map_values(board, k) if board.map_layer else None,
+            export_code=board.area.code if board.area.code != "" else "",
+            **kwargs,
+        )
+
+    def _map_values(self, board, k: int) -> dict:
+        """The coloured areas: the children down to province level; below it, the kabupaten/kota itself."""
+        rows = board.children
+        if board.map_focus == board.area.code:
+            rows = [board.area]
+        elif board.map_focus:
+            regency = Region.objects.get(code=board.map_focus)
+            rows = [AreaRow(regency.code, regency.name, regency.level, regency.village_count,
+                            rollup_for([regency.code]).get(regency.code, ZERO))]
+        return {row.code: {"legal": row.legal_entity_percent, "operational": row.operational_percent(k),
+                           "reachable": row.reachable and row.code != board.area.code} for row in rows}
+
+    def _targets(self, board):
+        targets = Target.objects.for_user(self.request.user).select_related("region", "stage", "unit_type")
+        if board.is_nation:
+            targets = targets.filter(parent__isnull=True)
+        elif board.area.code:
+            targets = targets.filter(region_id=board.area.code)
+        else:
+            targets = targets.filter(region_id__in=[child.code for child in board.children])
+        rows = target_rows(list(targets.order_by("due_date")[:200]))
+        rows.sort(key=lambda row: (not row.figures.at_risk, row.target.due_date))
+        return rows
+
+
+class NotUpdatedView(ActionRequiredMixin, TemplateView):
+    """Cooperatives with no change or visit for N days, for follow-up, least recent first."""
+
+    template_name = "reports/not_updated.html"
+
+    def get_context_data(self, **kwargs):
+        code = kwargs.get("code")
+        board = dashboard(user=self.request.user, code=code)
+        days = _int_param(self.request, "days", NOT_UPDATED_DAYS, 1, 3650)
+        cooperatives = not_updated(user=self.request.user, code=board.area.code or None, days=days)
+        page = Paginator(cooperatives, 50).get_page(self.request.GET.get("page"))
+        return super().get_context_data(area=board.area, board=board, days=days, page=page, **kwargs)
+
+
+class ExportRequestView(ActionRequiredMixin, View):
+    """POST: queue an export of a dashboard table or the district report, then follow its progress."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, code=None):
+        params = {key: request.POST[key] for key in ("k", "days") if request.POST.get(key, "").isdigit()}
+        try:
+            job = services.export_request(user=request.user, kind=request.POST.get("kind", ""),
+                                          fmt=request.POST.get("fmt", ""), code=code or "", params=params)
+        except (ValidationError, PermissionDenied) as error:
+            messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+            target = reverse("reports:dashboard-area", args=[code]) if code else reverse("reports:dashboard")
+            return redirect(target)
+        return redirect("reports:export", pk=job.pk)
+
+
+class ExportJobView(ActionRequiredMixin, TemplateView):
+    """The export's progress; htmx polls the fragment until the file is ready."""
+
+    def get_template_names(self):
+        return ["reports/partials/export_status.html"] if self.request.htmx else ["reports/export_job.html"]
+
+    def get_context_data(self, **kwargs):
+        job = get_object_or_404(ExportJob.objects.filter(user=self.request.user), pk=kwargs["pk"])
+        return super().get_context_data(job=job, finished=job.status in (ExportStatus.DONE, ExportStatus.FAILED),
+                                        **kwargs)
+
+
+class ExportDownloadView(ActionRequiredMixin, View):
+    """Only the person who asked for an export can download it."""
+
+    def get(self, request, pk):
+        job = get_object_or_404(ExportJob.objects.filter(user=request.user, status=ExportStatus.DONE), pk=pk)
+        job.original_name, job.content_type = job.filename, _CONTENT_TYPES[job.fmt]
+        return document_response(job)
+
+
+_CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+}
+

@@ -1,0 +1,68 @@
+"""An independent, plain-Python aggregation of the base tables: what the roll-up must equal."""
+
+from collections import Counter
+from collections import defaultdict
+from datetime import timedelta
+
+from django.conf import settings
+from django.utils import timezone
+
+from koperasi.models import Cooperative
+from koperasi.models import FormationStage
+from members.models import Member
+from pendampingan.models import Visit
+from reports.metrics import METRIC_COLUMNS
+from units.models import Unit
+
+MANDATED = ("kantor", "gerai_sembako", "simpan_pinjam", "klinik", "apotek", "pergudangan", "logistik")
+
+
+def _areas(code: str) -> list[str]:
+    return [code, code[:8], code[:5], code[:2], "ID"]
+
+
+def live_counts() -> dict[str, dict[str, int]]:
+    """Counts per region code (villages, their ancestors and the nation), computed object by object."""
+    now = timezone.now()
+    ranks = {pk: rank for rank, pk in enumerate(FormationStage.objects.order_by("order").values_list("id", flat=True),
+                                                start=1)}
+    members = Counter(Member.objects.values_list("cooperative_id", flat=True))
+    units = defaultdict(list)
+    for unit in Unit.objects.select_related("unit_type"):
+        units[unit.cooperative_id].append(unit)
+    counts: dict[str, Counter] = defaultdict(Counter)
+    for cooperative in Cooperative.objects.all():
+        row = Counter({"cooperatives": 1, f"kind_{cooperative.kind}": 1,
+                       f"model_{cooperative.formation_model}": 1,
+                       f"stage_{ranks.get(cooperative.stage_reached_id, 0)}": 1,
+                       "members": members[cooperative.pk]})
+        operational = 0
+        for unit in units[cooperative.pk]:
+            if unit.unit_type_id is None:
+                row["units_local"] += 1
+                continue
+            row[f"unit_{unit.unit_type.code}_{unit.status}"] += 1
+            operational += unit.unit_type.code in MANDATED and unit.status == "operasional"
+        row[f"ops_{operational}"] += 1
+        stalled_before = now - timedelta(days=settings.STALLED_AFTER_DAYS)
+        row["stalled"] = int(not cooperative.formation_completed and cooperative.stage_reached_at < stalled_before)
+        row["awaiting_review"] = cooperative.stages.filter(status="submitted").count()
+        for area in _areas(cooperative.village_id):
+            counts[area].update(row)
+    since = timezone.localdate() - timedelta(days=30)
+    for village in Visit.objects.filter(visited_on__gt=since).values_list("village_id", flat=True):
+        for area in _areas(village):
+            counts[area]["visits_30d"] += 1
+    return {code: {name: row.get(name, 0) for name in METRIC_COLUMNS} for code, row in counts.items()}
+
+
+def stored_counts() -> dict[str, dict[str, int]]:
+    """The roll-up rows, without the all-zero ones (a region whose last cooperative left keeps a zero row)."""
+    from reports.models import RegionRollup
+
+    rows = {row.code: row.metrics() for row in RegionRollup.objects.all()}
+    return {code: metrics for code, metrics in rows.items() if any(metrics.values())}
+
+
+def nonzero(counts: dict) -> dict:
+    return {code: metrics for code, metrics in counts.items() if any(metrics.values())}

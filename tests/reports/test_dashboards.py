@@ -1,0 +1,149 @@
+"""Dashboards per persona: what each sees, drill-down, sorting, the unit matrix, who has not updated."""
+
+import json
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from accounts.roles import Role
+from koperasi.models import Cooperative
+from tests.conftest import PATI
+from tests.conftest import PRAWOTO
+from tests.conftest import make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def test_national_dashboard_sums_every_province_and_draws_the_province_map(client, areas, national_admin):
+    client.force_login(national_admin)
+    page = client.get("/dasbor/")
+    area = page.context["area"]
+    assert (area.code, area.villages, area.cooperatives, area.legal_entity) == ("ID", 83_762, 3, 1)
+    assert len(page.context["board"].children) == 38
+    values = page.context["map_values"]
+    assert values["33"]["legal"] == round(100 / 8_563, 1) and values["35"]["legal"] == 0.0
+    assert 'data-geojson="/static/geo/provinces.json"' in page.content.decode()
+
+
+def test_district_officer_lands_on_their_kabupaten_and_drills_down(client, areas, pati_officer):
+    client.force_login(pati_officer)
+    assert client.get("/dasbor/")["Location"] == f"/dasbor/{PATI}/"
+    page = client.get(f"/dasbor/{PATI}/")
+    assert page.context["area"].cooperatives == 2 and page.context["area"].villages == 406
+    assert [row.code for row in page.context["board"].children][:1] == ["33.18.01"]
+    kecamatan = client.get("/dasbor/33.18.01/")
+    rows = {row.code: row for row in kecamatan.context["board"].children}
+    assert rows[PRAWOTO].legal_entity == 1 and rows["33.18.01.2002"].cooperatives == 1
+    # Outside the kabupaten, and above it, there is nothing to see.
+    for code in ("ID", "33", "35.05", "35.05.01"):
+        assert client.get(f"/dasbor/{code}/").status_code == 404
+
+
+def test_village_staff_and_federation_directors_see_their_own_area(client, areas):
+    staff = make_user(Role.VILLAGE_STAFF, PRAWOTO)
+    client.force_login(staff)
+    assert client.get("/dasbor/")["Location"] == f"/dasbor/{PRAWOTO}/"
+    assert client.get(f"/dasbor/{PRAWOTO}/").context["area"].legal_entity == 1
+    assert client.get("/dasbor/33.18.01/").status_code == 404
+
+    director = make_user(Role.FEDERATION_DIRECTOR, PRAWOTO)
+    director.role_assignments.create(role=Role.FEDERATION_DIRECTOR, region_id="33.18.01.2002")
+    client.force_login(director)
+    combined = client.get("/dasbor/")
+    assert combined.status_code == 200
+    assert combined.context["area"].cooperatives == 2 and combined.context["area"].villages == 2
+    assert {row.code for row in combined.context["board"].children} == {PRAWOTO, "33.18.01.2002"}
+
+
+def test_children_sort_by_any_column(client, areas, national_admin):
+    client.force_login(national_admin)
+    rows = client.get("/dasbor/", {"sort": "cooperatives", "dir": "desc"}).context["board"].children
+    assert [row.code for row in rows[:2]] == ["33", "35"]
+    rows = client.get("/dasbor/", {"sort": "name"}).context["board"].children
+    assert rows[0].name == "Aceh"
+
+
+def test_unit_matrix_and_operational_threshold(client, areas, pati_officer, django_capture_on_commit_callbacks):
+    from datetime import date
+
+    from units.services import unit_update
+
+    with django_capture_on_commit_callbacks(execute=True):
+        unit_update(actor=pati_officer, unit=areas["prawoto"].units.get(unit_type__code="kantor"),
+                    status="operasional", go_live_date=date(2025, 10, 1))
+    client.force_login(pati_officer)
+    page = client.get(f"/dasbor/{PATI}/", {"k": "1"})
+    kantor = next(item for item in page.context["area"].unit_matrix() if item["code"] == "kantor")
+    assert kantor["counts"][:5] == [1, 0, 0, 0, 1]  # rencana (Pakem), …, operasional (Prawoto)
+    assert page.context["area"].operational_at_least(1) == 1
+    assert client.get(f"/dasbor/{PATI}/", {"k": "2"}).context["area"].operational_at_least(2) == 0
+
+
+def test_not_updated_lists_quiet_cooperatives_in_scope(client, areas, pati_officer):
+    Cooperative.objects.filter(pk=areas["pakem"].pk).update(last_activity_at=timezone.now() - timedelta(days=45))
+    Cooperative.objects.filter(pk=areas["blitar"].pk).update(last_activity_at=timezone.now() - timedelta(days=45))
+    client.force_login(pati_officer)
+    page = client.get(f"/dasbor/{PATI}/belum-update/", {"days": "30"})
+    assert [c.pk for c in page.context["page"]] == [areas["pakem"].pk]
+    assert list(client.get(f"/dasbor/{PATI}/belum-update/", {"days": "60"}).context["page"]) == []
+
+
+def test_dashboard_reads_a_bounded_number_of_queries(client, areas, national_admin):
+    client.force_login(national_admin)
+    client.get("/dasbor/")  # warm the catalogue caches
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/dasbor/").status_code == 200
+    assert len(queries) <= 15, [query["sql"][:120] for query in queries]
+
+
+def test_freshness_is_shown(client, areas, pati_officer):
+    client.force_login(pati_officer)
+    html = client.get(f"/dasbor/{PATI}/").content.decode()
+    assert "Data per" in html
+
+
+def test_burn_up_data_for_the_selected_target(client, areas, pati_officer):
+    from datetime import date
+
+    from targets.services import target_create
+
+    target = target_create(actor=pati_officer, region_code=PATI, metric="stage", stage_code="sk_ahu",
+                           start_date=timezone.localdate() - timedelta(days=10), due_date=date(2030, 1, 1))
+    client.force_login(pati_officer)
+    page = client.get(f"/dasbor/{PATI}/", {"target": target.pk})
+    data = json.loads(page.context["burn_up_json"] and json.dumps(page.context["burn_up_json"], default=str))
+    assert data["target"] == 406 and data["achieved"][10] == 1
+    assert data["days"][0] == (timezone.localdate() - timedelta(days=10)).isoformat()
+
+
+def test_when_the_worker_is_down_the_last_figures_are_served_and_their_age_shown(client, areas, pati_officer,
+                                                                                 django_capture_on_commit_callbacks):
+    """No worker listens: the change waits in Redis, the dashboard keeps the last roll-up and says so."""
+    import time
+
+    from config.celery_app import app
+    from core.changes import DIRTY_VILLAGES_KEY
+    from core.changes import DRAIN_QUEUED_KEY
+    from core.changes import redis_client
+    from core.changes import village_changed
+
+    client_redis = redis_client()
+    client_redis.delete(DIRTY_VILLAGES_KEY, DRAIN_QUEUED_KEY)
+    previous = app.conf.task_always_eager, app.conf.task_default_queue
+    app.conf.task_always_eager, app.conf.task_default_queue = False, "nobody-listens-here"
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            village_changed(PRAWOTO)
+        client_redis.zadd(DIRTY_VILLAGES_KEY, {PRAWOTO: time.time() - 120})  # waiting for two minutes
+        client.force_login(pati_officer)
+        page = client.get(f"/dasbor/{PATI}/")
+        assert page.context["freshness"].stale and page.context["freshness"].pending == 1
+        assert page.context["area"].cooperatives == 2  # the last roll-up is still served
+        assert "belum terhitung" in page.content.decode()
+    finally:
+        app.conf.task_always_eager, app.conf.task_default_queue = previous
+        client_redis.delete(DIRTY_VILLAGES_KEY, DRAIN_QUEUED_KEY)
+        client_redis.delete("nobody-listens-here")

@@ -1,0 +1,99 @@
+"""Exports: every dashboard table as XLSX and CSV, the PDF report, built in the background, in scope."""
+
+import csv
+import io
+import shutil
+import subprocess
+
+import pytest
+from openpyxl import load_workbook
+
+from accounts.roles import Role
+from reports.models import ExportJob
+from tests.conftest import BLITAR
+from tests.conftest import PATI
+from tests.conftest import make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def _export(client, capture, code, kind, fmt, **extra):
+    with capture(execute=True):
+        response = client.post(f"/dasbor/{code}/ekspor/", {"kind": kind, "fmt": fmt, **extra})
+    return response
+
+
+def _download(client, response) -> bytes:
+    job_url = response["Location"]
+    status = client.get(job_url)
+    assert status.context["job"].status == "done", status.context["job"].error
+    download = client.get(job_url + "unduh/")
+    assert download.status_code == 200
+    return b"".join(download.streaming_content)
+
+
+def test_children_table_as_xlsx_has_the_figures(client, areas, pati_officer, django_capture_on_commit_callbacks):
+    client.force_login(pati_officer)
+    content = _download(client, _export(client, django_capture_on_commit_callbacks, PATI, "children", "xlsx"))
+    sheet = load_workbook(io.BytesIO(content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:4] == ("Kode", "Nama", "Desa/kelurahan", "Koperasi")
+    assert rows[1][:7] == ("33.18", "Kabupaten Pati", 406, 2, 0.5, 1, 0.2)
+    sukolilo = next(row for row in rows if row[0] == "33.18.01")
+    assert sukolilo[3] == 2 and sukolilo[5] == 1
+    assert len(rows) == 1 + 1 + 21
+
+
+def test_unit_matrix_as_csv(client, areas, pati_officer, django_capture_on_commit_callbacks):
+    client.force_login(pati_officer)
+    content = _download(client, _export(client, django_capture_on_commit_callbacks, PATI, "units", "csv"))
+    rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+    assert rows[0][0] == "Unit" and rows[0][1] == "Rencana"
+    assert rows[1][:2] == ["Kantor koperasi", "2"]
+
+
+def test_not_updated_export(client, areas, pati_officer, django_capture_on_commit_callbacks):
+    client.force_login(pati_officer)
+    content = _download(client, _export(client, django_capture_on_commit_callbacks, PATI, "not_updated", "csv",
+                                        days="0"))
+    names = {row[0] for row in csv.reader(io.StringIO(content.decode("utf-8-sig")))}
+    assert areas["prawoto"].name in names and areas["blitar"].name not in names
+
+
+def test_pdf_district_report_opens_and_shows_the_figures(client, areas, pati_officer,
+                                                         django_capture_on_commit_callbacks):
+    client.force_login(pati_officer)
+    content = _download(client, _export(client, django_capture_on_commit_callbacks, PATI, "report", "pdf"))
+    assert content.startswith(b"%PDF-")
+    pdftotext = shutil.which("pdftotext")
+    assert pdftotext, "poppler-utils (pdftotext) is needed to read the PDF back"
+    text = subprocess.run([pdftotext, "-layout", "-", "-"], input=content, capture_output=True, check=True).stdout
+    text = text.decode()
+    assert "Kabupaten Pati" in text and "Laporan kemajuan" in text
+    assert "406" in text and "Kantor koperasi" in text
+
+
+def test_exports_outside_the_scope_are_refused(client, areas, pati_officer, django_capture_on_commit_callbacks):
+    client.force_login(make_user(Role.KABUPATEN_OFFICER, BLITAR))
+    response = _export(client, django_capture_on_commit_callbacks, PATI, "children", "csv")
+    assert response.status_code == 302 and not ExportJob.objects.exists()
+    client.force_login(pati_officer)
+    assert _export(client, django_capture_on_commit_callbacks, PATI, "children", "exe").status_code == 302
+    assert not ExportJob.objects.exists()
+
+
+def test_only_the_requester_can_download(client, areas, pati_officer, kabupaten_officer_2,
+                                         django_capture_on_commit_callbacks):
+    client.force_login(pati_officer)
+    response = _export(client, django_capture_on_commit_callbacks, PATI, "units", "xlsx")
+    client.force_login(kabupaten_officer_2)
+    assert client.get(response["Location"]).status_code == 404
+    assert client.get(response["Location"] + "unduh/").status_code == 404
+
+
+def test_progress_fragment_for_htmx(client, areas, pati_officer):
+    client.force_login(pati_officer)
+    job = ExportJob.objects.create(user=pati_officer, kind="children", fmt="csv", region_code=PATI, progress=40,
+                                   status="running")
+    fragment = client.get(f"/ekspor/{job.pk}/", headers={"HX-Request": "true"}).content.decode()
+    assert "<html" not in fragment and 'value="40"' in fragment and "every 1s" in fragment

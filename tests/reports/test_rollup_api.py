@@ -1,0 +1,58 @@
+"""The roll-up API: per region, per parent, as of a past day from the snapshots; scoped."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from accounts.roles import Role
+from reports.services import snapshot_backfill
+from tests.conftest import PATI
+from tests.conftest import PRAWOTO
+from tests.conftest import api_as
+from tests.conftest import make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def test_region_figures(areas, pati_officer):
+    body = api_as(pati_officer).get(f"/api/rollups/{PATI}/").json()
+    assert body["code"] == PATI and body["villages"] == 406 and body["cooperatives"] == 2
+    assert body["legal_entity"] == 1 and body["by_kind"] == {"kdmp": 2, "kkmp": 0}
+    assert body["units"]["klinik"]["rencana"] == 2
+    assert body["operational_at_least"]["1"] == 0
+    assert [stage["count"] for stage in body["by_stage"]][:6] == [1, 0, 0, 0, 0, 1]
+
+
+def test_children_and_scope(areas, pati_officer, national_admin):
+    kecamatan = api_as(pati_officer).get("/api/rollups/", {"parent": PATI}).json()
+    assert len(kecamatan) == 21 and kecamatan[0]["code"] == "33.18.01" and kecamatan[0]["cooperatives"] == 2
+    assert api_as(pati_officer).get("/api/rollups/").json()[0]["code"] == PATI
+    assert api_as(national_admin).get("/api/rollups/").json()[0]["code"] == "ID"
+    for code in ("ID", "35.05", "33"):
+        assert api_as(pati_officer).get(f"/api/rollups/{code}/").status_code == 404
+    village = api_as(make_user(Role.VILLAGE_STAFF, PRAWOTO))
+    assert village.get(f"/api/rollups/{PRAWOTO}/").json()["legal_entity"] == 1
+    assert village.get(f"/api/rollups/{PATI}/").status_code == 404
+
+
+def test_as_of_reads_the_snapshot_of_that_day(areas, pati_officer):
+    today = timezone.localdate()
+    snapshot_backfill(today - timedelta(days=2), today - timedelta(days=1))
+    yesterday = api_as(pati_officer).get(f"/api/rollups/{PATI}/", {"as_of": str(today - timedelta(days=1))})
+    assert yesterday.status_code == 200 and yesterday.json()["cooperatives"] == 0  # registered today
+    missing = api_as(pati_officer).get(f"/api/rollups/{PATI}/", {"as_of": str(today - timedelta(days=30))})
+    assert missing.status_code == 404
+
+
+@pytest.mark.parametrize("params, field", [({"as_of": "yesterday"}, "as_of"), ({"parent": "Pati"}, "parent")])
+def test_bad_parameters_are_400(areas, pati_officer, params, field):
+    response = api_as(pati_officer).get("/api/rollups/", params)
+    assert response.status_code == 400 and field in response.json()
+
+
+def test_as_of_today_or_for_a_village_is_400(areas, pati_officer):
+    client = api_as(pati_officer)
+    assert client.get(f"/api/rollups/{PATI}/", {"as_of": str(timezone.localdate())}).status_code == 400
+    yesterday = str(timezone.localdate() - timedelta(days=1))
+    assert client.get(f"/api/rollups/{PRAWOTO}/", {"as_of": yesterday}).status_code == 400
