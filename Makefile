@@ -28,6 +28,11 @@ test: venv-dev
 	PY=$(PY) scripts/ensure-test-services.sh
 	$(PY) -m pytest --create-db $(PYTEST_ARGS)
 
+# National-scale benchmark (PostgreSQL + Redis): generates the dataset on first use (about a minute).
+bench: venv-dev
+	PY=$(PY) scripts/ensure-test-services.sh
+	$(PY) bench/rollup.py $(BENCH_ARGS)
+
 lint: venv-dev
 	$(VENV)/bin/ruff check .
 

@@ -9,6 +9,7 @@ running eagerly (quickstart, most tests) the village is refreshed inline instead
 reconcile repairs anything a lost message could leave behind.
 """
 
+import functools
 import logging
 import time
 
@@ -28,7 +29,9 @@ REFRESH_TASK = "reports.tasks.rollup_refresh_villages"
 DRAIN_TASK = "reports.tasks.rollup_drain"
 
 
+@functools.cache
 def redis_client():
+    """One client (and connection pool) per process: building a client costs more than a command."""
     import redis
 
     return redis.Redis.from_url(settings.REDIS_URL, socket_timeout=2, socket_connect_timeout=2)

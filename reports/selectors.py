@@ -4,16 +4,18 @@ touches a handful of pre-computed rows, never the base tables, so a national pag
 desa page.
 """
 
+import time
 from dataclasses import dataclass
 from dataclasses import field
 from datetime import date
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.cache import cache
+from django.db import connection
 from django.db.models import Sum
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from accounts.roles import Action
@@ -62,22 +64,37 @@ LEGAL_ENTITY_STAGE = "sk_ahu"
 ZERO = dict.fromkeys(METRIC_COLUMNS, 0)
 
 
+_MEMO: dict[str, tuple[float, object]] = {}
+_MEMO_SECONDS = 60
+
+
+def _memo(key: str, load, seconds: float = _MEMO_SECONDS):
+    """
+    Catalogue data (stage order, labels, the nation's village count) kept in this process for a
+    minute, the roll-up's freshness for a second: dashboards read them on every page.
+    """
+    now = time.monotonic()
+    hit = _MEMO.get(key)
+    if hit is None or hit[0] < now:
+        hit = (now + seconds, load())
+        _MEMO[key] = hit
+    return hit[1]
+
+
 def _stage_ranks() -> dict[str, int]:
-    """Stage code → its position in the workflow (1-based); cached, the workflow rarely changes."""
-    ranks = cache.get("reports:stage-ranks")
-    if ranks is None:
-        codes = FormationStage.objects.order_by("order").values_list("code", flat=True)
-        ranks = {code: rank for rank, code in enumerate(codes, start=1)}
-        cache.set("reports:stage-ranks", ranks, 300)
-    return ranks
+    """Stage code → its position in the workflow (1-based)."""
+    return _memo("stage-ranks", lambda: {code: rank for rank, code in enumerate(
+        FormationStage.objects.order_by("order").values_list("code", flat=True), start=1)})
+
+
+def _labels(kind: str, load):
+    """Catalogue labels in the active language."""
+    return _memo(f"labels:{kind}:{get_language()}", load)
 
 
 def _nation_villages() -> int:
-    total = cache.get("reports:nation-villages")
-    if total is None:
-        total = Region.objects.filter(level=RegionLevel.PROVINCE).aggregate(total=Sum("village_count"))["total"] or 0
-        cache.set("reports:nation-villages", total, 3600)
-    return total
+    return _memo("nation-villages", lambda: Region.objects.filter(level=RegionLevel.PROVINCE).aggregate(
+        total=Sum("village_count"))["total"] or 0)
 
 
 @dataclass
@@ -123,7 +140,7 @@ class AreaRow:
         return self._percent(self.operational_at_least(k))
 
     def unit_matrix(self) -> list[dict]:
-        labels = {unit_type.code: unit_type.label for unit_type in UnitType.objects.filter(code__in=UNIT_CODES)}
+        labels = _labels("units", lambda: {t.code: t.label for t in UnitType.objects.filter(code__in=UNIT_CODES)})
         return [
             {"code": code, "label": labels.get(code, code),
              "counts": [self.metrics[unit_column(code, status)] for status in UNIT_STATUSES]}
@@ -131,13 +148,40 @@ class AreaRow:
         ]
 
     def stages(self) -> list[dict]:
-        labels = [_("No stage completed"), *[stage.label for stage in FormationStage.objects.order_by("order")]]
+        labels = [_("No stage completed"),
+                  *_labels("stages", lambda: [stage.label for stage in FormationStage.objects.order_by("order")])]
         return [{"label": label, "count": self.metrics[stage_column(index)]} for index, label in enumerate(labels)]
 
 
+_ROLLUP_SELECT = f"SELECT code, {', '.join(METRIC_COLUMNS)} FROM {RegionRollup._meta.db_table} WHERE code IN "
+_SNAPSHOT_SELECT = (f"SELECT code, day, {', '.join(METRIC_COLUMNS)} FROM {RegionSnapshot._meta.db_table} "
+                    f"WHERE code IN ")
+
+
+def _fetch(select: str, codes: list[str], extra: str = "", params: tuple = ()) -> list[tuple]:
+    """
+    The roll-up's hot path reads 72 columns a row; building that query through the ORM costs more
+    than running it, so these reads use prepared SQL text.
+    """
+    if not codes:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(select + "(" + ", ".join(["%s"] * len(codes)) + ")" + extra, [*codes, *params])
+        return cursor.fetchall()
+
+
 def rollup_for(codes: list[str]) -> dict[str, dict[str, int]]:
-    rows = RegionRollup.objects.filter(code__in=codes).values("code", *METRIC_COLUMNS)
-    return {row.pop("code"): row for row in rows}
+    return {row[0]: dict(zip(METRIC_COLUMNS, row[1:], strict=True)) for row in _fetch(_ROLLUP_SELECT, codes)}
+
+
+def snapshots_for(codes: list[str], *, day: date | None = None, since: date | None = None,
+                  until: date | None = None) -> list[tuple[str, date, dict[str, int]]]:
+    """(code, day, metrics) of the snapshots of these regions on ``day``, or between ``since`` and ``until``."""
+    if day is not None:
+        rows = _fetch(_SNAPSHOT_SELECT, codes, " AND day = %s", (day,))
+    else:
+        rows = _fetch(_SNAPSHOT_SELECT, codes, " AND day >= %s AND day < %s", (since, until))
+    return [(row[0], row[1], dict(zip(METRIC_COLUMNS, row[2:], strict=True))) for row in rows]
 
 
 def _area(region: Region, metrics: dict | None, reachable: bool = True) -> AreaRow:
@@ -158,6 +202,10 @@ class Freshness:
 
 def freshness() -> Freshness:
     """When the numbers were last brought up to date, and whether changes are waiting (worker down?)."""
+    return _memo("freshness", _freshness, seconds=1)
+
+
+def _freshness() -> Freshness:
     state = RollupState.objects.filter(pk=1).first()
     pending, since = dirty_villages_pending()
     pending_since = timezone.datetime.fromtimestamp(since, tz=timezone.get_current_timezone()) if since else None
@@ -229,7 +277,8 @@ def area_at(*, user, code: str, day: date) -> AreaRow:
         if region is None:
             raise Http404
         name, level, villages = region.name, region.level, region.village_count
-    metrics = RegionSnapshot.objects.filter(code=code, day=day).values(*METRIC_COLUMNS).first()
+    found = snapshots_for([code], day=day)
+    metrics = found[0][2] if found else None
     if metrics is None:
         if not SnapshotDay.objects.filter(day=day).exists():
             raise Http404
@@ -269,8 +318,7 @@ def target_rows(targets: list[Target], today: date | None = None) -> list[Target
     window = settings.TARGET_RATE_WINDOW_DAYS
     codes = sorted({target.region_id for target in targets})
     now_counts = rollup_for(codes)
-    then = {row.pop("code"): row for row in RegionSnapshot.objects.filter(
-        code__in=codes, day=today - timedelta(days=window)).values("code", *METRIC_COLUMNS)}
+    then = {code: metrics for code, _day, metrics in snapshots_for(codes, day=today - timedelta(days=window))}
     ranks = _stage_ranks()
     rows = []
     for target in targets:
@@ -283,16 +331,19 @@ def target_rows(targets: list[Target], today: date | None = None) -> list[Target
     return rows
 
 
-def burn_up(target: Target, today: date | None = None) -> dict:
-    """Achieved per day from the snapshots (plus today, live), the target line and the projection."""
+def burn_up(row: TargetRow, today: date | None = None) -> dict:
+    """
+    Achieved per day from the snapshots, today's figure, the target line and the projection at the
+    recent pace. The chart runs to a month past the due date (or today), clipping a far projection.
+    """
+    target, figures = row.target, row.figures
     today = today or timezone.localdate()
     ranks = _stage_ranks()
-    points = {row["day"]: _achieved(target, row, ranks) for row in RegionSnapshot.objects.filter(
-        code=target.region_id, day__gte=target.start_date, day__lte=today).values("day", *METRIC_COLUMNS)}
-    live = rollup_for([target.region_id]).get(target.region_id, ZERO)
-    points[today] = _achieved(target, live, ranks)
-    figures = target_rows([target], today)[0].figures
-    last_day = max(target.due_date, figures.projected_completion or target.due_date, today)
+    points = {day: _achieved(target, metrics, ranks)
+              for _code, day, metrics in snapshots_for([target.region_id], since=target.start_date, until=today)}
+    points[today] = figures.achieved
+    horizon = max(target.due_date, today) + timedelta(days=30)
+    last_day = min(max(target.due_date, figures.projected_completion or target.due_date, today), horizon)
     days, achieved, value = [], [], None
     day = target.start_date
     while day <= last_day:
@@ -301,13 +352,21 @@ def burn_up(target: Target, today: date | None = None) -> dict:
         achieved.append(value if day <= today else None)
         day += timedelta(days=1)
     projection = [None] * len(days)
-    if figures.gap and figures.projected_completion:
-        start_index, end_index = days.index(today.isoformat()), days.index(figures.projected_completion.isoformat())
-        span = max(end_index - start_index, 1)
-        for index in range(start_index, end_index + 1):
-            projection[index] = round(figures.achieved + figures.gap * (index - start_index) / span, 1)
+    if figures.gap and figures.recent_daily_rate and today >= target.start_date:
+        start_index = days.index(today.isoformat())
+        for index in range(start_index, len(days)):
+            projection[index] = round(min(figures.achieved + figures.recent_daily_rate * (index - start_index),
+                                          target.target_count), 1)
     return {"days": days, "achieved": achieved, "projection": projection, "target": target.target_count,
             "due": target.due_date.isoformat(), "figures": figures}
+
+
+NOT_UPDATED_COUNT_LIMIT = 1000
+
+
+def count_up_to(queryset, limit: int = NOT_UPDATED_COUNT_LIMIT) -> int:
+    """Count at most ``limit`` rows: a national "1000+" costs the same as a kecamatan's 3."""
+    return queryset.order_by()[: limit + 1].count()
 
 
 def not_updated(*, user, code: str | None, days: int):

@@ -38,6 +38,7 @@ from .models import RegionSnapshot
 from .models import RollupState
 from .models import SnapshotDay
 from .sql import LEVEL_PREFIXES
+from .sql import area_ctes_sql
 from .sql import area_rows_sql
 from .sql import bind
 from .sql import village_facts
@@ -62,6 +63,7 @@ _SNAPSHOT = RegionSnapshot._meta.db_table
 @dataclass(frozen=True)
 class ReconcileResult:
     rows: int
+    corrected: int  # rows that differed from the recomputation (drift, or counts that age such as visits)
     seconds: float
 
 
@@ -93,25 +95,52 @@ def _time_windows(now: datetime) -> dict:
 
 def rollup_reconcile(*, snapshot: bool = True) -> ReconcileResult:
     """
-    Rebuild every roll-up row from the base tables (set-based, grouping by code prefix) and take
-    today's snapshot. Idempotent: running it twice gives the same rows. Corrects any drift.
+    Recompute every roll-up row from the base tables (set-based, grouping by code prefix), then
+    write only the rows that differ: after a day of correct incremental refreshes that is a few
+    hundred rows, so readers are never blocked and the table does not bloat. Idempotent. Takes
+    today's snapshot.
     """
     started = time.perf_counter()
     now = timezone.now()
     facts = village_facts(codes=None, **_time_windows(now))
+    differs = "IS DISTINCT FROM" if connection.vendor == "postgresql" else "IS NOT"
+    old = ", ".join(f"{_ROLLUP}.{name}" for name in METRIC_COLUMNS)
+    new = ", ".join(f"fresh.{name}" for name in METRIC_COLUMNS)
+    assignments = ", ".join(f"{name} = fresh.{name}" for name in METRIC_COLUMNS)
     with rollup_lock(), transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {_ROLLUP}")
+        cursor.execute("DROP TABLE IF EXISTS rollup_fresh")
+        # A query that creates a table may run in parallel on PostgreSQL; an INSERT … SELECT may not.
+        cursor.execute(f"CREATE TEMPORARY TABLE rollup_fresh AS {facts.sql}{area_ctes_sql()} "
+                       f"{area_rows_sql(include_villages=True)}", facts.params)
+        cursor.execute("SELECT COUNT(*) FROM rollup_fresh")
+        rows = cursor.fetchone()[0]
         cursor.execute(
-            f"{facts.sql} INSERT INTO {_ROLLUP} (code, level, {_COLUMNS}, updated_at) "
-            f"SELECT area.*, %s FROM ({area_rows_sql(include_villages=True)}) area",
-            [*facts.params, now],
-        )
-        rows = cursor.rowcount
+            f"UPDATE {_ROLLUP} SET level = fresh.level, {assignments}, updated_at = %s FROM rollup_fresh fresh "
+            f"WHERE {_ROLLUP}.code = fresh.code AND ({old}) {differs} ({new})", [now])
+        corrected = cursor.rowcount
+        cursor.execute(
+            f"INSERT INTO {_ROLLUP} (code, level, {_COLUMNS}, updated_at) SELECT fresh.*, %s FROM rollup_fresh fresh "
+            f"WHERE NOT EXISTS (SELECT 1 FROM {_ROLLUP} r WHERE r.code = fresh.code)", [now])
+        corrected += cursor.rowcount
+        cursor.execute(f"DELETE FROM {_ROLLUP} WHERE NOT EXISTS "
+                       f"(SELECT 1 FROM rollup_fresh fresh WHERE fresh.code = {_ROLLUP}.code)")
+        corrected += cursor.rowcount
+        cursor.execute("DROP TABLE rollup_fresh")
         seconds = time.perf_counter() - started
         RollupState.objects.update_or_create(pk=1, defaults={"reconciled_at": now, "reconcile_seconds": seconds})
         if snapshot:
             snapshot_take(timezone.localdate(now))
-    return ReconcileResult(rows=rows, seconds=time.perf_counter() - started)
+    if corrected > rows // 10:  # a first build or a big correction: the planner needs new statistics
+        _analyze(_ROLLUP)
+    return ReconcileResult(rows=rows, corrected=corrected, seconds=time.perf_counter() - started)
+
+
+def _analyze(*tables: str) -> None:
+    """Fresh planner statistics after a bulk rewrite, or PostgreSQL plans reads for the old table."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            for table in tables:
+                cursor.execute(f"ANALYZE {table}")
 
 
 def _level(code: str) -> str:
@@ -185,14 +214,15 @@ def snapshot_backfill(start: date, end: date, *, every: int = 1) -> int:
     while day <= end:
         end_of_day = timezone.make_aware(datetime.combine(day, datetime.max.time()))
         facts = village_facts(codes=None, as_of=end_of_day, **_time_windows(end_of_day))
-        query = bind(f"INSERT INTO {_SNAPSHOT} (day, code, level, {_COLUMNS}) "
+        query = bind(f"{area_ctes_sql()} INSERT INTO {_SNAPSHOT} (day, code, level, {_COLUMNS}) "
                      f"SELECT %(day)s, area.* FROM ({area_rows_sql(include_villages=False)}) area", day=day)
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {_SNAPSHOT} WHERE day = %s", [day])
-            cursor.execute(f"{facts.sql} {query.sql}", [*facts.params, *query.params])
+            cursor.execute(f"{facts.sql}{query.sql}", [*facts.params, *query.params])
             written += cursor.rowcount
             SnapshotDay.objects.update_or_create(day=day)
         day += timedelta(days=every)
+    _analyze(_SNAPSHOT)
     return written
 
 

@@ -27,7 +27,7 @@ from .metrics import UNIT_CODES
 from .metrics import UNIT_STATUSES
 from .metrics import unit_column
 
-__all__ = ["Query", "area_rows_sql", "bind", "village_facts"]
+__all__ = ["Query", "area_ctes_sql", "area_rows_sql", "bind", "village_facts"]
 
 # Prefix length of each level's code in a village code (33.18.01.2001).
 LEVEL_PREFIXES = (("district", 8), ("regency", 5), ("province", 2))
@@ -153,8 +153,10 @@ def village_facts(*, codes: list[str] | None, stalled_before: datetime, visits_s
              + (" AND v.village_id IN (%(codes)s)" if only else "") + " GROUP BY v.village_id")
     coop_facts = ", ".join(f"{expression} AS {name}"
                            for expression, name in zip(_fact_columns(), METRIC_COLUMNS, strict=True))
-    visit_facts = ", ".join("visit.visits" if name == "visits_30d" else "0" for name in METRIC_COLUMNS)
+    visit_facts = ", ".join(f"visit.visits AS {name}" if name == "visits_30d" else f"0 AS {name}"
+                            for name in METRIC_COLUMNS)
     sums = ", ".join(f"SUM({name}) AS {name}" for name in METRIC_COLUMNS)
+    # Cooperatives' facts and villages' visits are merged by grouping on the village code.
     sql = (
         f"WITH coop AS ({coop}), unit AS ({unit}), member AS ({member}), review AS ({review}), "
         f"visit AS ({visit}), village AS (SELECT code, {sums} FROM ("
@@ -168,12 +170,24 @@ def village_facts(*, codes: list[str] | None, stalled_before: datetime, visits_s
                 visits_since=visits_since, as_of=as_of, as_of_day=as_of.date() if as_of else None)
 
 
+def area_ctes_sql() -> str:
+    """
+    ``WITH`` clauses (to append to ``village_facts``) summing the ``village`` rows level by level:
+    kecamatan from villages, kabupaten/kota from kecamatan, and so on, each level reading the much
+    smaller level below it.
+    """
+    sums = ", ".join(f"SUM({name}) AS {name}" for name in METRIC_COLUMNS)
+    ctes, source = [], "village"
+    for level, length in LEVEL_PREFIXES:
+        ctes.append(f"{level} AS (SELECT substr(code, 1, {length}) AS code, {sums} FROM {source} "
+                    f"GROUP BY substr(code, 1, {length}))")
+        source = level
+    ctes.append(f"nation AS (SELECT '{NATION}' AS code, {sums} FROM province HAVING COUNT(*) > 0)")
+    return ", " + ", ".join(ctes)
+
+
 def area_rows_sql(*, include_villages: bool) -> str:
-    """``SELECT code, level, <metrics>`` for every level, summed by code prefix from the ``village`` CTE."""
+    """``SELECT code, level, <metrics>`` of every level, from the CTEs of ``area_ctes_sql``."""
     columns = ", ".join(METRIC_COLUMNS)
-    sums = ", ".join(f"SUM({name})" for name in METRIC_COLUMNS)
-    parts = [f"SELECT code, 'village', {columns} FROM village"] if include_villages else []
-    parts += [f"SELECT substr(code, 1, {length}), '{level}', {sums} FROM village GROUP BY substr(code, 1, {length})"
-              for level, length in LEVEL_PREFIXES]
-    parts.append(f"SELECT '{NATION}', 'nation', {sums} FROM village HAVING COUNT(*) > 0")
-    return " UNION ALL ".join(parts)
+    levels = (["village"] if include_villages else []) + [level for level, _length in LEVEL_PREFIXES] + ["nation"]
+    return " UNION ALL ".join(f"SELECT code, '{level}' AS level, {columns} FROM {level}" for level in levels)

@@ -1,12 +1,20 @@
 """Dashboards (drill-down, map, burn-up, unit matrix, who has not updated) and background exports."""
 
+import hashlib
+
+from django.conf import settings
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
@@ -20,9 +28,11 @@ from wilayah.models import Region
 from . import services
 from .models import ExportJob
 from .models import ExportStatus
+from .selectors import NOT_UPDATED_COUNT_LIMIT
 from .selectors import ZERO
 from .selectors import AreaRow
 from .selectors import burn_up
+from .selectors import count_up_to
 from .selectors import dashboard
 from .selectors import freshness
 from .selectors import not_updated
@@ -45,6 +55,9 @@ SORT_KEYS = {
     "awaiting": lambda row, k: row.awaiting_review,
 }
 NOT_UPDATED_DAYS = 30
+# Filled in per request in cached dashboard content.
+CSRF_PLACEHOLDER = "__dashboard_csrf_token__"
+FRESHNESS_PLACEHOLDER = "__dashboard_freshness__"
 
 
 def sort_columns(k: int) -> list[tuple[str, str]]:
@@ -77,7 +90,44 @@ class DashboardView(ActionRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         request = self.request
-        code = kwargs.get("code")
+        current = freshness()
+        page = self._page(kwargs.get("code"), current)
+        per_request = {
+            CSRF_PLACEHOLDER: get_token(request),
+            FRESHNESS_PLACEHOLDER: render_to_string("reports/partials/freshness.html", {"freshness": current},
+                                                    request=request),
+        }
+        body = page["html"]
+        for placeholder, value in per_request.items():
+            body = body.replace(placeholder, value)
+        return super().get_context_data(page=page, body=mark_safe(body), freshness=current, **kwargs)  # noqa: S308
+
+    def _page(self, code: str | None, current) -> dict:
+        """
+        The page's content, shared by every user with the same scope and cached until the roll-up
+        changes (or for DASHBOARD_CACHE_SECONDS): the token and the freshness line are filled in per
+        request, so one rendering serves many officers opening the same dashboard.
+        """
+        seconds = settings.DASHBOARD_CACHE_SECONDS
+        key = self._cache_key(code, current) if seconds else None
+        page = cache.get(key) if key else None
+        if page is None:
+            context = self._body_context(code)
+            page = {"title": context["area"].name, "map": bool(context["board"].map_layer),
+                    "chart": bool(context["burn_up"]),
+                    "html": render_to_string("reports/partials/dashboard_body.html", context, request=self.request)}
+            if key:
+                cache.set(key, page, seconds)
+        return page
+
+    def _cache_key(self, code: str | None, current) -> str:
+        scope = scope_for(self.request.user)
+        signature = "*" if scope.everything else ",".join(sorted(scope.roots))
+        parts = [code or "", self.request.GET.urlencode(), get_language(), signature, str(current.as_of)]
+        return "dashboard:" + hashlib.sha256("|".join(parts).encode()).hexdigest()
+
+    def _body_context(self, code: str | None) -> dict:
+        request = self.request
         board = dashboard(user=request.user, code=code)
         k = _int_param(request, "k", 1, 1, 7)
         sort = request.GET.get("sort", "code")
@@ -91,21 +141,20 @@ class DashboardView(ActionRequiredMixin, TemplateView):
         for child in board.children:
             child.reachable = scope.contains(child.code)
         stale = not_updated(user=request.user, code=board.area.code or None, days=NOT_UPDATED_DAYS)
-        chart = burn_up(selected.target) if selected else None
-        return super().get_context_data(
-            board=board, area=board.area, k=k, sort=sort, descending=descending,
-            next_dir="asc" if descending else "desc", sort_columns=sort_columns(k),
-            burn_up_json={key: value for key, value in chart.items() if key != "figures"} | {
+        chart = burn_up(selected) if selected else None
+        return {
+            "board": board, "area": board.area, "k": k, "sort": sort, "descending": descending,
+            "next_dir": "asc" if descending else "desc", "sort_columns": sort_columns(k),
+            "burn_up_json": {key: value for key, value in chart.items() if key != "figures"} | {
                 "labels": {"achieved": _("Achieved"), "projection": _("Projection at the recent pace"),
                            "target": _("Target"), "due": _("Due date")}} if chart else None,
-            freshness=freshness(), targets=targets[:10], selected=selected,
-            burn_up=chart,
-            statuses=status_labels(), not_updated=stale[:10], not_updated_count=stale.count(),
-            not_updated_days=NOT_UPDATED_DAYS,
-            map_values=self._map_values(board, k) if board.map_layer else None,
-            export_code=board.area.code if board.area.code != "" else "",
-            **kwargs,
-        )
+            "targets": targets[:10], "selected": selected, "burn_up": chart,
+            "statuses": status_labels(), "not_updated": stale[:10], "not_updated_count": count_up_to(stale),
+            "not_updated_limit": NOT_UPDATED_COUNT_LIMIT, "not_updated_days": NOT_UPDATED_DAYS,
+            "map_values": self._map_values(board, k) if board.map_layer else None,
+            "export_code": board.area.code,
+            "csrf_placeholder": CSRF_PLACEHOLDER, "freshness_placeholder": FRESHNESS_PLACEHOLDER,
+        }
 
     def _map_values(self, board, k: int) -> dict:
         """The coloured areas: the children down to province level; below it, the kabupaten/kota itself."""
@@ -120,7 +169,9 @@ class DashboardView(ActionRequiredMixin, TemplateView):
                            "reachable": row.reachable and row.code != board.area.code} for row in rows}
 
     def _targets(self, board):
-        targets = Target.objects.for_user(self.request.user).select_related("region", "stage", "unit_type")
+        # Regions are fetched by key for the page's targets rather than joined (a join scans the whole tree).
+        targets = (Target.objects.for_user(self.request.user).select_related("stage", "unit_type")
+                   .prefetch_related("region"))
         if board.is_nation:
             targets = targets.filter(parent__isnull=True)
         elif board.area.code:

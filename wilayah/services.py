@@ -188,6 +188,10 @@ def region_import(*, path: Path = DEFAULT_REGION_FILE) -> RegionImportResult:
         if code not in rows and current["is_active"]
     }
     _insert(to_create)
+    if to_create and connection.vendor == "postgresql":
+        # Fresh statistics, or the planner keeps estimating an empty table and scans it whole.
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(Region._meta.db_table)}")
     if to_update or to_deactivate:
         reason = _("Official region list %(file)s") % {"file": Path(path).name}
         _update({**to_update, **to_deactivate}, existing, reason)

@@ -173,6 +173,8 @@ STALLED_AFTER_DAYS = env.int("STALLED_AFTER_DAYS", default=30)
 # Uploaded stage documents: PDF, JPG or PNG up to this size.
 DOCUMENT_MAX_BYTES = env.int("DOCUMENT_MAX_BYTES", default=5 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = DOCUMENT_MAX_BYTES + 1024 * 1024
+# Dashboard content is cached per scope until the roll-up changes, at most this long (0 turns it off).
+DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=60)
 # Days over which a target's recent daily rate is measured.
 TARGET_RATE_WINDOW_DAYS = env.int("TARGET_RATE_WINDOW_DAYS", default=14)
 
@@ -275,6 +277,8 @@ LOGGING = {
 # SECTION: security defaults shared by every environment
 
 SESSION_COOKIE_HTTPONLY = True
+# Sessions are read from the cache (Redis) on every request and written through to the database.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -23,3 +23,13 @@ def areas(db, pati_officer, kabupaten_officer_2):
     blitar = register(make_user(Role.KABUPATEN_OFFICER, BLITAR), "35.05.01.2001")
     rollup_reconcile()
     return {"prawoto": prawoto, "pakem": pakem, "blitar": blitar}
+
+
+@pytest.fixture(autouse=True)
+def fresh_memo():
+    """Dashboards keep catalogue data and the roll-up's freshness in process for a moment; tests start clean."""
+    from reports.selectors import _MEMO
+
+    _MEMO.clear()
+    yield
+    _MEMO.clear()

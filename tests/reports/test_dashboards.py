@@ -147,3 +147,36 @@ def test_when_the_worker_is_down_the_last_figures_are_served_and_their_age_shown
         app.conf.task_always_eager, app.conf.task_default_queue = previous
         client_redis.delete(DIRTY_VILLAGES_KEY, DRAIN_QUEUED_KEY)
         client_redis.delete("nobody-listens-here")
+
+
+def test_dashboard_content_is_shared_per_scope_and_refreshed_with_the_rollup(client, areas, pati_officer,
+                                                                              kabupaten_officer_2, settings,
+                                                                              django_capture_on_commit_callbacks):
+    """One rendering serves officers with the same scope; each still gets their own CSRF token."""
+    import re
+
+    from django.core.cache import cache
+
+    from tests.conftest import register
+
+    settings.DASHBOARD_CACHE_SECONDS = 60
+    cache.clear()
+    pages = {}
+    for user in (pati_officer, kabupaten_officer_2):
+        client.force_login(user)
+        html = client.get(f"/dasbor/{PATI}/").content.decode()
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+        assert "__dashboard_" not in html and token
+        pages[user.pk] = (html, token)
+        # The export form in the shared content works for this user.
+        response = client.post(f"/dasbor/{PATI}/ekspor/", {"kind": "units", "fmt": "csv", "csrfmiddlewaretoken": token})
+        assert response.status_code == 302
+    assert pages[pati_officer.pk][1] != pages[kabupaten_officer_2.pk][1]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        register(pati_officer, "33.18.02.2001")  # the incremental refresh moves the roll-up's version
+    from reports.selectors import _MEMO
+
+    _MEMO.clear()  # the freshness is re-read once a second; the test does not wait for it
+    fresh = client.get(f"/dasbor/{PATI}/")
+    assert fresh.context["page"]["html"].count('data-figure="cooperatives">3<') == 1

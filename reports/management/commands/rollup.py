@@ -22,7 +22,9 @@ class Command(BaseCommand):
         if backfill_days < 0:
             raise CommandError("--backfill-days must be 0 or more.")
         result = rollup_reconcile()
-        self.stdout.write(self.style.SUCCESS(f"Roll-up rebuilt: {result.rows} rows in {result.seconds:.2f} s."))
+        self.stdout.write(self.style.SUCCESS(
+            f"Roll-up reconciled: {result.rows} rows, {result.corrected} corrected, in {result.seconds:.2f} s."
+        ))
         if backfill_days:
             today = timezone.localdate()
             start: date = today - timedelta(days=backfill_days)
