@@ -21,6 +21,7 @@ from units.models import UnitType
 
 from .metrics import UNIT_CODES
 from .selectors import dashboard
+from .selectors import dashboard_targets
 from .selectors import freshness
 from .selectors import not_updated
 from .selectors import status_labels
@@ -67,7 +68,32 @@ def _not_updated(user, code, params, progress):
     return header, rows()
 
 
-TABLES = {"children": _children, "units": _units, "not_updated": _not_updated}
+def _stages(user, code, params, progress):
+    area = dashboard(user=user, code=code).area
+    return [_("Stage reached"), _("Cooperatives")], [[stage["label"], stage["count"]] for stage in area.stages()]
+
+
+def _targets(user, code, params, progress):
+    board = dashboard(user=user, code=code)
+    header = [_("Region code"), _("Region"), _("Title"), _("Measure"), _("Target"), _("Achieved"), _("Gap"),
+              _("Due date"), _("Days left"), _("Needed per day"), _("Recent per day"), _("Projected completion"),
+              _("At risk")]
+    rows = []
+    for row in dashboard_targets(user=user, board=board, limit=5000):
+        target, figures = row.target, row.figures
+        measure = (target.stage.label if target.stage_id
+                   else f"{target.unit_type.label}: {target.get_unit_status_display()}")
+        rows.append([target.region_id, target.region.name, target.title, measure, figures.target, figures.achieved,
+                     figures.gap, target.due_date.isoformat(), figures.days_left,
+                     round(figures.required_daily_rate, 2) if figures.required_daily_rate is not None else "",
+                     round(figures.recent_daily_rate, 2),
+                     figures.projected_completion.isoformat() if figures.projected_completion else "",
+                     _("yes") if figures.at_risk else _("no")])
+    return header, rows
+
+
+TABLES = {"children": _children, "units": _units, "not_updated": _not_updated, "stages": _stages,
+          "targets": _targets}
 
 
 def _plain(row) -> list:
@@ -115,10 +141,8 @@ def _report_pdf(user, code, params, progress) -> bytes:
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
 
 
-EXPORTS = {
-    ("children", "csv"), ("children", "xlsx"), ("units", "csv"), ("units", "xlsx"),
-    ("not_updated", "csv"), ("not_updated", "xlsx"), ("report", "pdf"),
-}
+EXPORTS = {(kind, fmt) for kind in ("children", "units", "not_updated", "stages", "targets")
+           for fmt in ("csv", "xlsx")} | {("report", "pdf")}
 
 
 def build_export(*, user: User, kind: str, fmt: str, code: str, params: dict, language: str,

@@ -54,6 +54,7 @@ __all__ = [
     "area_at",
     "area_rows",
     "dashboard",
+    "dashboard_targets",
     "freshness",
     "not_updated",
     "rollup_for",
@@ -328,6 +329,21 @@ def target_rows(targets: list[Target], today: date | None = None) -> list[Target
                                  achieved_window_start=_achieved(target, earlier, ranks), due_date=target.due_date,
                                  today=today, window_days=window)
         rows.append(TargetRow(target, figures))
+    return rows
+
+
+def dashboard_targets(*, user, board: Dashboard, limit: int = 200) -> list[TargetRow]:
+    """The targets of the dashboard's area (top-level ones for the nation), at-risk first."""
+    # Regions are fetched by key for these targets rather than joined (a join scans the whole tree).
+    targets = Target.objects.for_user(user).select_related("stage", "unit_type").prefetch_related("region")
+    if board.is_nation:
+        targets = targets.filter(parent__isnull=True)
+    elif board.area.code:
+        targets = targets.filter(region_id=board.area.code)
+    else:
+        targets = targets.filter(region_id__in=[child.code for child in board.children])
+    rows = target_rows(list(targets.order_by("due_date")[:limit]))
+    rows.sort(key=lambda row: (not row.figures.at_risk, row.target.due_date))
     return rows
 
 

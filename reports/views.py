@@ -22,7 +22,6 @@ from django.views.generic import TemplateView
 from core.scoping import scope_for
 from core.views import ActionRequiredMixin
 from koperasi.documents import document_response
-from targets.models import Target
 from wilayah.models import Region
 
 from . import services
@@ -34,11 +33,11 @@ from .selectors import AreaRow
 from .selectors import burn_up
 from .selectors import count_up_to
 from .selectors import dashboard
+from .selectors import dashboard_targets
 from .selectors import freshness
 from .selectors import not_updated
 from .selectors import rollup_for
 from .selectors import status_labels
-from .selectors import target_rows
 
 __all__ = ["DashboardView", "ExportDownloadView", "ExportJobView", "ExportRequestView", "NotUpdatedView"]
 
@@ -134,7 +133,7 @@ class DashboardView(ActionRequiredMixin, TemplateView):
         descending = request.GET.get("dir") == "desc"
         if sort in SORT_KEYS:
             board.children.sort(key=lambda row: SORT_KEYS[sort](row, k), reverse=descending)
-        targets = self._targets(board)
+        targets = dashboard_targets(user=request.user, board=board)
         selected = next((row for row in targets if str(row.target.pk) == request.GET.get("target")),
                         next((row for row in targets if row.figures.at_risk), targets[0] if targets else None))
         scope = scope_for(request.user)
@@ -167,20 +166,6 @@ class DashboardView(ActionRequiredMixin, TemplateView):
                             rollup_for([regency.code]).get(regency.code, ZERO))]
         return {row.code: {"legal": row.legal_entity_percent, "operational": row.operational_percent(k),
                            "reachable": row.reachable and row.code != board.area.code} for row in rows}
-
-    def _targets(self, board):
-        # Regions are fetched by key for the page's targets rather than joined (a join scans the whole tree).
-        targets = (Target.objects.for_user(self.request.user).select_related("stage", "unit_type")
-                   .prefetch_related("region"))
-        if board.is_nation:
-            targets = targets.filter(parent__isnull=True)
-        elif board.area.code:
-            targets = targets.filter(region_id=board.area.code)
-        else:
-            targets = targets.filter(region_id__in=[child.code for child in board.children])
-        rows = target_rows(list(targets.order_by("due_date")[:200]))
-        rows.sort(key=lambda row: (not row.figures.at_risk, row.target.due_date))
-        return rows
 
 
 class NotUpdatedView(ActionRequiredMixin, TemplateView):

@@ -97,3 +97,21 @@ def test_progress_fragment_for_htmx(client, areas, pati_officer):
                                    status="running")
     fragment = client.get(f"/ekspor/{job.pk}/", headers={"HX-Request": "true"}).content.decode()
     assert "<html" not in fragment and 'value="40"' in fragment and "every 1s" in fragment
+
+
+def test_targets_and_stage_tables_export(client, areas, pati_officer, django_capture_on_commit_callbacks):
+    from datetime import date
+
+    from targets.services import target_create
+
+    target_create(actor=pati_officer, region_code=PATI, metric="stage", stage_code="sk_ahu",
+                  start_date=date(2025, 4, 1), due_date=date(2025, 6, 30), title="Berbadan hukum")
+    client.force_login(pati_officer)
+    targets = load_workbook(io.BytesIO(_download(client, _export(
+        client, django_capture_on_commit_callbacks, PATI, "targets", "xlsx")))).active
+    rows = list(targets.iter_rows(values_only=True))
+    assert rows[1][:7] == ("33.18", "Kabupaten Pati", "Berbadan hukum", "SK AHU (badan hukum)", 406, 1, 405)
+    assert rows[1][-1] == "ya"
+    stages = _download(client, _export(client, django_capture_on_commit_callbacks, PATI, "stages", "csv"))
+    lines = list(csv.reader(io.StringIO(stages.decode("utf-8-sig"))))
+    assert lines[1] == ["Belum ada tahap selesai", "1"] and ["SK AHU (badan hukum)", "1"] in lines  # Pakem, Prawoto
