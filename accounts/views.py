@@ -82,14 +82,10 @@ class UserCreateView(ActionRequiredMixin, FormView):
     def form_valid(self, form):
         data = form.cleaned_data
         region = data.get("region")
-        try:
-            user = services.user_invite(actor=self.request.user, email=data["email"], full_name=data["full_name"],
-                                        role=data["role"], region_code=region.code if region else None)
-        except ValidationError as error:
-            form.add_service_errors(error)
-            return self.form_invalid(form)
-        except PermissionDenied as error:
-            form.add_error(None, str(error))
+        ok, user = form.call_service(services.user_invite, actor=self.request.user, email=data["email"],
+                                     full_name=data["full_name"], role=data["role"],
+                                     region_code=region.code if region else None)
+        if not ok:
             return self.form_invalid(form)
         messages.success(self.request, _("%(name)s was invited; an e-mail with a sign-in link is on its way.")
                          % {"name": user.full_name})
@@ -123,14 +119,9 @@ class UserDetailView(ActionRequiredMixin, FormView):
 
     def form_valid(self, form):
         region = form.cleaned_data.get("region")
-        try:
-            services.role_assign(actor=self.request.user, user=self.subject, role=form.cleaned_data["role"],
-                                 region_code=region.code if region else None)
-        except ValidationError as error:
-            form.add_service_errors(error)
-            return self.form_invalid(form)
-        except PermissionDenied as error:
-            form.add_error(None, str(error))
+        ok, _assignment = form.call_service(services.role_assign, actor=self.request.user, user=self.subject,
+                                            role=form.cleaned_data["role"], region_code=region.code if region else None)
+        if not ok:
             return self.form_invalid(form)
         messages.success(self.request, _("Role granted."))
         return redirect("accounts:detail", pk=self.subject.pk)

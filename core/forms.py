@@ -1,6 +1,8 @@
 """Form pieces shared by the apps."""
 
 from django import forms
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from wilayah.models import Region
@@ -48,6 +50,19 @@ class StyledFormMixin:
         for field in self.fields.values():
             if isinstance(field, forms.DateField):
                 field.widget = DateInput()
+
+    def call_service(self, service, **kwargs) -> tuple[bool, object]:
+        """
+        Run a service with this form's data. Its ValidationError lands on the fields it names and a
+        PermissionDenied at the top of the form; returns (succeeded, the service's result).
+        """
+        try:
+            return True, service(**kwargs)
+        except ValidationError as error:
+            self.add_service_errors(error)
+        except PermissionDenied as error:
+            self.add_error(None, str(error))
+        return False, None
 
     def add_service_errors(self, error) -> None:
         if hasattr(error, "error_dict"):

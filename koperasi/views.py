@@ -107,18 +107,14 @@ class CooperativeRegisterView(ActionRequiredMixin, FormView):
 
     def form_valid(self, form):
         data = form.cleaned_data
-        try:
-            cooperative = services.cooperative_register(
-                actor=self.request.user, village_code=data["village"].code, formation_model=data["formation_model"],
-                name=data["name"], joint_village_codes=data.get("joint_villages", []),
-                joint_population_confirmed=data.get("joint_population_confirmed", False), address=data["address"],
-                latitude=data["latitude"], longitude=data["longitude"], phone=data["phone"], email=data["email"],
-            )
-        except ValidationError as error:
-            form.add_service_errors(error)
-            return self.form_invalid(form)
-        except PermissionDenied as error:
-            form.add_error(None, str(error))
+        ok, cooperative = form.call_service(
+            services.cooperative_register,
+            actor=self.request.user, village_code=data["village"].code, formation_model=data["formation_model"],
+            name=data["name"], joint_village_codes=data.get("joint_villages", []),
+            joint_population_confirmed=data.get("joint_population_confirmed", False), address=data["address"],
+            latitude=data["latitude"], longitude=data["longitude"], phone=data["phone"], email=data["email"],
+        )
+        if not ok:
             return self.form_invalid(form)
         messages.success(self.request, _("%(name)s is registered. Next: submit the first stage.")
                          % {"name": cooperative.name})
@@ -178,14 +174,10 @@ class CooperativeEditView(CooperativeObjectMixin, TemplateView):
         form_class = CooperativeLegalForm if "legal" in request.POST else CooperativeProfileForm
         form = form_class(request.POST, instance=Cooperative.objects.get(pk=self.cooperative.pk))
         if form.is_valid():
-            try:
-                services.cooperative_update(actor=request.user, cooperative=self.cooperative,
-                                            **{field: form.cleaned_data[field] for field in form.changed_data})
-            except ValidationError as error:
-                form.add_service_errors(error)
-            except PermissionDenied as error:
-                form.add_error(None, str(error))
-            else:
+            ok, _cooperative = form.call_service(
+                services.cooperative_update, actor=request.user, cooperative=self.cooperative,
+                **{field: form.cleaned_data[field] for field in form.changed_data})
+            if ok:
                 messages.success(request, _("Changes saved."))
                 return redirect("koperasi:detail", pk=self.cooperative.pk)
         key = "legal_form" if form_class is CooperativeLegalForm else "profile_form"

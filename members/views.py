@@ -132,15 +132,11 @@ class MemberDetailView(CooperativeObjectMixin, TemplateView):
             return redirect("members:list", pk=self.cooperative.pk)
         form = MemberForm(request.POST, cooperative=self.cooperative)
         if form.is_valid():
-            try:
-                _member, warnings = services.member_update(
-                    actor=request.user, member=member,
-                    **{field: form.cleaned_data[field] for field in form.changed_data if field in form.cleaned_data})
-            except ValidationError as error:
-                form.add_service_errors(error)
-            except PermissionDenied as error:
-                form.add_error(None, str(error))
-            else:
+            ok, result = form.call_service(
+                services.member_update, actor=request.user, member=member,
+                **{field: form.cleaned_data[field] for field in form.changed_data if field in form.cleaned_data})
+            if ok:
+                _member, warnings = result
                 messages.success(request, _("Changes saved."))
                 for warning in warnings:
                     messages.warning(request, _("Check the NIK: %(warning)s") % {"warning": warning})

@@ -61,13 +61,8 @@ class VisitListView(ActionRequiredMixin, TemplateView):
         if form.is_valid():
             data = dict(form.cleaned_data)
             village = data.pop("village")
-            try:
-                services.visit_log(actor=request.user, village_code=village.code, **data)
-            except ValidationError as error:
-                form.add_service_errors(error)
-            except PermissionDenied as error:
-                form.add_error(None, str(error))
-            else:
+            ok, _visit = form.call_service(services.visit_log, actor=request.user, village_code=village.code, **data)
+            if ok:
                 messages.success(request, _("Visit logged."))
                 return redirect("pendampingan:list")
         return self.render_to_response(self.get_context_data(form=form))

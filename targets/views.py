@@ -55,18 +55,14 @@ class TargetCreateView(ActionRequiredMixin, FormView):
 
     def form_valid(self, form):
         data = form.cleaned_data
-        try:
-            target = services.target_create(
-                actor=self.request.user, region_code=data["region"].code, metric=data["metric"],
-                stage_code=data["stage"] or None, unit_type_code=data["unit_type"] or None,
-                unit_status=data["unit_status"], target_count=data["target_count"], start_date=data["start_date"],
-                due_date=data["due_date"], title=data["title"], notes=data["notes"],
-            )
-        except ValidationError as error:
-            form.add_service_errors(error)
-            return self.form_invalid(form)
-        except PermissionDenied as error:
-            form.add_error(None, str(error))
+        ok, target = form.call_service(
+            services.target_create,
+            actor=self.request.user, region_code=data["region"].code, metric=data["metric"],
+            stage_code=data["stage"] or None, unit_type_code=data["unit_type"] or None,
+            unit_status=data["unit_status"], target_count=data["target_count"], start_date=data["start_date"],
+            due_date=data["due_date"], title=data["title"], notes=data["notes"],
+        )
+        if not ok:
             return self.form_invalid(form)
         messages.success(self.request, _("Target set."))
         return redirect("targets:detail", pk=target.pk)

@@ -42,6 +42,7 @@ SUKOLILO = "33.18.01"
 PRAWOTO = "33.18.01.2001"
 PAKEM = "33.18.01.2002"
 BLITAR = "35.05"
+JATEN = "35.05.01.2001"  # a desa in Kabupaten Blitar, outside Pati
 
 
 @pytest.fixture(scope="session")
@@ -173,6 +174,24 @@ def seed_board(actor, cooperative, *, founders: int = 9):
         position_assign(actor=actor, cooperative=cooperative, member=member, role=role)
     position_assign(actor=actor, cooperative=cooperative, member=kades, role=PositionRole.KETUA_PENGAWAS)
     return people, kades
+
+
+@pytest.fixture
+def director(db):
+    """A federation director whose federation includes Prawoto: may see, may not change."""
+    return make_user(Role.FEDERATION_DIRECTOR, PRAWOTO)
+
+
+@pytest.fixture
+def prawoto(village_staff):
+    """Desa Prawoto's cooperative, registered by its village staff."""
+    return register(village_staff)
+
+
+@pytest.fixture
+def jaten(db):
+    """A cooperative in Kabupaten Blitar, outside the Pati officers' area."""
+    return register(make_user(Role.KABUPATEN_OFFICER, BLITAR), JATEN)
 
 
 @pytest.fixture

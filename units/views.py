@@ -1,8 +1,6 @@
 """Updating a business unit's readiness, and adding local units."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
-from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
@@ -38,14 +36,9 @@ class UnitEditView(CooperativeObjectMixin, TemplateView):
         unit = self.get_unit()
         form = UnitForm(request.POST, instance=self.get_unit())
         if form.is_valid():
-            try:
-                services.unit_update(actor=request.user, unit=unit,
-                                     **{field: form.cleaned_data[field] for field in form.changed_data})
-            except ValidationError as error:
-                form.add_service_errors(error)
-            except PermissionDenied as error:
-                form.add_error(None, str(error))
-            else:
+            ok, _unit = form.call_service(services.unit_update, actor=request.user, unit=unit,
+                                          **{field: form.cleaned_data[field] for field in form.changed_data})
+            if ok:
                 messages.success(request, _("%(unit)s updated.") % {"unit": unit.display_name})
                 return redirect("koperasi:detail", pk=self.cooperative.pk)
         return self.render_to_response(self.get_context_data(form=form))
@@ -62,14 +55,9 @@ class LocalUnitCreateView(CooperativeObjectMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         form = LocalUnitForm(request.POST)
         if form.is_valid():
-            try:
-                unit = services.unit_add_local(actor=request.user, cooperative=self.cooperative,
-                                               **form.cleaned_data)
-            except ValidationError as error:
-                form.add_service_errors(error)
-            except PermissionDenied as error:
-                form.add_error(None, str(error))
-            else:
+            ok, unit = form.call_service(services.unit_add_local, actor=request.user, cooperative=self.cooperative,
+                                         **form.cleaned_data)
+            if ok:
                 messages.success(request, _("%(unit)s added.") % {"unit": unit.display_name})
                 return redirect("koperasi:detail", pk=self.cooperative.pk)
         return self.render_to_response(self.get_context_data(form=form))

@@ -12,6 +12,7 @@ from koperasi.models import StageDocument
 from koperasi.models import StageProgress
 from koperasi.models import StageStatus
 from tests.conftest import BLITAR
+from tests.conftest import JATEN
 from tests.conftest import PAKEM
 from tests.conftest import PATI
 from tests.conftest import PRAWOTO
@@ -27,7 +28,6 @@ from units.services import unit_update
 
 pytestmark = pytest.mark.django_db
 
-JATEN = "35.05.01.2001"  # a desa in Kabupaten Blitar, outside Pati
 
 
 @pytest.fixture
@@ -35,25 +35,12 @@ def blitar_officer(db):
     return make_user(Role.KABUPATEN_OFFICER, BLITAR)
 
 
-@pytest.fixture
-def director(db):
-    """A federation director whose federation includes Prawoto: may see, may not change."""
-    return make_user(Role.FEDERATION_DIRECTOR, PRAWOTO)
-
-
-@pytest.fixture
-def prawoto(village_staff):
-    return register(village_staff)
 
 
 @pytest.fixture
 def pakem(pati_officer):
     return register(pati_officer, PAKEM)
 
-
-@pytest.fixture
-def jaten(blitar_officer):
-    return register(blitar_officer, JATEN)
 
 
 def _stage(cooperative, code) -> StageProgress:

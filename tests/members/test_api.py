@@ -2,38 +2,21 @@
 
 import pytest
 
-from accounts.roles import Role
 from members.models import Member
 from members.models import Position
 from members.services import member_add
 from members.services import position_assign
-from tests.conftest import BLITAR
 from tests.conftest import PAKEM
 from tests.conftest import PRAWOTO
 from tests.conftest import api_as
-from tests.conftest import make_user
-from tests.conftest import register
 from tests.conftest import sample_nik
 from tests.conftest import seed_board
 
 pytestmark = pytest.mark.django_db
 
-JATEN = "35.05.01.2001"
 
 
-@pytest.fixture
-def director(db):
-    return make_user(Role.FEDERATION_DIRECTOR, PRAWOTO)
 
-
-@pytest.fixture
-def prawoto(village_staff):
-    return register(village_staff)
-
-
-@pytest.fixture
-def jaten(db):
-    return register(make_user(Role.KABUPATEN_OFFICER, BLITAR), JATEN)
 
 
 def _add(actor, cooperative, sequence=1, **kwargs):

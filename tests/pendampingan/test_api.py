@@ -9,6 +9,7 @@ from accounts.roles import Role
 from pendampingan.models import Visit
 from pendampingan.services import visit_log
 from tests.conftest import BLITAR
+from tests.conftest import JATEN
 from tests.conftest import PAKEM
 from tests.conftest import PRAWOTO
 from tests.conftest import api_as
@@ -17,7 +18,6 @@ from tests.conftest import register
 
 pytestmark = pytest.mark.django_db
 
-JATEN = "35.05.01.2001"
 
 
 def _days(n: int) -> str:

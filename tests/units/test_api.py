@@ -3,32 +3,14 @@
 import pytest
 from django.utils import timezone
 
-from accounts.roles import Role
-from tests.conftest import BLITAR
-from tests.conftest import PRAWOTO
 from tests.conftest import api_as
-from tests.conftest import make_user
-from tests.conftest import register
 from units.models import Unit
 
 pytestmark = pytest.mark.django_db
 
-JATEN = "35.05.01.2001"
 
 
-@pytest.fixture
-def director(db):
-    return make_user(Role.FEDERATION_DIRECTOR, PRAWOTO)
 
-
-@pytest.fixture
-def prawoto(village_staff):
-    return register(village_staff)
-
-
-@pytest.fixture
-def jaten(db):
-    return register(make_user(Role.KABUPATEN_OFFICER, BLITAR), JATEN)
 
 
 def _unit(cooperative, code) -> Unit:
