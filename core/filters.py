@@ -3,11 +3,11 @@ from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
 from core.scoping import Scope
+from wilayah.models import REGION_CODE_PATTERN
 
 __all__ = ["RegionSubtreeFilter", "StrictBooleanFilter"]
 
-_REGION_CODE = RegexValidator(r"^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$",
-                              _("Enter a Kemendagri code such as 33.18 or 33.18.01."))
+_REGION_CODE = RegexValidator(REGION_CODE_PATTERN, _("Enter a Kemendagri code such as 33.18 or 33.18.01."))
 
 
 class StrictBooleanFilter(django_filters.TypedChoiceFilter):

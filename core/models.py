@@ -4,7 +4,12 @@ from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-__all__ = ["BilingualNameMixin"]
+__all__ = ["BilingualNameMixin", "in_active_language"]
+
+
+def in_active_language(indonesian: str, english: str) -> str:
+    """Catalogue text kept in both languages: the one the user reads in."""
+    return english if (get_language() or "id").startswith("en") else indonesian
 
 
 class BilingualNameMixin(models.Model):
@@ -21,4 +26,4 @@ class BilingualNameMixin(models.Model):
 
     @property
     def label(self) -> str:
-        return self.name_en if (get_language() or "id").startswith("en") else self.name
+        return in_active_language(self.name, self.name_en)

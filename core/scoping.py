@@ -23,7 +23,15 @@ from accounts.roles import ROLE_ACTIONS
 from accounts.roles import Action
 from accounts.roles import Role
 
-__all__ = ["Scope", "ScopedQuerySet", "code_in_subtree", "forget_scope", "require_scope", "scope_for"]
+__all__ = [
+    "VILLAGE_CODE_LENGTH",
+    "Scope",
+    "ScopedQuerySet",
+    "code_in_subtree",
+    "forget_scope",
+    "require_scope",
+    "scope_for",
+]
 
 VILLAGE_CODE_LENGTH = len("33.18.01.2001")
 

@@ -2,8 +2,11 @@
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from phonenumber_field.phonenumber import to_python as to_phone
 
-__all__ = ["require_known_fields"]
+__all__ = ["MIN_REASON_LENGTH", "indonesian_phone", "is_explained", "require_known_fields", "tidy_reason"]
+
+MIN_REASON_LENGTH = 5
 
 
 def require_known_fields(changes: dict, allowed) -> None:
@@ -13,3 +16,25 @@ def require_known_fields(changes: dict, allowed) -> None:
         raise ValidationError(
             _("These fields cannot be changed here: %(fields)s.") % {"fields": ", ".join(sorted(unknown))}
         )
+
+
+def indonesian_phone(value: str, *, field: str = "phone") -> str:
+    """An Indonesian phone number as typed (0812…, +62 812…) in E.164 form; empty stays empty."""
+    if not value:
+        return ""
+    number = to_phone(value, region="ID")
+    if not number or not number.is_valid():
+        raise ValidationError(
+            {field: _("Enter an Indonesian phone number, e.g. 0812 3456 7890 or +62 812 3456 7890.")}
+        )
+    return number.as_e164
+
+
+def tidy_reason(value: str | None) -> str:
+    """A free-text reason on one line, its runs of whitespace collapsed."""
+    return " ".join((value or "").split())
+
+
+def is_explained(value: str | None) -> bool:
+    """A reason that says something: a few characters at least, not a stray key press."""
+    return len(tidy_reason(value)) >= MIN_REASON_LENGTH

@@ -7,7 +7,15 @@ from django.utils.translation import gettext_lazy as _
 from accounts.roles import Action
 from core.scoping import scope_for
 
-__all__ = ["ActionRequiredMixin", "ScopedQuerysetMixin", "user_can"]
+__all__ = ["ActionRequiredMixin", "ScopedQuerysetMixin", "int_param", "user_can"]
+
+
+def int_param(request, name: str, default: int, low: int, high: int) -> int:
+    """A whole number from the query string, kept between ``low`` and ``high``; the default if not a number."""
+    try:
+        return min(max(int(request.GET.get(name, default)), low), high)
+    except ValueError:
+        return default
 
 
 def user_can(user, action: Action, code: str | None) -> bool:

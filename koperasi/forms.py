@@ -62,29 +62,54 @@ class CooperativeRegisterForm(StyledFormMixin, forms.Form):
         return [code.strip().split(" ", 1)[0] for code in raw.replace(";", ",").split(",") if code.strip()]
 
 
-class CooperativeProfileForm(StyledFormMixin, forms.ModelForm):
+def _from_model(name: str, **overrides) -> forms.Field:
+    """The cooperative field's own form field (label, choices, limits), with ``overrides``."""
+    return Cooperative._meta.get_field(name).formfield(**overrides)
+
+
+# Identifiers are typed as printed on the documents (dots, dashes, spaces); the service normalises them
+# to the stored digits, so the form must accept the longer printed form.
+_PRINTED_IDENTIFIER = {"max_length": 40}
+
+
+class _CooperativeFieldsForm(StyledFormMixin, forms.Form):
+    """Some of a cooperative's fields, for the service to change; starts from the cooperative's values."""
+
+    @classmethod
+    def initial_for(cls, cooperative: Cooperative) -> dict:
+        initial = {name: getattr(cooperative, name) for name in cls.base_fields}
+        if "phone" in initial:
+            initial["phone"] = str(cooperative.phone or "")
+        return initial
+
+
+class CooperativeProfileForm(_CooperativeFieldsForm):
+    name = _from_model("name")
+    formation_model = _from_model("formation_model")
+    address = _from_model("address", widget=forms.Textarea(attrs={"rows": 2}))
+    latitude = _from_model("latitude")
+    longitude = _from_model("longitude")
     phone = forms.CharField(label=_("Phone"), required=False, max_length=30,
                             widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel"}))
-
-    class Meta:
-        model = Cooperative
-        fields = ["name", "formation_model", "address", "latitude", "longitude", "phone", "email",
-                  "nomor_induk_koperasi"]
-        widgets = {"address": forms.Textarea(attrs={"rows": 2})}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.phone:
-            self.initial["phone"] = str(self.instance.phone)
+    email = _from_model("email")
+    nomor_induk_koperasi = _from_model("nomor_induk_koperasi", **_PRINTED_IDENTIFIER)
 
 
-class CooperativeLegalForm(StyledFormMixin, forms.ModelForm):
+class CooperativeLegalForm(_CooperativeFieldsForm):
     """For officers who verify stages: correct the identifiers copied from verified stages."""
 
-    class Meta:
-        model = Cooperative
-        fields = ["notary_name", "deed_number", "deed_date", "sk_ahu_number", "sk_ahu_date", "npwp", "nib",
-                  "bank_name", "bank_account_number", "bank_account_name", "simkopdes_account", "operational_since"]
+    notary_name = _from_model("notary_name")
+    deed_number = _from_model("deed_number")
+    deed_date = _from_model("deed_date")
+    sk_ahu_number = _from_model("sk_ahu_number", **_PRINTED_IDENTIFIER)
+    sk_ahu_date = _from_model("sk_ahu_date")
+    npwp = _from_model("npwp", **_PRINTED_IDENTIFIER)
+    nib = _from_model("nib", **_PRINTED_IDENTIFIER)
+    bank_name = _from_model("bank_name")
+    bank_account_number = _from_model("bank_account_number", **_PRINTED_IDENTIFIER)
+    bank_account_name = _from_model("bank_account_name")
+    simkopdes_account = _from_model("simkopdes_account")
+    operational_since = _from_model("operational_since")
 
 
 class StageSubmitForm(StyledFormMixin, forms.Form):

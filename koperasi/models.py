@@ -9,12 +9,13 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 from simple_history.models import HistoricalRecords
 
 from core.models import BilingualNameMixin
+from core.models import in_active_language
 from core.scoping import ScopedQuerySet
 
 __all__ = [
@@ -81,7 +82,7 @@ class FormationStage(BilingualNameMixin):
 
     @property
     def guidance(self) -> str:
-        return self.description_en if (get_language() or "id").startswith("en") else self.description
+        return in_active_language(self.description, self.description_en)
 
 
 class CooperativeQuerySet(ScopedQuerySet):
@@ -292,8 +293,10 @@ def _document_path(instance, filename: str) -> str:
 class PrivateStorage(FileSystemStorage):
     """Uploaded documents live outside the public media URL and are served only through a scoped view."""
 
-    def __init__(self, **kwargs):
-        super().__init__(location=Path(settings.MEDIA_ROOT) / "private", base_url=None, **kwargs)
+    @cached_property
+    def base_location(self):
+        # Read from the settings when first used (and again when MEDIA_ROOT changes), not at import.
+        return self._value_or_setting(self._location, Path(settings.MEDIA_ROOT) / "private")
 
 
 private_storage = PrivateStorage()

@@ -7,12 +7,13 @@ from .models import Cooperative
 from .models import StageProgress
 from .models import StageStatus
 
-__all__ = ["cooperative_list", "cooperative_stages", "review_queue"]
+__all__ = ["cooperative_filter", "cooperative_stages", "review_queue"]
 
 
-def cooperative_list(*, user, filters: dict | None = None):
+def cooperative_filter(*, user, filters: dict | None = None) -> CooperativeFilterSet:
+    """The user's cooperatives through the list filters; ``.qs`` the rows, ``.form.errors`` what was refused."""
     queryset = Cooperative.objects.for_user(user, Action.VIEW).select_related("village", "stage_reached")
-    return CooperativeFilterSet(filters or {}, queryset).qs
+    return CooperativeFilterSet(filters or {}, queryset)
 
 
 def cooperative_stages(cooperative: Cooperative) -> list[StageProgress]:

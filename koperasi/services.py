@@ -17,7 +17,6 @@ from django.db import IntegrityError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from phonenumber_field.phonenumber import to_python as to_phone
 from simple_history.utils import bulk_create_with_history
 
 from accounts.roles import Action
@@ -28,10 +27,14 @@ from core.identifiers import normalize_nomor_induk_koperasi
 from core.identifiers import normalize_npwp
 from core.identifiers import normalize_sk_ahu
 from core.scoping import require_scope
+from core.services import indonesian_phone
+from core.services import is_explained
 from core.services import require_known_fields
+from core.services import tidy_reason
 from wilayah.models import Region
 from wilayah.models import RegionKind
 from wilayah.models import RegionLevel
+from wilayah.services import active_village
 
 from .documents import check_upload
 from .models import COMPLETED_STATUSES
@@ -56,6 +59,7 @@ __all__ = [
     "stage_document_remove",
     "stage_mark_not_applicable",
     "stage_reject",
+    "stage_reopen",
     "stage_submit",
     "stage_verify",
 ]
@@ -138,13 +142,6 @@ def cooperative_activity(cooperative_id: int, village_code: str, *, counts_chang
         village_changed(village_code)
 
 
-def _active_village(code: str, field: str) -> Region:
-    village = Region.objects.filter(code=code, level=RegionLevel.VILLAGE, is_active=True).first()
-    if village is None:
-        raise ValidationError({field: _("“%(code)s” is not an active desa/kelurahan code.") % {"code": code}})
-    return village
-
-
 def _check_coordinates(latitude, longitude) -> None:
     if (latitude is None) != (longitude is None):
         raise ValidationError({"longitude": _("Give both latitude and longitude, or neither.")})
@@ -162,17 +159,6 @@ def _check_name_free(name: str, exclude_pk=None) -> None:
         raise ValidationError(
             {"name": _("Another cooperative is already named “%(name)s”; add a distinguishing word.") % {"name": name}}
         )
-
-
-def _phone(value: str) -> str:
-    if not value:
-        return ""
-    number = to_phone(value, region="ID")
-    if not number or not number.is_valid():
-        raise ValidationError(
-            {"phone": _("Enter an Indonesian phone number, e.g. 0812 3456 7890 or +62 812 3456 7890.")}
-        )
-    return number.as_e164
 
 
 @transaction.atomic
@@ -195,7 +181,7 @@ def cooperative_register(
     mandated business units. A joint cooperative lists further villages, each of which must have
     fewer than 500 inhabitants (confirmed by the person registering; the portal has no census).
     """
-    village = _active_village(village_code, "village")
+    village = active_village(village_code, field="village")
     require_scope(actor, Action.EDIT_COOPERATIVE, village.code)
     if formation_model not in FormationModel.values:
         raise ValidationError({"formation_model": _("Choose baru, pengembangan or revitalisasi.")})
@@ -203,7 +189,7 @@ def cooperative_register(
     for code in dict.fromkeys(joint_village_codes):
         if code == village.code:
             continue
-        joint = _active_village(code, "joint_villages")
+        joint = active_village(code, field="joint_villages")
         require_scope(actor, Action.EDIT_COOPERATIVE, joint.code)
         villages.append(joint)
     if len(villages) > 1 and not joint_population_confirmed:
@@ -223,7 +209,8 @@ def cooperative_register(
     kind = CooperativeKind.KKMP if village.kind == RegionKind.KELURAHAN else CooperativeKind.KDMP
     cooperative = Cooperative(
         name=name, kind=kind, formation_model=formation_model, village=village, address=address.strip(),
-        latitude=latitude, longitude=longitude, phone=_phone(phone), email=email.strip(), registered_by=actor,
+        latitude=latitude, longitude=longitude, phone=indonesian_phone(phone), email=email.strip(),
+        registered_by=actor,
     )
     cooperative.full_clean(exclude=["village"])
     cooperative._history_user = actor
@@ -267,13 +254,14 @@ def cooperative_update(*, actor, cooperative: Cooperative, **changes) -> Coopera
             errors.update(error.message_dict)
     if "phone" in changes:
         try:
-            changes["phone"] = _phone(changes["phone"])
+            changes["phone"] = indonesian_phone(changes["phone"])
         except ValidationError as error:
             errors.update(error.message_dict)
     model_changes = changes.get("formation_model", cooperative.formation_model) != cooperative.formation_model
     if model_changes and cooperative.stages.filter(status=StageStatus.NOT_APPLICABLE).exists():
         errors["formation_model"] = [_(
-            "Stages were marked not applicable for the current model; reopen them before changing the model."
+            "Stages were marked not applicable for the current model; reopen them on their stage pages before "
+            "changing the model."
         )]
     if changes.get("nomor_induk_koperasi"):
         try:
@@ -366,7 +354,6 @@ def _store_document(*, actor, progress: StageProgress, document_type, upload, ch
     document.file.save(f"upload{checked.extension}", upload, save=False)
     document._history_user = actor
     document.save()
-    cooperative_activity(progress.cooperative_id, progress.cooperative.village_id, counts_changed=False)
     return document
 
 
@@ -378,9 +365,14 @@ def stage_document_add(*, actor, progress: StageProgress, document_type_code: st
     if progress.status not in (StageStatus.NOT_STARTED, StageStatus.REJECTED):
         raise ValidationError(_("Documents can only be added before the stage is submitted."))
     document_type = _document_type_for(progress, document_type_code)
-    checked = check_upload(upload)
-    return _store_document(actor=actor, progress=progress, document_type=document_type, upload=upload,
-                           checked=checked)
+    try:
+        checked = check_upload(upload)
+    except ValidationError as error:
+        raise ValidationError({"file": error.messages}) from None
+    document = _store_document(actor=actor, progress=progress, document_type=document_type, upload=upload,
+                               checked=checked)
+    cooperative_activity(cooperative.pk, cooperative.village_id, counts_changed=False)
+    return document
 
 
 @transaction.atomic
@@ -495,9 +487,9 @@ def stage_reject(*, actor, progress: StageProgress, reason: str) -> StageProgres
     require_scope(actor, Action.VERIFY_STAGES, cooperative.village_id)
     if progress.status != StageStatus.SUBMITTED:
         raise ValidationError(_("Only a submitted stage can be rejected."))
-    reason = " ".join((reason or "").split())
-    if len(reason) < 5:
+    if not is_explained(reason):
         raise ValidationError({"reason": _("Explain what must be corrected (at least 5 characters).")})
+    reason = tidy_reason(reason)
     progress.status = StageStatus.REJECTED
     progress.rejection_reason = reason
     progress.reviewed_at = timezone.now()
@@ -519,20 +511,47 @@ def stage_mark_not_applicable(*, actor, progress: StageProgress, reason: str) ->
     require_scope(actor, Action.VERIFY_STAGES, cooperative.village_id)
     if progress.is_completed:
         raise ValidationError(_("This stage is already completed."))
+    if progress.status == StageStatus.SUBMITTED:
+        raise ValidationError(_("This stage is submitted: verify it or send it back instead."))
     if cooperative.formation_model not in progress.stage.skippable_for:
         raise ValidationError(
             _("“%(stage)s” applies to every cooperative formed as “%(model)s”.")
             % {"stage": progress.stage.label, "model": cooperative.get_formation_model_display()}
         )
-    reason = " ".join((reason or "").split())
-    if len(reason) < 5:
+    if not is_explained(reason):
         raise ValidationError({"reason": _("Explain why the stage does not apply (at least 5 characters).")})
+    reason = tidy_reason(reason)
     _require_in_order(progress)
     progress.status = StageStatus.NOT_APPLICABLE
     progress.not_applicable_reason = reason
     progress.reviewed_at = progress.completed_at = timezone.now()
     progress.reviewed_by = actor
     progress._history_user = actor
+    progress.save()
+    _refresh_reached_stage(cooperative, actor)
+    cooperative_activity(cooperative.pk, cooperative.village_id)
+    return progress
+
+
+@transaction.atomic
+def stage_reopen(*, actor, progress: StageProgress, reason: str) -> StageProgress:
+    """
+    Undo a "not applicable" mark (made in error, or before the formation model changes): the stage
+    is to be done after all. The cooperative's stage reached falls back accordingly.
+    """
+    progress, cooperative = _locked(progress)
+    require_scope(actor, Action.VERIFY_STAGES, cooperative.village_id)
+    if progress.status != StageStatus.NOT_APPLICABLE:
+        raise ValidationError(_("Only a stage marked not applicable can be reopened."))
+    if not is_explained(reason):
+        raise ValidationError({"reason": _("Explain why the stage applies after all (at least 5 characters).")})
+    progress.status = StageStatus.NOT_STARTED
+    progress.not_applicable_reason = ""
+    progress.completed_at = None
+    progress.reviewed_at = timezone.now()
+    progress.reviewed_by = actor
+    progress._history_user = actor
+    progress._change_reason = tidy_reason(reason)[:100]  # the audit trail's reason column
     progress.save()
     _refresh_reached_stage(cooperative, actor)
     cooperative_activity(cooperative.pk, cooperative.village_id)

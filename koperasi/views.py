@@ -25,7 +25,6 @@ from units.models import UnitType
 
 from . import services
 from .documents import document_response
-from .filtersets import CooperativeFilterSet
 from .forms import CooperativeLegalForm
 from .forms import CooperativeProfileForm
 from .forms import CooperativeRegisterForm
@@ -36,7 +35,7 @@ from .models import FormationStage
 from .models import StageDocument
 from .models import StageProgress
 from .models import StageStatus
-from .selectors import cooperative_list
+from .selectors import cooperative_filter
 from .selectors import cooperative_stages
 from .selectors import review_queue
 from .stage_fields import STAGE_FIELDS
@@ -80,10 +79,8 @@ class CooperativeListView(ActionRequiredMixin, TemplateView):
     template_name = "koperasi/cooperative_list.html"
 
     def get_context_data(self, **kwargs):
-        filters = self.request.GET.copy()
-        filterset = CooperativeFilterSet(filters, queryset=Cooperative.objects.none())
-        cooperatives = cooperative_list(user=self.request.user, filters=filters).order_by("village_id")
-        page = Paginator(cooperatives, PER_PAGE).get_page(self.request.GET.get("page"))
+        filterset = cooperative_filter(user=self.request.user, filters=self.request.GET)
+        page = Paginator(filterset.qs.order_by("village_id"), PER_PAGE).get_page(self.request.GET.get("page"))
         return super().get_context_data(
             page=page, filterset=filterset, stages=FormationStage.objects.all(),
             unit_types=UnitType.objects.all(), unit_statuses=UnitStatus.choices,
@@ -165,14 +162,17 @@ class CooperativeEditView(CooperativeObjectMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         permissions = self.permissions()
-        kwargs.setdefault("profile_form", CooperativeProfileForm(instance=self.cooperative))
+        kwargs.setdefault("profile_form", CooperativeProfileForm(
+            initial=CooperativeProfileForm.initial_for(self.cooperative)))
         if permissions["can_verify"]:
-            kwargs.setdefault("legal_form", CooperativeLegalForm(instance=self.cooperative))
+            kwargs.setdefault("legal_form", CooperativeLegalForm(
+                initial=CooperativeLegalForm.initial_for(self.cooperative)))
         return super().get_context_data(cooperative=self.cooperative, **permissions, **kwargs)
 
     def post(self, request, *args, **kwargs):
         form_class = CooperativeLegalForm if "legal" in request.POST else CooperativeProfileForm
-        form = form_class(request.POST, instance=Cooperative.objects.get(pk=self.cooperative.pk))
+        # The same initial values as the page, so that a cleared field counts as a change.
+        form = form_class(request.POST, initial=form_class.initial_for(self.cooperative))
         if form.is_valid():
             ok, _cooperative = form.call_service(
                 services.cooperative_update, actor=request.user, cooperative=self.cooperative,
@@ -223,33 +223,24 @@ class StageView(CooperativeObjectMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         operation = request.POST.get("operation")
         handlers = {"submit": self._submit, "verify": self._verify, "reject": self._reject,
-                    "not_applicable": self._not_applicable}
+                    "not_applicable": self._not_applicable, "reopen": self._reopen}
         if operation not in handlers:
             return redirect(request.path)
-        try:
-            return handlers[operation](request)
-        except PermissionDenied as error:
-            messages.error(request, str(error))
-            return redirect(request.path)
+        return handlers[operation](request)
 
     def _submit(self, request):
         form = StageSubmitForm(request.POST, request.FILES, progress=self.progress)
-        if form.is_valid():
-            try:
-                services.stage_submit(actor=request.user, progress=self.progress, data=form.stage_data(),
-                                      documents=form.documents())
-            except ValidationError as error:
-                form.add_service_errors(error)
-            else:
-                messages.success(request, _("Submitted. The district officer will verify it."))
-                return redirect("koperasi:detail", pk=self.cooperative.pk)
+        if form.is_valid() and form.call_service(services.stage_submit, actor=request.user, progress=self.progress,
+                                                 data=form.stage_data(), documents=form.documents())[0]:
+            messages.success(request, _("Submitted. The district officer will verify it."))
+            return redirect("koperasi:detail", pk=self.cooperative.pk)
         return self.render_to_response(self.get_context_data(submit_form=form))
 
     def _verify(self, request):
         try:
             services.stage_verify(actor=request.user, progress=self.progress)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+        except (ValidationError, PermissionDenied) as error:
+            messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
             return redirect(request.path)
         messages.success(request, _("%(stage)s verified for %(cooperative)s.")
                          % {"stage": self.progress.stage.label, "cooperative": self.cooperative.name})
@@ -257,14 +248,10 @@ class StageView(CooperativeObjectMixin, TemplateView):
 
     def _reason_action(self, request, service, success_message):
         form = StageReasonForm(request.POST)
-        if form.is_valid():
-            try:
-                service(actor=request.user, progress=self.progress, reason=form.cleaned_data["reason"])
-            except ValidationError as error:
-                form.add_service_errors(error)
-            else:
-                messages.success(request, success_message)
-                return redirect("koperasi:detail", pk=self.cooperative.pk)
+        if form.is_valid() and form.call_service(service, actor=request.user, progress=self.progress,
+                                                 reason=form.cleaned_data["reason"])[0]:
+            messages.success(request, success_message)
+            return redirect("koperasi:detail", pk=self.cooperative.pk)
         return self.render_to_response(self.get_context_data(reason_form=form))
 
     def _reject(self, request):
@@ -272,6 +259,9 @@ class StageView(CooperativeObjectMixin, TemplateView):
 
     def _not_applicable(self, request):
         return self._reason_action(request, services.stage_mark_not_applicable, _("Marked not applicable."))
+
+    def _reopen(self, request):
+        return self._reason_action(request, services.stage_reopen, _("Reopened: the stage is to be done."))
 
 
 class ReviewQueueView(ActionRequiredMixin, TemplateView):

@@ -14,11 +14,11 @@ from django.db import IntegrityError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from phonenumber_field.phonenumber import to_python as to_phone
 
 from accounts.roles import Action
 from core.identifiers import nik_check
 from core.scoping import require_scope
+from core.services import indonesian_phone
 from core.services import require_known_fields
 from koperasi.services import cooperative_activity
 from wilayah.models import Region
@@ -86,10 +86,12 @@ def _clean_member_fields(cooperative, data: dict, *, instance: Member | None = N
             cleaned["domicile"] = domicile.village
         cleaned.pop("domicile_code")
     if "phone" in data:
-        number = to_phone(data["phone"], region="ID") if data["phone"] else None
-        if data["phone"] and (not number or not number.is_valid()):
-            errors["phone"] = [_("Enter an Indonesian phone number, e.g. 0812 3456 7890.")]
-        cleaned["phone"] = number.as_e164 if number else ""
+        try:
+            cleaned["phone"] = indonesian_phone(data["phone"])
+        except ValidationError as error:
+            errors.update(error.message_dict)
+    if "joined_on" in data and data["joined_on"] is None:
+        errors["joined_on"] = [_("Enter the date the person joined.")]
     nik = data.get("nik", instance.nik if instance else "")
     check = nik_check(
         nik,

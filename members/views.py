@@ -68,12 +68,10 @@ class MemberListView(CooperativeObjectMixin, TemplateView):
     def _add_member(self, request):
         form = MemberForm(request.POST, cooperative=self.cooperative)
         if form.is_valid():
-            try:
-                member, warnings = services.member_add(actor=request.user, cooperative=self.cooperative,
-                                                       **form.cleaned_data)
-            except ValidationError as error:
-                form.add_service_errors(error)
-            else:
+            ok, result = form.call_service(services.member_add, actor=request.user, cooperative=self.cooperative,
+                                           **form.cleaned_data)
+            if ok:
+                member, warnings = result
                 messages.success(request, _("%(name)s added to the register.") % {"name": member.name})
                 for warning in warnings:
                     messages.warning(request, _("Check the NIK: %(warning)s") % {"warning": warning})
@@ -84,12 +82,10 @@ class MemberListView(CooperativeObjectMixin, TemplateView):
         form = PositionForm(request.POST, cooperative=self.cooperative)
         if form.is_valid():
             member = get_object_or_404(Member, pk=form.cleaned_data["member"], cooperative=self.cooperative)
-            try:
-                services.position_assign(actor=request.user, cooperative=self.cooperative, member=member,
-                                         role=form.cleaned_data["role"], started_on=form.cleaned_data["started_on"])
-            except ValidationError as error:
-                form.add_service_errors(error)
-            else:
+            ok, _position = form.call_service(
+                services.position_assign, actor=request.user, cooperative=self.cooperative, member=member,
+                role=form.cleaned_data["role"], started_on=form.cleaned_data["started_on"])
+            if ok:
                 messages.success(request, _("Position assigned."))
                 return redirect("members:list", pk=self.cooperative.pk)
         return self.render_to_response(self.get_context_data(position_form=form))
@@ -103,16 +99,22 @@ class MemberDetailView(CooperativeObjectMixin, TemplateView):
     def get_member(self) -> Member:
         return get_object_or_404(self.cooperative.members.select_related("domicile"), pk=self.kwargs["member"])
 
+    @staticmethod
+    def form_initial(member: Member) -> dict:
+        # The POST form gets the same initial values, so that a cleared field counts as changed.
+        return {
+            "nik": member.nik, "name": member.name, "sex": member.sex, "birth_date": member.birth_date,
+            "domicile_code": member.domicile_id, "phone": str(member.phone or ""),
+            "village_office": member.village_office, "is_founder": member.is_founder,
+        }
+
     def get_context_data(self, **kwargs):
         member = self.get_member()
         kwargs.pop("member", None)  # the URL's id; the context gets the object
         permissions = self.permissions()
-        if permissions["can_edit"] and "form" not in kwargs:
-            kwargs["form"] = MemberForm(cooperative=self.cooperative, initial={
-                "nik": member.nik, "name": member.name, "sex": member.sex, "birth_date": member.birth_date,
-                "domicile_code": member.domicile_id, "phone": str(member.phone or ""),
-                "village_office": member.village_office, "is_founder": member.is_founder,
-            })
+        # The edit form shows the full NIK, so it is only for those who may see it.
+        if permissions["can_edit"] and permissions["can_see_personal"] and "form" not in kwargs:
+            kwargs["form"] = MemberForm(cooperative=self.cooperative, initial=self.form_initial(member))
         return super().get_context_data(
             cooperative=self.cooperative, member=member, positions=member.positions.order_by("-started_on"),
             history=audit_trail(member.history.all(), limit=30,
@@ -130,7 +132,7 @@ class MemberDetailView(CooperativeObjectMixin, TemplateView):
                 return redirect("members:detail", pk=self.cooperative.pk, member=member.pk)
             messages.success(request, _("%(name)s was removed from the register.") % {"name": member.name})
             return redirect("members:list", pk=self.cooperative.pk)
-        form = MemberForm(request.POST, cooperative=self.cooperative)
+        form = MemberForm(request.POST, cooperative=self.cooperative, initial=self.form_initial(member))
         if form.is_valid():
             ok, result = form.call_service(
                 services.member_update, actor=request.user, member=member,

@@ -5,17 +5,17 @@ from datetime import date
 from django.utils import timezone
 
 from accounts.roles import Action
-from core.scoping import Scope
 
+from .filtersets import VisitFilterSet
 from .models import Visit
 
-__all__ = ["follow_ups_due", "visit_list"]
+__all__ = ["follow_ups_due", "visit_filter"]
 
 
-def visit_list(*, user, region: str = ""):
-    """Visits in the user's area, optionally only those under ``region``."""
-    visits = Visit.objects.for_user(user, Action.VIEW).select_related("village", "cooperative", "officer")
-    return visits.within(Scope.of([region])) if region else visits
+def visit_filter(*, request, filters: dict | None = None) -> VisitFilterSet:
+    """Visits in the user's area through the list filters; ``.qs`` the rows, ``.form.errors`` what was refused."""
+    visits = Visit.objects.for_user(request.user, Action.VIEW).select_related("village", "cooperative", "officer")
+    return VisitFilterSet(filters or {}, visits, request=request)
 
 
 def follow_ups_due(*, user, today: date | None = None, mine_only: bool = True):

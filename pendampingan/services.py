@@ -13,8 +13,7 @@ from core.scoping import require_scope
 from core.services import require_known_fields
 from koperasi.models import CooperativeVillage
 from koperasi.services import cooperative_activity
-from wilayah.models import Region
-from wilayah.models import RegionLevel
+from wilayah.services import active_village
 
 from .models import Visit
 
@@ -40,9 +39,7 @@ def _validate(visit: Visit) -> None:
 def visit_log(*, actor, village_code: str, visited_on: date, topic: str, participants: str = "", outcome: str = "",
               next_step: str = "", follow_up_on: date | None = None) -> Visit:
     """Record a visit to a desa/kelurahan (and its cooperative, if it has one)."""
-    village = Region.objects.filter(code=village_code, level=RegionLevel.VILLAGE).first()
-    if village is None:
-        raise ValidationError({"village": [_("“%(code)s” is not a desa/kelurahan code.") % {"code": village_code}]})
+    village = active_village(village_code, field="village")
     require_scope(actor, Action.LOG_VISITS, village.code)
     link = CooperativeVillage.objects.filter(village=village).select_related("cooperative").first()
     visit = Visit(

@@ -13,21 +13,21 @@ from django.views.generic import TemplateView
 from accounts.models import RoleAssignment
 from accounts.roles import Action
 from accounts.roles import Role
-from core.scoping import Scope
-from core.scoping import scope_for
 from core.views import ActionRequiredMixin
 from wilayah.models import Region
 from wilayah.models import RegionLevel
 
 from . import services
+from .filtersets import DistrictFilterSet
 from .forms import VisitForm
 from .models import Visit
 from .selectors import follow_ups_due
-from .selectors import visit_list
+from .selectors import visit_filter
 
 __all__ = ["CoordinatorListView", "VisitListView"]
 
 PER_PAGE = 50
+FOLLOW_UPS_SHOWN = 20  # the oldest first; the rest wait on the next visit to the page
 
 
 class VisitListView(ActionRequiredMixin, TemplateView):
@@ -39,12 +39,13 @@ class VisitListView(ActionRequiredMixin, TemplateView):
         everyone = self.request.GET.get("all") == "1"
         kwargs.setdefault("form", VisitForm(actor=user, initial={
             "visited_on": timezone.localdate(), "village": self.request.GET.get("village", "")}))
+        follow_ups = follow_ups_due(user=user, mine_only=not everyone)
+        filterset = visit_filter(request=self.request, filters=self.request.GET)
         return super().get_context_data(
             today=timezone.localdate(),
-            follow_ups=follow_ups_due(user=user, mine_only=not everyone),
-            everyone=everyone,
-            page=Paginator(visit_list(user=user, region=self.request.GET.get("region", "")), PER_PAGE)
-            .get_page(self.request.GET.get("page")),
+            follow_ups=follow_ups[:FOLLOW_UPS_SHOWN], follow_ups_count=follow_ups.count(),
+            everyone=everyone, filterset=filterset,
+            page=Paginator(filterset.qs, PER_PAGE).get_page(self.request.GET.get("page")),
             **kwargs,
         )
 
@@ -75,16 +76,14 @@ class CoordinatorListView(ActionRequiredMixin, TemplateView):
     scope_action = Action.MANAGE_USERS
 
     def get_context_data(self, **kwargs):
-        scope = scope_for(self.request.user, Action.MANAGE_USERS)
-        districts = Region.objects.within(scope).filter(level=RegionLevel.DISTRICT).select_related("parent")
-        region = self.request.GET.get("region", "")
-        if region:
-            districts = districts.within(Scope.of([region]))
-        page = Paginator(districts.order_by("code"), PER_PAGE).get_page(self.request.GET.get("page"))
+        districts = (Region.objects.for_user(self.request.user, Action.MANAGE_USERS)
+                     .filter(level=RegionLevel.DISTRICT).select_related("parent"))
+        filterset = DistrictFilterSet(self.request.GET, districts)
+        page = Paginator(filterset.qs.order_by("code"), PER_PAGE).get_page(self.request.GET.get("page"))
         coordinators: dict[str, list] = {}
         for assignment in RoleAssignment.objects.filter(
             role=Role.KECAMATAN_OFFICER, region_id__in=[d.code for d in page], user__is_active=True
         ).select_related("user"):
             coordinators.setdefault(assignment.region_id, []).append(assignment.user)
         rows = [(district, coordinators.get(district.code, [])) for district in page]
-        return super().get_context_data(page=page, rows=rows, region=region, **kwargs)
+        return super().get_context_data(page=page, rows=rows, filterset=filterset, **kwargs)

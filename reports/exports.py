@@ -16,16 +16,12 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from accounts.models import User
-from targets.models import Target
-from units.models import UnitType
 
-from .metrics import UNIT_CODES
 from .selectors import dashboard
 from .selectors import dashboard_targets
 from .selectors import freshness
 from .selectors import not_updated
 from .selectors import status_labels
-from .selectors import target_rows
 
 __all__ = ["EXPORTS", "build_export"]
 
@@ -52,7 +48,7 @@ def _units(user, code, params, progress):
 
 
 def _not_updated(user, code, params, progress):
-    days = int(params.get("days", 30))
+    days = min(max(int(params.get("days", 30)), 0), 3650)
     cooperatives = not_updated(user=user, code=code, days=days)
     total = cooperatives.count() or 1
     header = [_("Cooperative"), _("Desa/kelurahan code"), _("Desa/kelurahan"), _("Stage reached"), _("Last activity")]
@@ -96,9 +92,20 @@ TABLES = {"children": _children, "units": _units, "not_updated": _not_updated, "
           "targets": _targets}
 
 
+# Text a spreadsheet program would run as a formula ("=HYPERLINK(…)" typed as a cooperative's name).
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value):
+    """Numbers stay numbers; labels (possibly lazy translations) become text, never a formula."""
+    if isinstance(value, int | float):
+        return value
+    text = str(value)
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+
+
 def _plain(row) -> list:
-    """Numbers stay numbers; labels (possibly lazy translations) become text."""
-    return [value if isinstance(value, int | float) else str(value) for value in row]
+    return [_cell(value) for value in row]
 
 
 def _csv(header, rows) -> bytes:
@@ -126,15 +133,12 @@ def _report_pdf(user, code, params, progress) -> bytes:
 
     board = dashboard(user=user, code=code)
     progress(30)
-    region_code = board.area.code
-    targets = list(Target.objects.for_user(user).filter(region_id=region_code)
-                   .select_related("region", "stage", "unit_type")) if region_code else []
     stalled = not_updated(user=user, code=code, days=settings.STALLED_AFTER_DAYS)
     context = {
-        "board": board, "area": board.area, "targets": target_rows(targets), "statuses": status_labels(),
-        "unit_labels": dict(UnitType.objects.filter(code__in=UNIT_CODES).values_list("code", "name")),
-        "stalled": stalled[:40], "stalled_count": stalled.count(), "generated_at": timezone.localtime(),
-        "freshness": freshness(), "user": user, "stalled_days": settings.STALLED_AFTER_DAYS,
+        "board": board, "area": board.area, "targets": dashboard_targets(user=user, board=board),
+        "statuses": status_labels(), "stalled": stalled[:40], "stalled_count": stalled.count(),
+        "generated_at": timezone.localtime(), "freshness": freshness(), "user": user,
+        "stalled_days": settings.STALLED_AFTER_DAYS, "LANGUAGE_CODE": translation.get_language(),
     }
     html = render_to_string("reports/pdf/district_report.html", context)
     progress(70)

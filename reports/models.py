@@ -119,6 +119,16 @@ class ExportStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
+EXPORT_KIND_LABELS = {
+    "children": _("Table by area"),
+    "units": _("Seven-unit readiness"),
+    "stages": _("Formation stage reached"),
+    "targets": _("Targets"),
+    "not_updated": _("Not updated"),
+    "report": _("Progress report"),
+}
+
+
 class ExportJob(models.Model):
     """An export built in the background (large tables, PDF reports), downloadable by whoever asked for it."""
 
@@ -145,3 +155,7 @@ class ExportJob(models.Model):
 
     def __str__(self):
         return f"{self.kind}.{self.fmt} {self.region_code}"
+
+    @property
+    def kind_label(self) -> str:
+        return str(EXPORT_KIND_LABELS.get(self.kind, self.kind))

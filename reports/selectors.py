@@ -11,6 +11,7 @@ from datetime import date
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import Sum
 from django.http import Http404
@@ -20,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import Action
 from core.changes import dirty_villages_pending
+from core.scoping import VILLAGE_CODE_LENGTH
 from core.scoping import Scope
 from core.scoping import scope_for
 from koperasi.models import Cooperative
@@ -28,6 +30,7 @@ from targets.models import Target
 from targets.models import TargetMetric
 from targets.progress import TargetFigures
 from targets.progress import target_figures
+from targets.selectors import target_achieved
 from units.models import READINESS_ORDER
 from units.models import UnitStatus
 from units.models import UnitType
@@ -56,6 +59,7 @@ __all__ = [
     "dashboard",
     "dashboard_targets",
     "freshness",
+    "map_values",
     "not_updated",
     "rollup_for",
     "target_rows",
@@ -266,8 +270,25 @@ def dashboard(*, user, code: str | None) -> Dashboard:
     )
 
 
+def map_values(*, user, board: Dashboard, k: int) -> dict[str, dict]:
+    """
+    The map's coloured areas: the children down to province level; below it, the kabupaten/kota
+    itself, coloured only for users who may see it (a kecamatan officer sees its outline only).
+    """
+    rows = board.children
+    if board.map_focus == board.area.code:
+        rows = [board.area]
+    elif board.map_focus:
+        regency = Region.objects.for_user(user, Action.VIEW).filter(code=board.map_focus).first()
+        rows = [_area(regency, rollup_for([regency.code]).get(regency.code))] if regency else []
+    return {row.code: {"legal": row.legal_entity_percent, "operational": row.operational_percent(k),
+                       "reachable": row.reachable and row.code != board.area.code} for row in rows}
+
+
 def area_at(*, user, code: str, day: date) -> AreaRow:
     """A region's (or the nation's) counts at the end of ``day``, from its snapshot (Http404 if none)."""
+    if len(code) == VILLAGE_CODE_LENGTH:
+        raise ValidationError({"as_of": [_("Daily snapshots are kept down to the kecamatan.")]})
     scope = scope_for(user, Action.VIEW)
     if code == NATION:
         if not scope.everything:
@@ -311,23 +332,29 @@ class TargetRow:
 
 def target_rows(targets: list[Target], today: date | None = None) -> list[TargetRow]:
     """
-    Target figures from the roll-up (now) and the snapshot of the window's first day (the recent
-    pace): two queries for any number of targets. A region without that snapshot yet counts no
-    recent progress.
+    The figures of these targets (the dashboards', the target pages' and the API's): achieved now
+    from the roll-up, and at the start of the recent-pace window from that day's snapshot; a few
+    queries for any number of targets. Before the first snapshots exist (a new portal), the window's
+    start is counted from dated records instead, one query per target.
     """
     today = today or timezone.localdate()
     window = settings.TARGET_RATE_WINDOW_DAYS
+    window_start = today - timedelta(days=window)
     codes = sorted({target.region_id for target in targets})
     now_counts = rollup_for(codes)
-    then = {code: metrics for code, _day, metrics in snapshots_for(codes, day=today - timedelta(days=window))}
+    snapshotted = bool(targets) and SnapshotDay.objects.filter(day=window_start).exists()
+    then = {code: metrics for code, _day, metrics in snapshots_for(codes, day=window_start)} if snapshotted else {}
     ranks = _stage_ranks()
     rows = []
     for target in targets:
-        current = now_counts.get(target.region_id, ZERO)
-        earlier = then.get(target.region_id, current)
-        figures = target_figures(target=target.target_count, achieved=_achieved(target, current, ranks),
-                                 achieved_window_start=_achieved(target, earlier, ranks), due_date=target.due_date,
-                                 today=today, window_days=window)
+        if snapshotted:  # a region without a row that day had nothing to count
+            earlier = _achieved(target, then.get(target.region_id, ZERO), ranks)
+        else:
+            earlier = target_achieved(target, on=window_start)
+        figures = target_figures(target=target.target_count,
+                                 achieved=_achieved(target, now_counts.get(target.region_id, ZERO), ranks),
+                                 achieved_window_start=earlier, due_date=target.due_date, today=today,
+                                 window_days=window)
         rows.append(TargetRow(target, figures))
     return rows
 

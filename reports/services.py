@@ -28,6 +28,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from core.changes import redis_client
+from wilayah.models import LEVELS_BY_DEPTH
 
 from .metrics import METRIC_COLUMNS
 from .metrics import NATION
@@ -35,6 +36,7 @@ from .models import ExportJob
 from .models import ExportStatus
 from .models import RegionRollup
 from .models import RegionSnapshot
+from .models import RollupLevel
 from .models import RollupState
 from .models import SnapshotDay
 from .sql import LEVEL_PREFIXES
@@ -93,12 +95,12 @@ def _time_windows(now: datetime) -> dict:
     }
 
 
-def rollup_reconcile(*, snapshot: bool = True) -> ReconcileResult:
+def rollup_reconcile(*, snapshot: bool = True, snapshot_day: date | None = None) -> ReconcileResult:
     """
     Recompute every roll-up row from the base tables (set-based, grouping by code prefix), then
     write only the rows that differ: after a day of correct incremental refreshes that is a few
-    hundred rows, so readers are never blocked and the table does not bloat. Idempotent. Takes
-    today's snapshot.
+    hundred rows, so readers are never blocked and the table does not bloat. Idempotent. Saves the
+    counts as the snapshot of ``snapshot_day`` (default today, replaced by later runs).
     """
     started = time.perf_counter()
     now = timezone.now()
@@ -129,7 +131,7 @@ def rollup_reconcile(*, snapshot: bool = True) -> ReconcileResult:
         seconds = time.perf_counter() - started
         RollupState.objects.update_or_create(pk=1, defaults={"reconciled_at": now, "reconcile_seconds": seconds})
         if snapshot:
-            snapshot_take(timezone.localdate(now))
+            snapshot_take(snapshot_day or timezone.localdate(now))
     if corrected > rows // 10:  # a first build or a big correction: the planner needs new statistics
         _analyze(_ROLLUP)
     return ReconcileResult(rows=rows, corrected=corrected, seconds=time.perf_counter() - started)
@@ -144,9 +146,7 @@ def _analyze(*tables: str) -> None:
 
 
 def _level(code: str) -> str:
-    if code == NATION:
-        return "nation"
-    return {2: "province", 5: "regency", 8: "district"}.get(len(code), "village")
+    return str(RollupLevel.NATION if code == NATION else LEVELS_BY_DEPTH[code.count(".")])
 
 
 def rollup_refresh_villages(codes: list[str]) -> int:

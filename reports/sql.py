@@ -14,7 +14,11 @@ from dataclasses import field
 from datetime import date
 from datetime import datetime
 
+from koperasi.models import COMPLETED_STATUSES
 from koperasi.models import FormationStage
+from koperasi.models import StageStatus
+from units.models import READINESS_ORDER
+from units.models import UnitStatus
 from units.models import UnitType
 
 from .metrics import FORMATION_MODELS
@@ -31,7 +35,8 @@ __all__ = ["Query", "area_ctes_sql", "area_rows_sql", "bind", "village_facts"]
 
 # Prefix length of each level's code in a village code (33.18.01.2001).
 LEVEL_PREFIXES = (("district", 8), ("regency", 5), ("province", 2))
-_READINESS_RANK = {"rencana": 0, "lahan_tersedia": 1, "bangunan": 2, "izin": 3, "operasional": 4}
+_READINESS_RANK = {str(status): rank for rank, status in enumerate(READINESS_ORDER)}
+_COMPLETED = ", ".join(f"'{status}'" for status in COMPLETED_STATUSES)  # fixed values, safe to inline
 
 
 @dataclass
@@ -110,7 +115,7 @@ def village_facts(*, codes: list[str] | None, stalled_before: datetime, visits_s
             f"THEN 1 ELSE 0 END AS stalled FROM koperasi_cooperative c WHERE {in_villages}"
         )
         unit_status, unit_from = "u.status", "units_unit u"
-        member_when, review_when, visit_when = "", "s.status = 'submitted'", ""
+        member_when, review_when, visit_when = "", f"s.status = '{StageStatus.SUBMITTED}'", ""
     else:
         coop = (
             "SELECT c.id, c.village_id AS code, c.kind, c.formation_model, COALESCE(done.done, 0) AS stage_idx, "
@@ -118,7 +123,7 @@ def village_facts(*, codes: list[str] | None, stalled_before: datetime, visits_s
             "AND COALESCE(done.last_done, c.created_at) < %(stalled_before)s THEN 1 ELSE 0 END AS stalled "
             "FROM koperasi_cooperative c LEFT JOIN ("
             "SELECT sp.cooperative_id, COUNT(*) AS done, MAX(sp.completed_at) AS last_done "
-            "FROM koperasi_stageprogress sp WHERE sp.status IN ('verified', 'not_applicable') "
+            f"FROM koperasi_stageprogress sp WHERE sp.status IN ({_COMPLETED}) "
             "AND sp.completed_at <= %(as_of)s GROUP BY sp.cooperative_id"
             f") done ON done.cooperative_id = c.id WHERE c.created_at <= %(as_of)s AND {in_villages}"
         )
@@ -126,8 +131,10 @@ def village_facts(*, codes: list[str] | None, stalled_before: datetime, visits_s
         rank = _case("m.status", _READINESS_RANK, 0)
         reached = (f"SELECT m.unit_id, MAX({rank}) AS rank FROM units_unitmilestone m "
                    f"WHERE m.reached_on <= %(as_of_day)s GROUP BY m.unit_id")
-        by_rank = _case("COALESCE(r.rank, 0)", {rank: status for status, rank in _READINESS_RANK.items()}, "rencana")
-        unit_status = f"CASE WHEN u.status = 'tidak_dijalankan' THEN 'tidak_dijalankan' ELSE {by_rank} END"
+        by_rank = _case("COALESCE(r.rank, 0)", {rank: status for status, rank in _READINESS_RANK.items()},
+                        str(UnitStatus.RENCANA))
+        not_run = UnitStatus.TIDAK_DIJALANKAN
+        unit_status = f"CASE WHEN u.status = '{not_run}' THEN '{not_run}' ELSE {by_rank} END"
         unit_from = f"units_unit u LEFT JOIN ({reached}) r ON r.unit_id = u.id"
         member_when = " AND m.joined_on <= %(as_of_day)s"
         review_when = "s.submitted_at <= %(as_of)s AND (s.reviewed_at IS NULL OR s.reviewed_at > %(as_of)s)"

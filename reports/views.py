@@ -8,6 +8,7 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.http import QueryDict
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404
 from django.shortcuts import redirect
@@ -21,22 +22,20 @@ from django.views.generic import TemplateView
 
 from core.scoping import scope_for
 from core.views import ActionRequiredMixin
+from core.views import int_param
 from koperasi.documents import document_response
-from wilayah.models import Region
 
 from . import services
 from .models import ExportJob
 from .models import ExportStatus
 from .selectors import NOT_UPDATED_COUNT_LIMIT
-from .selectors import ZERO
-from .selectors import AreaRow
 from .selectors import burn_up
 from .selectors import count_up_to
 from .selectors import dashboard
 from .selectors import dashboard_targets
 from .selectors import freshness
+from .selectors import map_values
 from .selectors import not_updated
-from .selectors import rollup_for
 from .selectors import status_labels
 
 __all__ = ["DashboardView", "ExportDownloadView", "ExportJobView", "ExportRequestView", "NotUpdatedView"]
@@ -54,6 +53,7 @@ SORT_KEYS = {
     "awaiting": lambda row, k: row.awaiting_review,
 }
 NOT_UPDATED_DAYS = 30
+PAGE_PARAMETERS = ("k", "sort", "dir", "target")
 # Filled in per request in cached dashboard content.
 CSRF_PLACEHOLDER = "__dashboard_csrf_token__"
 FRESHNESS_PLACEHOLDER = "__dashboard_freshness__"
@@ -64,13 +64,6 @@ def sort_columns(k: int) -> list[tuple[str, str]]:
             ("registered", _("Registered (%)")), ("legal", _("Legal entity (%)")),
             ("operational", _("≥ %(k)d units operational (%%)") % {"k": k}), ("members", _("Members")),
             ("visits", _("Visits (30 days)")), ("stalled", _("Stalled")), ("awaiting", _("Awaiting verification"))]
-
-
-def _int_param(request, name: str, default: int, low: int, high: int) -> int:
-    try:
-        return min(max(int(request.GET.get(name, default)), low), high)
-    except ValueError:
-        return default
 
 
 class DashboardView(ActionRequiredMixin, TemplateView):
@@ -122,13 +115,25 @@ class DashboardView(ActionRequiredMixin, TemplateView):
     def _cache_key(self, code: str | None, current) -> str:
         scope = scope_for(self.request.user)
         signature = "*" if scope.everything else ",".join(sorted(scope.roots))
-        parts = [code or "", self.request.GET.urlencode(), get_language(), signature, str(current.as_of)]
+        # Only the parameters the page reads: a link with junk parameters does not add cache entries.
+        parts = [code or "", self._page_query().urlencode(), get_language(), signature, str(current.as_of)]
         return "dashboard:" + hashlib.sha256("|".join(parts).encode()).hexdigest()
+
+    def _page_query(self) -> QueryDict:
+        """
+        The parameters the page reads, and only those: the shared content echoes them in its links
+        and forms, and a link with other parameters does not add cache entries.
+        """
+        query = QueryDict(mutable=True)
+        for name in PAGE_PARAMETERS:
+            if self.request.GET.get(name):
+                query[name] = self.request.GET[name]
+        return query
 
     def _body_context(self, code: str | None) -> dict:
         request = self.request
         board = dashboard(user=request.user, code=code)
-        k = _int_param(request, "k", 1, 1, 7)
+        k = int_param(request, "k", 1, 1, 7)
         sort = request.GET.get("sort", "code")
         descending = request.GET.get("dir") == "desc"
         if sort in SORT_KEYS:
@@ -148,24 +153,13 @@ class DashboardView(ActionRequiredMixin, TemplateView):
                 "labels": {"achieved": _("Achieved"), "projection": _("Projection at the recent pace"),
                            "target": _("Target"), "due": _("Due date")}} if chart else None,
             "targets": targets[:10], "selected": selected, "burn_up": chart,
+            "window_days": settings.TARGET_RATE_WINDOW_DAYS,
             "statuses": status_labels(), "not_updated": stale[:10], "not_updated_count": count_up_to(stale),
             "not_updated_limit": NOT_UPDATED_COUNT_LIMIT, "not_updated_days": NOT_UPDATED_DAYS,
-            "map_values": self._map_values(board, k) if board.map_layer else None,
-            "export_code": board.area.code,
+            "map_values": map_values(user=request.user, board=board, k=k) if board.map_layer else None,
+            "export_code": board.area.code, "page_query": self._page_query(),
             "csrf_placeholder": CSRF_PLACEHOLDER, "freshness_placeholder": FRESHNESS_PLACEHOLDER,
         }
-
-    def _map_values(self, board, k: int) -> dict:
-        """The coloured areas: the children down to province level; below it, the kabupaten/kota itself."""
-        rows = board.children
-        if board.map_focus == board.area.code:
-            rows = [board.area]
-        elif board.map_focus:
-            regency = Region.objects.get(code=board.map_focus)
-            rows = [AreaRow(regency.code, regency.name, regency.level, regency.village_count,
-                            rollup_for([regency.code]).get(regency.code, ZERO))]
-        return {row.code: {"legal": row.legal_entity_percent, "operational": row.operational_percent(k),
-                           "reachable": row.reachable and row.code != board.area.code} for row in rows}
 
 
 class NotUpdatedView(ActionRequiredMixin, TemplateView):
@@ -176,7 +170,7 @@ class NotUpdatedView(ActionRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         code = kwargs.get("code")
         board = dashboard(user=self.request.user, code=code)
-        days = _int_param(self.request, "days", NOT_UPDATED_DAYS, 1, 3650)
+        days = int_param(self.request, "days", NOT_UPDATED_DAYS, 1, 3650)
         cooperatives = not_updated(user=self.request.user, code=board.area.code or None, days=days)
         page = Paginator(cooperatives, 50).get_page(self.request.GET.get("page"))
         return super().get_context_data(area=board.area, board=board, days=days, page=page, **kwargs)

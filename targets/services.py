@@ -5,6 +5,7 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from accounts.roles import Action
 from core.scoping import require_scope
@@ -18,7 +19,7 @@ from wilayah.models import RegionLevel
 from .models import Target
 from .models import TargetMetric
 
-__all__ = ["target_create", "target_delete", "target_split", "target_update"]
+__all__ = ["target_can_split", "target_create", "target_delete", "target_split", "target_update"]
 
 
 def _metric_fields(metric: str, stage_code: str | None, unit_type_code: str | None, unit_status: str) -> dict:
@@ -106,6 +107,14 @@ def _allocate(total: int, weights: list[int]) -> list[int]:
     return parts
 
 
+SPLITTABLE_LEVELS = (RegionLevel.PROVINCE, RegionLevel.REGENCY)
+
+
+def target_can_split(target: Target) -> bool:
+    """Province and kabupaten/kota targets split one level down; kecamatan targets are not split to villages."""
+    return target.region.level in SPLITTABLE_LEVELS
+
+
 @transaction.atomic
 def target_split(*, actor, target: Target) -> list[Target]:
     """
@@ -114,21 +123,17 @@ def target_split(*, actor, target: Target) -> list[Target]:
     their share are left as they are.
     """
     require_scope(actor, Action.MANAGE_TARGETS, target.region_id)
-    if target.region.level not in (RegionLevel.PROVINCE, RegionLevel.REGENCY):
+    if not target_can_split(target):
         raise ValidationError(_("Only province and kabupaten/kota targets are split (down to kecamatan)."))
+    Target.objects.select_for_update().filter(pk=target.pk).first()  # two splits at once: the second waits
     children = list(Region.objects.filter(parent_id=target.region_id, is_active=True).order_by("code"))
     shares = _allocate(target.target_count, [child.village_count for child in children])
     existing = set(target.children.values_list("region_id", flat=True))
-    created = []
-    for child, share in zip(children, shares, strict=True):
-        if child.code in existing or share == 0:
-            continue
-        part = Target(
-            region=child, metric=target.metric, stage=target.stage, unit_type=target.unit_type,
-            unit_status=target.unit_status, target_count=share, start_date=target.start_date,
-            due_date=target.due_date, parent=target, title=target.title, created_by=actor,
-        )
-        part._history_user = actor
-        part.save()
-        created.append(part)
-    return created
+    parts = [
+        Target(region=child, metric=target.metric, stage=target.stage, unit_type=target.unit_type,
+               unit_status=target.unit_status, target_count=share, start_date=target.start_date,
+               due_date=target.due_date, parent=target, title=target.title, created_by=actor)
+        for child, share in zip(children, shares, strict=True)
+        if child.code not in existing and share
+    ]
+    return bulk_create_with_history(parts, Target, default_user=actor)

@@ -16,7 +16,9 @@ from core.audit import audit_trail
 from core.scoping import Scope
 from core.scoping import scope_for
 from core.views import ActionRequiredMixin
+from core.views import int_param
 from core.views import user_can
+from reports.selectors import target_rows
 
 from . import services
 from .forms import TargetEditForm
@@ -24,7 +26,6 @@ from .forms import TargetForm
 from .models import Target
 from .selectors import stalled_cooperatives
 from .selectors import target_list
-from .selectors import target_with_figures
 
 __all__ = ["TargetCreateView", "TargetDetailView", "TargetListView"]
 
@@ -38,9 +39,8 @@ class TargetListView(ActionRequiredMixin, TemplateView):
         filters = {"region": self.request.GET.get("region", ""), "top_level": self.request.GET.get("top_level", "")}
         page = Paginator(target_list(user=self.request.user, filters=filters), PER_PAGE).get_page(
             self.request.GET.get("page"))
-        rows = [target_with_figures(target) for target in page]
         return super().get_context_data(
-            page=page, rows=rows, filters=filters,
+            page=page, rows=target_rows(list(page)), filters=filters, window_days=settings.TARGET_RATE_WINDOW_DAYS,
             can_manage=not scope_for(self.request.user, Action.MANAGE_TARGETS).is_empty, **kwargs,
         )
 
@@ -86,40 +86,36 @@ class TargetDetailView(ActionRequiredMixin, TemplateView):
             kwargs.setdefault("form", TargetEditForm(initial={
                 "title": target.title, "target_count": target.target_count, "start_date": target.start_date,
                 "due_date": target.due_date, "notes": target.notes}))
-        try:
-            days = max(int(self.request.GET.get("days", settings.STALLED_AFTER_DAYS)), 0)
-        except ValueError:
-            days = settings.STALLED_AFTER_DAYS
+        days = int_param(self.request, "days", settings.STALLED_AFTER_DAYS, 0, 3650)
         stalled = stalled_cooperatives(user=self.request.user, days=days).within(Scope.of([target.region_id]))
+        children = target.children.select_related("region", "stage", "unit_type").order_by("region_id")
+        row, *child_rows = target_rows([target, *children])
         return super().get_context_data(
-            row=target_with_figures(target),
-            children=[target_with_figures(child) for child in target.children.select_related("region")],
+            row=row, children=child_rows, window_days=settings.TARGET_RATE_WINDOW_DAYS,
             stalled=stalled[:50], stalled_count=stalled.count(), stalled_days=days,
-            can_manage=can_manage, can_split=can_manage and target.region.level in ("province", "regency"),
+            can_manage=can_manage, can_split=can_manage and services.target_can_split(target),
             history=audit_trail(target.history.all(), limit=20),
             **kwargs,
         )
 
     def post(self, request, *args, **kwargs):
         target = self.get_target()
+        operation = request.POST.get("operation")
+        if operation not in ("split", "delete"):
+            form = TargetEditForm(request.POST)
+            if form.is_valid() and form.call_service(services.target_update, actor=request.user, target=target,
+                                                     **form.cleaned_data)[0]:
+                messages.success(request, _("Target updated."))
+                return redirect("targets:detail", pk=target.pk)
+            return self.render_to_response(self.get_context_data(form=form))
         try:
-            if request.POST.get("operation") == "split":
+            if operation == "split":
                 created = services.target_split(actor=request.user, target=target)
                 messages.success(request, _("Split into %(count)d targets.") % {"count": len(created)})
-            elif request.POST.get("operation") == "delete":
+            else:
                 services.target_delete(actor=request.user, target=target)
                 messages.success(request, _("Target deleted."))
                 return redirect("targets:list")
-            else:
-                form = TargetEditForm(request.POST)
-                if not form.is_valid():
-                    return self.render_to_response(self.get_context_data(form=form))
-                try:
-                    services.target_update(actor=request.user, target=target, **form.cleaned_data)
-                except ValidationError as error:
-                    form.add_service_errors(error)
-                    return self.render_to_response(self.get_context_data(form=form))
-                messages.success(request, _("Target updated."))
         except (ValidationError, PermissionDenied) as error:
             messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
         return redirect("targets:detail", pk=target.pk)

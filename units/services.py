@@ -10,6 +10,7 @@ from simple_history.utils import bulk_create_with_history
 
 from accounts.roles import Action
 from core.scoping import require_scope
+from core.services import is_explained
 from core.services import require_known_fields
 from koperasi.services import cooperative_activity
 
@@ -56,7 +57,7 @@ def _rank(status: str) -> int:
 
 def _validate(unit: Unit, today: date) -> None:
     errors = {}
-    if unit.status == UnitStatus.TIDAK_DIJALANKAN and len(unit.not_run_reason.strip()) < 5:
+    if unit.status == UnitStatus.TIDAK_DIJALANKAN and not is_explained(unit.not_run_reason):
         errors["not_run_reason"] = [_("Explain why the unit is not run (at least 5 characters).")]
     licensed = _rank(unit.status) >= _rank(UnitStatus.IZIN)
     if licensed and unit.unit_type_id and unit.unit_type.requires_licence:

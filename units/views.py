@@ -26,6 +26,7 @@ class UnitEditView(CooperativeObjectMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         unit = self.get_unit()
+        kwargs.pop("unit", None)  # the URL's id; the context gets the object
         kwargs.setdefault("form", UnitForm(instance=unit))
         return super().get_context_data(
             cooperative=self.cooperative, unit=unit, milestones=unit.milestones.all(),

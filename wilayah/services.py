@@ -18,7 +18,7 @@ from .models import Region
 from .models import RegionKind
 from .models import RegionLevel
 
-__all__ = ["DEFAULT_REGION_FILE", "RegionImportResult", "region_import"]
+__all__ = ["DEFAULT_REGION_FILE", "RegionImportResult", "active_village", "region_import"]
 
 DEFAULT_REGION_FILE = Path(__file__).resolve().parent / "data" / "wilayah.csv"
 _CODE_RE = re.compile(REGION_CODE_PATTERN)
@@ -31,6 +31,14 @@ _KINDS_BY_LEVEL = {
 _FIELDS = ("name", "level", "kind", "parent_id", "child_count", "village_count", "is_active")
 _BATCH_SIZE = 5000
 _MAX_REPORTED_ERRORS = 20
+
+
+def active_village(code: str, *, field: str) -> Region:
+    """The active desa/kelurahan with this code, or a ValidationError on ``field``."""
+    village = Region.objects.filter(code=code, level=RegionLevel.VILLAGE, is_active=True).first()
+    if village is None:
+        raise ValidationError({field: _("“%(code)s” is not an active desa/kelurahan code.") % {"code": code}})
+    return village
 
 
 @dataclass(frozen=True)

@@ -259,6 +259,7 @@ CELERY_BEAT_SCHEDULE = {
     "rollup-nightly-reconcile": {
         "task": "reports.tasks.rollup_reconcile",
         "schedule": crontab(hour=env.int("ROLLUP_RECONCILE_HOUR", default=1), minute=30),
+        "kwargs": {"nightly": True},
     },
 }
 

@@ -4,10 +4,10 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from accounts.roles import Action
+from wilayah.models import REGION_CODE_PATTERN
 
 __all__ = ["RegionCodeField", "ScopedPrimaryKeyRelatedField", "VillageCodeField"]
 
-REGION_CODE_REGEX = r"^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$"
 VILLAGE_CODE_REGEX = r"^\d{2}\.\d{2}\.\d{2}\.\d{4}$"
 
 
@@ -17,7 +17,7 @@ class RegionCodeField(serializers.RegexField):
     def __init__(self, **kwargs):
         kwargs.setdefault("help_text", _("Kemendagri code of a province, kabupaten/kota, kecamatan or desa/kelurahan."))
         kwargs.setdefault("error_messages", {"invalid": _("Enter a Kemendagri region code such as 33.18.")})
-        super().__init__(REGION_CODE_REGEX, max_length=13, **kwargs)
+        super().__init__(REGION_CODE_PATTERN, max_length=13, **kwargs)
 
 
 class VillageCodeField(serializers.RegexField):

@@ -6,8 +6,11 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def query_with(context, **changes) -> str:
-    """The current query string with some parameters replaced (for pagination and sorting links)."""
-    params = context["request"].GET.copy()
+    """
+    The current query string with some parameters replaced (for pagination and sorting links). A
+    page whose content is shared between requests puts the parameters it reads in ``page_query``.
+    """
+    params = (context["page_query"] if "page_query" in context else context["request"].GET).copy()
     for key, value in changes.items():
         if value in (None, ""):
             params.pop(key, None)

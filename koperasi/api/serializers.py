@@ -1,12 +1,10 @@
 """Input and output serializers of the cooperative and formation-stage endpoints."""
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
 from core.api.fields import VillageCodeField
-from koperasi.documents import check_upload
 from koperasi.models import Cooperative
 from koperasi.models import DocumentType
 from koperasi.models import FormationModel
@@ -281,11 +279,3 @@ class StageReasonInputSerializer(serializers.Serializer):
 class StageDocumentInputSerializer(serializers.Serializer):
     document_type = serializers.SlugField(max_length=60, help_text="Code of a document type the stage asks for.")
     file = serializers.FileField(help_text="PDF, JPG or PNG, at most DOCUMENT_MAX_BYTES.")
-
-    def validate_file(self, upload):
-        # The same check the service makes, so that a refused file is reported under "file".
-        try:
-            check_upload(upload)
-        except DjangoValidationError as error:
-            raise serializers.ValidationError(error.messages) from None
-        return upload

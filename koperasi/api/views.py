@@ -127,6 +127,12 @@ class StageProgressViewSet(AuditTrailMixin, ScopedViewSetMixin, mixins.ListModel
         progress = self.get_queryset().get(pk=progress.pk)
         return StageProgressDetailSerializer(progress, context=self.get_serializer_context()).data
 
+    def _with_reason(self, request, service) -> Response:
+        """A review decision that carries the reviewer's reason (reject, not applicable, reopen)."""
+        progress = self.get_object()
+        data = validated_input(StageReasonInputSerializer, request.data)
+        return Response(self._detail(service(actor=request.user, progress=progress, reason=data["reason"])))
+
     @extend_schema(request=StageSubmitInputSerializer, responses=StageProgressDetailSerializer)
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
@@ -147,19 +153,19 @@ class StageProgressViewSet(AuditTrailMixin, ScopedViewSetMixin, mixins.ListModel
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
         """Send a submitted stage back with the reason the village staff will see."""
-        progress = self.get_object()
-        data = validated_input(StageReasonInputSerializer, request.data)
-        progress = services.stage_reject(actor=request.user, progress=progress, reason=data["reason"])
-        return Response(self._detail(progress))
+        return self._with_reason(request, services.stage_reject)
 
     @extend_schema(request=StageReasonInputSerializer, responses=StageProgressDetailSerializer)
     @action(detail=True, methods=["post"], url_path="not-applicable", url_name="not-applicable")
     def not_applicable(self, request, pk=None):
         """Record that a stage does not apply to an existing cooperative (pengembangan, revitalisasi)."""
-        progress = self.get_object()
-        data = validated_input(StageReasonInputSerializer, request.data)
-        progress = services.stage_mark_not_applicable(actor=request.user, progress=progress, reason=data["reason"])
-        return Response(self._detail(progress))
+        return self._with_reason(request, services.stage_mark_not_applicable)
+
+    @extend_schema(request=StageReasonInputSerializer, responses=StageProgressDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def reopen(self, request, pk=None):
+        """Undo a "not applicable" mark: the stage is to be done after all (e.g. before changing the model)."""
+        return self._with_reason(request, services.stage_reopen)
 
     @extend_schema(request={"multipart/form-data": StageDocumentInputSerializer},
                    responses={201: StageDocumentSerializer})

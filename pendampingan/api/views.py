@@ -13,10 +13,10 @@ from core.api.views import AuditTrailMixin
 from core.api.views import ScopedViewSetMixin
 from core.api.views import validated_input
 from pendampingan import services
+from pendampingan.filtersets import VisitFilterSet
 from pendampingan.models import Visit
 from pendampingan.selectors import follow_ups_due
 
-from .filtersets import VisitFilterSet
 from .serializers import VisitCreateInputSerializer
 from .serializers import VisitSerializer
 from .serializers import VisitUpdateInputSerializer

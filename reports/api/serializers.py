@@ -1,3 +1,5 @@
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -61,3 +63,8 @@ class RollupQuerySerializer(serializers.Serializer):
     as_of = serializers.DateField(required=False, help_text="A past day: the counts from that day's snapshot.")
     parent = serializers.RegexField(r"^(ID|\d{2}(\.\d{2}(\.\d{2})?)?)$", required=False,
                                     help_text="List the areas inside this one (ID for the provinces).")
+
+    def validate_as_of(self, day):
+        if day >= timezone.localdate():
+            raise serializers.ValidationError(_("Give a past day; today's counts are the current ones."))
+        return day

@@ -5,9 +5,9 @@ from rest_framework import serializers
 
 from core.api.fields import RegionCodeField
 from koperasi.api.serializers import FormationStageBriefSerializer
+from reports.selectors import target_rows
 from targets.models import Target
 from targets.models import TargetMetric
-from targets.selectors import target_with_figures
 from units.api.serializers import UnitTypeBriefSerializer
 from units.models import READINESS_ORDER
 from wilayah.api.serializers import RegionBriefSerializer
@@ -51,7 +51,9 @@ class TargetSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(TargetFiguresSerializer)
     def get_figures(self, target):
-        return TargetFiguresSerializer(target_with_figures(target).figures).data
+        # A list view computes every row's figures at once and passes them in the context.
+        figures = self.context.get("figures", {}).get(target.pk) or target_rows([target])[0].figures
+        return TargetFiguresSerializer(figures).data
 
 
 class TargetCreateInputSerializer(serializers.Serializer):

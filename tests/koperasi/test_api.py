@@ -384,12 +384,48 @@ def test_not_applicable_for_an_existing_cooperative(village_staff, pati_officer,
     cooperative.refresh_from_db()
     assert cooperative.stage_reached.code == "rapat_pendirian"
 
+    # A submitted stage awaits its verdict: it is not marked not applicable behind the reviewer's back.
+    deed = submit_stage(village_staff, cooperative, "akta_notaris")
+    refused = api_as(kabupaten_officer_2).post(f"/api/stages/{deed.pk}/not-applicable/",
+                                               {"reason": "Akta sudah ada sejak 2010."}, format="json")
+    assert refused.status_code == 400
+    deed.refresh_from_db()
+    assert deed.status == "submitted"
 
-def test_not_applicable_is_refused_for_a_new_cooperative(pati_officer, prawoto):
-    progress = _stage(prawoto, "akta_notaris")
+
+def test_a_stage_marked_not_applicable_is_reopened_before_the_model_changes(village_staff, pati_officer,
+                                                                            kabupaten_officer_2):
+    cooperative = register(village_staff, formation_model="pengembangan")
+    for code in ("sosialisasi", "musdesus"):
+        complete_stage(village_staff, pati_officer, cooperative, code)
+    founding = _stage(cooperative, "rapat_pendirian")
+    officer = api_as(kabupaten_officer_2)
+    officer.post(f"/api/stages/{founding.pk}/not-applicable/", {"reason": "Koperasi sudah berdiri."}, format="json")
+    change_model = {"formation_model": "baru"}
+    response = officer.patch(f"/api/cooperatives/{cooperative.pk}/", change_model, format="json")
+    assert response.status_code == 400 and "formation_model" in response.json()
+
+    url = f"/api/stages/{founding.pk}/reopen/"
+    reason = {"reason": "Ternyata koperasi baru, bukan pengembangan."}
+    assert api_as(village_staff).post(url, reason, format="json").status_code == 403
+    assert officer.post(url, {"reason": "ok"}, format="json").status_code == 400
+    response = officer.post(url, reason, format="json")
+    assert response.status_code == 200 and response.json()["status"] == "not_started"
+    cooperative.refresh_from_db()
+    assert cooperative.stage_reached.code == "musdesus"
+    assert officer.post(url, reason, format="json").status_code == 400  # only a not-applicable stage reopens
+    assert officer.patch(f"/api/cooperatives/{cooperative.pk}/", change_model, format="json").status_code == 200
+
+
+def test_not_applicable_is_refused_for_a_new_cooperative(village_staff, pati_officer, prawoto):
+    for code in ("sosialisasi", "musdesus"):
+        complete_stage(village_staff, pati_officer, prawoto, code)
+    progress = _stage(prawoto, "rapat_pendirian")
     response = api_as(pati_officer).post(f"/api/stages/{progress.pk}/not-applicable/",
-                                         {"reason": "Tidak perlu akta."}, format="json")
-    assert response.status_code == 400
+                                         {"reason": "Tidak perlu rapat."}, format="json")
+    assert response.status_code == 400 and "Rapat pendirian" in str(response.json())
+    progress.refresh_from_db()
+    assert progress.status == "not_started"
 
 
 def test_stage_list_filters_and_scope(village_staff, pati_officer, prawoto, pakem, jaten):

@@ -82,10 +82,14 @@ def test_oversized_file_is_refused(village_staff, progress, settings):
 
 def test_a_refused_submission_writes_no_file(village_staff, progress, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
+    documents = [("berita_acara_sosialisasi", pdf_upload()),
+                 ("berita_acara_sosialisasi", SimpleUploadedFile("x.pdf", b"not a pdf"))]
     with pytest.raises(ValidationError):
-        stage_submit(actor=village_staff, progress=progress, data={"held_on": "2025-01-01"},
-                     documents=[("berita_acara_sosialisasi", SimpleUploadedFile("x.pdf", b"not a pdf"))])
+        stage_submit(actor=village_staff, progress=progress, data={"held_on": "2025-01-01"}, documents=documents)
     assert not any(tmp_path.rglob("*.*"))
+    # The same submission without the bad file stores its document there.
+    stage_submit(actor=village_staff, progress=progress, data={"held_on": "2025-01-01"}, documents=documents[:1])
+    assert [path.suffix for path in (tmp_path / "private").rglob("*.*")] == [".pdf"]
 
 
 def test_a_document_type_the_stage_does_not_ask_for_is_refused(village_staff, progress):

@@ -7,18 +7,21 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.roles import Role
+from koperasi.forms import CooperativeProfileForm
 from koperasi.models import Cooperative
 from koperasi.models import StageDocument
 from tests.conftest import BLITAR
 from tests.conftest import PAKEM
 from tests.conftest import PATI
 from tests.conftest import PRAWOTO
+from tests.conftest import complete_stage
 from tests.conftest import make_user
 from tests.conftest import pdf_upload
 from tests.conftest import register
 from tests.conftest import sample_nik
 from tests.conftest import seed_board
 from tests.conftest import submit_stage
+from wilayah.models import Region
 
 pytestmark = pytest.mark.django_db
 
@@ -61,6 +64,11 @@ def test_filters_by_kecamatan_stage_and_stalled(client, three_cooperatives, pati
     assert _names(client.get("/koperasi/", {"unit_type": "gerai_sembako", "unit_status": "rencana"})) == {
         prawoto.name, pakem.name}
     assert _names(client.get("/koperasi/", {"unit_type": "gerai_sembako", "unit_status": "operasional"})) == set()
+    Cooperative.objects.filter(pk=prawoto.pk).update(formation_completed=True)
+    assert _names(client.get("/koperasi/", {"completed": "true"})) == {prawoto.name}
+    assert _names(client.get("/koperasi/", {"completed": "false"})) == {pakem.name}
+    refused = client.get("/koperasi/", {"region": "Pati"}).content.decode()
+    assert "Kode wilayah: " in refused  # the filter's label in Indonesian, not the parameter name
 
 
 def test_village_staff_register_through_the_form(client, village_staff):
@@ -83,6 +91,27 @@ def test_registration_errors_are_indonesian_and_inline(client, village_staff):
     assert Cooperative.objects.count() == 1
 
 
+def test_identifiers_are_typed_as_printed_and_a_profile_field_can_be_cleared(client, village_staff, pati_officer):
+    cooperative = register(village_staff, address="Jl. Raya Prawoto 1")
+    client.force_login(pati_officer)
+    page = client.get(f"/koperasi/{cooperative.pk}/ubah/")
+    assert page.context["profile_form"]["address"].value() == "Jl. Raya Prawoto 1"
+
+    response = client.post(f"/koperasi/{cooperative.pk}/ubah/", {
+        "legal": "1", "npwp": "01.234.567.8-901.000", "nib": "1234 5678 9012 3", "bank_account_number": "123-456-7890"})
+
+    assert response.status_code == 302, response.context["legal_form"].errors
+    cooperative.refresh_from_db()
+    assert (cooperative.npwp, cooperative.nib, cooperative.bank_account_number) == (
+        "0012345678901000", "1234567890123", "1234567890")
+    profile = CooperativeProfileForm.initial_for(cooperative) | {"address": "", "latitude": "", "longitude": ""}
+    assert client.post(f"/koperasi/{cooperative.pk}/ubah/", profile).status_code == 302
+    cooperative.refresh_from_db()
+    assert cooperative.address == "" and cooperative.npwp == "0012345678901000"
+    refused = client.post(f"/koperasi/{cooperative.pk}/ubah/", {"legal": "1", "npwp": "12.345"})
+    assert refused.status_code == 200 and "npwp" in refused.context["legal_form"].errors
+
+
 def test_stage_page_offers_the_right_actions(client, village_staff, pati_officer):
     cooperative = register(village_staff)
     url = f"/koperasi/{cooperative.pk}/tahap/sosialisasi/"
@@ -94,7 +123,28 @@ def test_stage_page_offers_the_right_actions(client, village_staff, pati_officer
     client.force_login(pati_officer)
     page = client.get(url)
     assert "submit_form" not in page.context and page.context["can_verify"]
-    assert "Verifikasi" in page.content.decode()
+    html = page.content.decode()
+    assert 'name="operation" value="verify"' in html and 'name="operation" value="reject"' in html
+    assert 'value="not_applicable"' not in html  # a submitted stage awaits its verdict
+    client.force_login(village_staff)
+    assert 'value="verify"' not in client.get(url).content.decode()
+
+
+def test_a_stage_marked_not_applicable_can_be_reopened_from_its_page(client, village_staff, pati_officer,
+                                                                     kabupaten_officer_2):
+    cooperative = register(village_staff, formation_model="pengembangan")
+    for code in ("sosialisasi", "musdesus"):
+        complete_stage(village_staff, pati_officer, cooperative, code)
+    url = f"/koperasi/{cooperative.pk}/tahap/rapat_pendirian/"
+    client.force_login(kabupaten_officer_2)
+    assert 'value="not_applicable"' in client.get(url).content.decode()
+    client.post(url, {"operation": "not_applicable", "reason": "Koperasi sudah berdiri sejak 2010."})
+    assert 'value="reopen"' in client.get(url).content.decode()
+
+    short = client.post(url, {"operation": "reopen", "reason": "ya"})
+    assert short.status_code == 200 and "reason" in short.context["reason_form"].errors
+    assert client.post(url, {"operation": "reopen", "reason": "Ternyata koperasi baru."}).status_code == 302
+    assert cooperative.stages.get(stage__code="rapat_pendirian").status == "not_started"
 
 
 def test_skipping_a_stage_in_the_form_is_refused_in_indonesian(client, village_staff):
@@ -190,6 +240,25 @@ def test_wrong_nik_in_the_member_form_is_explained_and_saves_nothing(client, vil
     assert not cooperative.members.exists()
 
 
+def test_the_member_form_can_clear_a_field(client, village_staff):
+    """A kepala desa who leaves office, and a phone number that no longer works, are cleared from the form."""
+    cooperative = register(village_staff)
+    client.force_login(village_staff)
+    client.post(f"/koperasi/{cooperative.pk}/anggota/", {
+        "operation": "add_member", "nik": sample_nik(5), "name": "Pak Kades", "sex": "L", "domicile_code": PRAWOTO,
+        "village_office": "kepala_desa", "phone": "0812 1111 2222", "is_founder": "on"})
+    member = cooperative.members.get()
+    assert (member.village_office, str(member.phone), member.is_founder) == ("kepala_desa", "+6281211112222", True)
+
+    response = client.post(f"/koperasi/{cooperative.pk}/anggota/{member.pk}/", {
+        "nik": sample_nik(5), "name": "Pak Kades", "sex": "L", "domicile_code": PRAWOTO, "village_office": "",
+        "phone": ""})
+
+    assert response.status_code == 302
+    member.refresh_from_db()
+    assert (member.village_office, str(member.phone or ""), member.is_founder) == ("", "", False)
+
+
 def test_governance_rule_is_explained_when_assigning_a_position(client, village_staff):
     cooperative = register(village_staff)
     client.force_login(village_staff)
@@ -209,7 +278,16 @@ def test_target_pages(client, pati_officer, village_staff):
                                               "start_date": "2025-04-01", "due_date": "2025-05-31"})
     assert response.status_code == 302
     detail = client.get(response["Location"])
-    assert detail.context["row"].figures.target == 406
+    assert detail.context["row"].figures.target == 406 and detail.context["can_split"]
+    # Split to the kecamatan, then correct a bad edit: the error stays on the form.
+    client.post(response["Location"], {"operation": "split"})
+    detail = client.get(response["Location"])
+    assert sum(row.figures.target for row in detail.context["children"]) == 406
+    assert len(detail.context["children"]) == Region.objects.filter(parent_id=PATI).count()
+    refused = client.post(response["Location"], {"title": "", "target_count": "406", "start_date": "2025-04-01",
+                                                  "due_date": "2025-03-01", "notes": ""})
+    assert refused.status_code == 200 and "due_date" in refused.context["form"].errors
+    assert len(client.get("/target/").context["rows"]) == 1 + len(detail.context["children"])
     client.force_login(village_staff)
     assert client.get("/target/baru/").status_code == 403
     assert client.get(response["Location"]).status_code == 404  # a kabupaten target is outside a desa's scope
@@ -221,6 +299,12 @@ def test_visit_pages_for_coordinators_only(client, sukolilo_officer, village_sta
                                               "topic": "Persiapan Musdesus", "follow_up_on": "2025-05-09"})
     assert response.status_code == 302
     assert len(client.get("/pendampingan/").context["follow_ups"]) == 1
+    assert len(client.get("/pendampingan/", {"village": "33.18.01"}).context["page"].object_list) == 1
+    assert len(client.get("/pendampingan/", {"village": "33.18.02"}).context["page"].object_list) == 0
+    refused = client.get("/pendampingan/", {"village": "3"})
+    assert "village" in refused.context["filterset"].form.errors and "Kode wilayah: " in refused.content.decode()
+    coordinators = client.get("/pendampingan/koordinator/", {"region": "33.18.01"})
+    assert [district.code for district, _people in coordinators.context["rows"]] == ["33.18.01"]
     client.force_login(village_staff)
     assert client.get("/pendampingan/").status_code == 403
 

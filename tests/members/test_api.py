@@ -130,6 +130,8 @@ def test_update_member(village_staff, director, prawoto):
     assert response.status_code == 400 and "village_office" in response.json()
     response = client.patch(f"/api/members/{people[0].pk}/", {"domicile": PAKEM}, format="json")
     assert response.status_code == 400 and "domicile" in response.json()
+    response = client.patch(f"/api/members/{people[6].pk}/", {"joined_on": None}, format="json")
+    assert response.status_code == 400 and "joined_on" in response.json()
     assert api_as(director).patch(f"/api/members/{people[6].pk}/", {"name": "X"}, format="json").status_code == 403
 
 

@@ -8,11 +8,13 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from pendampingan.models import Visit
 from pendampingan.selectors import follow_ups_due
 from pendampingan.services import visit_follow_up_done
 from pendampingan.services import visit_log
 from tests.conftest import PRAWOTO
 from tests.conftest import register
+from wilayah.models import Region
 
 pytestmark = pytest.mark.django_db
 
@@ -42,6 +44,14 @@ def test_invalid_visits_name_the_field(sukolilo_officer, kwargs, field):
     with pytest.raises(ValidationError) as error:
         log(sukolilo_officer, **kwargs)
     assert field in error.value.message_dict
+
+
+def test_a_retired_village_cannot_be_visited(sukolilo_officer):
+    Region.objects.filter(code="33.18.01.2003").update(is_active=False)
+    with pytest.raises(ValidationError) as error:
+        log(sukolilo_officer, village="33.18.01.2003")
+    assert "village" in error.value.message_dict
+    assert not Visit.objects.exists()
 
 
 def test_visits_only_inside_the_officers_area_and_not_by_village_staff(sukolilo_officer, village_staff):

@@ -5,13 +5,16 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.roles import Role
 from koperasi.models import Cooperative
+from reports.models import ExportJob
 from tests.conftest import PATI
 from tests.conftest import PRAWOTO
+from tests.conftest import SUKOLILO
 from tests.conftest import make_user
 
 pytestmark = pytest.mark.django_db
@@ -40,6 +43,18 @@ def test_district_officer_lands_on_their_kabupaten_and_drills_down(client, areas
     # Outside the kabupaten, and above it, there is nothing to see.
     for code in ("ID", "33", "35.05", "35.05.01"):
         assert client.get(f"/dasbor/{code}/").status_code == 404
+
+
+def test_the_map_below_kabupaten_shows_the_kabupaten_only_to_those_who_may_see_it(client, areas, pati_officer,
+                                                                                sukolilo_officer):
+    client.force_login(pati_officer)
+    values = client.get(f"/dasbor/{SUKOLILO}/").context["map_values"]
+    assert values == {PATI: {"legal": round(100 / 406, 1), "operational": 0.0, "reachable": True}}
+    # A kecamatan officer gets the kabupaten's outline on the map, but not the kabupaten's figures.
+    client.force_login(sukolilo_officer)
+    page = client.get(f"/dasbor/{SUKOLILO}/")
+    assert page.context["board"].map_focus == PATI
+    assert page.context["map_values"] == {}
 
 
 def test_village_staff_and_federation_directors_see_their_own_area(client, areas):
@@ -163,14 +178,17 @@ def test_dashboard_content_is_shared_per_scope_and_refreshed_with_the_rollup(cli
     cache.clear()
     pages = {}
     for user in (pati_officer, kabupaten_officer_2):
-        client.force_login(user)
-        html = client.get(f"/dasbor/{PATI}/").content.decode()
+        browser = Client(enforce_csrf_checks=True)
+        browser.force_login(user)
+        html = browser.get(f"/dasbor/{PATI}/").content.decode()
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
         assert "__dashboard_" not in html and token
         pages[user.pk] = (html, token)
-        # The export form in the shared content works for this user.
-        response = client.post(f"/dasbor/{PATI}/ekspor/", {"kind": "units", "fmt": "csv", "csrfmiddlewaretoken": token})
-        assert response.status_code == 302
+        # The export form in the shared content works for this user: their token is accepted.
+        response = browser.post(f"/dasbor/{PATI}/ekspor/", {"kind": "units", "fmt": "csv",
+                                                            "csrfmiddlewaretoken": token})
+        assert response.status_code == 302 and ExportJob.objects.filter(user=user).count() == 1
+        assert browser.post(f"/dasbor/{PATI}/ekspor/", {"kind": "units", "fmt": "csv"}).status_code == 403
     assert pages[pati_officer.pk][1] != pages[kabupaten_officer_2.pk][1]
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -178,5 +196,6 @@ def test_dashboard_content_is_shared_per_scope_and_refreshed_with_the_rollup(cli
     from reports.selectors import _MEMO
 
     _MEMO.clear()  # the freshness is re-read once a second; the test does not wait for it
+    client.force_login(kabupaten_officer_2)
     fresh = client.get(f"/dasbor/{PATI}/")
     assert fresh.context["page"]["html"].count('data-figure="cooperatives">3<') == 1

@@ -115,3 +115,31 @@ def test_targets_and_stage_tables_export(client, areas, pati_officer, django_cap
     stages = _download(client, _export(client, django_capture_on_commit_callbacks, PATI, "stages", "csv"))
     lines = list(csv.reader(io.StringIO(stages.decode("utf-8-sig"))))
     assert lines[1] == ["Belum ada tahap selesai", "1"] and ["SK AHU (badan hukum)", "1"] in lines  # Pakem, Prawoto
+
+
+def test_the_national_report_lists_the_top_level_targets(client, areas, national_admin, pati_officer,
+                                                         django_capture_on_commit_callbacks):
+    from datetime import date
+
+    from targets.services import target_create
+
+    target_create(actor=pati_officer, region_code=PATI, metric="stage", stage_code="sk_ahu",
+                  start_date=date(2025, 4, 1), due_date=date(2026, 6, 30), title="Berbadan hukum")
+    client.force_login(national_admin)
+    content = _download(client, _export(client, django_capture_on_commit_callbacks, "ID", "report", "pdf"))
+    text = subprocess.run([shutil.which("pdftotext"), "-layout", "-", "-"], input=content, capture_output=True,
+                          check=True).stdout.decode()
+    assert "Indonesia" in text and "Berbadan" in text and "405" in text  # the target, its gap
+
+
+def test_names_that_look_like_formulas_stay_text(client, areas, pati_officer, django_capture_on_commit_callbacks):
+    from koperasi.models import Cooperative
+
+    Cooperative.objects.filter(pk=areas["prawoto"].pk).update(name='=HYPERLINK("http://x.example","klik")')
+    client.force_login(pati_officer)
+    content = _download(client, _export(client, django_capture_on_commit_callbacks, PATI, "not_updated", "xlsx",
+                                        days="0"))
+    names = [row[0] for row in load_workbook(io.BytesIO(content)).active.iter_rows(values_only=True)]
+    assert """'=HYPERLINK("http://x.example","klik")""" in names
+    job = ExportJob.objects.get(kind="not_updated")
+    assert "Belum" in client.get(f"/ekspor/{job.pk}/").content.decode()  # the export's name, in Indonesian

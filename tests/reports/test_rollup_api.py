@@ -6,7 +6,14 @@ import pytest
 from django.utils import timezone
 
 from accounts.roles import Role
+from koperasi.models import Cooperative
+from koperasi.models import StageProgress
+from reports.metrics import METRIC_COLUMNS
+from reports.models import RegionRollup
+from reports.models import RegionSnapshot
+from reports.models import SnapshotDay
 from reports.services import snapshot_backfill
+from reports.tasks import rollup_reconcile_task
 from tests.conftest import PATI
 from tests.conftest import PRAWOTO
 from tests.conftest import api_as
@@ -36,13 +43,43 @@ def test_children_and_scope(areas, pati_officer, national_admin):
     assert village.get(f"/api/rollups/{PATI}/").status_code == 404
 
 
-def test_as_of_reads_the_snapshot_of_that_day(areas, pati_officer):
+def test_as_of_reads_the_snapshot_rebuilt_from_dated_records(areas, pati_officer):
+    """Prawoto registered and got its legal entity five days ago; Pakem registered today."""
     today = timezone.localdate()
-    snapshot_backfill(today - timedelta(days=2), today - timedelta(days=1))
-    yesterday = api_as(pati_officer).get(f"/api/rollups/{PATI}/", {"as_of": str(today - timedelta(days=1))})
-    assert yesterday.status_code == 200 and yesterday.json()["cooperatives"] == 0  # registered today
-    missing = api_as(pati_officer).get(f"/api/rollups/{PATI}/", {"as_of": str(today - timedelta(days=30))})
+    five_days_ago = timezone.now() - timedelta(days=5)
+    prawoto = areas["prawoto"]
+    Cooperative.objects.filter(pk=prawoto.pk).update(created_at=five_days_ago)
+    StageProgress.objects.filter(cooperative=prawoto).update(submitted_at=five_days_ago, reviewed_at=five_days_ago,
+                                                             completed_at=five_days_ago)
+    snapshot_backfill(today - timedelta(days=6), today - timedelta(days=1))
+    client = api_as(pati_officer)
+
+    def on(days_ago: int) -> dict:
+        response = client.get(f"/api/rollups/{PATI}/", {"as_of": str(today - timedelta(days=days_ago))})
+        assert response.status_code == 200
+        return response.json()
+
+    assert (on(6)["cooperatives"], on(6)["legal_entity"]) == (0, 0)
+    assert (on(3)["cooperatives"], on(3)["legal_entity"]) == (1, 1)
+    assert on(1)["cooperatives"] == 1  # Pakem counts from today
+    missing = client.get(f"/api/rollups/{PATI}/", {"as_of": str(today - timedelta(days=30))})
     assert missing.status_code == 404
+
+
+def test_a_snapshot_rebuilt_for_today_equals_the_reconciled_rollup(areas):
+    today = timezone.localdate()
+    snapshot_backfill(today, today)
+    snapshot = {row["code"]: row for row in RegionSnapshot.objects.filter(day=today).values("code", *METRIC_COLUMNS)}
+    rollup = {row["code"]: row for row in RegionRollup.objects.exclude(level="village").values("code", *METRIC_COLUMNS)}
+    assert snapshot == rollup and snapshot[PATI]["cooperatives"] == 2
+
+
+def test_the_nightly_reconcile_saves_the_day_that_has_just_ended(areas):
+    today = timezone.localdate()
+    rollup_reconcile_task.apply(kwargs={"nightly": True}).get()
+    yesterday = RegionSnapshot.objects.get(day=today - timedelta(days=1), code=PATI)
+    assert yesterday.cooperatives == RegionRollup.objects.get(code=PATI).cooperatives == 2
+    assert SnapshotDay.objects.filter(day=today - timedelta(days=1)).exists()
 
 
 @pytest.mark.parametrize("params, field", [({"as_of": "yesterday"}, "as_of"), ({"parent": "Pati"}, "parent")])

@@ -76,8 +76,12 @@ def test_not_run_needs_a_reason(village_staff, cooperative):
 @pytest.mark.parametrize("changes", [{"land_progress": 120}, {"building_progress": -1}, {"status": "done"},
                                      {"cooperative_id": 5}, {"name": "Gerai Baru"}])
 def test_bad_unit_changes_are_refused(village_staff, cooperative, changes):
+    gerai = unit(cooperative, "gerai_sembako")
     with pytest.raises(ValidationError):
-        unit_update(actor=village_staff, unit=unit(cooperative, "gerai_sembako"), **changes)
+        unit_update(actor=village_staff, unit=gerai, **changes)
+    gerai.refresh_from_db()
+    assert (gerai.status, gerai.land_progress, gerai.building_progress, gerai.name) == ("rencana", 0, 0, "")
+    assert gerai.history.count() == 1 and not gerai.milestones.exists()
 
 
 def test_local_units_can_be_added_with_unique_names(village_staff, cooperative):

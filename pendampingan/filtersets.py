@@ -1,12 +1,14 @@
-"""Filters of the visit endpoint."""
+"""The filters of the visit list (the page and the API) and of the coordinator list."""
 
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from core.filters import RegionSubtreeFilter
-from pendampingan.models import Visit
+from wilayah.models import Region
 
-__all__ = ["VisitFilterSet"]
+from .models import Visit
+
+__all__ = ["DistrictFilterSet", "VisitFilterSet"]
 
 
 class VisitFilterSet(django_filters.FilterSet):
@@ -21,3 +23,13 @@ class VisitFilterSet(django_filters.FilterSet):
 
     def filter_officer(self, queryset, name, value):
         return queryset.filter(officer=self.request.user) if value == "me" else queryset
+
+
+class DistrictFilterSet(django_filters.FilterSet):
+    """The kecamatan of the coordinator list, narrowed to a kabupaten/kota (or province)."""
+
+    region = RegionSubtreeFilter()
+
+    class Meta:
+        model = Region
+        fields = ["region"]

@@ -1,0 +1,106 @@
+"""
+Every page a persona can reach by following links opens: each link on each page is followed (GET
+only) and must answer with a page, a redirect, or a refusal — never a server error.
+"""
+
+from datetime import date
+from html.parser import HTMLParser
+from urllib.parse import urljoin
+from urllib.parse import urlsplit
+
+import pytest
+
+from accounts.roles import Role
+from pendampingan.services import visit_log
+from reports.services import rollup_reconcile
+from targets.services import target_create
+from tests.conftest import PATI
+from tests.conftest import PRAWOTO
+from tests.conftest import SUKOLILO
+from tests.conftest import complete_stage
+from tests.conftest import make_user
+from tests.conftest import register
+from tests.conftest import seed_board
+from tests.conftest import submit_stage
+
+pytestmark = pytest.mark.django_db
+
+# Links that leave the pages for files, the API's browsable views, or change the session.
+SKIPPED_PREFIXES = ("/static/", "/api/", "/akun/logout/", "/i18n/", "/admin/")
+MAX_PAGES = 250
+
+
+class _Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.hrefs: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        href = dict(attrs).get("href")
+        if tag == "a" and href:
+            self.hrefs.append(href)
+
+
+def _internal_links(base: str, html: str) -> set[str]:
+    parser = _Links()
+    parser.feed(html)
+    links = set()
+    for href in parser.hrefs:
+        url = urlsplit(urljoin(base, href))
+        if url.netloc in ("", "testserver") and url.path.startswith("/") and not url.path.startswith(SKIPPED_PREFIXES):
+            links.add(url.path + (f"?{url.query}" if url.query else ""))
+    return links
+
+
+def _crawl(client) -> dict[str, int]:
+    seen: dict[str, int] = {}
+    queue = ["/"]
+    while queue and len(seen) < MAX_PAGES:
+        path = queue.pop(0)
+        if path in seen:
+            continue
+        response = client.get(path)
+        seen[path] = response.status_code
+        if response.status_code in (301, 302):
+            queue.append(response["Location"])
+        elif response.status_code == 200 and "html" in response.get("Content-Type", ""):
+            queue.extend(sorted(_internal_links(path, response.content.decode()) - set(seen)))
+    return seen
+
+
+@pytest.fixture
+def portal(village_staff, pati_officer, kabupaten_officer_2, sukolilo_officer):
+    """A cooperative with a board, stages done and one awaiting review, a target, a visit, the roll-up."""
+    cooperative = register(village_staff)
+    seed_board(village_staff, cooperative)
+    for code in ("sosialisasi", "musdesus"):
+        complete_stage(village_staff, pati_officer, cooperative, code)
+    submit_stage(village_staff, cooperative, "rapat_pendirian")
+    target_create(actor=pati_officer, region_code=PATI, metric="stage", stage_code="musdesus",
+                  start_date=date(2025, 4, 1), due_date=date(2026, 12, 31))
+    visit_log(actor=sukolilo_officer, village_code=PRAWOTO, visited_on=date(2025, 5, 2), topic="Persiapan Musdesus",
+              follow_up_on=date(2025, 5, 9))
+    rollup_reconcile()
+    return cooperative
+
+
+@pytest.mark.parametrize("persona", ["village_staff", "kabupaten_officer", "kecamatan_officer", "federation_director",
+                                     "national_admin"])
+def test_every_linked_page_opens_for_each_persona(client, portal, persona, village_staff, pati_officer,
+                                                    sukolilo_officer):
+    user = {
+        "village_staff": village_staff, "kabupaten_officer": pati_officer, "kecamatan_officer": sukolilo_officer,
+        "federation_director": make_user(Role.FEDERATION_DIRECTOR, PRAWOTO),
+        "national_admin": make_user(Role.NATIONAL_ADMIN, is_superuser=False),
+    }[persona]
+    client.force_login(user)
+
+    statuses = _crawl(client)
+
+    errors = {path: status for path, status in statuses.items() if status >= 500}
+    assert not errors
+    opened = [path for path, status in statuses.items() if status == 200]
+    # The crawl reached the cooperative's own pages, not just the home page.
+    assert any(path.startswith(f"/koperasi/{portal.pk}/") for path in opened), opened
+    if persona in ("kabupaten_officer", "kecamatan_officer"):
+        assert any(path.startswith(f"/dasbor/{SUKOLILO}") or path.startswith(f"/dasbor/{PATI}") for path in opened)
