@@ -4,9 +4,9 @@ from django.utils.translation import gettext_lazy as _
 
 from core.filters import RegionSubtreeFilter
 from core.filters import StrictBooleanFilter
+from core.roles import Role
 
 from .models import User
-from .roles import Role
 
 __all__ = ["UserFilterSet"]
 

@@ -1,12 +1,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accounts.roles import ROLE_REGION_LEVELS
-from accounts.roles import Action
-from accounts.roles import Role
-from core.forms import ScopedRegionField
 from core.forms import StyledFormMixin
+from core.roles import ROLE_REGION_LEVELS
+from core.roles import Action
+from core.roles import Role
 from core.scoping import scope_for
+from wilayah.forms import ScopedRegionField
 from wilayah.models import LEVELS_BY_DEPTH
 from wilayah.models import Region
 

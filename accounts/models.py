@@ -8,12 +8,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.roles import Action
+from core.roles import Role
 from core.scoping import Scope
 from core.scoping import ScopedQuerySet
 from core.scoping import scope_for
-
-from .roles import Action
-from .roles import Role
 
 __all__ = ["RoleAssignment", "User"]
 

@@ -1,6 +1,6 @@
 """Read queries over users. Administration lists only show users the caller may manage."""
 
-from accounts.roles import Action
+from core.roles import Action
 
 from .filtersets import UserFilterSet
 from .models import RoleAssignment

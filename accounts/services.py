@@ -15,6 +15,9 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from core.roles import ROLE_REGION_LEVELS
+from core.roles import Action
+from core.roles import Role
 from core.scoping import forget_scope
 from core.scoping import scope_for
 from wilayah.models import Region
@@ -22,9 +25,6 @@ from wilayah.models import RegionLevel
 
 from .models import RoleAssignment
 from .models import User
-from .roles import ROLE_REGION_LEVELS
-from .roles import Action
-from .roles import Role
 
 __all__ = [
     "role_assign",

@@ -13,48 +13,20 @@ from django.views.generic import FormView
 from django.views.generic import TemplateView
 
 from core.audit import audit_trail
-from core.scoping import scope_for
+from core.roles import Action
 from core.views import ActionRequiredMixin
-from koperasi.models import Cooperative
-from wilayah.models import Region
 
 from . import services
 from .forms import RoleAssignForm
 from .forms import UserInviteForm
 from .models import User
-from .roles import Action
 from .selectors import user_assignments
 from .selectors import user_audit_history
 from .selectors import user_list
 
-__all__ = ["HomeView", "UserCreateView", "UserDetailView", "UserListView", "UserStatusView"]
+__all__ = ["UserCreateView", "UserDetailView", "UserListView", "UserStatusView"]
 
 USERS_PER_PAGE = 50
-
-
-class HomeView(ActionRequiredMixin, TemplateView):
-    """Sends each persona to their scope: straight there when they have one area, else a chooser."""
-
-    template_name = "home.html"
-
-    def get(self, request, *args, **kwargs):
-        scope = scope_for(request.user)
-        if not scope.everything and len(scope.roots) == 1:
-            root = next(iter(scope.roots))
-            cooperative = Cooperative.objects.for_user(request.user).filter(villages__village_id=root).first()
-            if cooperative:  # village staff go straight to their cooperative
-                return redirect("koperasi:detail", pk=cooperative.pk)
-            return redirect("wilayah:detail", code=root)
-        return super().get(request, *args, **kwargs)
-
-    def get_context_data(self, **kwargs):
-        scope = scope_for(self.request.user)
-        return super().get_context_data(
-            national=scope.everything,
-            areas=Region.objects.filter(code__in=scope.roots).order_by("code"),
-            assignments=user_assignments(self.request.user),
-            **kwargs,
-        )
 
 
 class UserListView(ActionRequiredMixin, TemplateView):

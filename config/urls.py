@@ -6,7 +6,7 @@ from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView
 from drf_spectacular.views import SpectacularSwaggerView
 
-from accounts.views import HomeView
+from home.views import HomeView
 
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),

@@ -1,4 +1,4 @@
-from accounts.roles import Action
+from core.roles import Action
 from core.scoping import scope_for
 
 __all__ = ["portal"]

@@ -2,8 +2,8 @@ import django_filters
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
+from core.identifiers import REGION_CODE_PATTERN
 from core.scoping import Scope
-from wilayah.models import REGION_CODE_PATTERN
 
 __all__ = ["RegionSubtreeFilter", "StrictBooleanFilter"]
 

@@ -15,6 +15,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 __all__ = [
+    "REGION_CODE_PATTERN",
+    "VILLAGE_CODE_PATTERN",
     "NikCheck",
     "mask_nik",
     "nik_check",
@@ -24,6 +26,10 @@ __all__ = [
     "normalize_npwp",
     "normalize_sk_ahu",
 ]
+
+# A Kemendagri region code: 33 (province), 33.18 (kabupaten/kota), 33.18.01 (kecamatan), 33.18.01.2001 (desa).
+REGION_CODE_PATTERN = r"^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$"
+VILLAGE_CODE_PATTERN = r"^\d{2}\.\d{2}\.\d{2}\.\d{4}$"
 
 _SEPARATORS = re.compile(r"[\s.\-/]")
 _SK_AHU = re.compile(r"^AHU-(\d{4,7})\.AH\.01\.(\d{2})\.TAHUN\s?(\d{4})$", re.IGNORECASE)

@@ -19,9 +19,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from accounts.roles import ROLE_ACTIONS
-from accounts.roles import Action
-from accounts.roles import Role
+from core.roles import ROLE_ACTIONS
+from core.roles import Action
+from core.roles import Role
 
 __all__ = [
     "VILLAGE_CODE_LENGTH",

@@ -4,7 +4,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
-from accounts.roles import Action
+from core.roles import Action
 from core.scoping import scope_for
 
 __all__ = ["ActionRequiredMixin", "ScopedQuerysetMixin", "int_param", "user_can"]

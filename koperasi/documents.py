@@ -7,14 +7,12 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.http import FileResponse
-from django.http import Http404
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from PIL import Image
 from PIL import UnidentifiedImageError
 
-__all__ = ["CheckedUpload", "check_upload", "document_response"]
+__all__ = ["CheckedUpload", "check_upload"]
 
 _EXTENSIONS = {
     "application/pdf": {".pdf"},
@@ -83,13 +81,3 @@ def check_upload(upload) -> CheckedUpload:
     return CheckedUpload(
         content_type=content_type, size=size, sha256=hashlib.sha256(content).hexdigest(), extension=extension
     )
-
-
-def document_response(document, *, inline: bool = False) -> FileResponse:
-    """Stream a stored document under its original name; a file lost from the storage is a 404, not a 500."""
-    try:
-        handle = document.file.open("rb")
-    except FileNotFoundError:
-        raise Http404(_("The file of this document is missing from the storage; upload it again.")) from None
-    return FileResponse(handle, as_attachment=not inline, filename=document.original_name,
-                        content_type=document.content_type)

@@ -1,4 +1,7 @@
-"""One FilterSet for the cooperative list: used by the UI, the API and the tests."""
+"""
+One FilterSet for the cooperative list: used by the UI, the API and the tests. Apps above koperasi
+add their own filters to it (units: unit type and status) through ``koperasi.extensions``.
+"""
 
 import django_filters
 from django.conf import settings
@@ -7,7 +10,6 @@ from django.utils.translation import gettext_lazy as _
 
 from core.filters import RegionSubtreeFilter
 from core.filters import StrictBooleanFilter
-from units.models import UnitStatus
 
 from .models import Cooperative
 from .models import CooperativeKind
@@ -25,27 +27,11 @@ class CooperativeFilterSet(django_filters.FilterSet):
     completed = StrictBooleanFilter(field_name="formation_completed", label=_("Formation completed"))
     stalled = StrictBooleanFilter(method="filter_stalled", label=_("Stalled"),
                                   help_text=_("No stage completed for more than STALLED_AFTER_DAYS days."))
-    unit_type = django_filters.CharFilter(method="filter_unit", label=_("Unit type"))
-    unit_status = django_filters.ChoiceFilter(choices=UnitStatus.choices, method="filter_unit", label=_("Unit status"))
 
     class Meta:
         model = Cooperative
-        fields = ["q", "region", "stage", "formation_model", "kind", "completed", "stalled", "unit_type",
-                  "unit_status"]
+        fields = ["q", "region", "stage", "formation_model", "kind", "completed", "stalled"]
 
     def filter_stalled(self, queryset, name, value):
         stalled = queryset.stalled(days=settings.STALLED_AFTER_DAYS, now=timezone.now())
         return stalled if value else queryset.exclude(pk__in=stalled.values("pk"))
-
-    def filter_unit(self, queryset, name, value):
-        # unit_type and unit_status combine: "a gerai sembako that is operational", not two separate units.
-        unit_type = self.form.cleaned_data.get("unit_type")
-        unit_status = self.form.cleaned_data.get("unit_status")
-        if name == "unit_status" and unit_type:
-            return queryset  # applied together with unit_type
-        conditions = {}
-        if unit_type:
-            conditions["units__unit_type__code"] = unit_type
-        if unit_status:
-            conditions["units__status"] = unit_status
-        return queryset.filter(pk__in=Cooperative.objects.filter(**conditions).values("pk")) if conditions else queryset

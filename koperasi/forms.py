@@ -3,9 +3,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accounts.roles import Action
-from core.forms import ScopedRegionField
 from core.forms import StyledFormMixin
+from core.roles import Action
+from wilayah.forms import ScopedRegionField
 from wilayah.models import Region
 from wilayah.models import RegionLevel
 

@@ -4,12 +4,10 @@ import uuid
 from pathlib import Path
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
-from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 from simple_history.models import HistoricalRecords
@@ -17,6 +15,7 @@ from simple_history.models import HistoricalRecords
 from core.models import BilingualNameMixin
 from core.models import in_active_language
 from core.scoping import ScopedQuerySet
+from core.storage import private_storage
 
 __all__ = [
     "Cooperative",
@@ -288,18 +287,6 @@ class StageProgress(models.Model):
 def _document_path(instance, filename: str) -> str:
     # Random names: nothing the uploader typed reaches the file system.
     return f"documents/{instance.progress.cooperative_id}/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
-
-
-class PrivateStorage(FileSystemStorage):
-    """Uploaded documents live outside the public media URL and are served only through a scoped view."""
-
-    @cached_property
-    def base_location(self):
-        # Read from the settings when first used (and again when MEDIA_ROOT changes), not at import.
-        return self._value_or_setting(self._location, Path(settings.MEDIA_ROOT) / "private")
-
-
-private_storage = PrivateStorage()
 
 
 class StageDocument(models.Model):

@@ -1,19 +1,22 @@
 """Read queries for cooperatives and their formation stages, always starting from the user's scope."""
 
-from accounts.roles import Action
+from django.conf import settings
 
+from core.roles import Action
+
+from .extensions import cooperative_filterset_class
 from .filtersets import CooperativeFilterSet
 from .models import Cooperative
 from .models import StageProgress
 from .models import StageStatus
 
-__all__ = ["cooperative_filter", "cooperative_stages", "review_queue"]
+__all__ = ["cooperative_filter", "cooperative_stages", "review_queue", "stalled_cooperatives"]
 
 
 def cooperative_filter(*, user, filters: dict | None = None) -> CooperativeFilterSet:
     """The user's cooperatives through the list filters; ``.qs`` the rows, ``.form.errors`` what was refused."""
     queryset = Cooperative.objects.for_user(user, Action.VIEW).select_related("village", "stage_reached")
-    return CooperativeFilterSet(filters or {}, queryset)
+    return cooperative_filterset_class(CooperativeFilterSet)(filters or {}, queryset)
 
 
 def cooperative_stages(cooperative: Cooperative) -> list[StageProgress]:
@@ -29,4 +32,15 @@ def review_queue(*, user):
         .filter(status=StageStatus.SUBMITTED)
         .select_related("cooperative__village", "stage", "submitted_by")
         .order_by("submitted_at")
+    )
+
+
+def stalled_cooperatives(*, user, days: int | None = None):
+    """Cooperatives in the user's scope with no stage completed for more than ``days`` days, longest first."""
+    days = days if days is not None else settings.STALLED_AFTER_DAYS
+    return (
+        Cooperative.objects.for_user(user, Action.VIEW)
+        .stalled(days=days)
+        .select_related("village", "stage_reached")
+        .order_by("stage_reached_at")
     )

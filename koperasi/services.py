@@ -19,13 +19,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
-from accounts.roles import Action
 from core.changes import village_changed
 from core.identifiers import normalize_bank_account
 from core.identifiers import normalize_nib
 from core.identifiers import normalize_nomor_induk_koperasi
 from core.identifiers import normalize_npwp
 from core.identifiers import normalize_sk_ahu
+from core.roles import Action
 from core.scoping import require_scope
 from core.services import indonesian_phone
 from core.services import is_explained
@@ -37,6 +37,8 @@ from wilayah.models import RegionLevel
 from wilayah.services import active_village
 
 from .documents import check_upload
+from .extensions import formation_issues_blocking
+from .extensions import run_registration_steps
 from .models import COMPLETED_STATUSES
 from .models import Cooperative
 from .models import CooperativeKind
@@ -228,9 +230,7 @@ def cooperative_register(
         [StageProgress(cooperative=cooperative, stage=stage) for stage in FormationStage.objects.all()],
         StageProgress, default_user=actor,
     )
-    from units.services import units_create_mandatory
-
-    units_create_mandatory(cooperative=cooperative, actor=actor)
+    run_registration_steps(cooperative=cooperative, actor=actor)
     village_changed(*(v.code for v in villages))
     return cooperative
 
@@ -401,12 +401,9 @@ def stage_submit(*, actor, progress: StageProgress, data: dict | None = None, do
     if progress.is_completed:
         raise ValidationError(_("This stage is already completed."))
     _require_in_order(progress)
-    if progress.stage.code == "rapat_pendirian":
-        from members.services import governance_issues
-
-        blocking = [issue.message for issue in governance_issues(cooperative) if issue.blocking]
-        if blocking:
-            raise ValidationError({"governance": blocking})
+    blocking = formation_issues_blocking(cooperative, progress.stage.code)
+    if blocking:
+        raise ValidationError({"governance": [issue.message for issue in blocking]})
     cleaned = clean_stage_data(progress.stage.required_fields, data or {})
     _check_identifiers_free(cooperative, cleaned)
     # Every check runs before any file is written, so a refused submission leaves nothing behind.

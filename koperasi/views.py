@@ -13,18 +13,16 @@ from django.views import View
 from django.views.generic import FormView
 from django.views.generic import TemplateView
 
-from accounts.roles import Action
 from core.audit import audit_trail
+from core.roles import Action
 from core.scoping import scope_for
+from core.storage import private_file_response
 from core.views import ActionRequiredMixin
 from core.views import user_can
-from members.services import governance_issues
-from units.models import READINESS_ORDER
-from units.models import UnitStatus
-from units.models import UnitType
 
 from . import services
-from .documents import document_response
+from .extensions import cooperative_filter_templates
+from .extensions import cooperative_sections
 from .forms import CooperativeLegalForm
 from .forms import CooperativeProfileForm
 from .forms import CooperativeRegisterForm
@@ -83,7 +81,7 @@ class CooperativeListView(ActionRequiredMixin, TemplateView):
         page = Paginator(filterset.qs.order_by("village_id"), PER_PAGE).get_page(self.request.GET.get("page"))
         return super().get_context_data(
             page=page, filterset=filterset, stages=FormationStage.objects.all(),
-            unit_types=UnitType.objects.all(), unit_statuses=UnitStatus.choices,
+            extension_filter_templates=cooperative_filter_templates(),
             stalled_days=settings.STALLED_AFTER_DAYS,
             can_register=not scope_for(self.request.user, Action.EDIT_COOPERATIVE).is_empty,
             **kwargs,
@@ -118,18 +116,11 @@ class CooperativeRegisterView(ActionRequiredMixin, FormView):
         return redirect("koperasi:detail", pk=cooperative.pk)
 
 
-def readiness_matrix(units) -> list[dict]:
-    """One row per unit: which column of the readiness ladder it has reached."""
-    rows = []
-    for unit in units:
-        rank = READINESS_ORDER.index(unit.status) if unit.status in READINESS_ORDER else -1
-        rows.append({"unit": unit, "cells": [index <= rank for index in range(len(READINESS_ORDER))],
-                     "not_run": unit.status == UnitStatus.TIDAK_DIJALANKAN})
-    return rows
-
-
 class CooperativeDetailView(CooperativeObjectMixin, TemplateView):
-    """The cooperative page: formation stepper, 7-unit readiness matrix, governance check, visits, history."""
+    """
+    The cooperative page: formation stepper and legal identifiers, then the cards other apps add (the
+    7-unit readiness matrix, members and governance check, recent visits), then the history.
+    """
 
     template_name = "koperasi/cooperative_detail.html"
 
@@ -137,17 +128,12 @@ class CooperativeDetailView(CooperativeObjectMixin, TemplateView):
         cooperative = self.cooperative
         stages = cooperative_stages(cooperative)
         next_stage = next((progress for progress in stages if not progress.is_completed), None)
-        units = cooperative.units.select_related("unit_type").order_by("unit_type__order", "name")
         return super().get_context_data(
             cooperative=cooperative,
             villages=cooperative.villages.select_related("village"),
             stages=stages,
             next_stage=next_stage,
-            matrix=readiness_matrix(units),
-            readiness_labels=[UnitStatus(status).label for status in READINESS_ORDER],
-            governance=governance_issues(cooperative),
-            member_count=cooperative.members.count(),
-            visits=cooperative.visits.select_related("officer")[:5],
+            sections=cooperative_sections(cooperative),
             history=audit_trail(cooperative.history.all(), limit=20),
             **self.permissions(),
             **kwargs,
@@ -285,4 +271,4 @@ class DocumentDownloadView(ActionRequiredMixin, View):
             StageDocument.objects.for_user(request.user, Action.VIEW_PERSONAL_DATA).filter(removed_at__isnull=True),
             pk=pk,
         )
-        return document_response(document, inline=request.GET.get("inline") == "1")
+        return private_file_response(document, inline=request.GET.get("inline") == "1")

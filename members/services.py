@@ -5,7 +5,6 @@ two wakil ketua, sekretaris and bendahara; the ketua pengawas is the kepala desa
 perangkat desa and BPD members may not be pengurus; one pengurus or pengawas position per person.
 """
 
-from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
@@ -15,11 +14,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.roles import Action
 from core.identifiers import nik_check
+from core.roles import Action
 from core.scoping import require_scope
 from core.services import indonesian_phone
 from core.services import require_known_fields
+from koperasi.extensions import FormationIssue
 from koperasi.services import cooperative_activity
 from wilayah.models import Region
 from wilayah.models import RegionLevel
@@ -37,7 +37,6 @@ from .models import VillageOffice
 __all__ = [
     "MIN_FOUNDERS",
     "MIN_PENGURUS",
-    "GovernanceIssue",
     "governance_issues",
     "member_add",
     "member_remove",
@@ -48,13 +47,6 @@ __all__ = [
 
 MIN_FOUNDERS = 9  # UU 25/1992 as amended by UU 6/2023 (was 20)
 MIN_PENGURUS = 5
-
-
-@dataclass(frozen=True)
-class GovernanceIssue:
-    code: str
-    message: str
-    blocking: bool = True
 
 
 @lru_cache(maxsize=1)
@@ -220,40 +212,40 @@ def position_end(*, actor, position: Position, ended_on: date | None = None) -> 
     return position
 
 
-def governance_issues(cooperative) -> list[GovernanceIssue]:
+def governance_issues(cooperative) -> list[FormationIssue]:
     """What stops the board and member register from meeting the founding rules, in plain words."""
     issues = []
     founders = cooperative.members.filter(is_founder=True).count()
     if founders < MIN_FOUNDERS:
-        issues.append(GovernanceIssue("founders", _(
+        issues.append(FormationIssue("founders", _(
             "At least %(minimum)d founding members are needed; %(count)d are registered."
         ) % {"minimum": MIN_FOUNDERS, "count": founders}))
     active = list(cooperative.positions.filter(ended_on__isnull=True).select_related("member"))
     pengurus = [p for p in active if p.role in PENGURUS_ROLES]
     if len(pengurus) < MIN_PENGURUS:
-        issues.append(GovernanceIssue("pengurus_count", _(
+        issues.append(FormationIssue("pengurus_count", _(
             "At least %(minimum)d pengurus are needed; %(count)d are appointed."
         ) % {"minimum": MIN_PENGURUS, "count": len(pengurus)}))
     elif len(pengurus) % 2 == 0:
-        issues.append(GovernanceIssue("pengurus_odd", _(
+        issues.append(FormationIssue("pengurus_odd", _(
             "The number of pengurus must be odd; %(count)d are appointed."
         ) % {"count": len(pengurus)}))
     held = {p.role for p in pengurus}
     for role in REQUIRED_PENGURUS_ROLES:
         if role not in held:
-            issues.append(GovernanceIssue(f"missing_{role}", _("No %(position)s is appointed.")
+            issues.append(FormationIssue(f"missing_{role}", _("No %(position)s is appointed.")
                                           % {"position": PositionRole(role).label}))
     chair = next((p for p in active if p.role == PositionRole.KETUA_PENGAWAS), None)
     if chair is None:
-        issues.append(GovernanceIssue("ketua_pengawas",
+        issues.append(FormationIssue("ketua_pengawas",
                                       _("The ketua pengawas (the kepala desa/lurah) is not appointed.")))
     elif chair.member.village_office != VillageOffice.KEPALA_DESA:
-        issues.append(GovernanceIssue("ketua_pengawas_office", _(
+        issues.append(FormationIssue("ketua_pengawas_office", _(
             "The ketua pengawas must be the kepala desa/lurah."
         )))
     for position in pengurus:
         if position.member.village_office:
-            issues.append(GovernanceIssue("pengurus_village_office", _(
+            issues.append(FormationIssue("pengurus_village_office", _(
                 "%(name)s is %(office)s and may not be pengurus."
             ) % {"name": position.member.name, "office": position.member.get_village_office_display()}))
     return issues

@@ -4,12 +4,13 @@ from datetime import date
 
 from django.utils import timezone
 
-from accounts.roles import Action
+from core.roles import Action
+from koperasi.models import Cooperative
 
 from .filtersets import VisitFilterSet
 from .models import Visit
 
-__all__ = ["follow_ups_due", "visit_filter"]
+__all__ = ["follow_ups_due", "visit_filter", "visit_section"]
 
 
 def visit_filter(*, request, filters: dict | None = None) -> VisitFilterSet:
@@ -28,3 +29,8 @@ def follow_ups_due(*, user, today: date | None = None, mine_only: bool = True):
         .order_by("follow_up_on", "created_at")
     )
     return visits.filter(officer=user) if mine_only else visits
+
+
+def visit_section(cooperative: Cooperative) -> dict:
+    """The latest assistance visits on the cooperative page."""
+    return {"visits": list(cooperative.visits.select_related("officer").order_by("-visited_on", "-created_at")[:5])}

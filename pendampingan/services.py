@@ -7,8 +7,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.roles import Action
 from core.changes import village_changed
+from core.roles import Action
 from core.scoping import require_scope
 from core.services import require_known_fields
 from koperasi.models import CooperativeVillage

@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from accounts.models import RoleAssignment
-from accounts.roles import Action
-from accounts.roles import Role
+from core.roles import Action
+from core.roles import Role
 from core.views import ActionRequiredMixin
 from wilayah.models import Region
 from wilayah.models import RegionLevel

@@ -17,13 +17,15 @@ from openpyxl import Workbook
 
 from accounts.models import User
 
+from .extensions import export_table
+from .extensions import export_table_kinds
+from .extensions import report_sections
 from .selectors import dashboard
-from .selectors import dashboard_targets
 from .selectors import freshness
 from .selectors import not_updated
 from .selectors import status_labels
 
-__all__ = ["EXPORTS", "build_export"]
+__all__ = ["available_exports", "build_export"]
 
 ProgressCallback = Callable[[int], None]
 
@@ -69,27 +71,13 @@ def _stages(user, code, params, progress):
     return [_("Stage reached"), _("Cooperatives")], [[stage["label"], stage["count"]] for stage in area.stages()]
 
 
-def _targets(user, code, params, progress):
-    board = dashboard(user=user, code=code)
-    header = [_("Region code"), _("Region"), _("Title"), _("Measure"), _("Target"), _("Achieved"), _("Gap"),
-              _("Due date"), _("Days left"), _("Needed per day"), _("Recent per day"), _("Projected completion"),
-              _("At risk")]
-    rows = []
-    for row in dashboard_targets(user=user, board=board, limit=5000):
-        target, figures = row.target, row.figures
-        measure = (target.stage.label if target.stage_id
-                   else f"{target.unit_type.label}: {target.get_unit_status_display()}")
-        rows.append([target.region_id, target.region.name, target.title, measure, figures.target, figures.achieved,
-                     figures.gap, target.due_date.isoformat(), figures.days_left,
-                     round(figures.required_daily_rate, 2) if figures.required_daily_rate is not None else "",
-                     round(figures.recent_daily_rate, 2),
-                     figures.projected_completion.isoformat() if figures.projected_completion else "",
-                     _("yes") if figures.at_risk else _("no")])
-    return header, rows
+TABLES = {"children": _children, "units": _units, "not_updated": _not_updated, "stages": _stages}
 
 
-TABLES = {"children": _children, "units": _units, "not_updated": _not_updated, "stages": _stages,
-          "targets": _targets}
+def _table(kind: str) -> Callable:
+    """The rows of ``kind``: reports' own tables, or one another app registered (see reports.extensions)."""
+    registered = export_table(kind)
+    return registered.rows if registered else TABLES[kind]
 
 
 # Text a spreadsheet program would run as a formula ("=HYPERLINK(…)" typed as a cooperative's name).
@@ -135,7 +123,7 @@ def _report_pdf(user, code, params, progress) -> bytes:
     progress(30)
     stalled = not_updated(user=user, code=code, days=settings.STALLED_AFTER_DAYS)
     context = {
-        "board": board, "area": board.area, "targets": dashboard_targets(user=user, board=board),
+        "board": board, "area": board.area, "sections": report_sections(user=user, board=board),
         "statuses": status_labels(), "stalled": stalled[:40], "stalled_count": stalled.count(),
         "generated_at": timezone.localtime(), "freshness": freshness(), "user": user,
         "stalled_days": settings.STALLED_AFTER_DAYS, "LANGUAGE_CODE": translation.get_language(),
@@ -145,21 +133,22 @@ def _report_pdf(user, code, params, progress) -> bytes:
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
 
 
-EXPORTS = {(kind, fmt) for kind in ("children", "units", "not_updated", "stages", "targets")
-           for fmt in ("csv", "xlsx")} | {("report", "pdf")}
+def available_exports() -> set[tuple[str, str]]:
+    """Every (kind, format) that can be asked for: the tables in CSV and XLSX, and the PDF report."""
+    return {(kind, fmt) for kind in (*TABLES, *export_table_kinds()) for fmt in ("csv", "xlsx")} | {("report", "pdf")}
 
 
 def build_export(*, user: User, kind: str, fmt: str, code: str, params: dict, language: str,
                  progress: ProgressCallback) -> tuple[str, bytes]:
     """The file name and content of one export, in the requester's language and scope."""
-    if (kind, fmt) not in EXPORTS:
+    if (kind, fmt) not in available_exports():
         raise ValueError(f"Unknown export {kind}.{fmt}")
     stamp = timezone.localdate().isoformat()
     name = f"{kind.replace('_', '-')}-{code or 'wilayah-saya'}-{stamp}.{fmt}"
     with translation.override(language):
         if kind == "report":
             return name, _report_pdf(user, code, params, progress)
-        header, rows = TABLES[kind](user, code, params, progress)
+        header, rows = _table(kind)(user, code, params, progress)
         if fmt == "csv":
             return name, _csv(header, rows)
         return name, _xlsx(header, rows, title=kind)

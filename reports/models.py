@@ -7,8 +7,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from core.scoping import ScopedQuerySet
-from koperasi.models import private_storage
+from core.storage import private_storage
 
+from .extensions import export_table
 from .metrics import METRIC_COLUMNS
 
 __all__ = ["ExportJob", "RegionRollup", "RegionSnapshot", "RollupState", "SnapshotDay"]
@@ -123,7 +124,6 @@ EXPORT_KIND_LABELS = {
     "children": _("Table by area"),
     "units": _("Seven-unit readiness"),
     "stages": _("Formation stage reached"),
-    "targets": _("Targets"),
     "not_updated": _("Not updated"),
     "report": _("Progress report"),
 }
@@ -158,4 +158,5 @@ class ExportJob(models.Model):
 
     @property
     def kind_label(self) -> str:
-        return str(EXPORT_KIND_LABELS.get(self.kind, self.kind))
+        registered = export_table(self.kind)
+        return str(EXPORT_KIND_LABELS.get(self.kind) or (registered.label if registered else self.kind))

@@ -10,7 +10,6 @@ from dataclasses import field
 from datetime import date
 from datetime import timedelta
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import Sum
@@ -19,19 +18,13 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from accounts.roles import Action
 from core.changes import dirty_villages_pending
+from core.roles import Action
 from core.scoping import VILLAGE_CODE_LENGTH
 from core.scoping import Scope
 from core.scoping import scope_for
 from koperasi.models import Cooperative
 from koperasi.models import FormationStage
-from targets.models import Target
-from targets.models import TargetMetric
-from targets.progress import TargetFigures
-from targets.progress import target_figures
-from targets.selectors import target_achieved
-from units.models import READINESS_ORDER
 from units.models import UnitStatus
 from units.models import UnitType
 from wilayah.models import Region
@@ -57,12 +50,12 @@ __all__ = [
     "area_at",
     "area_rows",
     "dashboard",
-    "dashboard_targets",
     "freshness",
     "map_values",
     "not_updated",
     "rollup_for",
-    "target_rows",
+    "snapshots_for",
+    "stage_ranks",
 ]
 
 LEGAL_ENTITY_STAGE = "sk_ahu"
@@ -86,7 +79,7 @@ def _memo(key: str, load, seconds: float = _MEMO_SECONDS):
     return hit[1]
 
 
-def _stage_ranks() -> dict[str, int]:
+def stage_ranks() -> dict[str, int]:
     """Stage code → its position in the workflow (1-based)."""
     return _memo("stage-ranks", lambda: {code: rank for rank, code in enumerate(
         FormationStage.objects.order_by("order").values_list("code", flat=True), start=1)})
@@ -128,7 +121,7 @@ class AreaRow:
 
     @property
     def legal_entity(self) -> int:
-        return self.stage_at_least(_stage_ranks().get(LEGAL_ENTITY_STAGE, 5))
+        return self.stage_at_least(stage_ranks().get(LEGAL_ENTITY_STAGE, 5))
 
     @property
     def registered_percent(self) -> float:
@@ -311,97 +304,6 @@ def area_at(*, user, code: str, day: date) -> AreaRow:
 def area_rows(*, user, code: str | None) -> list[AreaRow]:
     """The rows of a dashboard's table (its children), for exports and the API."""
     return dashboard(user=user, code=code).children
-
-
-# SECTION: targets from the roll-up
-
-
-def _achieved(target: Target, metrics: dict[str, int], ranks: dict[str, int]) -> int:
-    if target.metric == TargetMetric.STAGE:
-        rank = ranks.get(target.stage.code, STAGE_BUCKETS)
-        return sum(metrics.get(stage_column(index), 0) for index in range(rank, STAGE_BUCKETS))
-    reached = READINESS_ORDER[READINESS_ORDER.index(target.unit_status):]
-    return sum(metrics.get(unit_column(target.unit_type.code, status), 0) for status in reached)
-
-
-@dataclass(frozen=True)
-class TargetRow:
-    target: Target
-    figures: TargetFigures
-
-
-def target_rows(targets: list[Target], today: date | None = None) -> list[TargetRow]:
-    """
-    The figures of these targets (the dashboards', the target pages' and the API's): achieved now
-    from the roll-up, and at the start of the recent-pace window from that day's snapshot; a few
-    queries for any number of targets. Before the first snapshots exist (a new portal), the window's
-    start is counted from dated records instead, one query per target.
-    """
-    today = today or timezone.localdate()
-    window = settings.TARGET_RATE_WINDOW_DAYS
-    window_start = today - timedelta(days=window)
-    codes = sorted({target.region_id for target in targets})
-    now_counts = rollup_for(codes)
-    snapshotted = bool(targets) and SnapshotDay.objects.filter(day=window_start).exists()
-    then = {code: metrics for code, _day, metrics in snapshots_for(codes, day=window_start)} if snapshotted else {}
-    ranks = _stage_ranks()
-    rows = []
-    for target in targets:
-        if snapshotted:  # a region without a row that day had nothing to count
-            earlier = _achieved(target, then.get(target.region_id, ZERO), ranks)
-        else:
-            earlier = target_achieved(target, on=window_start)
-        figures = target_figures(target=target.target_count,
-                                 achieved=_achieved(target, now_counts.get(target.region_id, ZERO), ranks),
-                                 achieved_window_start=earlier, due_date=target.due_date, today=today,
-                                 window_days=window)
-        rows.append(TargetRow(target, figures))
-    return rows
-
-
-def dashboard_targets(*, user, board: Dashboard, limit: int = 200) -> list[TargetRow]:
-    """The targets of the dashboard's area (top-level ones for the nation), at-risk first."""
-    # Regions are fetched by key for these targets rather than joined (a join scans the whole tree).
-    targets = Target.objects.for_user(user).select_related("stage", "unit_type").prefetch_related("region")
-    if board.is_nation:
-        targets = targets.filter(parent__isnull=True)
-    elif board.area.code:
-        targets = targets.filter(region_id=board.area.code)
-    else:
-        targets = targets.filter(region_id__in=[child.code for child in board.children])
-    rows = target_rows(list(targets.order_by("due_date")[:limit]))
-    rows.sort(key=lambda row: (not row.figures.at_risk, row.target.due_date))
-    return rows
-
-
-def burn_up(row: TargetRow, today: date | None = None) -> dict:
-    """
-    Achieved per day from the snapshots, today's figure, the target line and the projection at the
-    recent pace. The chart runs to a month past the due date (or today), clipping a far projection.
-    """
-    target, figures = row.target, row.figures
-    today = today or timezone.localdate()
-    ranks = _stage_ranks()
-    points = {day: _achieved(target, metrics, ranks)
-              for _code, day, metrics in snapshots_for([target.region_id], since=target.start_date, until=today)}
-    points[today] = figures.achieved
-    horizon = max(target.due_date, today) + timedelta(days=30)
-    last_day = min(max(target.due_date, figures.projected_completion or target.due_date, today), horizon)
-    days, achieved, value = [], [], None
-    day = target.start_date
-    while day <= last_day:
-        days.append(day.isoformat())
-        value = points.get(day, value if day <= today else None)
-        achieved.append(value if day <= today else None)
-        day += timedelta(days=1)
-    projection = [None] * len(days)
-    if figures.gap and figures.recent_daily_rate and today >= target.start_date:
-        start_index = days.index(today.isoformat())
-        for index in range(start_index, len(days)):
-            projection[index] = round(min(figures.achieved + figures.recent_daily_rate * (index - start_index),
-                                          target.target_count), 1)
-    return {"days": days, "achieved": achieved, "projection": projection, "target": target.target_count,
-            "due": target.due_date.isoformat(), "figures": figures}
 
 
 NOT_UPDATED_COUNT_LIMIT = 1000

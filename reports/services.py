@@ -20,6 +20,7 @@ from celery import current_app
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import connection
 from django.db import transaction
 from django.http import Http404
@@ -30,6 +31,8 @@ from django.utils.translation import gettext as _
 from core.changes import redis_client
 from wilayah.models import LEVELS_BY_DEPTH
 
+from .exports import available_exports
+from .exports import build_export
 from .metrics import METRIC_COLUMNS
 from .metrics import NATION
 from .models import ExportJob
@@ -39,6 +42,7 @@ from .models import RegionSnapshot
 from .models import RollupLevel
 from .models import RollupState
 from .models import SnapshotDay
+from .selectors import dashboard
 from .sql import LEVEL_PREFIXES
 from .sql import area_ctes_sql
 from .sql import area_rows_sql
@@ -231,10 +235,7 @@ def snapshot_backfill(start: date, end: date, *, every: int = 1) -> int:
 
 def export_request(*, user, kind: str, fmt: str, code: str, params: dict | None = None) -> ExportJob:
     """Queue an export of an area the user may see; the file is built in the background."""
-    from .exports import EXPORTS
-    from .selectors import dashboard
-
-    if (kind, fmt) not in EXPORTS:
+    if (kind, fmt) not in available_exports():
         raise ValidationError({"kind": _("This table cannot be exported in that format.")})
     try:
         dashboard(user=user, code=code or None)
@@ -249,10 +250,6 @@ def export_request(*, user, kind: str, fmt: str, code: str, params: dict | None 
 
 def export_run(job_id: str, language: str = settings.LANGUAGE_CODE) -> ExportJob:
     """Build the file of a queued export. Repeatable: a finished export is left as it is."""
-    from django.core.files.base import ContentFile
-
-    from .exports import build_export
-
     job = ExportJob.objects.select_related("user").get(pk=job_id)
     if job.status == ExportStatus.DONE:
         return job

@@ -21,18 +21,18 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from core.scoping import scope_for
+from core.storage import private_file_response
 from core.views import ActionRequiredMixin
 from core.views import int_param
-from koperasi.documents import document_response
 
 from . import services
+from .extensions import dashboard_parameters
+from .extensions import dashboard_sections
 from .models import ExportJob
 from .models import ExportStatus
 from .selectors import NOT_UPDATED_COUNT_LIMIT
-from .selectors import burn_up
 from .selectors import count_up_to
 from .selectors import dashboard
-from .selectors import dashboard_targets
 from .selectors import freshness
 from .selectors import map_values
 from .selectors import not_updated
@@ -53,7 +53,7 @@ SORT_KEYS = {
     "awaiting": lambda row, k: row.awaiting_review,
 }
 NOT_UPDATED_DAYS = 30
-PAGE_PARAMETERS = ("k", "sort", "dir", "target")
+PAGE_PARAMETERS = ("k", "sort", "dir")  # and those of the cards other apps add (dashboard_parameters)
 # Filled in per request in cached dashboard content.
 CSRF_PLACEHOLDER = "__dashboard_csrf_token__"
 FRESHNESS_PLACEHOLDER = "__dashboard_freshness__"
@@ -106,7 +106,7 @@ class DashboardView(ActionRequiredMixin, TemplateView):
         if page is None:
             context = self._body_context(code)
             page = {"title": context["area"].name, "map": bool(context["board"].map_layer),
-                    "chart": bool(context["burn_up"]),
+                    "chart": any(section.data.get("chart") for section in context["sections"]),
                     "html": render_to_string("reports/partials/dashboard_body.html", context, request=self.request)}
             if key:
                 cache.set(key, page, seconds)
@@ -125,7 +125,7 @@ class DashboardView(ActionRequiredMixin, TemplateView):
         and forms, and a link with other parameters does not add cache entries.
         """
         query = QueryDict(mutable=True)
-        for name in PAGE_PARAMETERS:
+        for name in (*PAGE_PARAMETERS, *dashboard_parameters()):
             if self.request.GET.get(name):
                 query[name] = self.request.GET[name]
         return query
@@ -138,22 +138,14 @@ class DashboardView(ActionRequiredMixin, TemplateView):
         descending = request.GET.get("dir") == "desc"
         if sort in SORT_KEYS:
             board.children.sort(key=lambda row: SORT_KEYS[sort](row, k), reverse=descending)
-        targets = dashboard_targets(user=request.user, board=board)
-        selected = next((row for row in targets if str(row.target.pk) == request.GET.get("target")),
-                        next((row for row in targets if row.figures.at_risk), targets[0] if targets else None))
         scope = scope_for(request.user)
         for child in board.children:
             child.reachable = scope.contains(child.code)
         stale = not_updated(user=request.user, code=board.area.code or None, days=NOT_UPDATED_DAYS)
-        chart = burn_up(selected) if selected else None
         return {
             "board": board, "area": board.area, "k": k, "sort": sort, "descending": descending,
             "next_dir": "asc" if descending else "desc", "sort_columns": sort_columns(k),
-            "burn_up_json": {key: value for key, value in chart.items() if key != "figures"} | {
-                "labels": {"achieved": _("Achieved"), "projection": _("Projection at the recent pace"),
-                           "target": _("Target"), "due": _("Due date")}} if chart else None,
-            "targets": targets[:10], "selected": selected, "burn_up": chart,
-            "window_days": settings.TARGET_RATE_WINDOW_DAYS,
+            "sections": dashboard_sections(user=request.user, board=board, query=self._page_query()),
             "statuses": status_labels(), "not_updated": stale[:10], "not_updated_count": count_up_to(stale),
             "not_updated_limit": NOT_UPDATED_COUNT_LIMIT, "not_updated_days": NOT_UPDATED_DAYS,
             "map_values": map_values(user=request.user, board=board, k=k) if board.map_layer else None,
@@ -211,7 +203,7 @@ class ExportDownloadView(ActionRequiredMixin, View):
     def get(self, request, pk):
         job = get_object_or_404(ExportJob.objects.filter(user=request.user, status=ExportStatus.DONE), pk=pk)
         job.original_name, job.content_type = job.filename, _CONTENT_TYPES[job.fmt]
-        return document_response(job)
+        return private_file_response(job)
 
 
 _CONTENT_TYPES = {

@@ -1,12 +1,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accounts.roles import Action
-from core.forms import ScopedRegionField
 from core.forms import StyledFormMixin
+from core.roles import Action
 from koperasi.models import FormationStage
 from units.models import READINESS_ORDER
 from units.models import UnitType
+from wilayah.forms import ScopedRegionField
 from wilayah.models import Region
 
 from .models import TargetMetric

@@ -1,21 +1,48 @@
-"""Reading targets, what their regions had achieved on a past day, and the cooperatives that stall."""
+"""
+Reading targets and their figures: achieved now from the roll-up (the dashboards' figures), at the
+start of the recent-pace window from that day's snapshot, and on any past day from dated records.
+"""
 
+from dataclasses import dataclass
 from datetime import date
+from datetime import timedelta
 
 from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from accounts.roles import Action
+from core.roles import Action
 from core.scoping import Scope
 from koperasi.models import COMPLETED_STATUSES
-from koperasi.models import Cooperative
 from koperasi.models import StageProgress
+from reports.metrics import STAGE_BUCKETS
+from reports.metrics import stage_column
+from reports.metrics import unit_column
+from reports.models import SnapshotDay
+from reports.selectors import ZERO
+from reports.selectors import Dashboard
+from reports.selectors import rollup_for
+from reports.selectors import snapshots_for
+from reports.selectors import stage_ranks
+from units.models import READINESS_ORDER
 from units.models import UnitMilestone
 
 from .filtersets import TargetFilterSet
 from .models import Target
 from .models import TargetMetric
+from .progress import TargetFigures
+from .progress import target_figures
 
-__all__ = ["stalled_cooperatives", "target_achieved", "target_list"]
+__all__ = [
+    "TargetRow",
+    "burn_up",
+    "dashboard_section",
+    "dashboard_targets",
+    "report_section",
+    "target_achieved",
+    "target_list",
+    "target_rows",
+]
 
 
 def target_list(*, user, filters: dict | None = None):
@@ -40,12 +67,113 @@ def target_achieved(target: Target, on: date) -> int:
     )
 
 
-def stalled_cooperatives(*, user, days: int | None = None):
-    """Cooperatives in the user's scope with no stage completed for more than ``days`` days, longest first."""
-    days = days if days is not None else settings.STALLED_AFTER_DAYS
-    return (
-        Cooperative.objects.for_user(user, Action.VIEW)
-        .stalled(days=days)
-        .select_related("village", "stage_reached")
-        .order_by("stage_reached_at")
-    )
+def _achieved(target: Target, metrics: dict[str, int], ranks: dict[str, int]) -> int:
+    if target.metric == TargetMetric.STAGE:
+        rank = ranks.get(target.stage.code, STAGE_BUCKETS)
+        return sum(metrics.get(stage_column(index), 0) for index in range(rank, STAGE_BUCKETS))
+    reached = READINESS_ORDER[READINESS_ORDER.index(target.unit_status):]
+    return sum(metrics.get(unit_column(target.unit_type.code, status), 0) for status in reached)
+
+
+@dataclass(frozen=True)
+class TargetRow:
+    target: Target
+    figures: TargetFigures
+
+
+def target_rows(targets: list[Target], today: date | None = None) -> list[TargetRow]:
+    """
+    The figures of these targets (the dashboards', the target pages' and the API's): achieved now
+    from the roll-up, and at the start of the recent-pace window from that day's snapshot; a few
+    queries for any number of targets. Before the first snapshots exist (a new portal), the window's
+    start is counted from dated records instead, one query per target.
+    """
+    today = today or timezone.localdate()
+    window = settings.TARGET_RATE_WINDOW_DAYS
+    window_start = today - timedelta(days=window)
+    codes = sorted({target.region_id for target in targets})
+    now_counts = rollup_for(codes)
+    snapshotted = bool(targets) and SnapshotDay.objects.filter(day=window_start).exists()
+    then = {code: metrics for code, _day, metrics in snapshots_for(codes, day=window_start)} if snapshotted else {}
+    ranks = stage_ranks()
+    rows = []
+    for target in targets:
+        if snapshotted:  # a region without a row that day had nothing to count
+            earlier = _achieved(target, then.get(target.region_id, ZERO), ranks)
+        else:
+            earlier = target_achieved(target, on=window_start)
+        figures = target_figures(target=target.target_count,
+                                 achieved=_achieved(target, now_counts.get(target.region_id, ZERO), ranks),
+                                 achieved_window_start=earlier, due_date=target.due_date, today=today,
+                                 window_days=window)
+        rows.append(TargetRow(target, figures))
+    return rows
+
+
+def dashboard_targets(*, user, board: Dashboard, limit: int = 200) -> list[TargetRow]:
+    """The targets of the dashboard's area (top-level ones for the nation), at-risk first."""
+    # Regions are fetched by key for these targets rather than joined (a join scans the whole tree).
+    targets = Target.objects.for_user(user).select_related("stage", "unit_type").prefetch_related("region")
+    if board.is_nation:
+        targets = targets.filter(parent__isnull=True)
+    elif board.area.code:
+        targets = targets.filter(region_id=board.area.code)
+    else:
+        targets = targets.filter(region_id__in=[child.code for child in board.children])
+    rows = target_rows(list(targets.order_by("due_date")[:limit]))
+    rows.sort(key=lambda row: (not row.figures.at_risk, row.target.due_date))
+    return rows
+
+
+def burn_up(row: TargetRow, today: date | None = None) -> dict:
+    """
+    Achieved per day from the snapshots, today's figure, the target line and the projection at the
+    recent pace. The chart runs to a month past the due date (or today), clipping a far projection.
+    """
+    target, figures = row.target, row.figures
+    today = today or timezone.localdate()
+    ranks = stage_ranks()
+    points = {day: _achieved(target, metrics, ranks)
+              for _code, day, metrics in snapshots_for([target.region_id], since=target.start_date, until=today)}
+    points[today] = figures.achieved
+    horizon = max(target.due_date, today) + timedelta(days=30)
+    last_day = min(max(target.due_date, figures.projected_completion or target.due_date, today), horizon)
+    days, achieved, value = [], [], None
+    day = target.start_date
+    while day <= last_day:
+        days.append(day.isoformat())
+        value = points.get(day, value if day <= today else None)
+        achieved.append(value if day <= today else None)
+        day += timedelta(days=1)
+    projection = [None] * len(days)
+    if figures.gap and figures.recent_daily_rate and today >= target.start_date:
+        start_index = days.index(today.isoformat())
+        for index in range(start_index, len(days)):
+            projection[index] = round(min(figures.achieved + figures.recent_daily_rate * (index - start_index),
+                                          target.target_count), 1)
+    return {"days": days, "achieved": achieved, "projection": projection, "target": target.target_count,
+            "due": target.due_date.isoformat(), "figures": figures}
+
+
+def dashboard_section(*, user, board: Dashboard, query) -> dict:
+    """
+    The targets card of an area's dashboard: its targets at-risk first, and the burn-up chart of the
+    one chosen in ``query["target"]`` (else the first at risk, else the first).
+    """
+    rows = dashboard_targets(user=user, board=board)
+    selected = next((row for row in rows if str(row.target.pk) == query.get("target")),
+                    next((row for row in rows if row.figures.at_risk), rows[0] if rows else None))
+    chart = burn_up(selected) if selected else None
+    labels = {"achieved": _("Achieved"), "projection": _("Projection at the recent pace"), "target": _("Target"),
+              "due": _("Due date")}
+    return {
+        "targets": rows[:10], "selected": selected, "burn_up": chart, "chart": bool(chart),
+        "burn_up_json": {key: value for key, value in chart.items() if key != "figures"} | {"labels": labels}
+        if chart else None,
+        "window_days": settings.TARGET_RATE_WINDOW_DAYS,
+    }
+
+
+def report_section(*, user, board: Dashboard) -> dict:
+    """The targets part of the PDF progress report."""
+    return {"targets": dashboard_targets(user=user, board=board)}

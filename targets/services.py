@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
-from accounts.roles import Action
+from core.roles import Action
 from core.scoping import require_scope
 from core.services import require_known_fields
 from koperasi.models import FormationStage

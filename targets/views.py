@@ -11,20 +11,20 @@ from django.utils.translation import gettext as _
 from django.views.generic import FormView
 from django.views.generic import TemplateView
 
-from accounts.roles import Action
 from core.audit import audit_trail
+from core.roles import Action
 from core.scoping import Scope
 from core.scoping import scope_for
 from core.views import ActionRequiredMixin
 from core.views import int_param
 from core.views import user_can
-from reports.selectors import target_rows
+from koperasi.selectors import stalled_cooperatives
+from targets.selectors import target_rows
 
 from . import services
 from .forms import TargetEditForm
 from .forms import TargetForm
 from .models import Target
-from .selectors import stalled_cooperatives
 from .selectors import target_list
 
 __all__ = ["TargetCreateView", "TargetDetailView", "TargetListView"]

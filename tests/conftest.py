@@ -24,8 +24,8 @@ from rest_framework.test import APIClient
 
 from accounts.models import RoleAssignment
 from accounts.models import User
-from accounts.roles import Role
 from config.celery_app import app as celery_app
+from core.roles import Role
 from koperasi.catalog import formation_catalog_ensure
 from units.catalog import unit_catalog_ensure
 from wilayah.models import Region

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from accounts.roles import Role
+from core.roles import Role
 from pendampingan.services import visit_log
 from reports.services import rollup_reconcile
 from targets.services import target_create

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
-from accounts.roles import Action
+from core.roles import Action
 from core.scoping import require_scope
 from core.services import is_explained
 from core.services import require_known_fields

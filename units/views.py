@@ -6,8 +6,8 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
-from accounts.roles import Action
 from core.audit import audit_trail
+from core.roles import Action
 from koperasi.views import CooperativeObjectMixin
 
 from . import services

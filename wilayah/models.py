@@ -5,12 +5,11 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.identifiers import REGION_CODE_PATTERN
 from core.scoping import Scope
 from core.scoping import ScopedQuerySet
 
-__all__ = ["REGION_CODE_PATTERN", "Region", "RegionKind", "RegionLevel"]
-
-REGION_CODE_PATTERN = r"^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$"
+__all__ = ["LEVELS_BY_DEPTH", "Region", "RegionKind", "RegionLevel"]
 
 
 class RegionLevel(models.TextChoices):

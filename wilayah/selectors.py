@@ -1,6 +1,6 @@
 """Read queries over the region tree. Every one starts from the caller's scope."""
 
-from accounts.roles import Action
+from core.roles import Action
 from core.scoping import scope_for
 
 from .filtersets import RegionFilterSet

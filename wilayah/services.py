@@ -12,8 +12,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
+from core.identifiers import REGION_CODE_PATTERN
+
 from .models import LEVELS_BY_DEPTH
-from .models import REGION_CODE_PATTERN
 from .models import Region
 from .models import RegionKind
 from .models import RegionLevel

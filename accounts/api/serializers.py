@@ -3,7 +3,7 @@ from rest_framework import serializers
 
 from accounts.models import RoleAssignment
 from accounts.models import User
-from accounts.roles import Role
+from core.roles import Role
 from wilayah.api.serializers import RegionBriefSerializer
 
 __all__ = [
@@ -12,9 +12,17 @@ __all__ = [
     "RoleAssignmentSerializer",
     "TokenInputSerializer",
     "TokenSerializer",
+    "UserBriefSerializer",
     "UserInviteInputSerializer",
     "UserSerializer",
 ]
+
+
+class UserBriefSerializer(serializers.Serializer):
+    """Who did something (submitted, reviewed, visited): enough to show a name."""
+
+    id = serializers.IntegerField()
+    full_name = serializers.CharField()
 
 
 class RoleAssignmentSerializer(serializers.ModelSerializer):

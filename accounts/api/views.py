@@ -16,11 +16,11 @@ from rest_framework.views import APIView
 from accounts import services
 from accounts.filtersets import UserFilterSet
 from accounts.models import User
-from accounts.roles import Action
 from accounts.selectors import user_audit_history
 from core.api.views import AuditTrailMixin
 from core.api.views import ScopedViewSetMixin
 from core.api.views import validated_input
+from core.roles import Action
 from core.scoping import scope_for
 from wilayah.models import Region
 

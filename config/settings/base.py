@@ -65,6 +65,9 @@ LOCAL_APPS = [
     "targets",
     "pendampingan",
     "reports",
+    "home",
+    # Demo scenario and national generator (seed_demo, generate_national); nothing in the product imports it.
+    "sampledata",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -232,7 +235,7 @@ SPECTACULAR_SETTINGS = {
         "FormationModelEnum": "koperasi.models.FormationModel",
         "StageStatusEnum": "koperasi.models.StageStatus",
         "UnitStatusEnum": "units.models.UnitStatus",
-        "RoleEnum": "accounts.roles.Role",
+        "RoleEnum": "core.roles.Role",
         "PositionRoleEnum": "members.models.PositionRole",
     },
 }

@@ -3,13 +3,11 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from accounts.roles import Action
-from wilayah.models import REGION_CODE_PATTERN
+from core.identifiers import REGION_CODE_PATTERN
+from core.identifiers import VILLAGE_CODE_PATTERN
+from core.roles import Action
 
 __all__ = ["RegionCodeField", "ScopedPrimaryKeyRelatedField", "VillageCodeField"]
-
-VILLAGE_CODE_REGEX = r"^\d{2}\.\d{2}\.\d{2}\.\d{4}$"
-
 
 class RegionCodeField(serializers.RegexField):
     """A Kemendagri region code of any level, e.g. ``33.18`` or ``33.18.01.2001``."""
@@ -26,7 +24,7 @@ class VillageCodeField(serializers.RegexField):
     def __init__(self, **kwargs):
         kwargs.setdefault("help_text", _("Kemendagri code of a desa/kelurahan, e.g. 33.18.01.2001."))
         kwargs.setdefault("error_messages", {"invalid": _("Enter a desa/kelurahan code such as 33.18.01.2001.")})
-        super().__init__(VILLAGE_CODE_REGEX, max_length=13, **kwargs)
+        super().__init__(VILLAGE_CODE_PATTERN, max_length=13, **kwargs)
 
 
 class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):

@@ -5,8 +5,8 @@ from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from accounts.roles import Action
 from core.audit import audit_trail
+from core.roles import Action
 
 from .serializers import AuditEntrySerializer
 

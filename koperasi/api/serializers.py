@@ -4,7 +4,9 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
+from accounts.api.serializers import UserBriefSerializer
 from core.api.fields import VillageCodeField
+from koperasi.extensions import formation_issues
 from koperasi.models import Cooperative
 from koperasi.models import DocumentType
 from koperasi.models import FormationModel
@@ -12,8 +14,6 @@ from koperasi.models import FormationStage
 from koperasi.models import StageDocument
 from koperasi.models import StageProgress
 from koperasi.stage_fields import STAGE_FIELDS
-from members.api.serializers import GovernanceIssueSerializer
-from members.services import governance_issues
 from wilayah.api.serializers import RegionBriefSerializer
 
 __all__ = [
@@ -22,6 +22,7 @@ __all__ = [
     "CooperativeSerializer",
     "CooperativeUpdateInputSerializer",
     "DocumentTypeSerializer",
+    "FormationIssueSerializer",
     "FormationStageBriefSerializer",
     "FormationStageSerializer",
     "StageDocumentInputSerializer",
@@ -31,13 +32,16 @@ __all__ = [
     "StageReasonInputSerializer",
     "StageSubmitInputSerializer",
     "StalledQuerySerializer",
-    "UserBriefSerializer",
 ]
 
 
-class UserBriefSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    full_name = serializers.CharField()
+class FormationIssueSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="e.g. founders, pengurus_count, missing_ketua, ketua_pengawas")
+    message = serializers.CharField()
+    blocking = serializers.BooleanField(
+        help_text="Blocking issues stop the stage their rule belongs to (the founding meeting for the board "
+                  "rules) from being submitted."
+    )
 
 
 class DocumentTypeSerializer(serializers.ModelSerializer):
@@ -163,9 +167,9 @@ class CooperativeDetailSerializer(CooperativeSerializer):
     def get_units(self, cooperative):
         return CooperativeUnitSerializer(cooperative.units.select_related("unit_type"), many=True).data
 
-    @extend_schema_field(GovernanceIssueSerializer(many=True))
+    @extend_schema_field(FormationIssueSerializer(many=True))
     def get_governance_issues(self, cooperative):
-        return GovernanceIssueSerializer(governance_issues(cooperative), many=True).data
+        return FormationIssueSerializer(formation_issues(cooperative), many=True).data
 
 
 class CooperativeCreateInputSerializer(serializers.Serializer):

@@ -10,22 +10,22 @@ from rest_framework.parsers import FormParser
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
-from accounts.roles import Action
 from core.api.views import AuditTrailMixin
 from core.api.views import ScopedViewSetMixin
 from core.api.views import validated_input
+from core.roles import Action
 from core.scoping import require_scope
+from core.storage import private_file_response
 from koperasi import services
-from koperasi.documents import document_response
+from koperasi.extensions import cooperative_filterset_class
+from koperasi.extensions import formation_issues
 from koperasi.models import Cooperative
 from koperasi.models import CooperativeVillage
 from koperasi.models import FormationStage
 from koperasi.models import StageDocument
 from koperasi.models import StageProgress
 from koperasi.selectors import review_queue
-from members.api.serializers import GovernanceIssueSerializer
-from members.services import governance_issues
-from targets.selectors import stalled_cooperatives
+from koperasi.selectors import stalled_cooperatives
 
 from .filtersets import CooperativeApiFilterSet
 from .filtersets import StageProgressFilterSet
@@ -33,6 +33,7 @@ from .serializers import CooperativeCreateInputSerializer
 from .serializers import CooperativeDetailSerializer
 from .serializers import CooperativeSerializer
 from .serializers import CooperativeUpdateInputSerializer
+from .serializers import FormationIssueSerializer
 from .serializers import FormationStageSerializer
 from .serializers import StageDocumentInputSerializer
 from .serializers import StageDocumentSerializer
@@ -54,9 +55,13 @@ class CooperativeViewSet(AuditTrailMixin, ScopedViewSetMixin, mixins.ListModelMi
 
     queryset = Cooperative.objects.select_related("village", "stage_reached")
     serializer_class = CooperativeSerializer
-    filterset_class = CooperativeApiFilterSet
     http_method_names = ["get", "post", "patch", "head", "options"]
     lookup_value_regex = r"\d+"
+
+    @property
+    def filterset_class(self):
+        # With the filters other apps add (units: unit type and status), known once the apps are ready.
+        return cooperative_filterset_class(CooperativeApiFilterSet)
 
     def get_serializer_class(self):
         return CooperativeSerializer if self.action in ("list", "stalled") else CooperativeDetailSerializer
@@ -97,11 +102,11 @@ class CooperativeViewSet(AuditTrailMixin, ScopedViewSetMixin, mixins.ListModelMi
         page = self.paginate_queryset(cooperatives)
         return self.get_paginated_response(CooperativeSerializer(page, many=True).data)
 
-    @extend_schema(responses=GovernanceIssueSerializer(many=True), filters=False)
+    @extend_schema(responses=FormationIssueSerializer(many=True), filters=False)
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def governance(self, request, pk=None):
         """What keeps the member register and board from meeting the founding rules."""
-        return Response(GovernanceIssueSerializer(governance_issues(self.get_object()), many=True).data)
+        return Response(FormationIssueSerializer(formation_issues(self.get_object()), many=True).data)
 
 
 class StageProgressViewSet(AuditTrailMixin, ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
@@ -212,7 +217,7 @@ class StageDocumentViewSet(ScopedViewSetMixin, mixins.RetrieveModelMixin, viewse
         """The file itself. Documents carry personal data: only users who may see it in that village get it."""
         document = self.get_object()
         require_scope(request.user, Action.VIEW_PERSONAL_DATA, document.progress.cooperative.village_id)
-        return document_response(document)
+        return private_file_response(document)
 
 
 class FormationStageViewSet(viewsets.ReadOnlyModelViewSet):

@@ -3,6 +3,7 @@
 import django.db.models.deletion
 import django.db.models.functions.text
 import django.utils.timezone
+import core.storage
 import koperasi.models
 import phonenumber_field.modelfields
 import simple_history.models
@@ -217,7 +218,7 @@ class Migration(migrations.Migration):
             name='StageDocument',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(max_length=200, storage=koperasi.models.PrivateStorage(), upload_to=koperasi.models._document_path, verbose_name='file')),
+                ('file', models.FileField(max_length=200, storage=core.storage.PrivateStorage(), upload_to=koperasi.models._document_path, verbose_name='file')),
                 ('original_name', models.CharField(max_length=200, verbose_name='original file name')),
                 ('content_type', models.CharField(max_length=40, verbose_name='content type')),
                 ('size', models.PositiveIntegerField(verbose_name='size (bytes)')),

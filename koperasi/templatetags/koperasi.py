@@ -2,7 +2,7 @@
 
 from django import template
 
-from accounts.roles import Action
+from core.roles import Action
 from core.scoping import Scope
 from core.views import user_can
 from koperasi.models import Cooperative

@@ -3,9 +3,9 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from accounts.roles import Action
 from core.api.fields import ScopedPrimaryKeyRelatedField
 from core.api.fields import VillageCodeField
+from core.roles import Action
 from core.scoping import scope_for
 from koperasi.models import Cooperative
 from members.models import Member
@@ -16,7 +16,6 @@ from members.models import VillageOffice
 from wilayah.api.serializers import RegionBriefSerializer
 
 __all__ = [
-    "GovernanceIssueSerializer",
     "MemberCreateInputSerializer",
     "MemberResultSerializer",
     "MemberSerializer",
@@ -25,14 +24,6 @@ __all__ = [
     "PositionEndInputSerializer",
     "PositionSerializer",
 ]
-
-
-class GovernanceIssueSerializer(serializers.Serializer):
-    code = serializers.CharField(help_text="e.g. founders, pengurus_count, missing_ketua, ketua_pengawas")
-    message = serializers.CharField()
-    blocking = serializers.BooleanField(
-        help_text="Blocking issues stop the founding-meeting stage from being submitted."
-    )
 
 
 class MemberSerializer(serializers.ModelSerializer):

@@ -10,11 +10,11 @@ from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from accounts.roles import Action
 from core.api.views import AuditTrailMixin
 from core.api.views import ScopedViewSetMixin
 from core.api.views import validated_input
 from core.identifiers import mask_nik
+from core.roles import Action
 from core.scoping import scope_for
 from members import services
 from members.models import Member

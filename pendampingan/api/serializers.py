@@ -2,8 +2,8 @@
 
 from rest_framework import serializers
 
+from accounts.api.serializers import UserBriefSerializer
 from core.api.fields import VillageCodeField
-from koperasi.api.serializers import UserBriefSerializer
 from pendampingan.models import Visit
 from wilayah.api.serializers import RegionBriefSerializer
 

@@ -5,9 +5,9 @@ from rest_framework import serializers
 
 from core.api.fields import RegionCodeField
 from koperasi.api.serializers import FormationStageBriefSerializer
-from reports.selectors import target_rows
 from targets.models import Target
 from targets.models import TargetMetric
+from targets.selectors import target_rows
 from units.api.serializers import UnitTypeBriefSerializer
 from units.models import READINESS_ORDER
 from wilayah.api.serializers import RegionBriefSerializer

@@ -10,10 +10,10 @@ from rest_framework.response import Response
 from core.api.views import AuditTrailMixin
 from core.api.views import ScopedViewSetMixin
 from core.api.views import validated_input
-from reports.selectors import target_rows
 from targets import services
 from targets.filtersets import TargetFilterSet
 from targets.models import Target
+from targets.selectors import target_rows
 
 from .serializers import TargetCreateInputSerializer
 from .serializers import TargetSerializer

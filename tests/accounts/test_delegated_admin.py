@@ -8,8 +8,8 @@ from django.core.exceptions import ValidationError
 from accounts import services
 from accounts.models import RoleAssignment
 from accounts.models import User
-from accounts.roles import Action
-from accounts.roles import Role
+from core.roles import Action
+from core.roles import Role
 from tests.conftest import PAKEM
 from tests.conftest import PATI
 from tests.conftest import PRAWOTO

@@ -2,7 +2,7 @@ import pytest
 from django.core import mail
 
 from accounts.models import User
-from accounts.roles import Role
+from core.roles import Role
 from tests.conftest import PRAWOTO
 from tests.conftest import make_user
 

@@ -2,7 +2,7 @@ import pytest
 from rest_framework.authtoken.models import Token
 
 from accounts.models import User
-from accounts.roles import Role
+from core.roles import Role
 from tests.conftest import PASSWORD
 from tests.conftest import PRAWOTO
 from tests.conftest import api_as

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from accounts.roles import Role
+from core.roles import Role
 from reports.services import rollup_reconcile
 from targets.services import target_create
 from tests.conftest import PATI

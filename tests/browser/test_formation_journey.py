@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from accounts.roles import Role
+from core.roles import Role
 from targets.services import target_create
 from tests.conftest import PATI
 from tests.conftest import PRAWOTO

@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.core import mail
 
-from accounts.roles import Role
+from core.roles import Role
 from tests.conftest import PATI
 from tests.conftest import PRAWOTO
 from tests.conftest import browser_login

@@ -3,7 +3,7 @@
 import pytest
 
 from accounts import services
-from accounts.roles import Role
+from core.roles import Role
 from tests.conftest import PRAWOTO
 from tests.conftest import api_as
 from tests.conftest import make_user

@@ -2,8 +2,8 @@
 
 import pytest
 
-from accounts.roles import Action
-from accounts.roles import Role
+from core.roles import Action
+from core.roles import Role
 from core.scoping import Scope
 from core.scoping import code_in_subtree
 from core.scoping import scope_for

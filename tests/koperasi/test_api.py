@@ -6,7 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from accounts.roles import Role
+from core.roles import Role
 from koperasi.models import Cooperative
 from koperasi.models import StageDocument
 from koperasi.models import StageProgress

@@ -6,7 +6,7 @@ from datetime import datetime
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from accounts.roles import Role
+from core.roles import Role
 from koperasi.forms import CooperativeProfileForm
 from koperasi.models import Cooperative
 from koperasi.models import StageDocument

@@ -55,7 +55,7 @@ def test_submission_needs_every_required_document_and_field(village_staff, coope
 
 
 def _officer():
-    from accounts.roles import Role
+    from core.roles import Role
     from tests.conftest import PATI
     from tests.conftest import make_user
 
@@ -99,7 +99,7 @@ def test_rejection_needs_a_reason_which_the_village_sees_and_resubmission_starts
 @pytest.mark.parametrize("transition", ["verify", "reject"])
 def test_only_verifiers_in_scope_review(village_staff, sukolilo_officer, cooperative, transition):
     submitted = submit_stage(village_staff, cooperative, "sosialisasi")
-    from accounts.roles import Role
+    from core.roles import Role
     from tests.conftest import make_user
 
     blitar_officer = make_user(Role.KABUPATEN_OFFICER, "35.05")

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from accounts.roles import Role
+from core.roles import Role
 from pendampingan.models import Visit
 from pendampingan.services import visit_log
 from tests.conftest import BLITAR

@@ -1,6 +1,6 @@
 import pytest
 
-from accounts.roles import Role
+from core.roles import Role
 from reports.services import rollup_reconcile
 from tests.conftest import BLITAR
 from tests.conftest import PAKEM

@@ -8,7 +8,7 @@ import subprocess
 import pytest
 from openpyxl import load_workbook
 
-from accounts.roles import Role
+from core.roles import Role
 from reports.models import ExportJob
 from tests.conftest import BLITAR
 from tests.conftest import PATI

@@ -4,9 +4,9 @@ import time
 
 import pytest
 
-from accounts.roles import Role
 from core.changes import DIRTY_VILLAGES_KEY
 from core.changes import redis_client
+from core.roles import Role
 from koperasi.services import cooperative_register
 from reports.models import RegionRollup
 from reports.services import rollup_reconcile

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from accounts.roles import Role
+from core.roles import Role
 from koperasi.models import Cooperative
 from koperasi.models import StageProgress
 from reports.metrics import METRIC_COLUMNS

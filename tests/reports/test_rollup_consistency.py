@@ -14,7 +14,7 @@ from hypothesis import given
 from hypothesis import settings
 from hypothesis import strategies as st
 
-from accounts.roles import Role
+from core.roles import Role
 from koperasi.models import Cooperative
 from koperasi.services import stage_reject
 from members.services import member_add

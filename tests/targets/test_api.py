@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from accounts.roles import Role
+from core.roles import Role
 from reports.services import rollup_reconcile
 from reports.services import snapshot_take
 from targets.models import Target

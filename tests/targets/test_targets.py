@@ -10,13 +10,13 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from accounts.roles import Role
+from core.roles import Role
 from koperasi.models import Cooperative
 from koperasi.models import StageProgress
-from reports.selectors import target_rows
+from koperasi.selectors import stalled_cooperatives
 from reports.services import rollup_reconcile
 from reports.services import snapshot_take
-from targets.selectors import stalled_cooperatives
+from targets.selectors import target_rows
 from targets.services import target_create
 from targets.services import target_split
 from targets.services import target_update

@@ -93,7 +93,7 @@ def test_local_units_can_be_added_with_unique_names(village_staff, cooperative):
 
 
 def test_units_outside_scope_cannot_be_changed(cooperative):
-    from accounts.roles import Role
+    from core.roles import Role
     from tests.conftest import make_user
 
     outsider = make_user(Role.VILLAGE_STAFF, "33.18.01.2002")

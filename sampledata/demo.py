@@ -17,16 +17,40 @@ from datetime import datetime
 from datetime import time
 from datetime import timedelta
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import RoleAssignment
 from accounts.models import User
-from accounts.roles import Role
-from core.synthetic import UNIT_CODES
-from core.synthetic import CooperativePlan
-from core.synthetic import Profile
-from core.synthetic import plan_cooperative
+from core.roles import Role
+from koperasi.models import Cooperative
+from koperasi.models import CooperativeKind
+from koperasi.models import CooperativeVillage
+from koperasi.models import FormationStage
+from koperasi.models import StageProgress
+from koperasi.services import cooperative_default_names
+from koperasi.services import cooperative_register
+from koperasi.services import stage_reject
+from koperasi.services import stage_submit
+from koperasi.services import stage_verify
+from members.models import Member
+from members.models import Position
+from members.services import member_add
+from pendampingan.services import visit_log
+from reports.services import rollup_reconcile
+from reports.services import snapshot_backfill
+from sampledata.plans import UNIT_CODES
+from sampledata.plans import CooperativePlan
+from sampledata.plans import Profile
+from sampledata.plans import plan_cooperative
+from targets.services import target_create
+from targets.services import target_split
+from units.models import READINESS_ORDER
+from units.models import Unit
+from units.models import UnitMilestone
+from units.models import UnitType
+from wilayah.models import Region
 
 __all__ = ["DEMO_PASSWORD", "DemoLogin", "demo_data_create", "demo_users_create"]
 
@@ -97,20 +121,6 @@ def _profiles(today) -> dict[str, Profile]:
 
 def _write_plans(plans: list[CooperativePlan], *, officer, verifier) -> int:
     """Bulk-write planned cooperatives with their stages, units, milestones, members and board."""
-    from koperasi.models import Cooperative
-    from koperasi.models import CooperativeKind
-    from koperasi.models import CooperativeVillage
-    from koperasi.models import FormationStage
-    from koperasi.models import StageProgress
-    from koperasi.services import cooperative_default_names
-    from members.models import Member
-    from members.models import Position
-    from units.models import READINESS_ORDER
-    from units.models import Unit
-    from units.models import UnitMilestone
-    from units.models import UnitType
-    from wilayah.models import Region
-
     stages = list(FormationStage.objects.order_by("order"))
     unit_types = {unit_type.code: unit_type for unit_type in UnitType.objects.filter(code__in=UNIT_CODES)}
     villages = {region.code: region for region in Region.objects.filter(code__in=[p.village_code for p in plans])}
@@ -197,14 +207,6 @@ def _write_plans(plans: list[CooperativePlan], *, officer, verifier) -> int:
 
 def _prawoto_story(staff, officer, verifier) -> None:
     """Desa Prawoto through the real services: registered, socialised, Musdesus sent back for correction."""
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    from koperasi.services import cooperative_register
-    from koperasi.services import stage_reject
-    from koperasi.services import stage_submit
-    from koperasi.services import stage_verify
-    from members.services import member_add
-
     pdf = b"%PDF-1.4\n1 0 obj<< /Type /Catalog >>endobj\ntrailer<<>>\n%%EOF\n"
     cooperative = cooperative_register(actor=staff, village_code=PRAWOTO, phone="0812-2500-2001",
                                        address="Balai Desa Prawoto, Kec. Sukolilo, Kab. Pati")
@@ -229,8 +231,6 @@ def _prawoto_story(staff, officer, verifier) -> None:
 
 
 def _targets(admin, today) -> None:
-    from targets.services import target_create
-    from targets.services import target_split
 
     target_create(actor=admin, region_code="33", metric="stage", stage_code="musdesus", title="Musdesus selesai",
                   start_date=today.replace(year=2025, month=3, day=27), due_date=today.replace(year=2025, month=5,
@@ -253,9 +253,6 @@ def _targets(admin, today) -> None:
 
 def _visits(rng, today) -> None:
     """Blitar's officers assist two to three villages a day; some follow-ups fall due today or are late."""
-    from pendampingan.services import visit_log
-    from wilayah.models import Region
-
     blitar = User.objects.get(email="blitar@demo.kopdes.id")
     sukolilo = User.objects.get(email="sukolilo@demo.kopdes.id")
     villages = list(Region.objects.subtree(BLITAR).villages().values_list("code", flat=True))
@@ -276,9 +273,6 @@ def _visits(rng, today) -> None:
 
 def demo_data_create(seed: int = 2025) -> dict:
     """Accounts, three areas of cooperatives, targets and visits. Re-running leaves existing data alone."""
-    from koperasi.models import Cooperative
-    from wilayah.models import Region
-
     logins = demo_users_create()
     if Cooperative.objects.exists():
         return {"logins": logins, "cooperatives": Cooperative.objects.count(), "created": False}
@@ -300,9 +294,6 @@ def demo_data_create(seed: int = 2025) -> dict:
         _targets(User.objects.get(email="admin@demo.kopdes.id"), today)
         _visits(rng, today)
     # Dashboards read the roll-up; the burn-up charts read daily snapshots, rebuilt here for half a year.
-    from reports.services import rollup_reconcile
-    from reports.services import snapshot_backfill
-
     rollup_reconcile()
     # Weekly points for half a year, then daily for the 14-day pace of the targets.
     snapshot_backfill(today - timedelta(days=182), today - timedelta(days=16), every=7)

@@ -1,4 +1,4 @@
-"""The national benchmark generator (core.national), run small: one kabupaten, 50 cooperatives, 2,000 members."""
+"""The national benchmark generator (sampledata.national), run small: one kabupaten, 50 cooperatives, 2,000 members."""
 
 import random
 import re
@@ -14,9 +14,6 @@ from django.db import connection
 from django.db.models import Max
 from django.utils import timezone
 
-from core.national import GenerationRefused
-from core.national import generate_national
-from core.national import member_sizes
 from koperasi.models import Cooperative
 from koperasi.models import CooperativeVillage
 from koperasi.models import FormationStage
@@ -24,6 +21,9 @@ from koperasi.models import StageProgress
 from members.models import Member
 from members.models import Position
 from pendampingan.models import Visit
+from sampledata.national import GenerationRefused
+from sampledata.national import generate_national
+from sampledata.national import member_sizes
 from targets.models import Target
 from tests.conftest import PATI
 from units.models import READINESS_ORDER

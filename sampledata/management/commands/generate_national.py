@@ -5,13 +5,13 @@ from django.core.management.base import BaseCommand
 from django.core.management.base import CommandError
 from django.db import connection
 
-from core.national import DEFAULT_COOPERATIVES
-from core.national import DEFAULT_MEMBERS
-from core.national import DEFAULT_VISITS
-from core.national import GENERATED_EMAIL_DOMAIN
-from core.national import GenerationRefused
-from core.national import generate_national
-from core.national import wiped_models
+from sampledata.national import DEFAULT_COOPERATIVES
+from sampledata.national import DEFAULT_MEMBERS
+from sampledata.national import DEFAULT_VISITS
+from sampledata.national import GENERATED_EMAIL_DOMAIN
+from sampledata.national import GenerationRefused
+from sampledata.national import generate_national
+from sampledata.national import wiped_models
 
 
 class Command(BaseCommand):

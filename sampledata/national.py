@@ -5,7 +5,7 @@ members with NIK-shaped numbers and a board, targets per kabupaten/kota and prov
 assistance visits.
 
 Where each cooperative stands comes from the same plans as the quickstart demo
-(``core.synthetic.plan_cooperative``); only the writing differs. Rows go through PostgreSQL COPY
+(``sampledata.plans.plan_cooperative``); only the writing differs. Rows go through PostgreSQL COPY
 with primary keys allocated here, so every NOT NULL column is filled explicitly (COPY knows nothing
 of Django's defaults), and the big tables are streamed: members are never all held in memory.
 Generated rows have no audit history, like the demo's bulk-written cooperatives.
@@ -35,15 +35,34 @@ from django.db import models
 from django.db import transaction
 from django.utils import timezone
 
-from core.synthetic import FAMILY_NAMES
-from core.synthetic import FEMALE_GIVEN
-from core.synthetic import GIVEN_NAMES
-from core.synthetic import READINESS
-from core.synthetic import STAGE_COUNT
-from core.synthetic import UNIT_CODES
-from core.synthetic import CooperativePlan
-from core.synthetic import Profile
-from core.synthetic import plan_cooperative
+from accounts.models import RoleAssignment
+from accounts.models import User
+from core.roles import Role
+from koperasi.models import Cooperative
+from koperasi.models import CooperativeVillage
+from koperasi.models import FormationStage
+from koperasi.models import StageDocument
+from koperasi.models import StageProgress
+from koperasi.services import cooperative_default_names
+from koperasi.stage_fields import STAGE_FIELDS
+from members.models import Member
+from members.models import Position
+from pendampingan.models import Visit
+from sampledata.plans import FAMILY_NAMES
+from sampledata.plans import FEMALE_GIVEN
+from sampledata.plans import GIVEN_NAMES
+from sampledata.plans import READINESS
+from sampledata.plans import STAGE_COUNT
+from sampledata.plans import UNIT_CODES
+from sampledata.plans import CooperativePlan
+from sampledata.plans import Profile
+from sampledata.plans import plan_cooperative
+from targets.models import Target
+from units.models import Unit
+from units.models import UnitMilestone
+from units.models import UnitType
+from wilayah.models import Region
+from wilayah.models import RegionLevel
 
 __all__ = [
     "DEFAULT_COOPERATIVES",
@@ -120,7 +139,6 @@ class NationalResult:
 @dataclass(slots=True)
 class _Coop:
     """One cooperative being generated: what later tables need to know about it."""
-
     pk: int
     index: int
     village: str
@@ -152,17 +170,6 @@ class _Coop:
 
 def wiped_models() -> list[type[models.Model]]:
     """The tables ``--wipe`` empties, with their history tables: cooperatives and all that hangs off them."""
-    from koperasi.models import Cooperative
-    from koperasi.models import CooperativeVillage
-    from koperasi.models import StageDocument
-    from koperasi.models import StageProgress
-    from members.models import Member
-    from members.models import Position
-    from pendampingan.models import Visit
-    from targets.models import Target
-    from units.models import Unit
-    from units.models import UnitMilestone
-
     domain = [Cooperative, CooperativeVillage, StageProgress, StageDocument, Unit, UnitMilestone, Member, Position,
               Visit, Target]
     histories = [model.history.model for model in domain if hasattr(model, "history")]
@@ -183,7 +190,6 @@ def _opt(value) -> str:
 
 class _CopyStream:
     """A file-like object over rows (tuples of COPY-ready strings) for ``cursor.copy_expert``."""
-
     def __init__(self, rows: Iterable[tuple], batch: int = 4000):
         self._rows = iter(rows)
         self._batch = batch
@@ -302,11 +308,6 @@ def generate_national(
     each foreign key with one join and builds each index in one sort, instead of row by row. A
     dangling reference makes the run fail and roll back, as it would at commit.
     """
-    from koperasi.models import Cooperative
-    from koperasi.models import FormationStage
-    from units.models import UnitType
-    from wilayah.models import Region
-
     say = progress or (lambda _message: None)
     if connection.vendor != "postgresql":
         raise GenerationRefused("generate_national is a PostgreSQL benchmark tool; this database is "
@@ -394,15 +395,6 @@ def generate_national(
 
 
 def _written_models() -> list[type[models.Model]]:
-    from koperasi.models import Cooperative
-    from koperasi.models import CooperativeVillage
-    from koperasi.models import StageProgress
-    from members.models import Member
-    from members.models import Position
-    from pendampingan.models import Visit
-    from targets.models import Target
-    from units.models import Unit
-    from units.models import UnitMilestone
 
     return [Cooperative, CooperativeVillage, StageProgress, Unit, UnitMilestone, Member, Position, Visit, Target]
 
@@ -493,12 +485,6 @@ def _analyze() -> int:
 
 def _users() -> tuple[int, int, dict[str, int]]:
     """A field officer who registers and submits, a verifier, and one officer per province for visits."""
-    from accounts.models import RoleAssignment
-    from accounts.models import User
-    from accounts.roles import Role
-    from wilayah.models import Region
-    from wilayah.models import RegionLevel
-
     wanted = {
         f"petugas@{GENERATED_EMAIL_DOMAIN}": "Petugas Pendamping (data sintetis)",
         f"verifikator@{GENERATED_EMAIL_DOMAIN}": "Verifikator Dinas Koperasi (data sintetis)",
@@ -527,9 +513,6 @@ def _users() -> tuple[int, int, dict[str, int]]:
 
 def _plan(context: _Context, villages, count: int) -> int:
     """Pick the villages, name the cooperatives and plan where each stands."""
-    from koperasi.models import Cooperative
-    from koperasi.services import cooperative_default_names
-
     rng = context.rng("plans")
     all_villages = list(villages.only("code", "name", "kind").order_by("code"))
     chosen = sorted(rng.sample(all_villages, count), key=lambda village: village.code)
@@ -577,7 +560,6 @@ def member_sizes(rng: random.Random, weights: list[float], total: int, *, floor:
 
 
 def _assign_member_sizes(context: _Context, total: int) -> None:
-    from members.models import Member
 
     rng = context.rng("member-sizes")
     # Kelurahan (towns) have larger cooperatives; a gamma spread gives a long tail of big ones.
@@ -628,8 +610,6 @@ _LEGAL_DATES = frozenset({"deed_date", "sk_ahu_date", "operational_since"})
 
 def _stage_rows(context: _Context, coop: _Coop, rng: random.Random, next_pk: int) -> Iterator[tuple]:
     """Ten stage rows in workflow order; records on ``coop`` what verified stages copied onto it."""
-    from koperasi.stage_fields import STAGE_FIELDS
-
     plan, legal, latest = coop.plan, {}, coop.plan.registered_at
     staff, verifier = str(context.staff_id), str(context.verifier_id)
     for index, stage in enumerate(context.stages):
@@ -672,7 +652,6 @@ def _stage_rows(context: _Context, coop: _Coop, rng: random.Random, next_pk: int
 
 
 def _write_stages(context: _Context) -> int:
-    from koperasi.models import StageProgress
 
     rng = context.rng("stages")
     first = _next_id(StageProgress)
@@ -688,8 +667,6 @@ def _write_stages(context: _Context) -> int:
 
 def _write_cooperatives(context: _Context) -> int:
     """The cooperatives, last: their legal identifiers come from the verified stages, their activity from all."""
-    from koperasi.models import Cooperative
-
     stage_ids = [str(stage.pk) for stage in context.stages]
     staff = str(context.staff_id)
     # Built by name and written in the model's column order, so a column the model drops is left out
@@ -730,7 +707,6 @@ _COOPERATIVE_COLUMNS = frozenset({
 
 
 def _write_seats(context: _Context) -> int:
-    from koperasi.models import CooperativeVillage
 
     first = _next_id(CooperativeVillage)
     rows = ((str(first + coop.index), "t", str(coop.pk), coop.village) for coop in context.coops)
@@ -807,7 +783,6 @@ UNIT_COLUMNS = ("id", "name", "status", "not_run_reason", "land_progress", "buil
 
 
 def _write_units(context: _Context) -> int:
-    from units.models import Unit
 
     context.first_unit = _next_id(Unit)
     return _copy(Unit, UNIT_COLUMNS, (row for row, _milestones in _unit_rows(context, context.first_unit)))
@@ -815,8 +790,6 @@ def _write_units(context: _Context) -> int:
 
 def _write_milestones(context: _Context) -> int:
     """Replays the unit stream (same seed) to write one milestone per readiness status reached."""
-    from units.models import UnitMilestone
-
     first = _next_id(UnitMilestone)
 
     def rows():
@@ -854,7 +827,7 @@ def _founding_date(context: _Context, coop: _Coop) -> date:
 def _member_rows(context: _Context) -> Iterator[tuple]:
     """
     Founders first (about eleven), then the kepala desa/lurah, then members who joined later.
-    NIKs as ``core.synthetic.synthetic_nik`` (kecamatan digits, birth date with day + 40 for women,
+    NIKs as ``sampledata.plans.synthetic_nik`` (kecamatan digits, birth date with day + 40 for women,
     sequence 0001–9999), the sequence running on from a random start within each cooperative so
     that NIKs are unique per cooperative.
     """
@@ -895,7 +868,6 @@ def _member_rows(context: _Context) -> Iterator[tuple]:
 
 
 def _write_members(context: _Context) -> int:
-    from members.models import Member
 
     columns = ("id", "nik", "name", "sex", "birth_date", "phone", "village_office", "is_founder", "joined_on",
                "nik_warnings", "created_at", "cooperative_id", "created_by_id", "domicile_id")
@@ -904,8 +876,6 @@ def _write_members(context: _Context) -> int:
 
 def _write_positions(context: _Context) -> int:
     """A board once the founding meeting is held: five pengurus, two anggota pengawas, the kades as ketua pengawas."""
-    from members.models import Position
-
     first = _next_id(Position)
 
     def rows():
@@ -930,10 +900,6 @@ def _write_positions(context: _Context) -> int:
 
 def _write_targets(context: _Context, region: str | None) -> int:
     """SK AHU by 30 June 2025 per kabupaten/kota; Musdesus by 31 May 2025 and gerai sembako per province."""
-    from targets.models import Target
-    from wilayah.models import Region
-    from wilayah.models import RegionLevel
-
     stages = {stage.code: stage.pk for stage in context.stages}
     areas = Region.objects.filter(is_active=True, village_count__gt=0)
     if region:
@@ -964,8 +930,6 @@ def _write_targets(context: _Context, region: str | None) -> int:
 
 def _write_visits(context: _Context, count: int) -> int:
     """Visits over the last 90 days by each province's officer; about half set a follow-up, many done."""
-    from pendampingan.models import Visit
-
     rng = context.rng("visits")
     first = _next_id(Visit)
     today = context.today

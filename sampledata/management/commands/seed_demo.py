@@ -2,8 +2,8 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from core.demo import DEMO_PASSWORD
-from core.demo import demo_data_create
+from sampledata.demo import DEMO_PASSWORD
+from sampledata.demo import demo_data_create
 
 
 class Command(BaseCommand):
