@@ -35,6 +35,7 @@ bench: venv-dev
 
 lint: venv-dev
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports --no-cache
 
 # Regenerate the Indonesian catalogue after changing UI text, then compile it.
 messages: venv-dev

@@ -35,6 +35,8 @@ __all__ = [
     "user_send_invitation",
 ]
 
+SEND_INVITATION_TASK = "accounts.tasks.send_invitation"
+
 
 def _assignment_region(*, actor: User, role: str, region_code: str | None) -> Region | None:
     """Validate that ``actor`` may grant ``role`` at ``region_code``; return the region."""

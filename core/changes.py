@@ -13,6 +13,7 @@ import functools
 import logging
 import time
 
+import redis
 from celery import current_app
 from django.conf import settings
 from django.db import transaction
@@ -32,8 +33,6 @@ DRAIN_TASK = "reports.tasks.rollup_drain"
 @functools.cache
 def redis_client():
     """One client (and connection pool) per process: building a client costs more than a command."""
-    import redis
-
     return redis.Redis.from_url(settings.REDIS_URL, socket_timeout=2, socket_connect_timeout=2)
 
 

@@ -76,6 +76,7 @@ FORMATION_STAGES = {
 def formation_catalog_ensure(formation_stage_model=None, document_type_model=None) -> None:
     """Create or update the default document types and stages (models may be migration models)."""
     if formation_stage_model is None:
+        # Here, not at the top: migrations import this module, and it must not load the current models there.
         from koperasi.models import DocumentType
         from koperasi.models import FormationStage
 

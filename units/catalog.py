@@ -16,6 +16,7 @@ UNIT_TYPES = {
 
 def unit_catalog_ensure(unit_type_model=None) -> None:
     if unit_type_model is None:
+        # Here, not at the top: migrations import this module, and it must not load the current models there.
         from units.models import UnitType
 
         unit_type_model = UnitType

@@ -1,0 +1,42 @@
+"""The quickstart demo (manage.py seed_demo) on the real database: the logins and the stories the README promises."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from accounts.models import User
+from koperasi.models import Cooperative
+from koperasi.models import StageStatus
+from reports.models import RegionRollup
+from sampledata.demo import DEMO_LOGINS
+from sampledata.demo import DEMO_PASSWORD
+from targets.models import Target
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_demo_creates_every_persona_and_area_and_is_idempotent():
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    assert "Demo cooperatives created" in out.getvalue()
+    for login in DEMO_LOGINS:
+        user = User.objects.get(email=login.email)
+        assert user.check_password(DEMO_PASSWORD) and user.role_assignments.exists(), login.email
+    # Pati: every one of its 406 desa/kelurahan has a cooperative; Blitar and Bathin Solapan most of theirs.
+    assert Cooperative.objects.filter(village__code__startswith="33.18.").count() == 406
+    assert 200 < Cooperative.objects.filter(village__code__startswith="35.05.").count() < 248
+    assert 5 <= Cooperative.objects.filter(village__code__startswith="14.03.16.").count() <= 13
+    # Prawoto went through the real services: its Musdesus was sent back with a reason.
+    prawoto = Cooperative.objects.get(village_id="33.18.01.2001")
+    musdesus = prawoto.stages.get(stage__code="musdesus")
+    assert musdesus.status == StageStatus.REJECTED and "BPD" in musdesus.rejection_reason
+    assert prawoto.units.count() == 7
+    assert Target.objects.filter(region_id="35.05", title__startswith="248").exists()
+    # The dashboards read the roll-up, which the demo builds.
+    assert RegionRollup.objects.get(code="33.18").cooperatives == 406
+
+    again = StringIO()
+    call_command("seed_demo", stdout=again)
+    assert "already present" in again.getvalue()
+    assert Cooperative.objects.filter(village__code__startswith="33.18.").count() == 406
