@@ -18,10 +18,12 @@ from functools import cache
 
 import django_filters
 
+from core.sections import Section
+from core.sections import SectionRegistry
+
 from .models import Cooperative
 
 __all__ = [
-    "CooperativeSection",
     "FormationIssue",
     "cooperative_filter_templates",
     "cooperative_filterset_class",
@@ -94,37 +96,21 @@ def run_registration_steps(*, cooperative: Cooperative, actor) -> None:
         step(cooperative=cooperative, actor=actor)
 
 
-# SECTION: parts of the cooperative page
+# SECTION: cards of the cooperative page
 
 
-@dataclass(frozen=True)
-class CooperativeSection:
-    """A card on the cooperative page, rendered from ``template_name`` with ``data`` beside the page context."""
-
-    template_name: str
-    data: dict
-
-
-@dataclass(frozen=True)
-class _SectionEntry:
-    template_name: str
-    context: Callable[[Cooperative], dict]
-    order: int
-
-
-_sections: dict[str, _SectionEntry] = {}
+_cooperative_page = SectionRegistry()
 
 
 def register_cooperative_section(
     name: str, *, template_name: str, context: Callable[[Cooperative], dict], order: int = 100
 ) -> None:
-    """Add a card to the cooperative page; cards appear by ``order``, then by name."""
-    _sections[name] = _SectionEntry(template_name=template_name, context=context, order=order)
+    """Add a card to the cooperative page: ``context(cooperative)`` returns its data."""
+    _cooperative_page.register(name, template_name=template_name, context=context, order=order)
 
 
-def cooperative_sections(cooperative: Cooperative) -> list[CooperativeSection]:
-    entries = sorted(_sections.items(), key=lambda item: (item[1].order, item[0]))
-    return [CooperativeSection(entry.template_name, entry.context(cooperative)) for _name, entry in entries]
+def cooperative_sections(cooperative: Cooperative) -> list[Section]:
+    return _cooperative_page.sections(cooperative=cooperative)
 
 
 # SECTION: filters of the cooperative list

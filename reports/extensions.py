@@ -10,8 +10,10 @@ registering a name again replaces the entry.
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from core.sections import Section
+from core.sections import SectionRegistry
+
 __all__ = [
-    "Section",
     "dashboard_parameters",
     "dashboard_sections",
     "export_table",
@@ -23,28 +25,8 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
-class Section:
-    """A part of a page, rendered from ``template_name`` with ``data`` beside the page's own context."""
-
-    template_name: str
-    data: dict
-
-
-@dataclass(frozen=True)
-class _SectionEntry:
-    template_name: str
-    context: Callable[..., dict]
-    order: int
-    parameters: tuple[str, ...] = ()
-
-
-_dashboard_sections: dict[str, _SectionEntry] = {}
-_report_sections: dict[str, _SectionEntry] = {}
-
-
-def _sorted(entries: dict[str, _SectionEntry]) -> list[_SectionEntry]:
-    return [entry for _name, entry in sorted(entries.items(), key=lambda item: (item[1].order, item[0]))]
+_dashboard = SectionRegistry()
+_report = SectionRegistry()
 
 
 def register_dashboard_section(
@@ -57,26 +39,25 @@ def register_dashboard_section(
     a true ``chart`` makes the page load the chart library. The card's HTML is cached with the page, per
     scope, so it may depend on nothing but the user's scope, the board and those parameters.
     """
-    _dashboard_sections[name] = _SectionEntry(template_name, context, order, parameters)
+    _dashboard.register(name, template_name=template_name, context=context, order=order, parameters=parameters)
 
 
 def dashboard_sections(*, user, board, query) -> list[Section]:
-    return [Section(entry.template_name, entry.context(user=user, board=board, query=query))
-            for entry in _sorted(_dashboard_sections)]
+    return _dashboard.sections(user=user, board=board, query=query)
 
 
 def dashboard_parameters() -> tuple[str, ...]:
     """The query parameters the registered dashboard cards read."""
-    return tuple(parameter for entry in _sorted(_dashboard_sections) for parameter in entry.parameters)
+    return _dashboard.parameters()
 
 
 def register_report_section(name: str, *, template_name: str, context: Callable[..., dict], order: int = 100) -> None:
     """Add a part to the PDF progress report: ``context(user=, board=)`` returns its data."""
-    _report_sections[name] = _SectionEntry(template_name, context, order)
+    _report.register(name, template_name=template_name, context=context, order=order)
 
 
 def report_sections(*, user, board) -> list[Section]:
-    return [Section(entry.template_name, entry.context(user=user, board=board)) for entry in _sorted(_report_sections)]
+    return _report.sections(user=user, board=board)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,50 @@
+"""
+Pages that other apps add cards to. A lower app offers a ``SectionRegistry`` for one of its pages;
+higher apps register their cards from ``AppConfig.ready()``; the page renders each card's template
+with its ``data``. That is how a page shows what apps above it know without importing them.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+__all__ = ["Section", "SectionRegistry"]
+
+
+@dataclass(frozen=True)
+class Section:
+    """A card of a page, rendered from ``template_name`` with ``data`` beside the page's own context."""
+
+    template_name: str
+    data: dict
+
+
+@dataclass(frozen=True)
+class _Entry:
+    template_name: str
+    context: Callable[..., dict]
+    order: int
+    parameters: tuple[str, ...]
+
+
+class SectionRegistry:
+    """
+    The cards of one page. Entries are keyed by name, so registering a name again replaces the card;
+    cards appear by ``order``, then by name.
+    """
+
+    def __init__(self) -> None:
+        self._entries: dict[str, _Entry] = {}
+
+    def register(self, name: str, *, template_name: str, context: Callable[..., dict], order: int = 100,
+                 parameters: tuple[str, ...] = ()) -> None:
+        """``context(**page_arguments)`` returns the card's data; ``parameters`` are query parameters it reads."""
+        self._entries[name] = _Entry(template_name, context, order, tuple(parameters))
+
+    def _sorted(self) -> list[_Entry]:
+        return [entry for _name, entry in sorted(self._entries.items(), key=lambda item: (item[1].order, item[0]))]
+
+    def sections(self, **page_arguments) -> list[Section]:
+        return [Section(entry.template_name, entry.context(**page_arguments)) for entry in self._sorted()]
+
+    def parameters(self) -> tuple[str, ...]:
+        return tuple(parameter for entry in self._sorted() for parameter in entry.parameters)
