@@ -6,9 +6,8 @@ from core.roles import ROLE_REGION_LEVELS
 from core.roles import Action
 from core.roles import Role
 from core.scoping import scope_for
-from wilayah.forms import ScopedRegionField
+from wilayah.forms import RegionField
 from wilayah.models import LEVELS_BY_DEPTH
-from wilayah.models import Region
 
 __all__ = ["RoleAssignForm", "UserInviteForm"]
 
@@ -29,8 +28,9 @@ def grantable_roles(actor) -> list[tuple[str, str]]:
 
 class _RoleFields(StyledFormMixin, forms.Form):
     role = forms.ChoiceField(label=_("Role"))
-    region = ScopedRegionField(
+    region = RegionField(
         label=_("Region"),
+        action=Action.MANAGE_USERS,
         required=False,
         help_text=_("Type a name or code and choose from the suggestions. Leave empty for the national administrator."),
     )
@@ -38,7 +38,7 @@ class _RoleFields(StyledFormMixin, forms.Form):
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["role"].choices = grantable_roles(actor)
-        self.fields["region"].queryset = Region.objects.for_user(actor, Action.MANAGE_USERS)
+        self.fields["region"].for_user(actor)
 
 
 class UserInviteForm(_RoleFields):

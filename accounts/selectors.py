@@ -11,7 +11,7 @@ __all__ = ["user_assignments", "user_audit_history", "user_list"]
 
 def user_list(*, actor, filters: dict | None = None):
     queryset = User.objects.for_user(actor, Action.MANAGE_USERS).prefetch_related("role_assignments__region")
-    return UserFilterSet(filters or {}, queryset).qs
+    return UserFilterSet(filters or {}, queryset, user=actor).qs
 
 
 def user_assignments(user) -> list[RoleAssignment]:

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from core.identifiers import REGION_CODE_PATTERN
 from core.scoping import Scope
 
-__all__ = ["RegionSubtreeFilter", "StrictBooleanFilter"]
+__all__ = ["RegionSubtreeFilter", "ScopedFilterSet", "StrictBooleanFilter"]
 
 _REGION_CODE = RegexValidator(REGION_CODE_PATTERN, _("Enter a Kemendagri code such as 33.18 or 33.18.01."))
 
@@ -32,3 +32,28 @@ class RegionSubtreeFilter(django_filters.CharFilter):
 
     def filter(self, queryset, value):
         return queryset.within(Scope.of([value.strip()])) if value else queryset
+
+
+class ScopedFilterSet(django_filters.FilterSet):
+    """
+    A FilterSet that knows whose list it filters (``user``, or the request's user in the API), so that
+    filters reading what people type (a region by name) resolve it inside that user's scope.
+    """
+
+    def __init__(self, data=None, queryset=None, *, request=None, user=None, **kwargs):
+        super().__init__(data, queryset, request=request, **kwargs)
+        self.user = user if user is not None else getattr(request, "user", None)
+
+    @property
+    def qs(self):
+        # A list shown through a refused filter would look like an answer to it: show nothing, and the error.
+        if self.is_bound and not self.is_valid():
+            return self.queryset.none()
+        return super().qs
+
+    @property
+    def form(self):
+        form = super().form
+        # Filter inputs get ids of their own: a page may show a form with a field of the same name.
+        form.auto_id = "filter-%s"
+        return form

@@ -8,8 +8,9 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.filters import RegionSubtreeFilter
+from core.filters import ScopedFilterSet
 from core.filters import StrictBooleanFilter
+from wilayah.forms import RegionFilter
 
 from .models import Cooperative
 from .models import CooperativeKind
@@ -18,9 +19,9 @@ from .models import FormationModel
 __all__ = ["CooperativeFilterSet"]
 
 
-class CooperativeFilterSet(django_filters.FilterSet):
+class CooperativeFilterSet(ScopedFilterSet):
     q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label=_("Name"))
-    region = RegionSubtreeFilter()
+    region = RegionFilter(label=_("Kecamatan or desa"))
     stage = django_filters.CharFilter(field_name="stage_reached__code", label=_("Stage reached"))
     formation_model = django_filters.ChoiceFilter(choices=FormationModel.choices, label=_("Formation model"))
     kind = django_filters.ChoiceFilter(choices=CooperativeKind.choices, label=_("Type"))

@@ -5,8 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import StyledFormMixin
 from core.roles import Action
-from wilayah.forms import ScopedRegionField
-from wilayah.models import Region
+from wilayah.forms import RegionField
+from wilayah.forms import RegionListField
 from wilayah.models import RegionLevel
 
 from .models import Cooperative
@@ -23,9 +23,9 @@ __all__ = [
 
 
 class CooperativeRegisterForm(StyledFormMixin, forms.Form):
-    village = ScopedRegionField(
-        label=_("Desa/kelurahan (seat)"),
-        help_text=_("Type the name or code of the desa/kelurahan and choose it from the suggestions."),
+    village = RegionField(
+        label=_("Desa/kelurahan (seat)"), action=Action.EDIT_COOPERATIVE, levels=(RegionLevel.VILLAGE,),
+        help_text=_("Type the name of the desa/kelurahan (or its code) and choose it from the suggestions."),
     )
     formation_model = forms.ChoiceField(label=_("Formation model"), choices=FormationModel.choices,
                                         initial=FormationModel.BARU)
@@ -33,9 +33,10 @@ class CooperativeRegisterForm(StyledFormMixin, forms.Form):
         label=_("Name"), required=False, max_length=200,
         help_text=_("Leave empty for the standard name, e.g. Koperasi Desa Merah Putih Prawoto."),
     )
-    joint_villages = forms.CharField(
-        label=_("Other villages of a joint cooperative"), required=False,
-        help_text=_("Only for villages with fewer than 500 inhabitants: their codes, separated by commas."),
+    joint_villages = RegionListField(
+        label=_("Other villages of a joint cooperative"), required=False, action=Action.EDIT_COOPERATIVE,
+        levels=(RegionLevel.VILLAGE,),
+        help_text=_("Only for villages with fewer than 500 inhabitants: one name or code per line."),
     )
     joint_population_confirmed = forms.BooleanField(
         label=_("Each of these villages has fewer than 500 inhabitants"), required=False
@@ -49,17 +50,16 @@ class CooperativeRegisterForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
-        villages = Region.objects.for_user(actor, Action.EDIT_COOPERATIVE).filter(level=RegionLevel.VILLAGE)
-        self.fields["village"].queryset = villages
+        villages = self.fields["village"].for_user(actor).queryset.filter(level=RegionLevel.VILLAGE)
+        self.fields["joint_villages"].for_user(actor)
         own = list(villages[:2])
         if len(own) == 1:  # village staff: their desa is the only choice
-            self.fields["village"].initial = f"{own[0].code} {own[0].name}"
+            self.fields["village"].initial = own[0]
             self.fields["village"].widget.attrs["readonly"] = True
             del self.fields["joint_villages"], self.fields["joint_population_confirmed"]
 
     def clean_joint_villages(self) -> list[str]:
-        raw = self.cleaned_data.get("joint_villages", "")
-        return [code.strip().split(" ", 1)[0] for code in raw.replace(";", ",").split(",") if code.strip()]
+        return [region.code for region in self.cleaned_data.get("joint_villages") or []]
 
 
 def _from_model(name: str, **overrides) -> forms.Field:

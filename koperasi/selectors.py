@@ -15,8 +15,8 @@ __all__ = ["cooperative_filter", "cooperative_stages", "review_queue", "stalled_
 
 def cooperative_filter(*, user, filters: dict | None = None) -> CooperativeFilterSet:
     """The user's cooperatives through the list filters; ``.qs`` the rows, ``.form.errors`` what was refused."""
-    queryset = Cooperative.objects.for_user(user, Action.VIEW).select_related("village", "stage_reached")
-    return cooperative_filterset_class(CooperativeFilterSet)(filters or {}, queryset)
+    queryset = Cooperative.objects.for_user(user, Action.VIEW).select_related("village__parent", "stage_reached")
+    return cooperative_filterset_class(CooperativeFilterSet)(filters or {}, queryset, user=user)
 
 
 def cooperative_stages(cooperative: Cooperative) -> list[StageProgress]:
@@ -30,7 +30,7 @@ def review_queue(*, user):
     return (
         StageProgress.objects.for_user(user, Action.VERIFY_STAGES)
         .filter(status=StageStatus.SUBMITTED)
-        .select_related("cooperative__village", "stage", "submitted_by")
+        .select_related("cooperative__village__parent", "stage", "submitted_by")
         .order_by("submitted_at")
     )
 

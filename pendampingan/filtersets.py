@@ -3,7 +3,8 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from core.filters import RegionSubtreeFilter
+from core.filters import ScopedFilterSet
+from wilayah.forms import RegionFilter
 from wilayah.models import Region
 
 from .models import Visit
@@ -11,8 +12,8 @@ from .models import Visit
 __all__ = ["DistrictFilterSet", "VisitFilterSet"]
 
 
-class VisitFilterSet(django_filters.FilterSet):
-    village = RegionSubtreeFilter()
+class VisitFilterSet(ScopedFilterSet):
+    village = RegionFilter(label=_("Desa, kecamatan or kabupaten"))
     cooperative = django_filters.NumberFilter(field_name="cooperative_id", label=_("Cooperative"))
     officer = django_filters.ChoiceFilter(choices=[("me", _("me"))], method="filter_officer",
                                           label=_("Only my visits"), help_text=_("officer=me: only my own visits."))
@@ -25,10 +26,10 @@ class VisitFilterSet(django_filters.FilterSet):
         return queryset.filter(officer=self.request.user) if value == "me" else queryset
 
 
-class DistrictFilterSet(django_filters.FilterSet):
+class DistrictFilterSet(ScopedFilterSet):
     """The kecamatan of the coordinator list, narrowed to a kabupaten/kota (or province)."""
 
-    region = RegionSubtreeFilter()
+    region = RegionFilter(label=_("Kabupaten/kota or province"))
 
     class Meta:
         model = Region

@@ -3,15 +3,15 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import StyledFormMixin
 from core.roles import Action
-from wilayah.forms import ScopedRegionField
-from wilayah.models import Region
+from wilayah.forms import RegionField
 from wilayah.models import RegionLevel
 
 __all__ = ["VisitForm"]
 
 
 class VisitForm(StyledFormMixin, forms.Form):
-    village = ScopedRegionField(label=_("Desa/kelurahan"))
+    village = RegionField(label=_("Desa/kelurahan"), action=Action.LOG_VISITS, levels=(RegionLevel.VILLAGE,),
+                          help_text=_("Type the name of the desa/kelurahan and choose it from the suggestions."))
     visited_on = forms.DateField(label=_("Visit date"))
     topic = forms.CharField(label=_("Topic"), max_length=200)
     participants = forms.CharField(label=_("Participants"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
@@ -21,5 +21,4 @@ class VisitForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["village"].queryset = Region.objects.for_user(actor, Action.LOG_VISITS).filter(
-            level=RegionLevel.VILLAGE)
+        self.fields["village"].for_user(actor)

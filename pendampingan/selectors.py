@@ -15,7 +15,8 @@ __all__ = ["follow_ups_due", "visit_filter", "visit_section"]
 
 def visit_filter(*, request, filters: dict | None = None) -> VisitFilterSet:
     """Visits in the user's area through the list filters; ``.qs`` the rows, ``.form.errors`` what was refused."""
-    visits = Visit.objects.for_user(request.user, Action.VIEW).select_related("village", "cooperative", "officer")
+    visits = Visit.objects.for_user(request.user, Action.VIEW).select_related("village__parent", "cooperative",
+                                                                              "officer")
     return VisitFilterSet(filters or {}, visits, request=request)
 
 
@@ -25,7 +26,7 @@ def follow_ups_due(*, user, today: date | None = None, mine_only: bool = True):
     visits = (
         Visit.objects.for_user(user, Action.VIEW)
         .filter(follow_up_on__lte=today, follow_up_done_at__isnull=True)
-        .select_related("village", "cooperative", "officer")
+        .select_related("village__parent", "cooperative", "officer")
         .order_by("follow_up_on", "created_at")
     )
     return visits.filter(officer=user) if mine_only else visits

@@ -78,7 +78,7 @@ class CoordinatorListView(ActionRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         districts = (Region.objects.for_user(self.request.user, Action.MANAGE_USERS)
                      .filter(level=RegionLevel.DISTRICT).select_related("parent"))
-        filterset = DistrictFilterSet(self.request.GET, districts)
+        filterset = DistrictFilterSet(self.request.GET, districts, user=self.request.user)
         page = Paginator(filterset.qs.order_by("code"), PER_PAGE).get_page(self.request.GET.get("page"))
         coordinators: dict[str, list] = {}
         for assignment in RoleAssignment.objects.filter(

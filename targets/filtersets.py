@@ -1,8 +1,9 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from core.filters import RegionSubtreeFilter
+from core.filters import ScopedFilterSet
 from core.filters import StrictBooleanFilter
+from wilayah.forms import RegionFilter
 
 from .models import Target
 from .models import TargetMetric
@@ -10,8 +11,8 @@ from .models import TargetMetric
 __all__ = ["TargetFilterSet"]
 
 
-class TargetFilterSet(django_filters.FilterSet):
-    region = RegionSubtreeFilter()
+class TargetFilterSet(ScopedFilterSet):
+    region = RegionFilter()
     metric = django_filters.ChoiceFilter(choices=TargetMetric.choices, label=_("Measure"))
     stage = django_filters.CharFilter(field_name="stage__code", label=_("Stage code"))
     top_level = StrictBooleanFilter(field_name="parent", lookup_expr="isnull",

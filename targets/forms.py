@@ -6,8 +6,7 @@ from core.roles import Action
 from koperasi.models import FormationStage
 from units.models import READINESS_ORDER
 from units.models import UnitType
-from wilayah.forms import ScopedRegionField
-from wilayah.models import Region
+from wilayah.forms import RegionField
 
 from .models import TargetMetric
 
@@ -15,7 +14,8 @@ __all__ = ["TargetEditForm", "TargetForm"]
 
 
 class TargetForm(StyledFormMixin, forms.Form):
-    region = ScopedRegionField(label=_("Region"))
+    region = RegionField(label=_("Region"), action=Action.MANAGE_TARGETS,
+                         help_text=_("A province, kabupaten/kota, kecamatan or desa/kelurahan: type its name or code."))
     title = forms.CharField(label=_("Title"), required=False, max_length=200,
                             help_text=_("e.g. Musdesus selesai (Inpres 9/2025)"))
     metric = forms.ChoiceField(label=_("Measure"), choices=TargetMetric.choices)
@@ -31,7 +31,7 @@ class TargetForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["region"].queryset = Region.objects.for_user(actor, Action.MANAGE_TARGETS)
+        self.fields["region"].for_user(actor)
         self.fields["stage"].choices = [("", "—"), *[(s.code, s.label) for s in FormationStage.objects.all()]]
         self.fields["unit_type"].choices = [("", "—"), *[(t.code, t.label) for t in UnitType.objects.all()]]
 

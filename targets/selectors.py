@@ -40,14 +40,20 @@ __all__ = [
     "dashboard_targets",
     "report_section",
     "target_achieved",
+    "target_filter",
     "target_list",
     "target_rows",
 ]
 
 
-def target_list(*, user, filters: dict | None = None):
+def target_filter(*, user, filters: dict | None = None) -> TargetFilterSet:
+    """The user's targets through the list filters; ``.qs`` the rows, ``.form.errors`` what was refused."""
     queryset = Target.objects.for_user(user, Action.VIEW).select_related("region", "stage", "unit_type", "parent")
-    return TargetFilterSet(filters or {}, queryset).qs
+    return TargetFilterSet(filters or {}, queryset, user=user)
+
+
+def target_list(*, user, filters: dict | None = None):
+    return target_filter(user=user, filters=filters).qs
 
 
 def target_achieved(target: Target, on: date) -> int:

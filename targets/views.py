@@ -25,7 +25,7 @@ from . import services
 from .forms import TargetEditForm
 from .forms import TargetForm
 from .models import Target
-from .selectors import target_list
+from .selectors import target_filter
 
 __all__ = ["TargetCreateView", "TargetDetailView", "TargetListView"]
 
@@ -37,10 +37,11 @@ class TargetListView(ActionRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         filters = {"region": self.request.GET.get("region", ""), "top_level": self.request.GET.get("top_level", "")}
-        page = Paginator(target_list(user=self.request.user, filters=filters), PER_PAGE).get_page(
-            self.request.GET.get("page"))
+        filterset = target_filter(user=self.request.user, filters=filters)
+        page = Paginator(filterset.qs, PER_PAGE).get_page(self.request.GET.get("page"))
         return super().get_context_data(
-            page=page, rows=target_rows(list(page)), filters=filters, window_days=settings.TARGET_RATE_WINDOW_DAYS,
+            page=page, rows=target_rows(list(page)), filters=filters, filterset=filterset,
+            window_days=settings.TARGET_RATE_WINDOW_DAYS,
             can_manage=not scope_for(self.request.user, Action.MANAGE_TARGETS).is_empty, **kwargs,
         )
 

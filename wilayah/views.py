@@ -5,13 +5,17 @@ from django.shortcuts import get_object_or_404
 from django.views.generic import TemplateView
 
 from core.audit import audit_trail
+from core.roles import Action
 from core.scoping import scope_for
 from core.views import ActionRequiredMixin
 
 from .models import Region
+from .models import RegionLevel
 from .selectors import region_ancestors
+from .selectors import region_choice_label
 from .selectors import region_list
 from .selectors import region_scope_roots
+from .selectors import region_suggestions
 
 __all__ = ["RegionDetailView", "RegionOptionsView", "RegionRootView", "RegionSearchView"]
 
@@ -64,12 +68,21 @@ class RegionSearchView(ActionRequiredMixin, TemplateView):
 
 
 class RegionOptionsView(ActionRequiredMixin, TemplateView):
-    """``<option>`` suggestions for region inputs (a ``<datalist>`` refreshed by htmx)."""
+    """
+    Suggestions for a region picker (``<option>`` elements of its ``<datalist>``, refreshed by htmx):
+    regions inside the user's scope for ``action``, of ``levels`` (comma-separated; any when absent),
+    matching the text in the parameter named by ``param`` (the picker's own field name).
+    """
 
     template_name = "wilayah/partials/region_options.html"
 
     def get_context_data(self, **kwargs):
-        query = self.request.GET.get("region", "").strip() or self.request.GET.get("q", "").strip()
-        filters = {"q": query, "level": self.request.GET.get("level", "")}
-        options = region_list(user=self.request.user, filters=filters)[:20] if len(query) >= 2 else []
+        get = self.request.GET
+        text = get.get(get.get("param", "q"), "").strip()[:100]
+        action = get.get("action", "")
+        action = Action(action) if action in {member.value for member in Action} else Action.VIEW
+        levels = [level for level in get.get("levels", "").split(",") if level in RegionLevel.values]
+        regions = Region.objects.for_user(self.request.user, action)
+        regions = regions.filter(is_active=True, **({"level__in": levels} if levels else {}))
+        options = [region_choice_label(region) for region in region_suggestions(regions, text)]
         return super().get_context_data(options=options, **kwargs)

@@ -41,6 +41,7 @@ DJANGO_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",
 ]
 THIRD_PARTY_APPS = [
     "allauth",
@@ -86,6 +87,9 @@ MIDDLEWARE = [
     # Records request.user as the author of every audited change.
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
+
+# Widgets render through the project's templates (e.g. the region picker in templates/wilayah/widgets/).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 TEMPLATES = [
     {

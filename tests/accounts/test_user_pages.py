@@ -37,9 +37,9 @@ def test_role_choices_offer_only_grantable_roles(client, pati_officer):
 
 def test_region_suggestions_are_scoped(client, pati_officer):
     client.force_login(pati_officer)
-    html = client.get("/wilayah/pilihan/", {"region": "Prawoto"}).content.decode()
-    assert PRAWOTO in html
-    assert "35." not in client.get("/wilayah/pilihan/", {"region": "35.05"}).content.decode()
+    html = client.get("/wilayah/pilihan/", {"param": "region", "region": "Prawoto"}).content.decode()
+    assert f"Desa Prawoto — Kec. Sukolilo, Kab. Pati ({PRAWOTO})" in html
+    assert "35." not in client.get("/wilayah/pilihan/", {"param": "region", "region": "35.05"}).content.decode()
 
 
 def test_deactivate_button_and_audit_trail_on_the_user_page(client, pati_officer, village_staff):

@@ -67,15 +67,24 @@ def test_filters_by_kecamatan_stage_and_stalled(client, three_cooperatives, pati
     Cooperative.objects.filter(pk=prawoto.pk).update(formation_completed=True)
     assert _names(client.get("/koperasi/", {"completed": "true"})) == {prawoto.name}
     assert _names(client.get("/koperasi/", {"completed": "false"})) == {pakem.name}
-    refused = client.get("/koperasi/", {"region": "Pati"}).content.decode()
-    assert "Kode wilayah: " in refused  # the filter's label in Indonesian, not the parameter name
+    # The kecamatan by name works like its code; a name that is nowhere in the area is refused, in Indonesian.
+    assert _names(client.get("/koperasi/", {"region": "Kec. Sukolilo"})) == {prawoto.name, pakem.name}
+    assert _names(client.get("/koperasi/", {"region": "prawoto"})) == {prawoto.name}
+    # Pati has a kecamatan and a desa called Sukolilo: the user is asked which, and sees no rows meanwhile.
+    ambiguous = client.get("/koperasi/", {"region": "Sukolilo"})
+    assert _names(ambiguous) == set()
+    assert "Kec. Sukolilo — Kab. Pati (33.18.01)" in ambiguous.content.decode()
+    assert "Desa Sukolilo — Kec. Sukolilo, Kab. Pati (33.18.01.2009)" in ambiguous.content.decode()
+    refused = client.get("/koperasi/", {"region": "Atlantis"}).content.decode()
+    assert "Kecamatan atau desa: " in refused  # the filter's label in Indonesian, not the parameter name
+    assert "Tidak ada tempat bernama “Atlantis” di wilayah Anda." in refused
 
 
 def test_village_staff_register_through_the_form(client, village_staff):
     client.force_login(village_staff)
     form = client.get("/koperasi/daftar/").context["form"]
-    assert form["village"].value().startswith(PRAWOTO)
-    response = client.post("/koperasi/daftar/", {"village": f"{PRAWOTO} Prawoto", "formation_model": "baru",
+    assert form["village"].value() == f"Desa Prawoto — Kec. Sukolilo, Kab. Pati ({PRAWOTO})"
+    response = client.post("/koperasi/daftar/", {"village": form["village"].value(), "formation_model": "baru",
                                                  "phone": "0812 3456 7890"})
     cooperative = Cooperative.objects.get()
     assert response["Location"] == f"/koperasi/{cooperative.pk}/"
@@ -302,7 +311,8 @@ def test_visit_pages_for_coordinators_only(client, sukolilo_officer, village_sta
     assert len(client.get("/pendampingan/", {"village": "33.18.01"}).context["page"].object_list) == 1
     assert len(client.get("/pendampingan/", {"village": "33.18.02"}).context["page"].object_list) == 0
     refused = client.get("/pendampingan/", {"village": "3"})
-    assert "village" in refused.context["filterset"].form.errors and "Kode wilayah: " in refused.content.decode()
+    assert "village" in refused.context["filterset"].form.errors
+    assert "Desa, kecamatan atau kabupaten: " in refused.content.decode()
     coordinators = client.get("/pendampingan/koordinator/", {"region": "33.18.01"})
     assert [district.code for district, _people in coordinators.context["rows"]] == ["33.18.01"]
     client.force_login(village_staff)
@@ -323,3 +333,18 @@ def test_a_document_missing_from_storage_is_a_404_not_a_500(client, village_staf
     client.force_login(village_staff)
     assert client.get(f"/koperasi/dokumen/{document.pk}/").status_code == 404
     assert client.get(f"/api/stage-documents/{document.pk}/download/").status_code == 404
+
+
+def test_a_joint_cooperative_is_registered_with_village_names_one_per_line(client, pati_officer):
+    client.force_login(pati_officer)
+    response = client.post("/koperasi/daftar/", {
+        "village": "Prawoto", "formation_model": "baru", "joint_villages": "Pakem\nAtlantis",
+        "joint_population_confirmed": "on"})
+    assert "Atlantis: Tidak ada tempat bernama" in response.context["form"].errors["joint_villages"][0]
+    assert not Cooperative.objects.exists()
+    response = client.post("/koperasi/daftar/", {
+        "village": "Prawoto", "formation_model": "baru", "joint_villages": "Desa Pakem; ",
+        "joint_population_confirmed": "on"})
+    cooperative = Cooperative.objects.get()
+    assert response["Location"] == f"/koperasi/{cooperative.pk}/"
+    assert set(cooperative.villages.values_list("village_id", flat=True)) == {PRAWOTO, PAKEM}
