@@ -5,6 +5,7 @@ from django.contrib.auth.models import BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -115,6 +116,15 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self):
         return self.full_name.split(" ")[0] if self.full_name else self.email
+
+    @cached_property
+    def office_label(self) -> str:
+        """Where the person works, from their first role: "Kabupaten/kota officer, Kabupaten Pati"."""
+        assignment = self.role_assignments.select_related("region").order_by("role", "region_id").first()
+        if assignment is None:
+            return ""
+        role = assignment.get_role_display()
+        return f"{role}, {assignment.region.name}" if assignment.region else str(role)
 
 
 class RoleAssignment(models.Model):

@@ -3,6 +3,8 @@ One FilterSet for the cooperative list: used by the UI, the API and the tests. A
 add their own filters to it (units: unit type and status) through ``koperasi.extensions``.
 """
 
+from datetime import timedelta
+
 import django_filters
 from django.conf import settings
 from django.utils import timezone
@@ -15,8 +17,10 @@ from wilayah.forms import RegionFilter
 from .models import Cooperative
 from .models import CooperativeKind
 from .models import FormationModel
+from .models import FormationStage
+from .models import StageProgress
 
-__all__ = ["CooperativeFilterSet"]
+__all__ = ["CooperativeFilterSet", "ReviewQueueFilterSet"]
 
 
 class CooperativeFilterSet(ScopedFilterSet):
@@ -36,3 +40,20 @@ class CooperativeFilterSet(ScopedFilterSet):
     def filter_stalled(self, queryset, name, value):
         stalled = queryset.stalled(days=settings.STALLED_AFTER_DAYS, now=timezone.now())
         return stalled if value else queryset.exclude(pk__in=stalled.values("pk"))
+
+
+class ReviewQueueFilterSet(ScopedFilterSet):
+    """The verification queue by kecamatan (or desa), stage and how long items have waited."""
+
+    region = RegionFilter(label=_("Kecamatan or desa"))
+    stage = django_filters.ModelChoiceFilter(queryset=FormationStage.objects.all(), to_field_name="code",
+                                             label=_("Stage"))
+    waiting = django_filters.NumberFilter(method="filter_waiting", label=_("Waiting at least (days)"),
+                                          min_value=0, max_value=3650)
+
+    class Meta:
+        model = StageProgress
+        fields = ["region", "stage", "waiting"]
+
+    def filter_waiting(self, queryset, name, value):
+        return queryset.filter(submitted_at__lte=timezone.now() - timedelta(days=int(value)))

@@ -17,6 +17,7 @@ __all__ = [
     "CooperativeLegalForm",
     "CooperativeProfileForm",
     "CooperativeRegisterForm",
+    "StageArchiveForm",
     "StageReasonForm",
     "StageSubmitForm",
 ]
@@ -126,8 +127,8 @@ class StageSubmitForm(StyledFormMixin, forms.Form):
         for document_type in progress.stage.required_documents.all():
             self.fields[f"doc_{document_type.code}"] = forms.FileField(
                 label=document_type.label, required=False,
-                help_text=_("Already attached; choose a file only to add another.") if document_type.pk in present
-                else _("PDF, JPG or PNG."),
+                help_text=_("Already attached; choose a file only to replace it (PDF, JPG or PNG).")
+                if document_type.pk in present else _("PDF, JPG or PNG."),
                 widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/jpeg,image/png"}),
             )
 
@@ -137,6 +138,22 @@ class StageSubmitForm(StyledFormMixin, forms.Form):
     def documents(self) -> list[tuple[str, object]]:
         return [(key.removeprefix("doc_"), upload) for key, upload in self.cleaned_data.items()
                 if key.startswith("doc_") and upload]
+
+
+class StageArchiveForm(StageSubmitForm):
+    """A stage completed before the portal, entered by an officer from paper records with its real date."""
+
+    def __init__(self, *args, progress, **kwargs):
+        super().__init__(*args, progress=progress, **kwargs)
+        self.fields["completed_on"] = forms.DateField(
+            label=_("Date completed"), help_text=_("The date on the archived document, e.g. the SK AHU's date."))
+        self.fields["note"] = forms.CharField(
+            label=_("Source in the archive"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000,
+            help_text=_("e.g. Arsip Dinas Koperasi, map 2024/17: SK AHU asli diperiksa."))
+        self.order_fields(["completed_on", "note"])
+
+    def stage_data(self) -> dict:
+        return {key: value for key, value in super().stage_data().items() if key not in ("completed_on", "note")}
 
 
 class StageReasonForm(StyledFormMixin, forms.Form):

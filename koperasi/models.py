@@ -258,6 +258,11 @@ class StageProgress(models.Model):
         verbose_name=_("completed at"), null=True, blank=True,
         help_text=_("When it was verified or marked not applicable."),
     )
+    from_archive = models.BooleanField(
+        verbose_name=_("from the archive"), default=False,
+        help_text=_("Completed before it was recorded here: an officer entered it from paper records, with its date."),
+    )
+    archive_note = models.TextField(verbose_name=_("archive note"), blank=True)
 
     objects = ScopedQuerySet.as_manager()
     history = HistoricalRecords()
@@ -282,6 +287,13 @@ class StageProgress(models.Model):
     @property
     def is_completed(self) -> bool:
         return self.status in COMPLETED_STATUSES
+
+    @property
+    def waiting_days(self) -> int | None:
+        """Whole days since submission, while the stage awaits verification."""
+        if self.status != StageStatus.SUBMITTED or self.submitted_at is None:
+            return None
+        return (timezone.now() - self.submitted_at).days
 
 
 def _document_path(instance, filename: str) -> str:

@@ -1,11 +1,16 @@
 """Read queries for cooperatives and their formation stages, always starting from the user's scope."""
 
 from django.conf import settings
+from django.db.models import BooleanField
+from django.db.models import Case
+from django.db.models import Value
+from django.db.models import When
 
 from core.roles import Action
 
 from .extensions import cooperative_filterset_class
 from .filtersets import CooperativeFilterSet
+from .filtersets import ReviewQueueFilterSet
 from .models import Cooperative
 from .models import StageProgress
 from .models import StageStatus
@@ -25,14 +30,20 @@ def cooperative_stages(cooperative: Cooperative) -> list[StageProgress]:
     )
 
 
-def review_queue(*, user):
-    """Submitted stages the user may verify, oldest first (first in, first reviewed)."""
-    return (
+def review_queue(*, user, filters: dict | None = None) -> ReviewQueueFilterSet:
+    """
+    Submitted stages in the user's verification scope: first those the user may act on, then those
+    they submitted themselves (another officer must verify them); each oldest first. ``.qs`` the rows.
+    """
+    queryset = (
         StageProgress.objects.for_user(user, Action.VERIFY_STAGES)
         .filter(status=StageStatus.SUBMITTED)
         .select_related("cooperative__village__parent", "stage", "submitted_by")
-        .order_by("submitted_at")
+        .annotate(own=Case(When(submitted_by=user, then=Value(True)), default=Value(False),
+                           output_field=BooleanField()))
+        .order_by("own", "submitted_at")
     )
+    return ReviewQueueFilterSet(filters or {}, queryset, user=user)
 
 
 def stalled_cooperatives(*, user, days: int | None = None):

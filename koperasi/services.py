@@ -9,12 +9,16 @@ a district officer verifies or rejects; stages that do not apply to an existing 
 marked not applicable with a reason.
 """
 
+from datetime import date
+from datetime import datetime
+from datetime import time
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.db import transaction
+from django.utils import formats
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
@@ -48,8 +52,11 @@ from .models import FormationStage
 from .models import StageDocument
 from .models import StageProgress
 from .models import StageStatus
+from .stage_fields import EXISTING_COOPERATIVE_EARLIEST
+from .stage_fields import KDKMP_EARLIEST
 from .stage_fields import STAGE_FIELDS
 from .stage_fields import clean_stage_data
+from .stage_fields import date_in_bounds
 
 __all__ = [
     "cooperative_activity",
@@ -60,6 +67,7 @@ __all__ = [
     "stage_document_add",
     "stage_document_remove",
     "stage_mark_not_applicable",
+    "stage_record_from_archive",
     "stage_reject",
     "stage_reopen",
     "stage_submit",
@@ -404,9 +412,32 @@ def stage_submit(*, actor, progress: StageProgress, data: dict | None = None, do
     blocking = formation_issues_blocking(cooperative, progress.stage.code)
     if blocking:
         raise ValidationError({"governance": [issue.message for issue in blocking]})
-    cleaned = clean_stage_data(progress.stage.required_fields, data or {})
+    cleaned = clean_stage_data(progress.stage.required_fields, data or {}, earliest=_earliest_date(cooperative))
     _check_identifiers_free(cooperative, cleaned)
     # Every check runs before any file is written, so a refused submission leaves nothing behind.
+    uploads = _checked_uploads(progress, documents)
+    _store_uploads(actor=actor, progress=progress, uploads=uploads)
+    progress.data = cleaned
+    progress.status = StageStatus.SUBMITTED
+    progress.round += 1
+    progress.submitted_at = timezone.now()
+    progress.submitted_by = actor
+    progress.rejection_reason = ""
+    progress._history_user = actor
+    progress.save()
+    cooperative_activity(cooperative.pk, cooperative.village_id)
+    return progress
+
+
+def _earliest_date(cooperative: Cooperative) -> date:
+    """The earliest date a stage of this cooperative can carry."""
+    if cooperative.formation_model == FormationModel.BARU:
+        return KDKMP_EARLIEST
+    return EXISTING_COOPERATIVE_EARLIEST
+
+
+def _checked_uploads(progress: StageProgress, documents) -> list[tuple]:
+    """Check every file (pairs of document-type code and file) before any is written."""
     uploads = []
     for document_type_code, upload in documents:
         document_type = _document_type_for(progress, document_type_code)
@@ -419,18 +450,32 @@ def stage_submit(*, actor, progress: StageProgress, data: dict | None = None, do
     missing = [doc.label for doc in progress.stage.required_documents.all() if doc.code not in present]
     if missing:
         raise ValidationError({"documents": [_("Attach: %(documents)s.") % {"documents": "; ".join(missing)}]})
+    return uploads
+
+
+def _store_uploads(*, actor, progress: StageProgress, uploads) -> None:
+    """
+    Write the checked files as documents of the coming round. A new file replaces the earlier ones of
+    its type (they stay in the history and the storage, marked removed).
+    """
     for document_type, upload, checked in uploads:
+        for earlier in _active_documents(progress).filter(document_type=document_type):
+            earlier.removed_at = timezone.now()
+            earlier._history_user = actor
+            earlier._change_reason = "replaced"
+            earlier.save(update_fields=["removed_at"])
         _store_document(actor=actor, progress=progress, document_type=document_type, upload=upload, checked=checked)
-    progress.data = cleaned
-    progress.status = StageStatus.SUBMITTED
-    progress.round += 1
-    progress.submitted_at = timezone.now()
-    progress.submitted_by = actor
-    progress.rejection_reason = ""
-    progress._history_user = actor
-    progress.save()
-    cooperative_activity(cooperative.pk, cooperative.village_id)
-    return progress
+
+
+def _copy_identifiers(cooperative: Cooperative, data: dict, actor) -> None:
+    """Verified stage data with a cooperative field (SK AHU, NPWP, NIB, bank account, …) lands on the cooperative."""
+    for key, value in data.items():
+        target = STAGE_FIELDS[key].cooperative_field
+        if target:
+            setattr(cooperative, target, value)
+    cooperative.full_clean(exclude=["village"])
+    cooperative._history_user = actor
+    cooperative.save()
 
 
 def _check_identifiers_free(cooperative: Cooperative, cleaned: dict) -> None:
@@ -460,13 +505,7 @@ def stage_verify(*, actor, progress: StageProgress) -> StageProgress:
         raise PermissionDenied(_("Another officer must verify a stage you submitted yourself."))
     _require_in_order(progress)
     _check_identifiers_free(cooperative, progress.data)
-    for key, value in progress.data.items():
-        target = STAGE_FIELDS[key].cooperative_field
-        if target:
-            setattr(cooperative, target, value)
-    cooperative.full_clean(exclude=["village"])
-    cooperative._history_user = actor
-    cooperative.save()
+    _copy_identifiers(cooperative, progress.data, actor)
     progress.status = StageStatus.VERIFIED
     progress.reviewed_at = progress.completed_at = timezone.now()
     progress.reviewed_by = actor
@@ -493,6 +532,67 @@ def stage_reject(*, actor, progress: StageProgress, reason: str) -> StageProgres
     progress.reviewed_by = actor
     progress._history_user = actor
     progress.save()
+    cooperative_activity(cooperative.pk, cooperative.village_id)
+    return progress
+
+
+@transaction.atomic
+def stage_record_from_archive(
+    *, actor, progress: StageProgress, completed_on: date | None, note: str, data: dict | None = None, documents=(),
+) -> StageProgress:
+    """
+    Record a stage that was completed before it reached the portal (e.g. an SK AHU issued from paper
+    records), with its real date and a note on the source. Only an officer who verifies stages may do
+    it; the stage is shown everywhere as "from the archive" and the entry is in the audit trail. The
+    same fields and documents as a submission are required, and stages stay in order, also in time.
+    """
+    progress, cooperative = _locked(progress)
+    require_scope(actor, Action.VERIFY_STAGES, cooperative.village_id)
+    if progress.status == StageStatus.SUBMITTED:
+        raise ValidationError(_("This stage is submitted: verify it or send it back instead."))
+    if progress.is_completed:
+        raise ValidationError(_("This stage is already completed."))
+    _require_in_order(progress)
+    earliest = _earliest_date(cooperative)
+    previous = (StageProgress.objects.filter(cooperative=cooperative, stage__order__lt=progress.stage.order,
+                                             completed_at__isnull=False)
+                .order_by("-stage__order").values_list("completed_at", flat=True).first())
+    errors: dict[str, list] = {}
+    if completed_on is None:
+        errors["completed_on"] = [_("Enter the date the stage was completed.")]
+    else:
+        try:
+            date_in_bounds(completed_on, earliest)
+            if previous and completed_on < timezone.localdate(previous):
+                raise ValidationError(_("The previous stage was completed on %(date)s; this one cannot be earlier.")
+                                      % {"date": formats.date_format(timezone.localdate(previous))})
+        except ValidationError as error:
+            errors["completed_on"] = error.messages
+    if not is_explained(note):
+        errors["note"] = [_("Say where the record comes from (at least 5 characters), e.g. the archive file.")]
+    try:
+        cleaned = clean_stage_data(progress.stage.required_fields, data or {}, earliest=earliest)
+        _check_identifiers_free(cooperative, cleaned)
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    uploads = _checked_uploads(progress, documents)
+    _store_uploads(actor=actor, progress=progress, uploads=uploads)
+    _copy_identifiers(cooperative, cleaned, actor)
+    now = timezone.now()
+    progress.data = cleaned
+    progress.status = StageStatus.VERIFIED
+    progress.round += 1
+    progress.submitted_at = progress.reviewed_at = now
+    progress.submitted_by = progress.reviewed_by = actor
+    progress.completed_at = timezone.make_aware(datetime.combine(completed_on, time(12)))
+    progress.from_archive = True
+    progress.archive_note = tidy_reason(note)
+    progress.rejection_reason = ""
+    progress._history_user = actor
+    progress.save()
+    _refresh_reached_stage(cooperative, actor)
     cooperative_activity(cooperative.pk, cooperative.village_id)
     return progress
 

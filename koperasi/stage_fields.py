@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.core.exceptions import ValidationError
+from django.utils import formats
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.functional import Promise
@@ -19,7 +20,21 @@ from core.identifiers import normalize_nib
 from core.identifiers import normalize_npwp
 from core.identifiers import normalize_sk_ahu
 
-__all__ = ["STAGE_FIELDS", "StageField", "clean_stage_data"]
+__all__ = ["EXISTING_COOPERATIVE_EARLIEST", "KDKMP_EARLIEST", "STAGE_FIELDS", "StageField", "clean_stage_data",
+           "date_in_bounds"]
+
+# No KDKMP stage happened before the programme (Inpres 9/2025); an earlier date is a typing error.
+KDKMP_EARLIEST = date(2025, 1, 1)
+# An existing cooperative (pengembangan, revitalisasi) may hold a deed or SK AHU from long before.
+EXISTING_COOPERATIVE_EARLIEST = date(1945, 8, 17)
+
+
+def date_in_bounds(value: date, earliest: date) -> None:
+    """Refuse a date in the future or before ``earliest``, with the bound in the message."""
+    if value > timezone.localdate():
+        raise ValidationError(_("The date cannot be in the future."))
+    if value < earliest:
+        raise ValidationError(_("The date cannot be before %(date)s.") % {"date": formats.date_format(earliest)})
 
 
 def _date_not_in_future(value) -> str:
@@ -79,8 +94,11 @@ STAGE_FIELDS: dict[str, StageField] = {
 }
 
 
-def clean_stage_data(required: list[str], data: dict) -> dict:
-    """The submitted values of ``required`` fields, normalised; field-keyed errors for the rest."""
+def clean_stage_data(required: list[str], data: dict, *, earliest: date = KDKMP_EARLIEST) -> dict:
+    """
+    The submitted values of ``required`` fields, normalised; field-keyed errors for the rest. Dates
+    lie between ``earliest`` and today.
+    """
     cleaned, errors = {}, {}
     for key in required:
         spec = STAGE_FIELDS[key]
@@ -90,6 +108,8 @@ def clean_stage_data(required: list[str], data: dict) -> dict:
             continue
         try:
             cleaned[key] = spec.clean(value)
+            if spec.input_type == "date":
+                date_in_bounds(date.fromisoformat(cleaned[key]), earliest)
         except ValidationError as error:
             errors[key] = error.messages
     if errors:

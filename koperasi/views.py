@@ -26,6 +26,7 @@ from .extensions import cooperative_sections
 from .forms import CooperativeLegalForm
 from .forms import CooperativeProfileForm
 from .forms import CooperativeRegisterForm
+from .forms import StageArchiveForm
 from .forms import StageReasonForm
 from .forms import StageSubmitForm
 from .models import Cooperative
@@ -193,11 +194,16 @@ class StageView(CooperativeObjectMixin, TemplateView):
             kwargs.setdefault("submit_form", StageSubmitForm(progress=progress))
         if permissions["can_verify"]:
             kwargs.setdefault("reason_form", StageReasonForm())
+            if open_for_submission:
+                kwargs.setdefault("archive_form", StageArchiveForm(progress=progress, prefix="archive"))
         return super().get_context_data(
             cooperative=self.cooperative,
             progress=progress,
             stages=cooperative_stages(self.cooperative),
             documents=progress.documents.filter(removed_at__isnull=True).select_related("document_type"),
+            earlier_documents=progress.documents.filter(removed_at__isnull=False).select_related("document_type"),
+            can_remove_documents=permissions["can_edit"] and open_for_submission,
+            own_submission=progress.submitted_by_id == self.request.user.pk,
             data_rows=[(STAGE_FIELDS[key].label, value) for key, value in progress.data.items()],
             can_mark_not_applicable=self.cooperative.formation_model in progress.stage.skippable_for,
             history=audit_trail(progress.history.all(), progress.documents.model.history.filter(progress=progress),
@@ -209,7 +215,8 @@ class StageView(CooperativeObjectMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         operation = request.POST.get("operation")
         handlers = {"submit": self._submit, "verify": self._verify, "reject": self._reject,
-                    "not_applicable": self._not_applicable, "reopen": self._reopen}
+                    "not_applicable": self._not_applicable, "reopen": self._reopen, "archive": self._archive,
+                    "remove_document": self._remove_document}
         if operation not in handlers:
             return redirect(request.path)
         return handlers[operation](request)
@@ -221,6 +228,27 @@ class StageView(CooperativeObjectMixin, TemplateView):
             messages.success(request, _("Submitted. The district officer will verify it."))
             return redirect("koperasi:detail", pk=self.cooperative.pk)
         return self.render_to_response(self.get_context_data(submit_form=form))
+
+    def _archive(self, request):
+        form = StageArchiveForm(request.POST, request.FILES, progress=self.progress, prefix="archive")
+        if form.is_valid() and form.call_service(
+            services.stage_record_from_archive, actor=request.user, progress=self.progress,
+            completed_on=form.cleaned_data["completed_on"], note=form.cleaned_data["note"], data=form.stage_data(),
+            documents=form.documents(),
+        )[0]:
+            messages.success(request, _("Recorded from the archive."))
+            return redirect("koperasi:detail", pk=self.cooperative.pk)
+        return self.render_to_response(self.get_context_data(archive_form=form))
+
+    def _remove_document(self, request):
+        document = get_object_or_404(self.progress.documents.filter(removed_at__isnull=True),
+                                     pk=request.POST.get("document"))
+        try:
+            services.stage_document_remove(actor=request.user, document=document)
+            messages.success(request, _("%(file)s removed.") % {"file": document.original_name})
+        except (ValidationError, PermissionDenied) as error:
+            messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+        return redirect(request.path)
 
     def _verify(self, request):
         try:
@@ -257,8 +285,10 @@ class ReviewQueueView(ActionRequiredMixin, TemplateView):
     scope_action = Action.VERIFY_STAGES
 
     def get_context_data(self, **kwargs):
-        page = Paginator(review_queue(user=self.request.user), PER_PAGE).get_page(self.request.GET.get("page"))
-        return super().get_context_data(page=page, **kwargs)
+        filterset = review_queue(user=self.request.user, filters=self.request.GET)
+        page = Paginator(filterset.qs, PER_PAGE).get_page(self.request.GET.get("page"))
+        return super().get_context_data(page=page, filterset=filterset, stages=FormationStage.objects.all(),
+                                        **kwargs)
 
 
 class DocumentDownloadView(ActionRequiredMixin, View):

@@ -34,6 +34,7 @@ from koperasi.services import cooperative_register
 from koperasi.services import stage_reject
 from koperasi.services import stage_submit
 from koperasi.services import stage_verify
+from koperasi.stage_fields import STAGE_FIELDS
 from members.models import Member
 from members.models import Position
 from members.services import member_add
@@ -44,6 +45,7 @@ from sampledata.plans import UNIT_CODES
 from sampledata.plans import CooperativePlan
 from sampledata.plans import Profile
 from sampledata.plans import plan_cooperative
+from sampledata.plans import stage_field_value
 from targets.services import target_create
 from targets.services import target_split
 from units.models import READINESS_ORDER
@@ -119,8 +121,13 @@ def _profiles(today) -> dict[str, Profile]:
     }
 
 
-def _write_plans(plans: list[CooperativePlan], *, officer, verifier) -> int:
-    """Bulk-write planned cooperatives with their stages, units, milestones, members and board."""
+def _write_plans(plans: list[CooperativePlan], *, officer, submitter, verifier) -> int:
+    """
+    Bulk-write planned cooperatives with their stages, units, milestones, members and board. Stages are
+    submitted by ``submitter`` (an area coordinator) and verified by ``verifier``, with plausible data; the
+    identifiers of verified stages are on the cooperative, as verification puts them there.
+    """
+    rng = random.Random(len(plans))
     stages = list(FormationStage.objects.order_by("order"))
     unit_types = {unit_type.code: unit_type for unit_type in UnitType.objects.filter(code__in=UNIT_CODES)}
     villages = {region.code: region for region in Region.objects.filter(code__in=[p.village_code for p in plans])}
@@ -146,7 +153,13 @@ def _write_plans(plans: list[CooperativePlan], *, officer, verifier) -> int:
         batch_size=1000)
 
     progress_rows, units, members, positions = [], [], [], []
-    for cooperative, plan in zip(cooperatives, plans, strict=True):
+    for number, (cooperative, plan) in enumerate(zip(cooperatives, plans, strict=True), start=1):
+
+        def data_for(stage, held_on, cooperative=cooperative, number=number):
+            return {key: stage_field_value(key, number=number, name=cooperative.name,
+                                           village_code=cooperative.village_id, held_on=held_on, rng=rng)
+                    for key in stage.required_fields}
+
         for index, stage in enumerate(stages):
             row = StageProgress(cooperative=cooperative, stage=stage)
             if index < plan.reached:
@@ -155,10 +168,16 @@ def _write_plans(plans: list[CooperativePlan], *, officer, verifier) -> int:
                 row.not_applicable_reason = "Koperasi lama sudah memilikinya" if skipped else ""
                 row.round, row.completed_at = 1, plan.completed_at[index]
                 row.submitted_at = row.reviewed_at = plan.completed_at[index]
-                row.submitted_by, row.reviewed_by = officer, verifier
+                row.submitted_by, row.reviewed_by = submitter, verifier
+                if not skipped:
+                    row.data = data_for(stage, timezone.localdate(plan.completed_at[index]))
+                    for key, value in row.data.items():  # what verification copies onto the cooperative
+                        if STAGE_FIELDS[key].cooperative_field:
+                            setattr(cooperative, STAGE_FIELDS[key].cooperative_field, value)
             elif index == plan.reached and plan.pending:
                 row.status, row.round = plan.pending, 1
-                row.submitted_at, row.submitted_by = plan.pending_at, officer
+                row.submitted_at, row.submitted_by = plan.pending_at, submitter
+                row.data = data_for(stage, timezone.localdate(plan.pending_at))
                 if plan.pending == "rejected":
                     row.reviewed_at, row.reviewed_by = plan.pending_at, verifier
                     row.rejection_reason = "Berita acara belum ditandatangani lengkap; unggah ulang."
@@ -177,6 +196,8 @@ def _write_plans(plans: list[CooperativePlan], *, officer, verifier) -> int:
             members.append(Member(cooperative=cooperative, nik=person.nik, name=person.name, sex=person.sex,
                                   domicile_id=cooperative.village_id, is_founder=person.is_founder,
                                   village_office=person.village_office, created_by=officer))
+    legal = [field for field in (spec.cooperative_field for spec in STAGE_FIELDS.values()) if field]
+    Cooperative.objects.bulk_update(cooperatives, legal, batch_size=500)
     StageProgress.objects.bulk_create(progress_rows, batch_size=1000)
     Unit.objects.bulk_create([unit for unit, _day in units], batch_size=1000)
     milestones = []
@@ -231,7 +252,6 @@ def _prawoto_story(staff, officer, verifier) -> None:
 
 
 def _targets(admin, today) -> None:
-
     target_create(actor=admin, region_code="33", metric="stage", stage_code="musdesus", title="Musdesus selesai",
                   start_date=today.replace(year=2025, month=3, day=27), due_date=today.replace(year=2025, month=5,
                                                                                                 day=31))
@@ -290,7 +310,8 @@ def demo_data_create(seed: int = 2025) -> dict:
                     continue
                 plans.append(plan_cooperative(rng, code, profiles[area], member_sequence=sequence))
                 sequence += 60
-        _write_plans(plans, officer=officer, verifier=verifier)
+        _write_plans(plans, officer=officer, submitter=User.objects.get(email="sukolilo@demo.kopdes.id"),
+                     verifier=verifier)
         _targets(User.objects.get(email="admin@demo.kopdes.id"), today)
         _visits(rng, today)
     # Dashboards read the roll-up; the burn-up charts read daily snapshots, rebuilt here for half a year.

@@ -57,6 +57,7 @@ from sampledata.plans import UNIT_CODES
 from sampledata.plans import CooperativePlan
 from sampledata.plans import Profile
 from sampledata.plans import plan_cooperative
+from sampledata.plans import stage_field_value
 from targets.models import Target
 from units.models import Unit
 from units.models import UnitMilestone
@@ -96,9 +97,6 @@ FOUNDERS = (9, 10, 11, 11, 11, 11, 11, 12, 13)  # ~11 founding members per coope
 SK_AHU_INDEX = 4  # the fifth stage makes the cooperative a legal entity; units move only after it
 FOUNDING_INDEX = 2  # rapat pendirian: the board is appointed
 
-BANKS = ("Bank Rakyat Indonesia", "Bank Negara Indonesia", "Bank Mandiri", "Bank Syariah Indonesia")
-NOTARIES = ("Hendra Gunawan", "Ratna Sari Dewi", "Yohanes Wibisono", "Fitri Handayani", "Bambang Sutejo",
-            "Maria Kristina", "Abdul Rahman", "Siti Aminah", "Made Suartana", "Nyoman Ayu Lestari")
 REJECTIONS = ("Berita acara belum ditandatangani lengkap; unggah ulang.",
               "Daftar hadir tidak memuat tanda tangan BPD.",
               "Nomor pada dokumen tidak sesuai dengan isian; periksa kembali.",
@@ -395,7 +393,6 @@ def generate_national(
 
 
 def _written_models() -> list[type[models.Model]]:
-
     return [Cooperative, CooperativeVillage, StageProgress, Unit, UnitMilestone, Member, Position, Visit, Target]
 
 
@@ -560,7 +557,6 @@ def member_sizes(rng: random.Random, weights: list[float], total: int, *, floor:
 
 
 def _assign_member_sizes(context: _Context, total: int) -> None:
-
     rng = context.rng("member-sizes")
     # Kelurahan (towns) have larger cooperatives; a gamma spread gives a long tail of big ones.
     weights = [rng.gammavariate(2.0, 1.0) * (1.6 if coop.village_kind == "kelurahan" else 1.0)
@@ -573,34 +569,6 @@ def _assign_member_sizes(context: _Context, total: int) -> None:
 
 
 # SECTION: formation stages and cooperatives
-
-
-def _field_value(key: str, coop: _Coop, held_on: date, rng: random.Random):
-    """A plausible value for a stage field (koperasi.stage_fields), in its cleaned form."""
-    number = coop.index + 1
-    if key in ("held_on", "deed_date", "sk_ahu_date", "operational_since"):
-        return held_on.isoformat()
-    if key == "participants":
-        return rng.randint(40, 250)
-    if key == "notary_name":
-        return f"{rng.choice(NOTARIES)}, S.H., M.Kn."
-    if key == "deed_number":
-        return str(rng.randint(1, 120))
-    if key == "sk_ahu_number":
-        return f"AHU-{number:07d}.AH.01.29.TAHUN {held_on.year}"
-    if key == "npwp":
-        return f"0{810_000_000_000_000 + number * 1000:015d}"
-    if key == "nib":
-        return f"{9_120_000_000_000 + number}"
-    if key == "bank_name":
-        return rng.choice(BANKS)
-    if key == "bank_account_number":
-        return str(rng.randrange(10**14, 10**15))
-    if key == "bank_account_name":
-        return coop.name[:200]
-    if key == "simkopdes_account":
-        return f"KDMP-{coop.village.replace('.', '')}"
-    raise KeyError(key)
 
 
 LEGAL_COLUMNS = ("notary_name", "deed_number", "deed_date", "sk_ahu_number", "sk_ahu_date", "npwp", "nib",
@@ -628,13 +596,16 @@ def _stage_rows(context: _Context, coop: _Coop, rng: random.Random, next_pk: int
                 submitted_at = completed_at - timedelta(seconds=rng.random() * window)
                 held_on = max(context.local_date(previous), context.local_date(submitted_at)
                               - timedelta(days=rng.randint(0, 3)))
-                data = {key: _field_value(key, coop, held_on, rng) for key in stage.required_fields}
+                data = {key: stage_field_value(key, number=coop.index + 1, name=coop.name,
+                                               village_code=coop.village, held_on=held_on, rng=rng)
+                        for key in stage.required_fields}
                 legal.update({STAGE_FIELDS[key].cooperative_field: value for key, value in data.items()
                               if STAGE_FIELDS[key].cooperative_field})
         elif index == plan.reached and plan.pending:
             status, round_, submitted_by = plan.pending, 1, staff
             submitted_at = plan.pending_at
-            data = {key: _field_value(key, coop, context.local_date(submitted_at), rng)
+            data = {key: stage_field_value(key, number=coop.index + 1, name=coop.name, village_code=coop.village,
+                                      held_on=context.local_date(submitted_at), rng=rng)
                     for key in stage.required_fields}
             if plan.pending == "rejected":
                 reviewed_by, rejection = verifier, rng.choice(REJECTIONS)
@@ -644,7 +615,7 @@ def _stage_rows(context: _Context, coop: _Coop, rng: random.Random, next_pk: int
             str(next_pk + index), str(coop.pk), str(stage.pk), status, _text(json.dumps(data, ensure_ascii=False)),
             str(round_), _opt(submitted_at and submitted_at.isoformat()), submitted_by or "\\N",
             _opt(reviewed_at and reviewed_at.isoformat()), reviewed_by or "\\N", rejection, not_applicable,
-            _opt(completed_at and completed_at.isoformat()),
+            _opt(completed_at and completed_at.isoformat()), "f", "",
         )
     coop.legal = tuple(legal.get(column) for column in LEGAL_COLUMNS)
     coop.updated = latest.isoformat()  # the last stage event that changed the cooperative row
@@ -652,11 +623,11 @@ def _stage_rows(context: _Context, coop: _Coop, rng: random.Random, next_pk: int
 
 
 def _write_stages(context: _Context) -> int:
-
     rng = context.rng("stages")
     first = _next_id(StageProgress)
     columns = ("id", "cooperative_id", "stage_id", "status", "data", "round", "submitted_at", "submitted_by_id",
-               "reviewed_at", "reviewed_by_id", "rejection_reason", "not_applicable_reason", "completed_at")
+               "reviewed_at", "reviewed_by_id", "rejection_reason", "not_applicable_reason", "completed_at",
+               "from_archive", "archive_note")
 
     def rows():
         for coop in context.coops:
@@ -707,7 +678,6 @@ _COOPERATIVE_COLUMNS = frozenset({
 
 
 def _write_seats(context: _Context) -> int:
-
     first = _next_id(CooperativeVillage)
     rows = ((str(first + coop.index), "t", str(coop.pk), coop.village) for coop in context.coops)
     return _copy(CooperativeVillage, ("id", "is_seat", "cooperative_id", "village_id"), rows)
@@ -783,7 +753,6 @@ UNIT_COLUMNS = ("id", "name", "status", "not_run_reason", "land_progress", "buil
 
 
 def _write_units(context: _Context) -> int:
-
     context.first_unit = _next_id(Unit)
     return _copy(Unit, UNIT_COLUMNS, (row for row, _milestones in _unit_rows(context, context.first_unit)))
 
@@ -868,7 +837,6 @@ def _member_rows(context: _Context) -> Iterator[tuple]:
 
 
 def _write_members(context: _Context) -> int:
-
     columns = ("id", "nik", "name", "sex", "birth_date", "phone", "village_office", "is_founder", "joined_on",
                "nik_warnings", "created_at", "cooperative_id", "created_by_id", "domicile_id")
     return _copy(Member, columns, _member_rows(context))

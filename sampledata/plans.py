@@ -12,7 +12,7 @@ from datetime import date
 from datetime import datetime
 from datetime import timedelta
 
-__all__ = ["CooperativePlan", "MemberPlan", "Profile", "plan_cooperative", "synthetic_nik"]
+__all__ = ["CooperativePlan", "MemberPlan", "Profile", "plan_cooperative", "stage_field_value", "synthetic_nik"]
 
 STAGE_COUNT = 10
 UNIT_CODES = ("kantor", "gerai_sembako", "simpan_pinjam", "klinik", "apotek", "pergudangan", "logistik")
@@ -137,3 +137,38 @@ def plan_cooperative(rng: random.Random, village_code: str, profile: Profile, *,
     model = "revitalisasi" if rng.random() < 0.01 else ("pengembangan" if rng.random() < 0.02 else "baru")
     return CooperativePlan(village_code, model, registered_at, completed_at, pending, pending_at, statuses, days,
                            members)
+
+
+BANKS = ("Bank Rakyat Indonesia", "Bank Negara Indonesia", "Bank Mandiri", "Bank Syariah Indonesia")
+NOTARIES = ("Hendra Gunawan", "Ratna Sari Dewi", "Yohanes Wibisono", "Fitri Handayani", "Bambang Sutejo",
+            "Maria Kristina", "Abdul Rahman", "Siti Aminah", "Made Suartana", "Nyoman Ayu Lestari")
+
+
+def stage_field_value(key: str, *, number: int, name: str, village_code: str, held_on: date, rng: random.Random):
+    """
+    A plausible value for a stage field (koperasi.stage_fields), in its cleaned form; ``number`` makes
+    the identifiers (SK AHU, NPWP, NIB) unique per cooperative.
+    """
+    if key in ("held_on", "deed_date", "sk_ahu_date", "operational_since"):
+        return held_on.isoformat()
+    if key == "participants":
+        return rng.randint(40, 250)
+    if key == "notary_name":
+        return f"{rng.choice(NOTARIES)}, S.H., M.Kn."
+    if key == "deed_number":
+        return str(rng.randint(1, 120))
+    if key == "sk_ahu_number":
+        return f"AHU-{number:07d}.AH.01.29.TAHUN {held_on.year}"
+    if key == "npwp":
+        return f"0{810_000_000_000_000 + number * 1000:015d}"
+    if key == "nib":
+        return f"{9_120_000_000_000 + number}"
+    if key == "bank_name":
+        return rng.choice(BANKS)
+    if key == "bank_account_number":
+        return str(rng.randrange(10**14, 10**15))
+    if key == "bank_account_name":
+        return name[:200]
+    if key == "simkopdes_account":
+        return f"KDMP-{village_code.replace('.', '')}"
+    raise KeyError(key)

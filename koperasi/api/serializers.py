@@ -25,6 +25,7 @@ __all__ = [
     "FormationIssueSerializer",
     "FormationStageBriefSerializer",
     "FormationStageSerializer",
+    "StageArchiveInputSerializer",
     "StageDocumentInputSerializer",
     "StageDocumentSerializer",
     "StageProgressDetailSerializer",
@@ -250,7 +251,7 @@ class StageProgressSerializer(serializers.ModelSerializer):
     class Meta:
         model = StageProgress
         fields = ["id", "cooperative", "cooperative_name", "village", "stage", "status", "status_label", "round",
-                  "submitted_at", "reviewed_at", "completed_at"]
+                  "submitted_at", "reviewed_at", "completed_at", "from_archive"]
 
 
 class StageProgressDetailSerializer(StageProgressSerializer):
@@ -260,7 +261,7 @@ class StageProgressDetailSerializer(StageProgressSerializer):
 
     class Meta(StageProgressSerializer.Meta):
         fields = [*StageProgressSerializer.Meta.fields, "data", "submitted_by", "reviewed_by", "rejection_reason",
-                  "not_applicable_reason", "documents"]
+                  "not_applicable_reason", "archive_note", "documents"]
 
     @extend_schema_field(StageDocumentSerializer(many=True))
     def get_documents(self, progress):
@@ -274,6 +275,11 @@ class StageSubmitInputSerializer(serializers.Serializer):
         help_text="Values of the stage's required fields (see /api/formation-stages/), e.g. {\"held_on\": "
                   "\"2025-04-10\"}.",
     )
+
+
+class StageArchiveInputSerializer(StageSubmitInputSerializer):
+    completed_on = serializers.DateField(help_text="The real date the stage was completed, from the archived record.")
+    note = serializers.CharField(max_length=2000, help_text="Where the record comes from, e.g. the archive file.")
 
 
 class StageReasonInputSerializer(serializers.Serializer):

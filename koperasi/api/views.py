@@ -1,8 +1,10 @@
 """Cooperatives, their formation stages and stage documents. Every write calls a koperasi service."""
 
 from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins
+from rest_framework import serializers
 from rest_framework import status
 from rest_framework import viewsets
 from rest_framework.decorators import action
@@ -35,6 +37,7 @@ from .serializers import CooperativeSerializer
 from .serializers import CooperativeUpdateInputSerializer
 from .serializers import FormationIssueSerializer
 from .serializers import FormationStageSerializer
+from .serializers import StageArchiveInputSerializer
 from .serializers import StageDocumentInputSerializer
 from .serializers import StageDocumentSerializer
 from .serializers import StageProgressDetailSerializer
@@ -147,6 +150,20 @@ class StageProgressViewSet(AuditTrailMixin, ScopedViewSetMixin, mixins.ListModel
         progress = services.stage_submit(actor=request.user, progress=progress, data=data["data"])
         return Response(self._detail(progress))
 
+    @extend_schema(request=StageArchiveInputSerializer, responses=StageProgressDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def archive(self, request, pk=None):
+        """
+        Record a stage completed before the portal, from paper records, with its real date and source
+        (officers who verify; attach its documents first). It is marked "from the archive" everywhere.
+        """
+        progress = self.get_object()
+        data = validated_input(StageArchiveInputSerializer, request.data)
+        progress = services.stage_record_from_archive(
+            actor=request.user, progress=progress, completed_on=data["completed_on"], note=data["note"],
+            data=data["data"])
+        return Response(self._detail(progress))
+
     @extend_schema(request=None, responses=StageProgressDetailSerializer)
     @action(detail=True, methods=["post"])
     def verify(self, request, pk=None):
@@ -184,11 +201,21 @@ class StageProgressViewSet(AuditTrailMixin, ScopedViewSetMixin, mixins.ListModel
         return Response(StageDocumentSerializer(document, context=self.get_serializer_context()).data,
                         status=status.HTTP_201_CREATED)
 
-    @extend_schema(responses=StageProgressSerializer(many=True), filters=False)
+    @extend_schema(responses=StageProgressSerializer(many=True), filters=False, parameters=[
+        OpenApiParameter("region", str, description="A kecamatan or desa (code or name); everything below it."),
+        OpenApiParameter("stage", str, description="Code of a formation stage."),
+        OpenApiParameter("waiting", int, description="Only items waiting at least this many days (0–3650)."),
+    ])
     @action(detail=False, methods=["get"], url_path="review-queue", url_name="review-queue", filter_backends=[])
     def review_queue(self, request):
-        """Submitted stages the caller may verify, oldest submission first."""
-        page = self.paginate_queryset(review_queue(user=request.user))
+        """
+        Submitted stages in the caller's verification scope: first those the caller may verify, then those
+        they submitted themselves (another officer must verify them); each oldest submission first.
+        """
+        filterset = review_queue(user=request.user, filters=request.query_params)
+        if not filterset.is_valid():
+            raise serializers.ValidationError(filterset.errors)
+        page = self.paginate_queryset(filterset.qs)
         return self.get_paginated_response(StageProgressSerializer(page, many=True).data)
 
 

@@ -26,5 +26,5 @@ def cooperative_panel(context, region):
         "region": region,
         "registered": area.count(),
         "completed": area.filter(formation_completed=True).count(),
-        "awaiting": review_queue(user=user).within(Scope.of([region.code])).count(),
+        "awaiting": review_queue(user=user).qs.within(Scope.of([region.code])).count(),
     }

@@ -443,17 +443,25 @@ def test_stage_list_filters_and_scope(village_staff, pati_officer, prawoto, pake
         assert response.status_code == 400 and field in response.json()
 
 
-def test_review_queue_is_oldest_first_and_stays_in_the_kabupaten(village_staff, pati_officer, blitar_officer,
-                                                                 prawoto, pakem, jaten):
+def test_review_queue_is_actionable_then_oldest_first_and_stays_in_the_kabupaten(
+        village_staff, pati_officer, kabupaten_officer_2, blitar_officer, prawoto, pakem, jaten):
     first = submit_stage(village_staff, prawoto, "sosialisasi")
     second = submit_stage(pati_officer, pakem, "sosialisasi")
     submit_stage(blitar_officer, jaten, "sosialisasi")
     now = timezone.now()
     StageProgress.objects.filter(pk=first.pk).update(submitted_at=now - timedelta(days=1))
     StageProgress.objects.filter(pk=second.pk).update(submitted_at=now - timedelta(days=3))
+    # The Pati officer submitted Pakem's stage: it comes after what they can verify, although older.
     queue = api_as(pati_officer).get("/api/stages/review-queue/").json()
-    assert [row["id"] for row in queue["results"]] == [second.pk, first.pk]
+    assert [row["id"] for row in queue["results"]] == [first.pk, second.pk]
     assert queue["results"][0]["stage"]["code"] == "sosialisasi"
+    other = api_as(kabupaten_officer_2).get("/api/stages/review-queue/").json()
+    assert [row["id"] for row in other["results"]] == [second.pk, first.pk]
+    filtered = api_as(kabupaten_officer_2).get("/api/stages/review-queue/", {"waiting": 2, "stage": "sosialisasi"})
+    assert [row["id"] for row in filtered.json()["results"]] == [second.pk]
+    assert api_as(kabupaten_officer_2).get("/api/stages/review-queue/", {"region": PRAWOTO}).json()["count"] == 1
+    refused = api_as(kabupaten_officer_2).get("/api/stages/review-queue/", {"waiting": -1})
+    assert refused.status_code == 400 and "waiting" in refused.json()
     blitar = api_as(blitar_officer).get("/api/stages/review-queue/").json()
     assert blitar["count"] == 1 and blitar["results"][0]["village"] == JATEN
     assert api_as(village_staff).get("/api/stages/review-queue/").json()["count"] == 0

@@ -348,3 +348,28 @@ def test_a_joint_cooperative_is_registered_with_village_names_one_per_line(clien
     cooperative = Cooperative.objects.get()
     assert response["Location"] == f"/koperasi/{cooperative.pk}/"
     assert set(cooperative.villages.values_list("village_id", flat=True)) == {PRAWOTO, PAKEM}
+
+
+def test_queue_marks_own_submissions_and_filters_by_kecamatan_stage_and_age(client, village_staff, pati_officer,
+                                                                            prawoto):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from koperasi.models import StageProgress
+
+    pakem = register(pati_officer, PAKEM)
+    mine = submit_stage(pati_officer, pakem, "sosialisasi")
+    theirs = submit_stage(village_staff, prawoto, "sosialisasi")
+    StageProgress.objects.filter(pk=theirs.pk).update(submitted_at=timezone.now() - timedelta(days=8))
+    client.force_login(pati_officer)
+    page = client.get("/koperasi/verifikasi/")
+    rows = list(page.context["page"])
+    assert [row.pk for row in rows] == [theirs.pk, mine.pk]
+    html = page.content.decode()
+    assert html.count("menunggu petugas lain") == 1 and "8 hari" in html
+    stage_page = client.get(f"/koperasi/{pakem.pk}/tahap/sosialisasi/").content.decode()
+    assert "menunggu verifikasi petugas lain" in stage_page and 'value="verify"' not in stage_page
+    assert [row.pk for row in client.get("/koperasi/verifikasi/", {"waiting": "7"}).context["page"]] == [theirs.pk]
+    assert [row.pk for row in client.get("/koperasi/verifikasi/", {"region": "Pakem"}).context["page"]] == [mine.pk]
+    assert list(client.get("/koperasi/verifikasi/", {"stage": "musdesus"}).context["page"]) == []

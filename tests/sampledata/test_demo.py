@@ -8,6 +8,7 @@ from django.core.management import call_command
 from accounts.models import User
 from koperasi.models import Cooperative
 from koperasi.models import StageStatus
+from koperasi.selectors import review_queue
 from reports.models import RegionRollup
 from sampledata.demo import DEMO_LOGINS
 from sampledata.demo import DEMO_PASSWORD
@@ -33,6 +34,14 @@ def test_seed_demo_creates_every_persona_and_area_and_is_idempotent():
     assert musdesus.status == StageStatus.REJECTED and "BPD" in musdesus.rejection_reason
     assert prawoto.units.count() == 7
     assert Target.objects.filter(region_id="35.05", title__startswith="248").exists()
+    # Verification put the identifiers on the cooperatives, as the real workflow does.
+    operational = Cooperative.objects.filter(formation_completed=True, formation_model="baru")
+    assert operational.exists()
+    assert not operational.filter(sk_ahu_number="").exists() and not operational.filter(npwp="").exists()
+    # The Pati officer's queue holds stages others submitted, which they can verify.
+    pati = User.objects.get(email="pati@demo.kopdes.id")
+    queue = review_queue(user=pati).qs
+    assert queue.exists() and not queue.filter(submitted_by=pati).exists()
     # The dashboards read the roll-up, which the demo builds.
     assert RegionRollup.objects.get(code="33.18").cooperatives == 406
 
