@@ -7,6 +7,7 @@ app_name = "api"
 
 urlpatterns = [
     path("", include("accounts.api.urls")),
+    path("", include("notifications.api.urls")),
     path("", include("wilayah.api.urls")),
     path("", include("koperasi.api.urls")),
     path("", include("members.api.urls")),

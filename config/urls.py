@@ -21,6 +21,7 @@ urlpatterns = [
     path("pendampingan/", include("pendampingan.urls")),
     path("", include("reports.urls")),
     path("pengguna/", include("accounts.urls")),
+    path("notifikasi/", include("notifications.urls")),
     path("api/", include("config.api_router")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

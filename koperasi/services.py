@@ -18,11 +18,14 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import formats
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
+from accounts.selectors import nearest_users_who_can
+from accounts.selectors import users_holding
 from core.changes import village_changed
 from core.identifiers import normalize_bank_account
 from core.identifiers import normalize_nib
@@ -30,11 +33,14 @@ from core.identifiers import normalize_nomor_induk_koperasi
 from core.identifiers import normalize_npwp
 from core.identifiers import normalize_sk_ahu
 from core.roles import Action
+from core.roles import Role
 from core.scoping import require_scope
 from core.services import indonesian_phone
 from core.services import is_explained
 from core.services import require_known_fields
 from core.services import tidy_reason
+from notifications.models import NotificationKind
+from notifications.services import notify
 from wilayah.models import Region
 from wilayah.models import RegionKind
 from wilayah.models import RegionLevel
@@ -426,6 +432,7 @@ def stage_submit(*, actor, progress: StageProgress, data: dict | None = None, do
     progress._history_user = actor
     progress.save()
     cooperative_activity(cooperative.pk, cooperative.village_id)
+    _notify_submitted(progress, cooperative, actor)
     return progress
 
 
@@ -478,6 +485,31 @@ def _copy_identifiers(cooperative: Cooperative, data: dict, actor) -> None:
     cooperative.save()
 
 
+def _stage_url(progress: StageProgress) -> str:
+    return reverse("koperasi:stage", args=[progress.cooperative_id, progress.stage.code])
+
+
+def _notify_submitted(progress: StageProgress, cooperative: Cooperative, actor) -> None:
+    """The officers nearest the village who may verify the stage (not the submitter) are told it awaits them."""
+    verifiers = [user for user in nearest_users_who_can(Action.VERIFY_STAGES, cooperative.village_id)
+                 if user.pk != actor.pk]
+    notify(users=verifiers, kind=NotificationKind.STAGE_SUBMITTED, url=_stage_url(progress),
+           params={"stage": str(progress.stage.label), "cooperative": cooperative.name,
+                   "village": cooperative.village_id, "submitter": str(actor)})
+
+
+def _notify_reviewed(progress: StageProgress, cooperative: Cooperative, actor, kind: str, **params) -> None:
+    """The cooperative's village staff, and whoever submitted, learn the outcome (not the reviewer)."""
+    villages = cooperative.villages.values_list("village_id", flat=True)
+    people = {user.pk: user for user in users_holding(Role.VILLAGE_STAFF, villages)}
+    if progress.submitted_by is not None:
+        people.setdefault(progress.submitted_by.pk, progress.submitted_by)
+    people.pop(actor.pk, None)
+    notify(users=people.values(), kind=kind, url=_stage_url(progress),
+           params={"stage": str(progress.stage.label), "cooperative": cooperative.name, "reviewer": str(actor),
+                   **params})
+
+
 def _check_identifiers_free(cooperative: Cooperative, cleaned: dict) -> None:
     """An SK AHU number, NPWP or NIB identifies one cooperative only."""
     errors = {}
@@ -513,6 +545,10 @@ def stage_verify(*, actor, progress: StageProgress) -> StageProgress:
     progress.save()
     _refresh_reached_stage(cooperative, actor)
     cooperative_activity(cooperative.pk, cooperative.village_id)
+    following = (StageProgress.objects.filter(cooperative=cooperative, stage__order__gt=progress.stage.order)
+                 .exclude(status__in=COMPLETED_STATUSES).select_related("stage").order_by("stage__order").first())
+    _notify_reviewed(progress, cooperative, actor, NotificationKind.STAGE_VERIFIED,
+                     next=str(following.stage.label) if following else _("formation is complete"))
     return progress
 
 
@@ -533,6 +569,7 @@ def stage_reject(*, actor, progress: StageProgress, reason: str) -> StageProgres
     progress._history_user = actor
     progress.save()
     cooperative_activity(cooperative.pk, cooperative.village_id)
+    _notify_reviewed(progress, cooperative, actor, NotificationKind.STAGE_REJECTED, reason=reason)
     return progress
 
 

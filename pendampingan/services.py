@@ -4,6 +4,8 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
+from django.utils import formats
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -13,11 +15,13 @@ from core.scoping import require_scope
 from core.services import require_known_fields
 from koperasi.models import CooperativeVillage
 from koperasi.services import cooperative_activity
+from notifications.models import NotificationKind
+from notifications.services import notify
 from wilayah.services import active_village
 
 from .models import Visit
 
-__all__ = ["visit_follow_up_done", "visit_log", "visit_update"]
+__all__ = ["follow_ups_due_notify", "visit_follow_up_done", "visit_log", "visit_update"]
 
 _EDITABLE = {"visited_on", "participants", "topic", "outcome", "next_step", "follow_up_on"}
 
@@ -85,3 +89,22 @@ def visit_follow_up_done(*, actor, visit: Visit) -> Visit:
         visit._history_user = actor
         visit.save(update_fields=["follow_up_done_at"])
     return visit
+
+
+def follow_ups_due_notify(today: date | None = None) -> int:
+    """
+    The morning job: each officer is told of their open follow-ups due today. Repeatable on the same day
+    (one notification per visit and day). Returns how many were told.
+    """
+    today = today or timezone.localdate()
+    due = (Visit.objects.filter(follow_up_on=today, follow_up_done_at__isnull=True, officer__is_active=True)
+           .select_related("village", "officer"))
+    told = 0
+    for visit in due:
+        told += len(notify(
+            users=[visit.officer], kind=NotificationKind.FOLLOW_UP_DUE, url=reverse("pendampingan:list"),
+            dedup_key=f"follow_up:{visit.pk}:{today.isoformat()}",
+            params={"village": visit.village.name, "visited": formats.date_format(visit.visited_on),
+                    "next_step": visit.next_step or visit.topic},
+        ))
+    return told

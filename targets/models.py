@@ -52,6 +52,11 @@ class Target(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(verbose_name=_("set at"), auto_now_add=True)
+    at_risk_notified = models.BooleanField(
+        verbose_name=_("owner told it is at risk"), default=False,
+        help_text=_("Set when the daily check tells whoever set the target that it is at risk; cleared when it "
+                    "recovers, so that a new slip is told again."),
+    )
 
     objects = ScopedQuerySet.as_manager()
     history = HistoricalRecords()

@@ -20,6 +20,7 @@ class TargetFigures:
     projected_completion: date | None  # None when the recent rate is zero and work remains
     at_risk: bool
     overdue: bool
+    started: bool = True  # False before the start date: a target that has not started is never at risk
 
     @property
     def days_overdue(self) -> int:
@@ -27,24 +28,25 @@ class TargetFigures:
 
 
 def target_figures(*, target: int, achieved: int, achieved_window_start: int, due_date: date, today: date,
-                   window_days: int = 14) -> TargetFigures:
+                   window_days: int = 14, start_date: date | None = None) -> TargetFigures:
     """
     ``achieved_window_start`` is the count ``window_days`` days ago; the difference is the recent
-    pace. The target is at risk when work remains and, at the recent pace, it would finish after
-    the due date (or never).
+    pace. The target is at risk when it has started, work remains and, at the recent pace, it would
+    finish after the due date (or never).
     """
+    started = start_date is None or today >= start_date
     gap = max(target - achieved, 0)
     days_left = (due_date - today).days
     recent = max(achieved - achieved_window_start, 0) / window_days
     if gap == 0:
         return TargetFigures(target, achieved, 0, _percent(achieved, target), days_left, None, recent, None,
-                             at_risk=False, overdue=False)
+                             at_risk=False, overdue=False, started=started)
     required = gap / days_left if days_left > 0 else float(gap)
     projected = today + timedelta(days=math.ceil(gap / recent)) if recent > 0 else None
     overdue = days_left < 0
-    at_risk = overdue or projected is None or projected > due_date
+    at_risk = started and (overdue or projected is None or projected > due_date)
     return TargetFigures(target, achieved, gap, _percent(achieved, target), days_left, required, recent, projected,
-                         at_risk=at_risk, overdue=overdue)
+                         at_risk=at_risk, overdue=overdue, started=started)
 
 
 def _percent(achieved: int, target: int) -> float:

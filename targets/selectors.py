@@ -111,6 +111,7 @@ def target_rows(targets: list[Target], today: date | None = None) -> list[Target
         figures = target_figures(target=target.target_count,
                                  achieved=_achieved(target, now_counts.get(target.region_id, ZERO), ranks),
                                  achieved_window_start=earlier, due_date=target.due_date, today=today,
+                                 start_date=target.start_date,
                                  window_days=window)
         rows.append(TargetRow(target, figures))
     return rows

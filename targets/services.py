@@ -1,9 +1,14 @@
 """Setting targets and splitting them down the region tree."""
 
 from datetime import date
+from datetime import timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
+from django.utils import formats
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
@@ -11,6 +16,8 @@ from core.roles import Action
 from core.scoping import require_scope
 from core.services import require_known_fields
 from koperasi.models import FormationStage
+from notifications.models import NotificationKind
+from notifications.services import notify
 from units.models import READINESS_ORDER
 from units.models import UnitType
 from wilayah.models import Region
@@ -18,8 +25,10 @@ from wilayah.models import RegionLevel
 
 from .models import Target
 from .models import TargetMetric
+from .selectors import target_rows
 
-__all__ = ["target_can_split", "target_create", "target_delete", "target_split", "target_update"]
+__all__ = ["target_can_split", "target_create", "target_delete", "target_split", "target_update",
+           "targets_at_risk_notify"]
 
 
 def _metric_fields(metric: str, stage_code: str | None, unit_type_code: str | None, unit_status: str) -> dict:
@@ -137,3 +146,28 @@ def target_split(*, actor, target: Target) -> list[Target]:
         if child.code not in existing and share
     ]
     return bulk_create_with_history(parts, Target, default_user=actor)
+
+
+def targets_at_risk_notify(today: date | None = None) -> int:
+    """
+    The daily check: whoever set a target that has newly become at risk is told (once per slip; a target
+    that recovers and slips again is told again). Repeatable on the same day. Returns how many were told.
+    """
+    today = today or timezone.localdate()
+    targets = list(Target.objects.select_related("region", "stage", "unit_type", "created_by")
+                   .filter(start_date__lte=today, due_date__gte=today - timedelta(days=1)))
+    told, recovered = [], []
+    for row in target_rows(targets, today=today):
+        target, figures = row.target, row.figures
+        if figures.at_risk and not target.at_risk_notified:
+            notify(users=[target.created_by], kind=NotificationKind.TARGET_AT_RISK,
+                   url=reverse("targets:detail", args=[target.pk]), dedup_key=f"target_at_risk:{target.pk}:{today}",
+                   params={"target": target.title or str(target.region.name), "region": target.region.name,
+                           "due": formats.date_format(target.due_date), "achieved": figures.achieved,
+                           "count": figures.target, "days": settings.TARGET_RATE_WINDOW_DAYS})
+            told.append(target.pk)
+        elif not figures.at_risk and target.at_risk_notified:
+            recovered.append(target.pk)
+    Target.objects.filter(pk__in=told).update(at_risk_notified=True)
+    Target.objects.filter(pk__in=recovered).update(at_risk_notified=False)
+    return len(told)

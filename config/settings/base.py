@@ -60,6 +60,7 @@ LOCAL_APPS = [
     "core",
     "accounts",
     "wilayah",
+    "notifications",
     "koperasi",
     "units",
     "members",
@@ -103,6 +104,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "core.context_processors.portal",
+                "notifications.context_processors.notifications",
             ],
         },
     },
@@ -243,6 +245,7 @@ SPECTACULAR_SETTINGS = {
         "UnitStatusEnum": "units.models.UnitStatus",
         "RoleEnum": "core.roles.Role",
         "PositionRoleEnum": "members.models.PositionRole",
+        "NotificationKindEnum": "notifications.models.NotificationKind",
     },
 }
 
@@ -269,6 +272,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reports.tasks.rollup_reconcile",
         "schedule": crontab(hour=env.int("ROLLUP_RECONCILE_HOUR", default=1), minute=30),
         "kwargs": {"nightly": True},
+    },
+    # Mornings (Asia/Jakarta): officers learn of today's follow-ups, target owners of targets newly at risk.
+    "notify-follow-ups-due": {
+        "task": "pendampingan.tasks.notify_follow_ups_due",
+        "schedule": crontab(hour=6, minute=0),
+    },
+    "notify-targets-at-risk": {
+        "task": "targets.tasks.notify_targets_at_risk",
+        "schedule": crontab(hour=6, minute=15),
     },
 }
 

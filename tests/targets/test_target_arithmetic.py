@@ -44,3 +44,12 @@ def test_met_target_is_never_at_risk_even_when_late():
                              today=date(2025, 7, 10))
     assert figures.gap == 0 and figures.percent == 100.0 and not figures.at_risk and not figures.overdue
     assert figures.required_daily_rate is None and figures.projected_completion is None
+
+
+def test_a_target_that_has_not_started_is_never_at_risk():
+    waiting = target_figures(target=13, achieved=0, achieved_window_start=0, due_date=date(2026, 5, 15),
+                             today=date(2025, 12, 1), start_date=date(2026, 1, 1))
+    assert not waiting.at_risk and not waiting.started
+    running = target_figures(target=13, achieved=0, achieved_window_start=0, due_date=date(2026, 5, 15),
+                             today=date(2026, 1, 1), start_date=date(2026, 1, 1))
+    assert running.at_risk and running.started

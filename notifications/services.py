@@ -1,0 +1,115 @@
+"""
+Telling people what needs them: in-app notifications, and e-mail through Celery for the kinds each
+user keeps on. An e-mail that cannot be queued or sent never undoes or breaks the action behind it:
+the notification is in the portal either way, and the failure is recorded on it.
+"""
+
+import logging
+
+from celery import current_app
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from .models import Notification
+from .models import NotificationKind
+from .models import NotificationPreference
+
+__all__ = [
+    "EMAIL_TASK",
+    "notification_mark_read",
+    "notification_preferences_set",
+    "notification_send_email",
+    "notifications_mark_all_read",
+    "notify",
+]
+
+logger = logging.getLogger(__name__)
+
+EMAIL_TASK = "notifications.tasks.send_notification_email"
+
+
+def notify(*, users, kind: str, params: dict, url: str = "", dedup_key: str = "") -> list[Notification]:
+    """
+    Give each of ``users`` (inactive ones are skipped) a notification of ``kind``; with ``dedup_key``,
+    a user who already has one with that key gets no second. E-mails are queued after the commit.
+    """
+    if kind not in NotificationKind.values:
+        raise ValueError(f"Unknown notification kind {kind}")
+    recipients = {user.pk: user for user in users if user is not None and user.is_active}
+    if dedup_key:
+        already = Notification.objects.filter(user_id__in=recipients, dedup_key=dedup_key).values_list("user_id",
+                                                                                                          flat=True)
+        for user_id in already:
+            recipients.pop(user_id, None)
+    if not recipients:
+        return []
+    created = Notification.objects.bulk_create(
+        [Notification(user=user, kind=kind, params=params, url=url[:300], dedup_key=dedup_key[:120])
+         for user in recipients.values()]
+    )
+    email_off = set(NotificationPreference.objects.filter(user_id__in=recipients, kind=kind, email=False)
+                    .values_list("user_id", flat=True))
+    to_email = [notification.pk for notification in created
+                if notification.user_id not in email_off and recipients[notification.user_id].email]
+    if to_email:
+        transaction.on_commit(lambda: _queue_emails(to_email), robust=True)
+    return created
+
+
+def _queue_emails(notification_ids: list[int]) -> None:
+    for notification_id in notification_ids:
+        try:
+            current_app.tasks[EMAIL_TASK].delay(notification_id)
+        except Exception:  # the broker is down, or the eager send failed: the portal still shows it
+            logger.warning("Could not send the e-mail of notification %s", notification_id, exc_info=True)
+
+
+def notification_send_email(*, notification_id: int) -> bool:
+    """E-mail one notification. Repeatable: one already e-mailed is not sent again. A failure is recorded."""
+    notification = Notification.objects.select_related("user").filter(pk=notification_id).first()
+    if notification is None or notification.emailed_at is not None or not notification.user.is_active:
+        return False
+    with translation.override(settings.LANGUAGE_CODE):
+        context = {"notification": notification, "user": notification.user,
+                   "link": settings.PORTAL_BASE_URL.rstrip("/") + notification.url if notification.url else ""}
+        subject = f"[{_('Koperasi Merah Putih')}] {notification.title}"
+        body = render_to_string("notifications/email/notification.txt", context)
+    try:
+        send_mail(subject[:200], body, settings.DEFAULT_FROM_EMAIL, [notification.user.email])
+    except Exception as error:
+        Notification.objects.filter(pk=notification.pk).update(email_error=str(error)[:300])
+        raise
+    Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now(), email_error="")
+    return True
+
+
+def notification_mark_read(*, user, notification: Notification) -> Notification:
+    if notification.user_id != user.pk:
+        raise ValidationError(_("This notification is not yours."))
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+    return notification
+
+
+def notifications_mark_all_read(*, user) -> int:
+    return Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())
+
+
+@transaction.atomic
+def notification_preferences_set(*, user, email_kinds) -> list[str]:
+    """Which kinds also come by e-mail (the others only in the portal); returns the kinds now e-mailed."""
+    email_kinds = set(email_kinds)
+    unknown = email_kinds - set(NotificationKind.values)
+    if unknown:
+        raise ValidationError({"email_kinds": _("Unknown kinds: %(kinds)s.") % {"kinds": ", ".join(sorted(unknown))}})
+    for kind in NotificationKind.values:
+        NotificationPreference.objects.update_or_create(user=user, kind=kind,
+                                                        defaults={"email": kind in email_kinds})
+    return sorted(email_kinds)
