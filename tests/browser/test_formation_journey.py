@@ -47,11 +47,10 @@ def test_village_staff_submit_and_the_officer_verifies(page, chromium, live_serv
     target = target_create(actor=admin, region_code=PATI, metric="stage", stage_code="musdesus",
                            start_date=date(2025, 4, 1), due_date=date(2030, 5, 31))
 
-    # Village staff, on a phone: home → their desa → register the cooperative.
+    # Village staff, on a phone: home → register the cooperative of their desa.
     browser_login(page, staff.email)
-    page.wait_for_url(f"**/wilayah/{PRAWOTO}/")
-    page.locator(f"a[href='/koperasi/daftar/?village={PRAWOTO}']").click()
-    assert page.locator("#id_village").input_value().startswith(PRAWOTO)
+    page.get_by_role("link", name="Daftarkan koperasi").click()
+    assert page.locator("#id_village").input_value() == f"Desa Prawoto — Kec. Sukolilo, Kab. Pati ({PRAWOTO})"
     page.fill("#id_phone", "0812 3456 7890")
     page.locator("main form button[type=submit]").click()
     page.wait_for_url("**/koperasi/*/")
@@ -94,12 +93,16 @@ def test_village_staff_submit_and_the_officer_verifies(page, chromium, live_serv
     officer_page.context.close()
 
 
-def test_a_rejected_stage_shows_the_reason_to_the_village(page, chromium, live_server):
+def test_village_replaces_a_rejected_document_resubmits_and_learns_the_outcome(page, chromium, live_server):
+    """Journey (b): sent back, the staff replace the document and resubmit; another officer verifies; the staff
+    see both outcomes under the bell."""
+    from koperasi.models import StageDocument
     from koperasi.services import cooperative_register
     from tests.conftest import submit_stage
 
-    staff = make_user(Role.VILLAGE_STAFF, PRAWOTO)
-    officer = make_user(Role.KABUPATEN_OFFICER, PATI)
+    staff = make_user(Role.VILLAGE_STAFF, PRAWOTO, full_name="Staf Prawoto")
+    officer = make_user(Role.KABUPATEN_OFFICER, PATI, full_name="Dinas Pati")
+    verifier = make_user(Role.KABUPATEN_OFFICER, PATI, full_name="Verifikator Pati")
     cooperative = cooperative_register(actor=staff, village_code=PRAWOTO)
     submit_stage(staff, cooperative, "sosialisasi")
 
@@ -108,8 +111,26 @@ def test_a_rejected_stage_shows_the_reason_to_the_village(page, chromium, live_s
     officer_page.fill("textarea[name=reason]", "Foto kegiatan tidak terbaca, mohon unggah ulang.")
     officer_page.locator("form:has(input[value=reject]) button[type=submit]").click()
     officer_page.wait_for_url(f"**/koperasi/{cooperative.pk}/")
-
-    browser_login(page, staff.email)
-    page.wait_for_url(f"**/koperasi/{cooperative.pk}/")
-    assert "Foto kegiatan tidak terbaca" in page.locator("section.highlight").inner_text()
     officer_page.context.close()
+
+    # The staff, on a phone: the home page and the bell say what was sent back and why.
+    browser_login(page, staff.email)
+    assert "Foto kegiatan tidak terbaca" in page.locator("main").inner_text()
+    assert page.locator(".bell .count").inner_text() == "1"
+    page.locator(".bell").click()
+    page.get_by_role("button", name="Buka").first.click()
+    page.wait_for_url(f"**/koperasi/{cooperative.pk}/tahap/sosialisasi/")
+    assert "putaran 1" in page.locator("main").inner_text()
+    page.set_input_files("input[name=doc_berita_acara_sosialisasi]", _pdf("foto-sosialisasi-jelas.pdf"))
+    page.get_by_role("button", name="Ajukan untuk verifikasi").click()
+    page.wait_for_url(f"**/koperasi/{cooperative.pk}/")
+    active = StageDocument.objects.get(progress__cooperative=cooperative, removed_at__isnull=True)
+    assert (active.original_name, active.round) == ("foto-sosialisasi-jelas.pdf", 2)
+
+    # Another officer verifies from the queue; the staff see the verification under the bell.
+    verifier_page = _officer_page(chromium, live_server, verifier.email)
+    _verify_oldest(verifier_page, "Sosialisasi")
+    verifier_page.context.close()
+    page.goto(page.base_url + "/notifikasi/")
+    assert "Sosialisasi diverifikasi" in page.locator("main").inner_text()
+    assert page.locator(".bell .count").inner_text() == "1"

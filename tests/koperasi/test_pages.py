@@ -319,11 +319,20 @@ def test_visit_pages_for_coordinators_only(client, sukolilo_officer, village_sta
     assert client.get("/pendampingan/").status_code == 403
 
 
-def test_village_staff_land_on_their_cooperative(client, village_staff):
+def test_village_staff_start_from_their_cooperatives_next_step_and_what_was_sent_back(
+        client, village_staff, pati_officer):
+    from koperasi.services import stage_reject
+
     client.force_login(village_staff)
-    assert client.get("/")["Location"] == f"/wilayah/{PRAWOTO}/"
+    home = client.get("/").content.decode()
+    assert "Belum ada koperasi terdaftar untuk desa/kelurahan Anda" in home and "/koperasi/daftar/" in home
     cooperative = register(village_staff)
-    assert client.get("/")["Location"] == f"/koperasi/{cooperative.pk}/"
+    home = client.get("/").content.decode()
+    assert f"/koperasi/{cooperative.pk}/tahap/sosialisasi/" in home and "Sosialisasi" in home
+    progress = submit_stage(village_staff, cooperative, "sosialisasi")
+    stage_reject(actor=pati_officer, progress=progress, reason="Foto buram, mohon unggah ulang.")
+    home = client.get("/").content.decode()
+    assert "Sosialisasi dikembalikan:" in home and "Foto buram, mohon unggah ulang." in home
 
 
 def test_a_document_missing_from_storage_is_a_404_not_a_500(client, village_staff):
