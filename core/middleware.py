@@ -30,9 +30,10 @@ class PortalLanguageMiddleware:
 
     def __call__(self, request):
         language = self._language(request)
-        translation.activate(language)
         request.LANGUAGE_CODE = language
-        response = self.get_response(request)
+        # Scoped to this request: a worker thread (or a test) goes on in the language it had before.
+        with translation.override(language):
+            response = self.get_response(request)
         patch_vary_headers(response, ("Cookie", "Accept-Language"))
         response.headers.setdefault("Content-Language", language)
         return response

@@ -1,12 +1,14 @@
 """Cooperatives (KDMP/KKMP), their villages, and the stage-gated formation workflow."""
 
 import uuid
+from datetime import date
 from pathlib import Path
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
+from django.utils import formats
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
@@ -16,6 +18,8 @@ from core.models import BilingualNameMixin
 from core.models import in_active_language
 from core.scoping import ScopedQuerySet
 from core.storage import private_storage
+
+from .stage_fields import STAGE_FIELDS
 
 __all__ = [
     "Cooperative",
@@ -268,6 +272,7 @@ class StageProgress(models.Model):
     history = HistoricalRecords()
 
     scope_path = "cooperative__village__code"
+    audit_skip_created = True  # all ten are created empty with the cooperative; their changes tell the story
 
     class Meta:
         ordering = ["cooperative_id", "stage__order"]
@@ -283,6 +288,24 @@ class StageProgress(models.Model):
 
     def __str__(self):
         return f"{self.cooperative} — {self.stage}"
+
+    @classmethod
+    def audit_subject(cls, record) -> str:
+        stage = FormationStage.objects.filter(pk=record.stage_id).first()
+        return _("Stage %(stage)s") % {"stage": stage.label if stage else record.stage_id}
+
+    @classmethod
+    def audit_format(cls, name: str, value):
+        """Stage data as its labelled fields ("Date held: 14 Apr 2025"), not as JSON keys."""
+        if name != "data" or not isinstance(value, dict):
+            return None
+        parts = []
+        for key, item in value.items():
+            spec = STAGE_FIELDS.get(key)
+            if spec is not None and spec.input_type == "date" and item:
+                item = formats.date_format(date.fromisoformat(str(item)))
+            parts.append(f"{spec.label if spec else key}: {item}")
+        return "; ".join(parts)
 
     @property
     def is_completed(self) -> bool:
@@ -328,6 +351,10 @@ class StageDocument(models.Model):
 
     scope_path = "progress__cooperative__village__code"
 
+    # How the audit trail reads (core.audit): the file's name, never its storage path or hash.
+    audit_hidden_fields = ("file", "sha256", "content_type", "progress")
+    audit_reasons = {"replaced": _("file replaced")}
+
     class Meta:
         ordering = ["progress_id", "document_type_id", "-uploaded_at"]
         verbose_name = _("stage document")
@@ -335,3 +362,7 @@ class StageDocument(models.Model):
 
     def __str__(self):
         return self.original_name
+
+    @classmethod
+    def audit_subject(cls, record) -> str:
+        return _("file %(name)s") % {"name": record.original_name}

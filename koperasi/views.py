@@ -135,7 +135,9 @@ class CooperativeDetailView(CooperativeObjectMixin, TemplateView):
             stages=stages,
             next_stage=next_stage,
             sections=cooperative_sections(cooperative),
-            history=audit_trail(cooperative.history.all(), limit=20),
+            # The cooperative's own changes with its stages' submissions, reviews and files.
+            history=audit_trail(cooperative.history.all(), StageProgress.history.filter(cooperative_id=cooperative.pk),
+                                StageDocument.history.filter(progress__cooperative_id=cooperative.pk), limit=30),
             **self.permissions(),
             **kwargs,
         )

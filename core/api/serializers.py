@@ -25,6 +25,8 @@ class AuditChangeSerializer(serializers.Serializer):
     label = serializers.CharField()
     old = AuditValueField(allow_null=True)
     new = AuditValueField(allow_null=True)
+    old_text = serializers.CharField(help_text="The old value as the portal shows it (names, Ya/Tidak, dates).")
+    new_text = serializers.CharField(help_text="The new value as the portal shows it.")
 
 
 class AuditEntrySerializer(serializers.Serializer):

@@ -50,7 +50,7 @@ def test_deactivate_button_and_audit_trail_on_the_user_page(client, pati_officer
     assert not village_staff.is_active
     page = client.get(f"/pengguna/{village_staff.pk}/")
     latest = page.context["history"][0]
-    assert latest.who == str(pati_officer)
+    assert latest.who == f"{pati_officer} (Petugas kabupaten/kota, Kabupaten Pati)"  # name and office
     assert [(c.field, c.old, c.new) for c in latest.changes] == [("is_active", True, False)]
 
 

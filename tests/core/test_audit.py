@@ -3,6 +3,7 @@
 import pytest
 
 from accounts import services
+from core.audit import audit_trail
 from core.roles import Role
 from tests.conftest import PRAWOTO
 from tests.conftest import api_as
@@ -26,13 +27,15 @@ def test_history_is_readable_through_the_api_like_the_object(pati_officer, villa
 
     history = api_as(pati_officer).get(f"/api/users/{village_staff.pk}/history/").json()
 
-    assert history[0]["subject"] in ("pengguna", "user") and history[0]["who"] == str(pati_officer)
+    assert history[0]["subject"] in ("pengguna", "user") and history[0]["who"].startswith(str(pati_officer))
     assert history[0]["changes"] == [{"field": "is_active", "label": history[0]["changes"][0]["label"],
-                                      "old": True, "new": False}]
+                                      "old": True, "new": False, "old_text": "Ya", "new_text": "Tidak"}]
     granted = history[1]
     values = {change["field"]: (change["old"], change["new"]) for change in granted["changes"]}
     assert granted["action"] == "+"
     assert values["region_id"] == (None, "33.18.01.2002") and values["role"][1] == "Staf desa/kelurahan"
+    texts = {change["field"]: change["new_text"] for change in granted["changes"]}
+    assert texts["region_id"] == "33.18.01.2002 Pakem"  # the region by name, not only its key
 
 
 def test_history_of_an_object_outside_the_scope_is_404(pati_officer):
@@ -44,3 +47,31 @@ def test_history_of_an_object_outside_the_scope_is_404(pati_officer):
 def test_region_history_endpoint_for_a_region_in_scope(village_staff):
     response = api_as(village_staff).get(f"/api/regions/{PRAWOTO}/history/")
     assert response.status_code == 200 and response.json() == []
+
+
+def test_the_cooperative_history_reads_in_words(client, village_staff, pati_officer):
+    from koperasi.services import stage_reject
+    from tests.conftest import register
+    from tests.conftest import submit_stage
+
+    cooperative = register(village_staff)
+    progress = submit_stage(village_staff, cooperative, "sosialisasi")
+    stage_reject(actor=pati_officer, progress=progress, reason="Foto sosialisasi tidak terbaca.")
+    submit_stage(village_staff, cooperative, "sosialisasi")
+    client.force_login(pati_officer)
+    html = client.get(f"/koperasi/{cooperative.pk}/").content.decode()
+    history = " ".join(html[html.index('id="history"'):].split())
+    # Stage submissions and rejections appear on the cooperative's history, with names and offices.
+    assert "Tahap Sosialisasi" in history and "Ditolak — perlu perbaikan" in history
+    assert f"{pati_officer.full_name} (Petugas kabupaten/kota, Kabupaten Pati)" in history
+    assert "Tanggal dilaksanakan: 10 Apr 2025" in history  # stage data as labelled fields
+    assert "berkas diganti" in history and "berkas berita_acara_sosialisasi.pdf" in history
+    assert "documents/" not in history and progress.documents.first().sha256 not in history  # no paths, no hashes
+    assert f"didaftarkan oleh: <ins>{village_staff.full_name}" in history  # a name, not a key
+    assert "Tidak</ins>" in history  # Ya/Tidak, not False
+
+
+def test_signing_in_is_not_a_change_of_the_user(client, pati_officer):
+    before = audit_trail(pati_officer.history.all())
+    client.post("/accounts/login/", {"login": pati_officer.email, "password": "a-Long-test-passw0rd"})
+    assert len(audit_trail(pati_officer.history.all())) == len(before)

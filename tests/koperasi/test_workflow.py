@@ -91,9 +91,10 @@ def test_rejection_needs_a_reason_which_the_village_sees_and_resubmission_starts
     trail = audit_trail(again.history.all())
     statuses = [next(c.new for c in entry.changes if c.field == "status") for entry in reversed(trail)
                 if any(c.field == "status" for c in entry.changes)]
-    assert statuses == ["Belum dimulai", "Diajukan, menunggu verifikasi", "Ditolak — perlu perbaikan",
-                        "Diajukan, menunggu verifikasi"]
-    assert {entry.who for entry in trail} == {str(village_staff), str(pati_officer)}
+    # (the stage's creation, empty with its cooperative, is not an event of the history)
+    assert statuses == ["Diajukan, menunggu verifikasi", "Ditolak — perlu perbaikan", "Diajukan, menunggu verifikasi"]
+    assert {entry.who for entry in trail} == {f"{village_staff} (Staf desa/kelurahan, Prawoto)",
+                                              f"{pati_officer} (Petugas kabupaten/kota, Kabupaten Pati)"}
 
 
 @pytest.mark.parametrize("transition", ["verify", "reject"])
