@@ -9,7 +9,7 @@ from core.scoping import scope_for
 from wilayah.forms import RegionField
 from wilayah.models import LEVELS_BY_DEPTH
 
-__all__ = ["RoleAssignForm", "UserInviteForm"]
+__all__ = ["ProfileForm", "RoleAssignForm", "UserInviteForm"]
 
 
 def grantable_roles(actor) -> list[tuple[str, str]]:
@@ -50,3 +50,12 @@ class UserInviteForm(_RoleFields):
 
 class RoleAssignForm(_RoleFields):
     pass
+
+
+class ProfileForm(StyledFormMixin, forms.Form):
+    full_name = forms.CharField(label=_("Full name"), max_length=150)
+    position_title = forms.CharField(label=_("Position (jabatan)"), max_length=150, required=False,
+                                     help_text=_("Printed under your signature on official reports."))
+    nip = forms.CharField(label=_("NIP"), max_length=25, required=False,
+                          widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+                          help_text=_("18 digits, if you are a civil servant."))

@@ -87,6 +87,18 @@ class User(AbstractBaseUser, PermissionsMixin):
         verbose_name=_("created"),
         default=timezone.now,
     )
+    position_title = models.CharField(
+        verbose_name=_("position (jabatan)"),
+        max_length=150,
+        blank=True,
+        help_text=_("As it appears under the signature of official reports, e.g. Kepala Dinas Koperasi dan UKM."),
+    )
+    nip = models.CharField(
+        verbose_name=_("NIP"),
+        max_length=18,
+        blank=True,
+        help_text=_("Civil servant number (18 digits), printed under the signature."),
+    )
     invited_by = models.ForeignKey(
         verbose_name=_("invited by"),
         to="self",

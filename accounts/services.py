@@ -31,6 +31,7 @@ __all__ = [
     "role_revoke",
     "user_deactivate",
     "user_invite",
+    "user_profile_update",
     "user_reactivate",
     "user_send_invitation",
 ]
@@ -175,3 +176,22 @@ def user_send_invitation(*, user_id: int, language: str = settings.LANGUAGE_CODE
     send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
     return True
 
+
+@transaction.atomic
+def user_profile_update(*, actor: User, user: User, full_name: str, position_title: str, nip: str) -> User:
+    """A person's own name, position and NIP, as printed under their signature on official reports."""
+    if actor.pk != user.pk:
+        raise PermissionDenied(_("Only the person themselves can change their profile."))
+    errors = {}
+    full_name = " ".join((full_name or "").split())
+    if not full_name:
+        errors["full_name"] = [_("Enter your full name.")]
+    nip_digits = "".join((nip or "").split())
+    if nip_digits and (len(nip_digits) != 18 or not nip_digits.isascii() or not nip_digits.isdigit()):
+        errors["nip"] = [_("A NIP has 18 digits.")]
+    if errors:
+        raise ValidationError(errors)
+    user.full_name, user.position_title, user.nip = full_name, " ".join((position_title or "").split()), nip_digits
+    user._history_user = actor
+    user.save(update_fields=["full_name", "position_title", "nip"])
+    return user

@@ -17,6 +17,7 @@ from core.roles import Action
 from core.views import ActionRequiredMixin
 
 from . import services
+from .forms import ProfileForm
 from .forms import RoleAssignForm
 from .forms import UserInviteForm
 from .models import User
@@ -24,7 +25,7 @@ from .selectors import user_assignments
 from .selectors import user_audit_history
 from .selectors import user_list
 
-__all__ = ["UserCreateView", "UserDetailView", "UserListView", "UserStatusView"]
+__all__ = ["ProfileView", "UserCreateView", "UserDetailView", "UserListView", "UserStatusView"]
 
 USERS_PER_PAGE = 50
 
@@ -121,3 +122,25 @@ class UserStatusView(ActionRequiredMixin, View):
         except (ValidationError, PermissionDenied) as error:
             messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
         return redirect(reverse("accounts:detail", kwargs={"pk": subject.pk}))
+
+
+class ProfileView(ActionRequiredMixin, FormView):
+    """The signed-in person's own name, position and NIP (for signatures), and their roles."""
+
+    template_name = "accounts/profile.html"
+    form_class = ProfileForm
+
+    def get_initial(self):
+        user = self.request.user
+        return {"full_name": user.full_name, "position_title": user.position_title, "nip": user.nip}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(assignments=user_assignments(self.request.user), **kwargs)
+
+    def form_valid(self, form):
+        ok, _user = form.call_service(services.user_profile_update, actor=self.request.user, user=self.request.user,
+                                      **form.cleaned_data)
+        if not ok:
+            return self.form_invalid(form)
+        messages.success(self.request, _("Profile saved."))
+        return redirect("accounts:profile")

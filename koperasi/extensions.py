@@ -30,9 +30,11 @@ __all__ = [
     "cooperative_sections",
     "formation_issues",
     "formation_issues_blocking",
+    "list_action_templates",
     "register_cooperative_filters",
     "register_cooperative_section",
     "register_formation_check",
+    "register_list_action",
     "register_registration_step",
     "run_registration_steps",
 ]
@@ -111,6 +113,24 @@ def register_cooperative_section(
 
 def cooperative_sections(cooperative: Cooperative) -> list[Section]:
     return _cooperative_page.sections(cooperative=cooperative)
+
+
+# SECTION: actions on the cooperative list and the verification queue (e.g. export them)
+
+
+_list_actions: dict[str, str] = {}
+
+
+def register_list_action(name: str, *, template_name: str) -> None:
+    """
+    Add controls beside the cooperative list and the verification queue; the template gets ``list_kind``
+    ("cooperatives" or "queue") and the page's ``request`` (its filters are the query string).
+    """
+    _list_actions[name] = template_name
+
+
+def list_action_templates() -> list[str]:
+    return list(_list_actions.values())
 
 
 # SECTION: filters of the cooperative list

@@ -23,6 +23,7 @@ from core.views import user_can
 from . import services
 from .extensions import cooperative_filter_templates
 from .extensions import cooperative_sections
+from .extensions import list_action_templates
 from .forms import CooperativeLegalForm
 from .forms import CooperativeProfileForm
 from .forms import CooperativeRegisterForm
@@ -83,6 +84,7 @@ class CooperativeListView(ActionRequiredMixin, TemplateView):
         return super().get_context_data(
             page=page, filterset=filterset, stages=FormationStage.objects.all(),
             extension_filter_templates=cooperative_filter_templates(),
+            list_actions=list_action_templates(), list_kind="cooperatives",
             stalled_days=settings.STALLED_AFTER_DAYS,
             can_register=not scope_for(self.request.user, Action.EDIT_COOPERATIVE).is_empty,
             **kwargs,
@@ -290,7 +292,7 @@ class ReviewQueueView(ActionRequiredMixin, TemplateView):
         filterset = review_queue(user=self.request.user, filters=self.request.GET)
         page = Paginator(filterset.qs, PER_PAGE).get_page(self.request.GET.get("page"))
         return super().get_context_data(page=page, filterset=filterset, stages=FormationStage.objects.all(),
-                                        **kwargs)
+                                        list_actions=list_action_templates(), list_kind="queue", **kwargs)
 
 
 class DocumentDownloadView(ActionRequiredMixin, View):

@@ -8,4 +8,9 @@ class ReportsConfig(AppConfig):
 
     def ready(self):
         # Register the roll-up tasks in every process (web, worker, tests): other apps queue them by name.
+        from koperasi import extensions
+
         from . import tasks  # noqa: F401
+
+        # The cooperative list and the verification queue export like the dashboard tables.
+        extensions.register_list_action("reports.export", template_name="reports/partials/list_export.html")

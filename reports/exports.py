@@ -5,27 +5,48 @@ Celery task from an ExportJob, always with the requesting user's scope.
 
 import csv
 import io
+import itertools
 from collections.abc import Callable
 from collections.abc import Iterable
 
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.utils import formats
 from django.utils import timezone
 from django.utils import translation
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+from openpyxl.styles import PatternFill
+from openpyxl.utils import get_column_letter
 
 from accounts.models import User
+from core.scoping import Scope
+from koperasi.selectors import cooperative_filter
+from koperasi.selectors import review_queue
+from koperasi.selectors import stalled_cooperatives
 
+from .charts import stacked_bars_svg
 from .extensions import export_table
 from .extensions import export_table_kinds
 from .extensions import report_sections
+from .metrics import NATION
+from .models import export_kind_label
 from .selectors import dashboard
 from .selectors import freshness
+from .selectors import letterhead_for
 from .selectors import not_updated
 from .selectors import status_labels
 
-__all__ = ["available_exports", "build_export"]
+__all__ = ["PercentColumn", "available_exports", "build_export", "export_file_name"]
+
+
+class PercentColumn(str):
+    """A column header whose values are percentages (27.3 means 27,3 %): XLSX stores them as real percentages."""
+
+    __slots__ = ()
 
 ProgressCallback = Callable[[int], None]
 
@@ -33,10 +54,10 @@ ProgressCallback = Callable[[int], None]
 def _children(user, code, params, progress) -> tuple[list[str], Iterable[list]]:
     k = int(params.get("k", 1))
     board = dashboard(user=user, code=code)
-    header = [_("Code"), _("Name"), _("Desa/kelurahan"), _("Cooperatives"), _("Registered (%)"), _("Legal entity"),
-              _("Legal entity (%)"), _("≥ %(k)d units operational") % {"k": k},
-              _("≥ %(k)d units operational (%%)") % {"k": k}, _("Members"), _("Visits (30 days)"), _("Stalled"),
-              _("Awaiting verification")]
+    header = [_("Code"), _("Name"), _("Desa/kelurahan"), _("Cooperatives"), PercentColumn(_("Registered (%)")),
+              _("Legal entity"), PercentColumn(_("Legal entity (%)")), _("≥ %(k)d units operational") % {"k": k},
+              PercentColumn(_("≥ %(k)d units operational (%%)") % {"k": k}), _("Members"), _("Visits (30 days)"),
+              _("Stalled"), _("Awaiting verification")]
     rows = [[row.code, row.name, row.villages, row.cooperatives, row.registered_percent, row.legal_entity,
              row.legal_entity_percent, row.operational_at_least(k), row.operational_percent(k), row.members,
              row.visits_30d, row.stalled, row.awaiting_review] for row in [board.area, *board.children]]
@@ -71,7 +92,46 @@ def _stages(user, code, params, progress):
     return [_("Stage reached"), _("Cooperatives")], [[stage["label"], stage["count"]] for stage in area.stages()]
 
 
-TABLES = {"children": _children, "units": _units, "not_updated": _not_updated, "stages": _stages}
+def _cooperatives(user, code, params, progress):
+    """The cooperative list of the portal, through the same filters (``params``)."""
+    filters = dict(params)
+    if code and code != NATION:
+        filters["region"] = code
+    cooperatives = cooperative_filter(user=user, filters=filters).qs.order_by("village_id")
+    header = [_("Cooperative"), _("Desa/kelurahan code"), _("Desa/kelurahan"), _("Kecamatan"), _("Type"),
+              _("Formation model"), _("Stage reached"), _("Formation completed"), _("SK AHU"), _("NPWP"), _("NIB"),
+              _("Registered at")]
+
+    def rows():
+        for cooperative in cooperatives.iterator(chunk_size=2000):
+            yield [cooperative.name, cooperative.village_id, cooperative.village.name,
+                   cooperative.village.parent.name if cooperative.village.parent else "",
+                   cooperative.get_kind_display(), cooperative.get_formation_model_display(),
+                   cooperative.stage_reached.label if cooperative.stage_reached else "",
+                   _("yes") if cooperative.formation_completed else _("no"), cooperative.sk_ahu_number,
+                   cooperative.npwp, cooperative.nib, timezone.localtime(cooperative.created_at).date().isoformat()]
+
+    return header, rows()
+
+
+def _queue(user, code, params, progress):
+    """The verification queue as the officer sees it (what they can act on first)."""
+    filters = dict(params)
+    if code and code != NATION:
+        filters["region"] = code
+    queue = review_queue(user=user, filters=filters).qs
+    header = [_("Waiting (days)"), _("Submitted"), _("Cooperative"), _("Desa/kelurahan"), _("Kecamatan"), _("Stage"),
+              _("Round"), _("By"), _("Awaiting another officer")]
+    rows = [[progress_row.waiting_days, timezone.localtime(progress_row.submitted_at).date().isoformat(),
+             progress_row.cooperative.name, progress_row.cooperative.village.name,
+             progress_row.cooperative.village.parent.name, progress_row.stage.label, progress_row.round,
+             str(progress_row.submitted_by or ""), _("yes") if progress_row.own else _("no")]
+            for progress_row in queue[:10_000]]
+    return header, rows
+
+
+TABLES = {"children": _children, "units": _units, "not_updated": _not_updated, "stages": _stages,
+          "cooperatives": _cooperatives, "queue": _queue}
 
 
 def _table(kind: str) -> Callable:
@@ -96,37 +156,93 @@ def _plain(row) -> list:
     return [_cell(value) for value in row]
 
 
-def _csv(header, rows) -> bytes:
+def _csv(header, rows, *, indonesian: bool) -> bytes:
+    """
+    UTF-8 with a BOM (so spreadsheet programs detect it). For Indonesian, ";" between fields and a decimal
+    comma: Excel set to Indonesian splits on ";" and reads 27,3 as a number.
+    """
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv.writer(buffer, delimiter=";" if indonesian else ",")
+
+    def localised(row):
+        values = _plain(row)
+        return [str(value).replace(".", ",") if indonesian and isinstance(value, float) else value for value in values]
+
     writer.writerow(_plain(header))
-    writer.writerows(_plain(row) for row in rows)
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")  # the BOM lets spreadsheet programs detect UTF-8
+    writer.writerows(localised(row) for row in rows)
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-def _xlsx(header, rows, title: str) -> bytes:
+_WIDTH_SAMPLE = 200
+
+
+def _xlsx(header, rows, *, sheet_title: str, heading: str) -> bytes:
+    """
+    A title row, a bold frozen header, column widths fitted to the content, whole numbers with thousands
+    separators and percentages as real percentages (the spreadsheet shows them in its own locale).
+    """
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title[:31])
-    sheet.append(_plain(header))
-    for row in rows:
-        sheet.append(_plain(row))
+    sheet = workbook.create_sheet(sheet_title[:31])
+    rows = iter(rows)
+    sample = [row for _index, row in zip(range(_WIDTH_SAMPLE), rows, strict=False)]
+    for index, label in enumerate(header):
+        longest = max([len(str(label)), *(len(str(row[index])) for row in sample if index < len(row))])
+        sheet.column_dimensions[get_column_letter(index + 1)].width = min(max(longest + 2, 8), 60)
+    sheet.freeze_panes = "A3"
+    title = WriteOnlyCell(sheet, value=heading)
+    title.font = Font(bold=True, size=13)
+    sheet.append([title])
+    header_cells = []
+    for label in header:
+        cell = WriteOnlyCell(sheet, value=_cell(label))
+        cell.font, cell.fill = Font(bold=True), PatternFill("solid", fgColor="E8ECF0")
+        header_cells.append(cell)
+    sheet.append(header_cells)
+    percent = {index for index, label in enumerate(header) if isinstance(label, PercentColumn)}
+    for row in itertools.chain(sample, rows):
+        cells = []
+        for index, value in enumerate(_plain(row)):
+            cell = WriteOnlyCell(sheet, value=value / 100 if index in percent and isinstance(value, int | float)
+                                 else value)
+            if index in percent:
+                cell.number_format = "0.0%"
+            elif isinstance(value, int) and not isinstance(value, bool):
+                cell.number_format = "#,##0"
+            elif isinstance(value, float):
+                cell.number_format = "#,##0.00"
+            cells.append(cell)
+        sheet.append(cells)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
 
 
-def _report_pdf(user, code, params, progress) -> bytes:
-    """The district progress report: kop, summary figures, targets, unit matrix and stalled cooperatives."""
-    from weasyprint import HTML
-
+def _report_pdf(user, code, params, progress, document_number: str = "") -> bytes:
+    """
+    The official progress report of an area: the office's letterhead, a document number, the summary
+    figures (the dashboard's), targets with their split by kecamatan, the unit chart and matrix, the
+    stalled cooperatives (the dashboard's definition and count), and the signature block of the officer.
+    """
     board = dashboard(user=user, code=code)
     progress(30)
-    stalled = not_updated(user=user, code=code, days=settings.STALLED_AFTER_DAYS)
+    stalled = stalled_cooperatives(user=user)
+    if code and code != NATION:
+        stalled = stalled.within(Scope.of([code]))
+    area = board.area
+    now = timezone.localtime()
+    # Here, not at the top: WeasyPrint loads Pango and fonts, which only the worker building a PDF needs.
+    from weasyprint import HTML
+
+    letterhead = letterhead_for(code)
     context = {
-        "board": board, "area": board.area, "sections": report_sections(user=user, board=board),
+        "board": board, "area": area, "sections": report_sections(user=user, board=board),
         "statuses": status_labels(), "stalled": stalled[:40], "stalled_count": stalled.count(),
-        "generated_at": timezone.localtime(), "freshness": freshness(), "user": user,
+        "generated_at": now, "time_zone": now.tzname(), "freshness": freshness(), "user": user,
         "stalled_days": settings.STALLED_AFTER_DAYS, "LANGUAGE_CODE": translation.get_language(),
+        "letterhead": letterhead, "document_number": document_number,
+        "place_date": f"{letterhead.place}, {formats.date_format(now.date(), 'j F Y')}",
+        "unit_chart": mark_safe(stacked_bars_svg(  # noqa: S308 - built from numbers and escaped labels
+            [(item["label"], item["counts"]) for item in area.unit_matrix()], status_labels())),
     }
     html = render_to_string("reports/pdf/district_report.html", context)
     progress(70)
@@ -138,18 +254,32 @@ def available_exports() -> set[tuple[str, str]]:
     return {(kind, fmt) for kind in (*TABLES, *export_table_kinds()) for fmt in ("csv", "xlsx")} | {("report", "pdf")}
 
 
+# File names are Indonesian whatever the language of the content: they are filed in Indonesian offices.
+FILE_NAMES = {"children": "rekap-per-wilayah", "units": "kesiapan-tujuh-unit", "not_updated": "belum-diperbarui",
+              "stages": "tahap-pembentukan", "report": "laporan-kemajuan", "cooperatives": "daftar-koperasi",
+              "queue": "antrean-verifikasi"}
+
+
+def export_file_name(kind: str, code: str | None, fmt: str) -> str:
+    registered = export_table(kind)
+    slug = FILE_NAMES.get(kind) or (registered.file_name if registered else kind.replace("_", "-"))
+    return f"{slug}-{code or 'wilayah-saya'}-{timezone.localdate().isoformat()}.{fmt}"
+
+
 def build_export(*, user: User, kind: str, fmt: str, code: str, params: dict, language: str,
-                 progress: ProgressCallback) -> tuple[str, bytes]:
+                 progress: ProgressCallback, document_number: str = "") -> tuple[str, bytes]:
     """The file name and content of one export, in the requester's language and scope."""
     if (kind, fmt) not in available_exports():
         raise ValueError(f"Unknown export {kind}.{fmt}")
-    stamp = timezone.localdate().isoformat()
-    name = f"{kind.replace('_', '-')}-{code or 'wilayah-saya'}-{stamp}.{fmt}"
+    name = export_file_name(kind, code, fmt)
     with translation.override(language):
         if kind == "report":
-            return name, _report_pdf(user, code, params, progress)
+            return name, _report_pdf(user, code, params, progress, document_number)
         header, rows = _table(kind)(user, code, params, progress)
         if fmt == "csv":
-            return name, _csv(header, rows)
-        return name, _xlsx(header, rows, title=kind)
+            return name, _csv(header, rows, indonesian=language == "id")
+        label = export_kind_label(kind)
+        area = dashboard(user=user, code=code).area.name
+        heading = f"{label} — {area} — {formats.date_format(timezone.localtime(), 'DATETIME_FORMAT')}"
+        return name, _xlsx(header, rows, sheet_title=label, heading=heading)
 

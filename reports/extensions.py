@@ -64,17 +64,19 @@ def report_sections(*, user, board) -> list[Section]:
 class _ExportTable:
     label: str
     rows: Callable
+    file_name: str
 
 
 _export_tables: dict[str, _ExportTable] = {}
 
 
-def register_export_table(kind: str, *, label, rows: Callable) -> None:
+def register_export_table(kind: str, *, label, rows: Callable, file_name: str) -> None:
     """
     Make ``kind`` exportable as CSV and XLSX: ``rows(user, code, params, progress)`` returns the header
-    and the rows, read through the user's scope like the dashboard.
+    and the rows, read through the user's scope like the dashboard; ``file_name`` starts the (Indonesian)
+    name of the file, e.g. "target".
     """
-    _export_tables[kind] = _ExportTable(label=label, rows=rows)
+    _export_tables[kind] = _ExportTable(label=label, rows=rows, file_name=file_name)
 
 
 def export_table(kind: str) -> _ExportTable | None:

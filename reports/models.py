@@ -5,6 +5,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from core.scoping import ScopedQuerySet
 from core.storage import private_storage
@@ -12,7 +13,7 @@ from core.storage import private_storage
 from .extensions import export_table
 from .metrics import METRIC_COLUMNS
 
-__all__ = ["ExportJob", "RegionRollup", "RegionSnapshot", "RollupState", "SnapshotDay"]
+__all__ = ["ExportJob", "Letterhead", "RegionRollup", "RegionSnapshot", "RollupState", "SnapshotDay"]
 
 
 class RollupLevel(models.TextChoices):
@@ -126,7 +127,15 @@ EXPORT_KIND_LABELS = {
     "stages": _("Formation stage reached"),
     "not_updated": _("Not updated"),
     "report": _("Progress report"),
+    "cooperatives": _("Cooperatives"),
+    "queue": _("Verification queue"),
 }
+
+
+def export_kind_label(kind: str) -> str:
+    """What an export is called (its sheet title too): reports' own tables, or one another app registered."""
+    registered = export_table(kind)
+    return str(EXPORT_KIND_LABELS.get(kind) or (registered.label if registered else kind))
 
 
 class ExportJob(models.Model):
@@ -145,6 +154,7 @@ class ExportJob(models.Model):
     file = models.FileField(verbose_name=_("file"), upload_to="exports/", storage=private_storage, blank=True)
     filename = models.CharField(verbose_name=_("file name"), max_length=200, blank=True)
     error = models.TextField(verbose_name=_("error"), blank=True)
+    document_number = models.CharField(verbose_name=_("document number"), max_length=60, blank=True)
     created_at = models.DateTimeField(verbose_name=_("requested at"), auto_now_add=True)
     finished_at = models.DateTimeField(verbose_name=_("finished at"), null=True, blank=True)
 
@@ -158,5 +168,43 @@ class ExportJob(models.Model):
 
     @property
     def kind_label(self) -> str:
-        registered = export_table(self.kind)
-        return str(EXPORT_KIND_LABELS.get(self.kind) or (registered.label if registered else self.kind))
+        return export_kind_label(self.kind)
+
+
+def _logo_path(instance, filename: str) -> str:
+    return f"letterheads/{instance.region_id}/{uuid.uuid4().hex}{filename[filename.rfind('.'):].lower()}"
+
+
+class Letterhead(models.Model):
+    """
+    The kop surat of a region's office on its official reports: the office's name (e.g. "Dinas Koperasi
+    dan UKM Kabupaten Pati"), address, the place written before the date, and an optional logo. A report
+    uses the letterhead of its region, else of the nearest region above it.
+    """
+
+    region = models.OneToOneField(
+        verbose_name=_("region"), to="wilayah.Region", on_delete=models.PROTECT, related_name="+",
+    )
+    office_name = models.CharField(verbose_name=_("office name"), max_length=200)
+    address = models.CharField(verbose_name=_("address"), max_length=300, blank=True)
+    place = models.CharField(verbose_name=_("place"), max_length=100,
+                             help_text=_("Written before the date under the report, e.g. Pati."))
+    logo = models.ImageField(verbose_name=_("logo"), upload_to=_logo_path, storage=private_storage, blank=True)
+    updated_by = models.ForeignKey(
+        verbose_name=_("updated by"), to=settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(verbose_name=_("updated at"), auto_now=True)
+
+    objects = ScopedQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    scope_path = "region__code"
+    audit_hidden_fields = ("logo",)
+
+    class Meta:
+        verbose_name = _("letterhead")
+        verbose_name_plural = _("letterheads")
+
+    def __str__(self):
+        return self.office_name

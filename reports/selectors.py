@@ -4,6 +4,7 @@ touches a handful of pre-computed rows, never the base tables, so a national pag
 desa page.
 """
 
+import base64
 import time
 from dataclasses import dataclass
 from dataclasses import field
@@ -38,6 +39,7 @@ from .metrics import UNIT_CODES
 from .metrics import UNIT_STATUSES
 from .metrics import stage_column
 from .metrics import unit_column
+from .models import Letterhead
 from .models import RegionRollup
 from .models import RegionSnapshot
 from .models import RollupState
@@ -51,6 +53,7 @@ __all__ = [
     "area_rows",
     "dashboard",
     "freshness",
+    "letterhead_for",
     "map_values",
     "not_updated",
     "rollup_for",
@@ -325,3 +328,36 @@ def not_updated(*, user, code: str | None, days: int):
 
 def status_labels() -> list[str]:
     return [UnitStatus(status).label for status in UNIT_STATUSES]
+
+
+@dataclass(frozen=True)
+class LetterheadView:
+    office_name: str
+    address: str
+    place: str
+    logo_data_uri: str  # embedded, so that the PDF needs no file access or URL
+    configured: bool
+
+
+def letterhead_for(code: str | None) -> LetterheadView:
+    """The letterhead of the region ``code``, else of the nearest region above it, else a plain default."""
+    codes = [] if code in (None, "", NATION) else [".".join(code.split(".")[:depth])
+                                                    for depth in range(code.count(".") + 1, 0, -1)]
+    found = {letterhead.region_id: letterhead for letterhead in Letterhead.objects.filter(region_id__in=codes)}
+    letterhead = next((found[c] for c in codes if c in found), None)
+    if letterhead is None:
+        region = Region.objects.filter(code=code).first() if codes else None
+        name = region.name if region else _("Indonesia")
+        place = name.replace("Kabupaten ", "").replace("Kota ", "") if region else "Jakarta"
+        return LetterheadView(_("Office in charge of cooperatives, %(region)s") % {"region": name}, "", place, "",
+                              configured=False)
+    logo = ""
+    if letterhead.logo:
+        try:
+            with letterhead.logo.open("rb") as handle:
+                content = handle.read()
+            kind = "png" if content[:8] == b"\x89PNG\r\n\x1a\n" else "jpeg"
+            logo = f"data:image/{kind};base64," + base64.b64encode(content).decode()
+        except FileNotFoundError:  # lost from the storage: the report goes out without it
+            logo = ""
+    return LetterheadView(letterhead.office_name, letterhead.address, letterhead.place, logo, configured=True)

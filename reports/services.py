@@ -29,6 +29,9 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from core.changes import redis_client
+from core.roles import Action
+from core.scoping import require_scope
+from koperasi.documents import check_upload
 from wilayah.models import LEVELS_BY_DEPTH
 
 from .exports import available_exports
@@ -37,6 +40,7 @@ from .metrics import METRIC_COLUMNS
 from .metrics import NATION
 from .models import ExportJob
 from .models import ExportStatus
+from .models import Letterhead
 from .models import RegionRollup
 from .models import RegionSnapshot
 from .models import RollupLevel
@@ -53,6 +57,7 @@ __all__ = [
     "ReconcileResult",
     "export_request",
     "export_run",
+    "letterhead_save",
     "rollup_lock",
     "rollup_reconcile",
     "rollup_refresh_villages",
@@ -258,14 +263,69 @@ def export_run(job_id: str, language: str = settings.LANGUAGE_CODE) -> ExportJob
     def progress(percent: int) -> None:
         ExportJob.objects.filter(pk=job.pk).update(progress=percent)
 
+    if job.kind == "report" and not job.document_number:
+        job.document_number = _next_document_number(job)
     try:
         name, content = build_export(user=job.user, kind=job.kind, fmt=job.fmt, code=job.region_code or None,
-                                     params=job.params, language=language, progress=progress)
+                                     params=job.params, language=language, progress=progress,
+                                     document_number=job.document_number)
     except Exception as error:
         ExportJob.objects.filter(pk=job.pk).update(status=ExportStatus.FAILED, error=str(error)[:2000],
                                                    finished_at=timezone.now())
         raise
     job.file.save(name, ContentFile(content), save=False)
     job.filename, job.status, job.progress, job.finished_at = name, ExportStatus.DONE, 100, timezone.now()
-    job.save(update_fields=["file", "filename", "status", "progress", "finished_at"])
+    job.save(update_fields=["file", "filename", "status", "progress", "finished_at", "document_number"])
     return job
+
+
+_ROMAN_MONTHS = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
+
+
+def _next_document_number(job: ExportJob) -> str:
+    """
+    The report's number in its region's register for the year, e.g. 007/LAP-KDKMP/33.18/XI/2026. Reports
+    of one region are numbered one at a time (a lock on the region's first job of the year serialises them).
+    """
+    today = timezone.localdate()
+    with transaction.atomic():
+        numbered = ExportJob.objects.select_for_update().filter(
+            kind="report", region_code=job.region_code, created_at__year=today.year).exclude(document_number="")
+        sequence = len(list(numbered.values_list("pk", flat=True))) + 1
+        number = f"{sequence:03d}/LAP-KDKMP/{job.region_code or NATION}/{_ROMAN_MONTHS[today.month - 1]}/{today.year}"
+        ExportJob.objects.filter(pk=job.pk).update(document_number=number)
+    return number
+
+
+@transaction.atomic
+def letterhead_save(*, actor, region_code: str, office_name: str, place: str, address: str = "", logo=None,
+                    remove_logo: bool = False) -> Letterhead:
+    """The kop surat of a region's office; officers who administer the region set it. A logo is PNG or JPG."""
+    require_scope(actor, Action.MANAGE_USERS, region_code)
+    errors = {}
+    office_name, place, address = (" ".join((value or "").split()) for value in (office_name, place, address))
+    if not office_name:
+        errors["office_name"] = [_("Enter the office's name, e.g. Dinas Koperasi dan UKM Kabupaten Pati.")]
+    if not place:
+        errors["place"] = [_("Enter the place written before the date, e.g. Pati.")]
+    checked = None
+    if logo is not None:
+        try:
+            checked = check_upload(logo)
+            if checked.content_type not in ("image/png", "image/jpeg"):
+                raise ValidationError(_("The logo must be a PNG or JPG image."))
+        except ValidationError as error:
+            errors["logo"] = error.messages
+    if errors:
+        raise ValidationError(errors)
+    letterhead = Letterhead.objects.select_for_update().filter(region_id=region_code).first() or Letterhead(
+        region_id=region_code)
+    letterhead.office_name, letterhead.place, letterhead.address = office_name[:200], place[:100], address[:300]
+    letterhead.updated_by = actor
+    if remove_logo:
+        letterhead.logo = None
+    if checked is not None:
+        letterhead.logo.save(f"logo{checked.extension}", logo, save=False)
+    letterhead._history_user = actor
+    letterhead.save()
+    return letterhead

@@ -18,22 +18,27 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views import View
+from django.views.generic import FormView
 from django.views.generic import TemplateView
 
+from core.roles import Action
 from core.scoping import scope_for
 from core.storage import private_file_response
 from core.views import ActionRequiredMixin
 from core.views import int_param
+from wilayah.models import Region
 
 from . import services
 from .extensions import dashboard_parameters
 from .extensions import dashboard_sections
+from .forms import LetterheadForm
 from .models import ExportJob
 from .models import ExportStatus
 from .selectors import NOT_UPDATED_COUNT_LIMIT
 from .selectors import count_up_to
 from .selectors import dashboard
 from .selectors import freshness
+from .selectors import letterhead_for
 from .selectors import map_values
 from .selectors import not_updated
 from .selectors import status_labels
@@ -53,6 +58,11 @@ SORT_KEYS = {
     "awaiting": lambda row, k: row.awaiting_review,
 }
 NOT_UPDATED_DAYS = 30
+LIST_FILTERS = {
+    "cooperatives": ("q", "region", "stage", "formation_model", "kind", "completed", "stalled", "unit_type",
+                     "unit_status"),
+    "queue": ("region", "stage", "waiting"),
+}
 PAGE_PARAMETERS = ("k", "sort", "dir")  # and those of the cards other apps add (dashboard_parameters)
 # Filled in per request in cached dashboard content.
 CSRF_PLACEHOLDER = "__dashboard_csrf_token__"
@@ -116,8 +126,14 @@ class DashboardView(ActionRequiredMixin, TemplateView):
         scope = scope_for(self.request.user)
         signature = "*" if scope.everything else ",".join(sorted(scope.roots))
         # Only the parameters the page reads: a link with junk parameters does not add cache entries.
-        parts = [code or "", self._page_query().urlencode(), get_language(), signature, str(current.as_of)]
+        parts = [code or "", self._page_query().urlencode(), get_language(), signature, str(current.as_of),
+                 str(self._can_edit_letterhead(code or ""))]
         return "dashboard:" + hashlib.sha256("|".join(parts).encode()).hexdigest()
+
+    def _can_edit_letterhead(self, code: str) -> bool:
+        # Part of the shared content, so part of its cache key too.
+        return bool(code) and code != "ID" and code.count(".") < 3 and scope_for(
+            self.request.user, Action.MANAGE_USERS).contains(code)
 
     def _page_query(self) -> QueryDict:
         """
@@ -150,6 +166,7 @@ class DashboardView(ActionRequiredMixin, TemplateView):
             "not_updated_limit": NOT_UPDATED_COUNT_LIMIT, "not_updated_days": NOT_UPDATED_DAYS,
             "map_values": map_values(user=request.user, board=board, k=k) if board.map_layer else None,
             "export_code": board.area.code, "page_query": self._page_query(),
+            "can_edit_letterhead": self._can_edit_letterhead(board.area.code),
             "csrf_placeholder": CSRF_PLACEHOLDER, "freshness_placeholder": FRESHNESS_PLACEHOLDER,
         }
 
@@ -175,6 +192,10 @@ class ExportRequestView(ActionRequiredMixin, View):
 
     def post(self, request, code=None):
         params = {key: request.POST[key] for key in ("k", "days") if request.POST.get(key, "").isdigit()}
+        # The list exports carry the filters of the list they were asked from, as its query string.
+        filters = QueryDict(request.POST.get("filters", "")[:2000])
+        params |= {key: filters[key][:100] for key in LIST_FILTERS.get(request.POST.get("kind", ""), ())
+                   if filters.get(key)}
         try:
             job = services.export_request(user=request.user, kind=request.POST.get("kind", ""),
                                           fmt=request.POST.get("fmt", ""), code=code or "", params=params)
@@ -212,3 +233,35 @@ _CONTENT_TYPES = {
     "pdf": "application/pdf",
 }
 
+
+class LetterheadView(ActionRequiredMixin, FormView):
+    """The kop surat of a region's official reports, set by the officers who administer the region."""
+
+    template_name = "reports/letterhead.html"
+    form_class = LetterheadForm
+    scope_action = Action.MANAGE_USERS
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.region = get_object_or_404(Region.objects.for_user(request.user, Action.MANAGE_USERS),
+                                            code=kwargs["code"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_initial(self):
+        current = letterhead_for(self.region.code)
+        return {"office_name": current.office_name, "address": current.address, "place": current.place}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(region=self.region, letterhead=letterhead_for(self.region.code), **kwargs)
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        ok, _letterhead = form.call_service(
+            services.letterhead_save, actor=self.request.user, region_code=self.region.code,
+            office_name=data["office_name"], place=data["place"], address=data["address"], logo=data["logo"],
+            remove_logo=data["remove_logo"])
+        if not ok:
+            return self.form_invalid(form)
+        messages.success(self.request, _("Letterhead saved: it heads the next reports of %(region)s.")
+                         % {"region": self.region.name})
+        return redirect("reports:dashboard-area", code=self.region.code)

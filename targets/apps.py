@@ -18,4 +18,4 @@ class TargetsConfig(AppConfig):
                                               context=dashboard_section, order=10, parameters=("target",))
         extensions.register_report_section("targets", template_name="targets/partials/report_targets.html",
                                            context=report_section, order=10)
-        extensions.register_export_table("targets", label=_("Targets"), rows=targets_table)
+        extensions.register_export_table("targets", label=_("Targets"), rows=targets_table, file_name="target")

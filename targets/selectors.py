@@ -9,12 +9,14 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from core.roles import Action
 from core.scoping import Scope
 from koperasi.models import COMPLETED_STATUSES
 from koperasi.models import StageProgress
+from reports.charts import line_chart_svg
 from reports.metrics import STAGE_BUCKETS
 from reports.metrics import stage_column
 from reports.metrics import unit_column
@@ -182,5 +184,24 @@ def dashboard_section(*, user, board: Dashboard, query) -> dict:
 
 
 def report_section(*, user, board: Dashboard) -> dict:
-    """The targets part of the PDF progress report."""
-    return {"targets": dashboard_targets(user=user, board=board)}
+    """
+    The targets part of the PDF progress report: the area's targets with their split by kecamatan (or
+    kabupaten) under each, and the burn-up chart of the first one at risk (else the first).
+    """
+    rows = dashboard_targets(user=user, board=board)
+    split = (Target.objects.for_user(user).filter(parent__in=[row.target for row in rows])
+             .select_related("region", "stage", "unit_type").order_by("region_id"))
+    children: dict[int, list[TargetRow]] = {}
+    for row in target_rows(list(split)):
+        children.setdefault(row.target.parent_id, []).append(row)
+    chosen = next((row for row in rows if row.figures.at_risk), rows[0] if rows else None)
+    chart = burn_up(chosen) if chosen else None
+    svg = line_chart_svg(
+        chart["days"],
+        [{"values": chart["achieved"], "color": "#1a7f37", "label": _("Achieved")},
+         {"values": chart["projection"], "color": "#9a6700", "dashed": True,
+          "label": _("Projection at the recent pace")}],
+        target=chart["target"], due=chart["due"],
+    ) if chart else ""
+    return {"targets": rows, "children": children, "chart_row": chosen,
+            "chart": mark_safe(svg)}  # noqa: S308 - drawn from numbers and escaped labels

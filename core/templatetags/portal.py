@@ -17,3 +17,9 @@ def query_with(context, **changes) -> str:
         else:
             params[key] = value
     return "?" + urlencode(sorted(params.lists()), doseq=True) if params else "?"
+
+
+@register.filter
+def get_item(mapping, key):
+    """``mapping[key]`` in a template (empty when absent), e.g. the split parts of a target by its id."""
+    return mapping.get(key, ()) if hasattr(mapping, "get") else ()

@@ -3,20 +3,47 @@
 (function () {
   "use strict";
 
-  var BINS = [20, 40, 60, 80];
   var COLOURS = ["#fde0dd", "#fbb4b9", "#f768a1", "#c51b8a", "#7a0177"];
+  // One formatting rule with the pages: Indonesian numbers (27,3 %; 8.158) and dates (12 Jun 2025).
+  var LOCALE = document.documentElement.lang === "en" ? "en-GB" : "id-ID";
+  var ONE_DECIMAL = new Intl.NumberFormat(LOCALE, { maximumFractionDigits: 1 });
+  var WHOLE = new Intl.NumberFormat(LOCALE, { maximumFractionDigits: 0 });
+  var DAY = new Intl.DateTimeFormat(LOCALE, { day: "numeric", month: "short", year: "numeric" });
 
-  function colour(value) {
-    if (value === undefined || value === null) { return "#e5e7eb"; }
-    for (var i = 0; i < BINS.length; i++) { if (value < BINS[i]) { return COLOURS[i]; } }
-    return COLOURS[COLOURS.length - 1];
+  function percent(value) { return ONE_DECIMAL.format(value) + " %"; }
+  function day(iso) { return DAY.format(new Date(iso + "T00:00:00")).replace(".", ""); }
+
+  // Classes follow the spread of the values shown (quantiles), so that a nation at 5 % is not one flat colour.
+  function bins(values) {
+    var sorted = values.filter(function (v) { return v !== undefined && v !== null; })
+      .sort(function (a, b) { return a - b; });
+    if (!sorted.length) { return []; }
+    var edges = [];
+    for (var i = 1; i < COLOURS.length; i++) {
+      var edge = sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * i / COLOURS.length))];
+      if (!edges.length || edge > edges[edges.length - 1]) { edges.push(edge); }
+    }
+    if (edges.length && edges[0] <= sorted[0]) { edges.shift(); }
+    return edges;
   }
 
-  function legend(element) {
-    var labels = ["< 20%", "20–40%", "40–60%", "60–80%", "≥ 80%"];
-    element.innerHTML = labels.map(function (label, i) {
-      return '<span><i style="background:' + COLOURS[i] + '"></i>' + label + "</span>";
-    }).join("");
+  function colour(value, edges) {
+    if (value === undefined || value === null) { return "#e5e7eb"; }
+    for (var i = 0; i < edges.length; i++) { if (value < edges[i]) { return COLOURS[i]; } }
+    return COLOURS[edges.length];
+  }
+
+  function legend(element, edges, values) {
+    if (!element) { return; }
+    var low = Math.min.apply(null, values.length ? values : [0]);
+    var high = Math.max.apply(null, values.length ? values : [0]);
+    var bounds = [low].concat(edges).concat([high]);
+    var items = [];
+    for (var i = 0; i < bounds.length - 1; i++) {
+      items.push('<span><i style="background:' + COLOURS[i] + '"></i>' + percent(bounds[i]) +
+                 (bounds[i + 1] !== bounds[i] ? "–" + percent(bounds[i + 1]) : "") + "</span>");
+    }
+    element.innerHTML = items.join("");
   }
 
   function drawMap() {
@@ -27,10 +54,20 @@
     var map = L.map(element, { attributionControl: false, zoomSnap: 0.25 });
     var layer;
     var focus = element.dataset.focus;
+    var edges = [];
+    function metricValues() {
+      return Object.keys(values).map(function (code) { return values[code][metric]; })
+        .filter(function (v) { return v !== undefined && v !== null; });
+    }
+    function restyle() {
+      edges = bins(metricValues());
+      legend(document.getElementById("map-legend"), edges, metricValues());
+    }
+    restyle();
     function style(feature) {
       var row = values[feature.properties.code] || {};
       var focused = focus && feature.properties.code === focus;
-      return { fillColor: colour(row[metric]), fillOpacity: focus && !focused ? 0.35 : 0.9,
+      return { fillColor: colour(row[metric], edges), fillOpacity: focus && !focused ? 0.35 : 0.9,
                color: focused ? "#1f2328" : "#ffffff", weight: focused ? 3 : 1 };
     }
     fetch(element.dataset.geojson).then(function (response) { return response.json(); }).then(function (geo) {
@@ -38,7 +75,7 @@
         style: style,
         onEachFeature: function (feature, shape) {
           var row = values[feature.properties.code];
-          shape.bindTooltip(feature.properties.name + (row ? ": " + row[metric] + "%" : ""));
+          shape.bindTooltip(feature.properties.name + (row ? ": " + percent(row[metric]) : ""));
           if (row && row.reachable) {
             shape.on("click", function () {
               window.location.href = element.dataset.dashboard.replace("/00/", "/" + feature.properties.code + "/");
@@ -60,16 +97,16 @@
         document.querySelectorAll(".map-metric").forEach(function (other) {
           other.setAttribute("aria-pressed", other === button ? "true" : "false");
         });
+        restyle();
         if (layer) {
           layer.setStyle(style);
           layer.eachLayer(function (shape) {
             var row = values[shape.feature.properties.code];
-            shape.setTooltipContent(shape.feature.properties.name + (row ? ": " + row[metric] + "%" : ""));
+            shape.setTooltipContent(shape.feature.properties.name + (row ? ": " + percent(row[metric]) : ""));
           });
         }
       });
     });
-    legend(document.getElementById("map-legend"));
   }
 
   function drawBurnUp() {
@@ -111,7 +148,14 @@
       options: {
         animation: false, responsive: true, maintainAspectRatio: false,
         interaction: { mode: "index", intersect: false },
-        scales: { x: { ticks: { maxTicksLimit: 8 } }, y: { beginAtZero: true } }
+        plugins: { tooltip: { callbacks: {
+          title: function (items) { return items.length ? day(data.days[items[0].dataIndex]) : ""; },
+          label: function (item) { return item.dataset.label + ": " + WHOLE.format(item.parsed.y); }
+        } } },
+        scales: {
+          x: { ticks: { maxTicksLimit: 8, callback: function (value) { return day(data.days[value]); } } },
+          y: { beginAtZero: true, ticks: { callback: function (value) { return WHOLE.format(value); } } }
+        }
       },
       plugins: [dueLine]
     });

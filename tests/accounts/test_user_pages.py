@@ -66,7 +66,7 @@ def test_pages_for_users_outside_the_area_are_404(client, pati_officer):
 def test_village_staff_have_no_user_administration(client, village_staff):
     client.force_login(village_staff)
     assert client.get("/pengguna/").status_code == 403
-    assert "/pengguna/" not in client.get(f"/wilayah/{PRAWOTO}/").content.decode()
+    assert 'href="/pengguna/"' not in client.get(f"/wilayah/{PRAWOTO}/").content.decode()  # no users menu
 
 
 def test_open_signup_is_closed(client):
@@ -90,3 +90,14 @@ def test_sign_in_sign_out_and_password_reset(client, village_staff):
 
     client.post("/accounts/password/reset/", {"email": village_staff.email})
     assert len(mail.outbox) == 1 and "/accounts/password/reset/key/" in mail.outbox[0].body
+
+
+def test_the_profile_holds_the_position_and_nip_printed_under_a_signature(client, pati_officer):
+    client.force_login(pati_officer)
+    refused = client.post("/pengguna/profil/", {"full_name": "Siti Aminah", "nip": "1985"})
+    assert "NIP terdiri atas 18 digit." in refused.content.decode()
+    client.post("/pengguna/profil/", {"full_name": "Siti Aminah", "position_title": "Kepala Bidang Kelembagaan",
+                                      "nip": "19850715 201001 1 002"})
+    pati_officer.refresh_from_db()
+    assert (pati_officer.full_name, pati_officer.position_title, pati_officer.nip) == (
+        "Siti Aminah", "Kepala Bidang Kelembagaan", "198507152010011002")

@@ -35,19 +35,26 @@ def _download(client, response) -> bytes:
 def test_children_table_as_xlsx_has_the_figures(client, areas, pati_officer, django_capture_on_commit_callbacks):
     client.force_login(pati_officer)
     content = _download(client, _export(client, django_capture_on_commit_callbacks, PATI, "children", "xlsx"))
-    sheet = load_workbook(io.BytesIO(content)).active
+    workbook = load_workbook(io.BytesIO(content))
+    sheet = workbook.active
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][:4] == ("Kode", "Nama", "Desa/kelurahan", "Koperasi")
-    assert rows[1][:7] == ("33.18", "Kabupaten Pati", 406, 2, 0.5, 1, 0.2)
+    assert sheet.title == "Tabel per wilayah" and rows[0][0].startswith("Tabel per wilayah — Kabupaten Pati — ")
+    assert rows[1][:4] == ("Kode", "Nama", "Desa/kelurahan", "Koperasi")
+    assert rows[2][:7] == ("33.18", "Kabupaten Pati", 406, 2, 0.005, 1, 0.002)  # percentages as percentages
+    assert sheet.freeze_panes == "A3" and sheet["A2"].font.bold
+    assert sheet["E3"].number_format == "0.0%" and sheet["C3"].number_format == "#,##0"
+    assert sheet.column_dimensions["B"].width >= len("Kabupaten Pati")
     sukolilo = next(row for row in rows if row[0] == "33.18.01")
     assert sukolilo[3] == 2 and sukolilo[5] == 1
-    assert len(rows) == 1 + 1 + 21
+    assert len(rows) == 1 + 1 + 1 + 21
+    assert ExportJob.objects.get().filename.startswith("rekap-per-wilayah-33.18-")  # an Indonesian file name
 
 
 def test_unit_matrix_as_csv(client, areas, pati_officer, django_capture_on_commit_callbacks):
     client.force_login(pati_officer)
     content = _download(client, _export(client, django_capture_on_commit_callbacks, PATI, "units", "csv"))
-    rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+    assert content.startswith("\ufeff".encode())  # the BOM: Excel reads it as UTF-8
+    rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig")), delimiter=";"))  # Excel set to Indonesian
     assert rows[0][0] == "Unit" and rows[0][1] == "Rencana"
     assert rows[1][:2] == ["Kantor koperasi", "2"]
 
@@ -56,12 +63,27 @@ def test_not_updated_export(client, areas, pati_officer, django_capture_on_commi
     client.force_login(pati_officer)
     content = _download(client, _export(client, django_capture_on_commit_callbacks, PATI, "not_updated", "csv",
                                         days="0"))
-    names = {row[0] for row in csv.reader(io.StringIO(content.decode("utf-8-sig")))}
+    names = {row[0] for row in csv.reader(io.StringIO(content.decode("utf-8-sig")), delimiter=";")}
     assert areas["prawoto"].name in names and areas["blitar"].name not in names
+
+
+def today_long() -> str:
+    from django.utils import formats
+    from django.utils import timezone
+    from django.utils import translation
+
+    with translation.override("id"):
+        return formats.date_format(timezone.localdate(), "j F Y")
 
 
 def test_pdf_district_report_opens_and_shows_the_figures(client, areas, pati_officer,
                                                          django_capture_on_commit_callbacks):
+    from reports.services import letterhead_save
+
+    letterhead_save(actor=pati_officer, region_code=PATI, office_name="Dinas Koperasi dan UKM Kabupaten Pati",
+                    place="Pati", address="Jl. Kolonel Sunandar No. 1, Pati")
+    pati_officer.position_title, pati_officer.nip = "Kepala Bidang Kelembagaan", "198507152010011002"
+    pati_officer.save()
     client.force_login(pati_officer)
     content = _download(client, _export(client, django_capture_on_commit_callbacks, PATI, "report", "pdf"))
     assert content.startswith(b"%PDF-")
@@ -71,6 +93,15 @@ def test_pdf_district_report_opens_and_shows_the_figures(client, areas, pati_off
     text = text.decode()
     assert "Kabupaten Pati" in text and "Laporan kemajuan" in text
     assert "406" in text and "Kantor koperasi" in text
+    # The official parts: letterhead, number, place and date, times in WIB, the signature block.
+    assert "DINAS KOPERASI DAN UKM KABUPATEN PATI" in text.upper() and "Jl. Kolonel Sunandar" in text
+    assert "001/LAP-KDKMP/33.18/" in text and "WIB" in text
+    assert f"Pati, {today_long()}" in text
+    assert "Kepala Bidang Kelembagaan" in text and "NIP 198507152010011002" in text
+    # The stalled count is the dashboard's: one definition.
+    dashboard = client.get(f"/dasbor/{PATI}/").content.decode()
+    stalled = dashboard.split('data-figure="stalled">', 1)[1].split("<", 1)[0].strip()
+    assert f"{stalled} koperasi macet" in text
 
 
 def test_exports_outside_the_scope_are_refused(client, areas, pati_officer, django_capture_on_commit_callbacks):
@@ -110,10 +141,10 @@ def test_targets_and_stage_tables_export(client, areas, pati_officer, django_cap
     targets = load_workbook(io.BytesIO(_download(client, _export(
         client, django_capture_on_commit_callbacks, PATI, "targets", "xlsx")))).active
     rows = list(targets.iter_rows(values_only=True))
-    assert rows[1][:7] == ("33.18", "Kabupaten Pati", "Berbadan hukum", "SK AHU (badan hukum)", 406, 1, 405)
-    assert rows[1][-1] == "ya"
+    assert rows[2][:7] == ("33.18", "Kabupaten Pati", "Berbadan hukum", "SK AHU (badan hukum)", 406, 1, 405)
+    assert rows[2][-1] == "ya" and targets.title == "Target"
     stages = _download(client, _export(client, django_capture_on_commit_callbacks, PATI, "stages", "csv"))
-    lines = list(csv.reader(io.StringIO(stages.decode("utf-8-sig"))))
+    lines = list(csv.reader(io.StringIO(stages.decode("utf-8-sig")), delimiter=";"))
     assert lines[1] == ["Belum ada tahap selesai", "1"] and ["SK AHU (badan hukum)", "1"] in lines  # Pakem, Prawoto
 
 
@@ -143,3 +174,60 @@ def test_names_that_look_like_formulas_stay_text(client, areas, pati_officer, dj
     assert """'=HYPERLINK("http://x.example","klik")""" in names
     job = ExportJob.objects.get(kind="not_updated")
     assert "Belum" in client.get(f"/ekspor/{job.pk}/").content.decode()  # the export's name, in Indonesian
+
+
+def test_letterhead_page_sets_the_report_header_with_a_logo(client, areas, pati_officer, sukolilo_officer):
+    from tests.conftest import png_upload
+
+    client.force_login(pati_officer)
+    page = client.get(f"/dasbor/{PATI}/kop-surat/")
+    assert page.status_code == 200 and "Dinas yang membidangi koperasi, Kabupaten Pati" in page.content.decode()
+    refused = client.post(f"/dasbor/{PATI}/kop-surat/", {"office_name": "", "place": "Pati"})
+    assert "wajib diisi" in refused.content.decode()
+    bad_logo = client.post(f"/dasbor/{PATI}/kop-surat/", {"office_name": "Dinas Koperasi dan UKM Kabupaten Pati",
+                                                          "place": "Pati", "logo": pdf_like()})
+    assert "PNG atau JPG" in bad_logo.content.decode()
+    saved = client.post(f"/dasbor/{PATI}/kop-surat/", {"office_name": "Dinas Koperasi dan UKM Kabupaten Pati",
+                                                       "place": "Pati", "logo": png_upload("logo.png")})
+    assert saved.status_code == 302
+    from reports.selectors import letterhead_for
+
+    letterhead = letterhead_for("33.18.01.2001")  # a desa below Pati uses Pati's letterhead
+    assert letterhead.office_name == "Dinas Koperasi dan UKM Kabupaten Pati" and letterhead.logo_data_uri.startswith(
+        "data:image/png;base64,")
+    client.force_login(sukolilo_officer)  # a kecamatan coordinator does not administer the kabupaten
+    assert client.get(f"/dasbor/{PATI}/kop-surat/").status_code == 404
+
+
+def pdf_like():
+    from tests.conftest import pdf_upload
+
+    return pdf_upload("logo.pdf")
+
+
+def test_cooperative_list_and_queue_export_with_their_filters(client, areas, pati_officer,
+                                                              django_capture_on_commit_callbacks):
+    client.force_login(pati_officer)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/dasbor/ekspor/", {"kind": "cooperatives", "fmt": "xlsx",
+                                                   "filters": "region=33.18.01&kind=kdmp"})
+    sheet = load_workbook(io.BytesIO(_download(client, response))).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert sheet.title == "Koperasi" and rows[1][:4] == ("Koperasi", "Kode desa/kelurahan", "Desa/kelurahan",
+                                                         "Kecamatan")
+    assert {row[1] for row in rows[2:]} == {"33.18.01.2001", "33.18.01.2002"}  # Sukolilo only, not Blitar
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/dasbor/ekspor/", {"kind": "queue", "fmt": "csv"})
+    assert ExportJob.objects.get(kind="queue").filename.startswith("antrean-verifikasi-wilayah-saya-")
+    lines = list(csv.reader(io.StringIO(_download(client, response).decode("utf-8-sig")), delimiter=";"))
+    assert lines[0][0] == "Menunggu (hari)"
+
+
+def test_the_cooperative_list_and_the_queue_offer_their_export(client, areas, pati_officer):
+    client.force_login(pati_officer)
+    listing = client.get("/koperasi/", {"region": "33.18.01"}).content.decode()
+    assert 'name="kind" value="cooperatives"' in listing and 'name="filters" value="region=33.18.01"' in listing
+    from tests.conftest import submit_stage
+
+    submit_stage(pati_officer, areas["pakem"], "sosialisasi")
+    assert 'name="kind" value="queue"' in client.get("/koperasi/verifikasi/", {"waiting": "0"}).content.decode()
