@@ -293,3 +293,19 @@ def browser_login(page, email: str, password: str = PASSWORD) -> None:
     page.fill("input[name=password]", password)
     page.click("form[action$='/accounts/login/'] button[type=submit]")
     page.wait_for_load_state("domcontentloaded")
+
+
+AXE_SCRIPT = BASE_DIR / "tests" / "browser" / "vendor" / "axe-core" / "axe.min.js"
+WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def assert_accessible(page) -> None:
+    """The page as it stands passes axe-core's WCAG 2.1 A and AA rules (the vendored copy, no network)."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE_SCRIPT))
+    violations = page.evaluate(
+        "async (tags) => (await axe.run(document, {runOnly: {type: 'tag', values: tags}})).violations"
+        ".map(v => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map(n => n.target)}))",
+        WCAG_21_AA,
+    )
+    assert violations == [], f"{page.url}: {violations}"

@@ -90,9 +90,13 @@ class RegionField(forms.Field):
         return self
 
     def prepare_value(self, value):
-        if isinstance(value, Region):
-            region = Region.objects.select_related("parent__parent").get(pk=value.pk)
-            return region_choice_label(region)
+        """A region (or an initial code, as in ?village=33.18.01.2001) is shown by its label."""
+        code = value.pk if isinstance(value, Region) else value if isinstance(value, str) and typed_region_code(
+            value) == value.strip() else None
+        if code:
+            region = Region.objects.select_related("parent__parent").filter(pk=code.strip()).first()
+            if region is not None:
+                return region_choice_label(region)
         return value
 
     def _levels_text(self) -> str:

@@ -2,6 +2,7 @@
    (Chart.js). Both read their data from <script type="application/json"> blocks rendered by Django. */
 (function () {
   "use strict";
+  var SELF = document.currentScript;
 
   var COLOURS = ["#fde0dd", "#fbb4b9", "#f768a1", "#c51b8a", "#7a0177"];
   // One formatting rule with the pages: Indonesian numbers (27,3 %; 8.158) and dates (12 Jun 2025).
@@ -44,6 +45,37 @@
                  (bounds[i + 1] !== bounds[i] ? "–" + percent(bounds[i + 1]) : "") + "</span>");
     }
     element.innerHTML = items.join("");
+  }
+
+  var loaded = {};
+  function loadScript(url) {
+    if (!loaded[url]) {
+      loaded[url] = new Promise(function (resolve, reject) {
+        var script = document.createElement("script");
+        script.src = url;
+        script.onload = resolve;
+        script.onerror = reject;
+        document.head.appendChild(script);
+      });
+    }
+    return loaded[url];
+  }
+
+  function loadStyle(url) {
+    var link = document.createElement("link");
+    link.rel = "stylesheet";
+    link.href = url;
+    document.head.appendChild(link);
+  }
+
+  // Run ``draw`` once ``element`` comes near the screen (at once where IntersectionObserver is missing).
+  function whenVisible(element, draw) {
+    if (!element) { return; }
+    if (!("IntersectionObserver" in window)) { draw(); return; }
+    var observer = new IntersectionObserver(function (entries) {
+      if (entries.some(function (entry) { return entry.isIntersecting; })) { observer.disconnect(); draw(); }
+    }, { rootMargin: "300px" });
+    observer.observe(element);
   }
 
   function drawMap() {
@@ -162,6 +194,11 @@
     canvas.dataset.ready = "1";
   }
 
-  drawMap();
-  drawBurnUp();
+  whenVisible(document.getElementById("map"), function () {
+    loadStyle(SELF.dataset.leafletCss);
+    loadScript(SELF.dataset.leafletJs).then(drawMap);
+  });
+  whenVisible(document.getElementById("burn-up"), function () {
+    loadScript(SELF.dataset.chartJs).then(drawBurnUp);
+  });
 })();

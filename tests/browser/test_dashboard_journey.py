@@ -8,6 +8,7 @@ from core.roles import Role
 from reports.services import rollup_reconcile
 from targets.services import target_create
 from tests.conftest import PATI
+from tests.conftest import assert_accessible
 from tests.conftest import browser_login
 from tests.conftest import make_user
 from tests.conftest import register
@@ -29,19 +30,25 @@ def test_district_officer_opens_the_dashboard_drills_down_and_sees_the_map(page)
     page.goto(page.base_url + "/dasbor/")
     page.wait_for_url(f"**/dasbor/{PATI}/")
     assert page.locator("[data-figure=cooperatives]").inner_text() == "2"
+    # The map and the chart load their libraries when they come into view.
+    page.locator("#map").scroll_into_view_if_needed()
     page.wait_for_selector("#map[data-ready='1']")
     assert page.locator("#map path.leaflet-interactive").count() == 35  # Jawa Tengah's kabupaten/kota
+    page.locator("#burn-up").scroll_into_view_if_needed()
     page.wait_for_selector("#burn-up[data-ready='1']")
+    assert_accessible(page)
 
     page.locator("#children a", has_text="Sukolilo").click()
     page.wait_for_url("**/dasbor/33.18.01/")
     assert page.get_by_role("heading", name="Sukolilo").is_visible()
     assert page.locator("[data-figure=cooperatives]").inner_text() == "1"
+    page.locator("#map").scroll_into_view_if_needed()
     page.wait_for_selector("#map[data-ready='1']")
     assert page.locator("#map path.leaflet-interactive").count() == 35
     # The map colours switch without a reload.
     page.locator(".map-metric[data-metric=operational]").click()
     assert page.locator("#map").get_attribute("data-metric") == "operational"
+    assert_accessible(page)
     # Everything came from the portal itself: no CDN, no map tiles.
     outside = [url for url in requests if not url.startswith(page.base_url)]
     assert not outside, outside

@@ -11,6 +11,7 @@ from core.roles import Role
 from targets.services import target_create
 from tests.conftest import PATI
 from tests.conftest import PRAWOTO
+from tests.conftest import assert_accessible
 from tests.conftest import browser_login
 from tests.conftest import make_user
 
@@ -116,11 +117,13 @@ def test_village_replaces_a_rejected_document_resubmits_and_learns_the_outcome(p
     # The staff, on a phone: the home page and the bell say what was sent back and why.
     browser_login(page, staff.email)
     assert "Foto kegiatan tidak terbaca" in page.locator("main").inner_text()
+    assert_accessible(page)
     assert page.locator(".bell .count").inner_text() == "1"
     page.locator(".bell").click()
     page.get_by_role("button", name="Buka").first.click()
     page.wait_for_url(f"**/koperasi/{cooperative.pk}/tahap/sosialisasi/")
     assert "putaran 1" in page.locator("main").inner_text()
+    assert_accessible(page)
     page.set_input_files("input[name=doc_berita_acara_sosialisasi]", _pdf("foto-sosialisasi-jelas.pdf"))
     page.get_by_role("button", name="Ajukan untuk verifikasi").click()
     page.wait_for_url(f"**/koperasi/{cooperative.pk}/")
@@ -133,4 +136,5 @@ def test_village_replaces_a_rejected_document_resubmits_and_learns_the_outcome(p
     verifier_page.context.close()
     page.goto(page.base_url + "/notifikasi/")
     assert "Sosialisasi diverifikasi" in page.locator("main").inner_text()
+    assert_accessible(page)
     assert page.locator(".bell .count").inner_text() == "1"

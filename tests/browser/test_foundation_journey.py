@@ -9,6 +9,7 @@ from django.core import mail
 from core.roles import Role
 from tests.conftest import PATI
 from tests.conftest import PRAWOTO
+from tests.conftest import assert_accessible
 from tests.conftest import browser_login
 from tests.conftest import make_user
 
@@ -25,6 +26,7 @@ def test_district_officer_browses_their_kabupaten_on_a_phone(page):
     browser_login(page, officer.email)
     # The home page starts the day: here, the desa/kelurahan without a cooperative yet.
     assert page.locator("[data-figure=unregistered]").inner_text() == "406"
+    assert_accessible(page)
     page.goto(page.base_url + f"/wilayah/{PATI}/")
     assert page.get_by_role("heading", name="Kabupaten Pati").is_visible()
     assert "406" in page.locator("main").inner_text()
@@ -36,6 +38,7 @@ def test_district_officer_browses_their_kabupaten_on_a_phone(page):
 
     page.get_by_role("link", name="Prawoto").click()
     page.wait_for_url(f"**/wilayah/{PRAWOTO}/")
+    assert_accessible(page)
 
     # Live search (htmx) inside the kabupaten.
     page.goto(page.base_url + f"/wilayah/{PATI}/")

@@ -6,6 +6,7 @@ from core.roles import Role
 from koperasi.models import Cooperative
 from pendampingan.models import Visit
 from tests.conftest import BLITAR
+from tests.conftest import assert_accessible
 from tests.conftest import browser_login
 from tests.conftest import make_user
 
@@ -21,6 +22,7 @@ def test_blitar_officer_logs_a_visit_by_typing_the_desa_name(page):
     browser_login(page, officer.email)
     page.goto(page.base_url + "/pendampingan/")
     page.get_by_text("Catat kunjungan").click()
+    assert_accessible(page)
 
     page.locator("#id_village").press_sequentially("Kuni")
     # Suggestions come from the user's own area, labelled with kecamatan and kabupaten.
@@ -38,6 +40,7 @@ def test_blitar_officer_logs_a_visit_by_typing_the_desa_name(page):
     assert visit.village_id == KUNIR and visit.officer == officer
     # The list says which Kunir: the kecamatan beside the desa.
     assert "Kunir Kec. Wonodadi" in " ".join(page.locator("table").inner_text().split())
+    assert_accessible(page)
 
 
 def test_bathin_solapan_officer_registers_a_cooperative_by_desa_name(page):
@@ -46,6 +49,7 @@ def test_bathin_solapan_officer_registers_a_cooperative_by_desa_name(page):
     page.goto(page.base_url + "/koperasi/daftar/")
     page.fill("#id_village", "Buluh")  # part of a name: Buluh Manis
     page.get_by_role("button", name="Daftarkan").click()
+    assert_accessible(page)  # the refused form with its error summary
     error = page.locator(".errorlist").first.inner_text()
     assert "Buluh Manis — Kec. Bathin Solapan, Kab. Bengkalis (14.03.16.2003)" in error
     assert not Cooperative.objects.exists()
@@ -56,3 +60,4 @@ def test_bathin_solapan_officer_registers_a_cooperative_by_desa_name(page):
     cooperative = Cooperative.objects.get()
     assert cooperative.village_id == PAMESI
     assert page.get_by_role("heading", name=cooperative.name).is_visible()
+    assert_accessible(page)
