@@ -1,5 +1,6 @@
 import time
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from sampledata.demo import DEMO_PASSWORD
@@ -10,6 +11,9 @@ class Command(BaseCommand):
     help = "Create the quickstart demo accounts and data (idempotent). For local demos only."
 
     def handle(self, *args, **options):
+        # The demo's own story (a submission, a rejection) notifies its officers; those e-mails would only
+        # scroll the console past the logins, so they stay in memory.
+        settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
         started = time.perf_counter()
         result = demo_data_create()
         verb = "created" if result["created"] else "already present"
