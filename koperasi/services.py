@@ -331,6 +331,15 @@ def _require_in_order(progress: StageProgress) -> None:
         )
 
 
+def _require_open(progress: StageProgress, *, when_submitted: str) -> None:
+    """The stage can take a submission now: not awaiting review, not completed, and its turn has come."""
+    if progress.status == StageStatus.SUBMITTED:
+        raise ValidationError(when_submitted)
+    if progress.is_completed:
+        raise ValidationError(_("This stage is already completed."))
+    _require_in_order(progress)
+
+
 def _active_documents(progress: StageProgress):
     return progress.documents.filter(removed_at__isnull=True)
 
@@ -410,11 +419,7 @@ def stage_submit(*, actor, progress: StageProgress, data: dict | None = None, do
     """
     progress, cooperative = _locked(progress)
     require_scope(actor, Action.EDIT_COOPERATIVE, cooperative.village_id)
-    if progress.status == StageStatus.SUBMITTED:
-        raise ValidationError(_("This stage is already submitted and awaits verification."))
-    if progress.is_completed:
-        raise ValidationError(_("This stage is already completed."))
-    _require_in_order(progress)
+    _require_open(progress, when_submitted=_("This stage is already submitted and awaits verification."))
     blocking = formation_issues_blocking(cooperative, progress.stage.code)
     if blocking:
         raise ValidationError({"governance": [issue.message for issue in blocking]})
@@ -585,11 +590,7 @@ def stage_record_from_archive(
     """
     progress, cooperative = _locked(progress)
     require_scope(actor, Action.VERIFY_STAGES, cooperative.village_id)
-    if progress.status == StageStatus.SUBMITTED:
-        raise ValidationError(_("This stage is submitted: verify it or send it back instead."))
-    if progress.is_completed:
-        raise ValidationError(_("This stage is already completed."))
-    _require_in_order(progress)
+    _require_open(progress, when_submitted=_("This stage is submitted: verify it or send it back instead."))
     earliest = _earliest_date(cooperative)
     previous = (StageProgress.objects.filter(cooperative=cooperative, stage__order__lt=progress.stage.order,
                                              completed_at__isnull=False)
