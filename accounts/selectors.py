@@ -26,16 +26,18 @@ def user_audit_history(user) -> list:
     return [user.history.all(), RoleAssignment.history.filter(user_id=user.pk)]
 
 
-def nearest_users_who_can(action: Action, code: str) -> list[User]:
+def nearest_users_who_can(action: Action, code: str, *, exclude=None) -> list[User]:
     """
     The active users whose role lets them ``action`` on region ``code``, at the nearest level that has
     any: the kabupaten's officers before the province's, the province's before the national
-    administrators. Whom to tell when something in a village awaits them.
+    administrators (``exclude``, e.g. whoever caused the notice, is left out before the level is chosen).
+    Whom to tell when something in a village awaits them.
     """
     roles = [role for role, actions in ROLE_ACTIONS.items() if action in actions]
     parts = code.split(".")
     levels = [".".join(parts[:depth]) for depth in range(len(parts), 0, -1)]
     holders = (RoleAssignment.objects.filter(role__in=roles, user__is_active=True)
+               .exclude(user_id=getattr(exclude, "pk", None))
                .filter(Q(region_id__in=levels) | Q(region__isnull=True)).select_related("user"))
     by_level: dict[str | None, list[User]] = {}
     for assignment in holders:

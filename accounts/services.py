@@ -5,6 +5,7 @@ An officer may create, change and deactivate users only for scopes inside their 
 the national administrator role can only be granted by someone with national scope.
 """
 
+from celery import current_app
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError
@@ -101,9 +102,8 @@ def user_invite(*, actor: User, email: str, full_name: str, role: str, region_co
 
 
 def _enqueue_invitation(user_id: int, language: str) -> None:
-    from .tasks import send_invitation
-
-    send_invitation.delay(user_id, language)
+    # By name: tasks.py wraps this module's services, so importing it here would make a circle.
+    current_app.tasks[SEND_INVITATION_TASK].delay(user_id, language)
 
 
 @transaction.atomic

@@ -1,5 +1,6 @@
 """Cooperatives (KDMP/KKMP), their villages, and the stage-gated formation workflow."""
 
+import contextlib
 import uuid
 from datetime import date
 from pathlib import Path
@@ -303,7 +304,8 @@ class StageProgress(models.Model):
         for key, item in value.items():
             spec = STAGE_FIELDS.get(key)
             if spec is not None and spec.input_type == "date" and item:
-                item = formats.date_format(date.fromisoformat(str(item)))
+                with contextlib.suppress(ValueError):  # an older or hand-written value: shown as stored
+                    item = formats.date_format(date.fromisoformat(str(item)))
             parts.append(f"{spec.label if spec else key}: {item}")
         return "; ".join(parts)
 

@@ -35,6 +35,7 @@ from core.identifiers import normalize_sk_ahu
 from core.roles import Action
 from core.roles import Role
 from core.scoping import require_scope
+from core.scoping import scope_for
 from core.services import indonesian_phone
 from core.services import is_explained
 from core.services import require_known_fields
@@ -355,7 +356,10 @@ def _refresh_reached_stage(cooperative: Cooperative, actor) -> None:
     new_stage = reached.stage if reached else None
     if new_stage != cooperative.stage_reached or completed_all != cooperative.formation_completed:
         cooperative.stage_reached = new_stage
-        cooperative.stage_reached_at = reached.completed_at if reached else cooperative.created_at
+        # A stage recorded from the archive moved the cooperative forward now, whatever its historic date:
+        # the cooperative is not "stalled" since then.
+        moved = (reached.reviewed_at if reached.from_archive else reached.completed_at) if reached else None
+        cooperative.stage_reached_at = moved or cooperative.created_at
         cooperative.formation_completed = completed_all
         cooperative._history_user = actor
         cooperative.save(update_fields=["stage_reached", "stage_reached_at", "formation_completed", "updated_at"])
@@ -496,8 +500,7 @@ def _stage_url(progress: StageProgress) -> str:
 
 def _notify_submitted(progress: StageProgress, cooperative: Cooperative, actor) -> None:
     """The officers nearest the village who may verify the stage (not the submitter) are told it awaits them."""
-    verifiers = [user for user in nearest_users_who_can(Action.VERIFY_STAGES, cooperative.village_id)
-                 if user.pk != actor.pk]
+    verifiers = nearest_users_who_can(Action.VERIFY_STAGES, cooperative.village_id, exclude=actor)
     notify(users=verifiers, kind=NotificationKind.STAGE_SUBMITTED, url=_stage_url(progress),
            params={"stage": str(progress.stage.label), "cooperative": cooperative.name,
                    "village": cooperative.village_id, "submitter": str(actor)})
@@ -510,6 +513,8 @@ def _notify_reviewed(progress: StageProgress, cooperative: Cooperative, actor, k
     if progress.submitted_by is not None:
         people.setdefault(progress.submitted_by.pk, progress.submitted_by)
     people.pop(actor.pk, None)
+    # Staff of a joint cooperative's other villages do not see it (its scope is its seat): they are not told.
+    people = {pk: user for pk, user in people.items() if scope_for(user).contains(cooperative.village_id)}
     notify(users=people.values(), kind=kind, url=_stage_url(progress),
            params={"stage": str(progress.stage.label), "cooperative": cooperative.name, "reviewer": str(actor),
                    **params})
@@ -591,10 +596,17 @@ def stage_record_from_archive(
     progress, cooperative = _locked(progress)
     require_scope(actor, Action.VERIFY_STAGES, cooperative.village_id)
     _require_open(progress, when_submitted=_("This stage is submitted: verify it or send it back instead."))
+    blocking = formation_issues_blocking(cooperative, progress.stage.code)
+    if blocking:
+        raise ValidationError({"governance": [issue.message for issue in blocking]})
     earliest = _earliest_date(cooperative)
-    previous = (StageProgress.objects.filter(cooperative=cooperative, stage__order__lt=progress.stage.order,
-                                             completed_at__isnull=False)
-                .order_by("-stage__order").values_list("completed_at", flat=True).first())
+    # A new KDKMP takes its stages in order, also in time. An existing cooperative's deed or SK AHU may
+    # well be older than its 2025 Musdesus; stages marked not applicable carry no date of their own.
+    previous = None
+    if cooperative.formation_model == FormationModel.BARU:
+        previous = (StageProgress.objects.filter(cooperative=cooperative, stage__order__lt=progress.stage.order,
+                                                 status=StageStatus.VERIFIED)
+                    .order_by("-stage__order").values_list("completed_at", flat=True).first())
     errors: dict[str, list] = {}
     if completed_on is None:
         errors["completed_on"] = [_("Enter the date the stage was completed.")]

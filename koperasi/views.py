@@ -245,8 +245,10 @@ class StageView(CooperativeObjectMixin, TemplateView):
         return self.render_to_response(self.get_context_data(archive_form=form))
 
     def _remove_document(self, request):
-        document = get_object_or_404(self.progress.documents.filter(removed_at__isnull=True),
-                                     pk=request.POST.get("document"))
+        document_id = request.POST.get("document", "")
+        if not (document_id.isascii() and document_id.isdigit()):
+            return redirect(request.path)
+        document = get_object_or_404(self.progress.documents.filter(removed_at__isnull=True), pk=int(document_id))
         try:
             services.stage_document_remove(actor=request.user, document=document)
             messages.success(request, _("%(file)s removed.") % {"file": document.original_name})

@@ -40,7 +40,7 @@ from .selectors import letterhead_for
 from .selectors import not_updated
 from .selectors import status_labels
 
-__all__ = ["PercentColumn", "available_exports", "build_export", "export_file_name"]
+__all__ = ["PercentColumn", "available_exports", "build_export", "export_file_name", "export_filters_refused"]
 
 
 class PercentColumn(str):
@@ -128,6 +128,16 @@ def _queue(user, code, params, progress):
              str(progress_row.submitted_by or ""), _("yes") if progress_row.own else _("no")]
             for progress_row in queue[:10_000]]
     return header, rows
+
+
+def export_filters_refused(*, user, kind: str, params: dict) -> list[str]:
+    """What is wrong with a list export's filters (an empty file would look like an answer), in words."""
+    selectors = {"cooperatives": cooperative_filter, "queue": review_queue}
+    if kind not in selectors:
+        return []
+    filterset = selectors[kind](user=user, filters=params)
+    return [f"{filterset.form[name].label}: {' '.join(errors)}" for name, errors in filterset.form.errors.items()
+            if name in filterset.form.fields]
 
 
 TABLES = {"children": _children, "units": _units, "not_updated": _not_updated, "stages": _stages,

@@ -13,7 +13,9 @@ from core.storage import private_storage
 from .extensions import export_table
 from .metrics import METRIC_COLUMNS
 
-__all__ = ["ExportJob", "Letterhead", "RegionRollup", "RegionSnapshot", "RollupState", "SnapshotDay"]
+__all__ = [
+    "DocumentSequence", "ExportJob", "Letterhead", "RegionRollup", "RegionSnapshot", "RollupState", "SnapshotDay",
+]
 
 
 class RollupLevel(models.TextChoices):
@@ -162,6 +164,10 @@ class ExportJob(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("export")
         verbose_name_plural = _("exports")
+        constraints = [
+            models.UniqueConstraint(fields=["document_number"], condition=~models.Q(document_number=""),
+                                    name="reports_exportjob_document_number_unique"),
+        ]
 
     def __str__(self):
         return f"{self.kind}.{self.fmt} {self.region_code}"
@@ -208,3 +214,17 @@ class Letterhead(models.Model):
 
     def __str__(self):
         return self.office_name
+
+
+class DocumentSequence(models.Model):
+    """The last number given in one register (e.g. the progress reports of Kabupaten Pati in 2026)."""
+
+    key = models.CharField(verbose_name=_("register"), max_length=60, unique=True)
+    last = models.PositiveIntegerField(verbose_name=_("last number"), default=0)
+
+    class Meta:
+        verbose_name = _("document sequence")
+        verbose_name_plural = _("document sequences")
+
+    def __str__(self):
+        return f"{self.key}: {self.last}"

@@ -36,8 +36,10 @@ from wilayah.models import LEVELS_BY_DEPTH
 
 from .exports import available_exports
 from .exports import build_export
+from .exports import export_filters_refused
 from .metrics import METRIC_COLUMNS
 from .metrics import NATION
+from .models import DocumentSequence
 from .models import ExportJob
 from .models import ExportStatus
 from .models import Letterhead
@@ -242,6 +244,9 @@ def export_request(*, user, kind: str, fmt: str, code: str, params: dict | None 
     """Queue an export of an area the user may see; the file is built in the background."""
     if (kind, fmt) not in available_exports():
         raise ValidationError({"kind": _("This table cannot be exported in that format.")})
+    refused = export_filters_refused(user=user, kind=kind, params=params or {})
+    if refused:
+        raise ValidationError({"filters": refused})
     try:
         dashboard(user=user, code=code or None)
     except Http404:
@@ -284,15 +289,17 @@ _ROMAN_MONTHS = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "X
 
 def _next_document_number(job: ExportJob) -> str:
     """
-    The report's number in its region's register for the year, e.g. 007/LAP-KDKMP/33.18/XI/2026. Reports
-    of one region are numbered one at a time (a lock on the region's first job of the year serialises them).
+    The report's number in its region's register for the year, e.g. 007/LAP-KDKMP/33.18/XI/2026.
     """
     today = timezone.localdate()
+    region = job.region_code or NATION
     with transaction.atomic():
-        numbered = ExportJob.objects.select_for_update().filter(
-            kind="report", region_code=job.region_code, created_at__year=today.year).exclude(document_number="")
-        sequence = len(list(numbered.values_list("pk", flat=True))) + 1
-        number = f"{sequence:03d}/LAP-KDKMP/{job.region_code or NATION}/{_ROMAN_MONTHS[today.month - 1]}/{today.year}"
+        # The register's row is locked while its next number is taken: two reports never share one.
+        DocumentSequence.objects.get_or_create(key=f"report:{region}:{today.year}")
+        register = DocumentSequence.objects.select_for_update().get(key=f"report:{region}:{today.year}")
+        register.last += 1
+        register.save(update_fields=["last"])
+        number = f"{register.last:03d}/LAP-KDKMP/{region}/{_ROMAN_MONTHS[today.month - 1]}/{today.year}"
         ExportJob.objects.filter(pk=job.pk).update(document_number=number)
     return number
 

@@ -191,7 +191,11 @@ class ExportRequestView(ActionRequiredMixin, View):
     http_method_names = ["post"]
 
     def post(self, request, code=None):
-        params = {key: request.POST[key] for key in ("k", "days") if request.POST.get(key, "").isdigit()}
+        params = {}
+        for key, low, high in (("k", 1, 7), ("days", 0, 3650)):  # bounded like the page's own parameters
+            value = request.POST.get(key, "")
+            if value.isascii() and value.isdigit():
+                params[key] = str(min(max(int(value), low), high))
         # The list exports carry the filters of the list they were asked from, as its query string.
         filters = QueryDict(request.POST.get("filters", "")[:2000])
         params |= {key: filters[key][:100] for key in LIST_FILTERS.get(request.POST.get("kind", ""), ())

@@ -23,9 +23,9 @@ from core.scoping import Scope
 from .models import Region
 from .models import RegionLevel
 from .selectors import region_choice_label
-from .selectors import region_label
 from .selectors import typed_region_code
 from .selectors import typed_region_name
+from .selectors import within_typed_context
 
 __all__ = ["RegionField", "RegionFilter", "RegionInput", "RegionListField"]
 
@@ -106,7 +106,8 @@ class RegionField(forms.Field):
         return "; ".join(region_choice_label(region) for region in regions)
 
     def to_python(self, value):
-        text = " ".join(str(value or "").split())
+        # NUL never belongs to a name, and PostgreSQL refuses it in a query parameter.
+        text = " ".join(str(value or "").replace("\x00", "").split())[:200]
         if not text:
             return None
         return self._by_code(typed_region_code(text)) if typed_region_code(text) else self._by_name(text)
@@ -130,9 +131,9 @@ class RegionField(forms.Field):
         if level:  # "Kec. Sukolilo" is the kecamatan, not the desa of the same name
             regions = regions.filter(level=level)
         regions = regions.select_related("parent__parent")
-        exact = list(regions.filter(name__iexact=name)[: MAX_CANDIDATES + 1])
-        if context and len(exact) > 1:  # "Desa Kunir — Kec. Wonodadi, Kab. Blitar" typed out in full
-            exact = [region for region in exact if region_label(region).lower() == text.lower()] or exact
+        if context:  # "Desa Kunir — Kec. Wonodadi, Kab. Blitar" typed out in full
+            regions = within_typed_context(regions, context)
+        exact = list(regions.filter(name__iexact=name).order_by("code")[: MAX_CANDIDATES + 1])
         if len(exact) == 1:
             return exact[0]
         if exact:

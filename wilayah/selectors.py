@@ -26,6 +26,7 @@ __all__ = [
     "region_suggestions",
     "typed_region_code",
     "typed_region_name",
+    "within_typed_context",
 ]
 
 
@@ -119,6 +120,23 @@ def typed_region_name(text: str) -> tuple[str, str | None, str]:
     return name, None, context.strip()
 
 
+def within_typed_context(regions, context: str):
+    """
+    Narrow ``regions`` by what followed the dash in a typed label ("Kec. Wonodadi, Kab. Blitar"): its parts
+    name the parent, then the grandparent. Done in the database, so that a name shared by dozens of desa
+    (Mekarsari) is still found once its kecamatan is given.
+    """
+    lookups = ("parent__name__iexact", "parent__parent__name__iexact")
+    for lookup, part in zip(lookups, [part.strip() for part in context.split(",") if part.strip()], strict=False):
+        lowered = part.lower()
+        if lowered.startswith("kec. "):
+            part = part[len("kec. "):]
+        elif lowered.startswith("kab. "):
+            part = "Kabupaten " + part[len("kab. "):]
+        regions = regions.filter(**{lookup: part})
+    return regions
+
+
 def region_suggestions(regions, text: str, limit: int = 20) -> list[Region]:
     """
     Regions among ``regions`` matching what was typed: a code prefix, or a part of the name (whole
@@ -129,11 +147,13 @@ def region_suggestions(regions, text: str, limit: int = 20) -> list[Region]:
     code = typed_region_code(text) or (text.split()[0] if text[:1].isdigit() else None)  # "33.18.01.20": a prefix
     if code:
         return list(regions.filter(code__startswith=code).order_by("code")[:limit])
-    name, level, _context = typed_region_name(text)
+    name, level, context = typed_region_name(text)
     if len(name) < 2:
         return []
     if level:
         regions = regions.filter(level=level)
+    if context:
+        regions = within_typed_context(regions, context)
     matches = regions.filter(name__icontains=name).annotate(
         rank=Case(When(name__iexact=name, then=Value(0)), When(name__istartswith=name, then=Value(1)),
                   default=Value(2), output_field=IntegerField()),

@@ -78,7 +78,7 @@ class RegionOptionsView(ActionRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         get = self.request.GET
-        text = get.get(get.get("param", "q"), "").strip()[:100]
+        text = get.get(get.get("param", "q"), "").replace("\x00", "").strip()[:100]
         action = get.get("action", "")
         action = Action(action) if action in {member.value for member in Action} else Action.VIEW
         levels = [level for level in get.get("levels", "").split(",") if level in RegionLevel.values]

@@ -75,3 +75,13 @@ def test_signing_in_is_not_a_change_of_the_user(client, pati_officer):
     before = audit_trail(pati_officer.history.all())
     client.post("/accounts/login/", {"login": pati_officer.email, "password": "a-Long-test-passw0rd"})
     assert len(audit_trail(pati_officer.history.all())) == len(before)
+
+
+def test_a_stage_date_that_is_not_iso_reads_as_stored(village_staff):
+    from koperasi.models import StageProgress
+    from tests.conftest import register
+
+    cooperative = register(village_staff)
+    assert StageProgress.audit_format("data", {"held_on": "10/04/2025"}) == "Tanggal dilaksanakan: 10/04/2025"
+    assert StageProgress.audit_format("data", {"held_on": "2025-04-10"}) == "Tanggal dilaksanakan: 10 Apr 2025"
+    assert cooperative.pk

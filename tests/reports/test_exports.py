@@ -85,6 +85,7 @@ def test_pdf_district_report_opens_and_shows_the_figures(client, areas, pati_off
     pati_officer.position_title, pati_officer.nip = "Kepala Bidang Kelembagaan", "198507152010011002"
     pati_officer.save()
     client.force_login(pati_officer)
+    printed_on = today_long()  # taken before the report, in case a run crosses midnight WIB
     content = _download(client, _export(client, django_capture_on_commit_callbacks, PATI, "report", "pdf"))
     assert content.startswith(b"%PDF-")
     pdftotext = shutil.which("pdftotext")
@@ -96,7 +97,7 @@ def test_pdf_district_report_opens_and_shows_the_figures(client, areas, pati_off
     # The official parts: letterhead, number, place and date, times in WIB, the signature block.
     assert "DINAS KOPERASI DAN UKM KABUPATEN PATI" in text.upper() and "Jl. Kolonel Sunandar" in text
     assert "001/LAP-KDKMP/33.18/" in text and "WIB" in text
-    assert f"Pati, {today_long()}" in text
+    assert f"Pati, {printed_on}" in text
     assert "Kepala Bidang Kelembagaan" in text and "NIP 198507152010011002" in text
     # The stalled count is the dashboard's: one definition.
     dashboard = client.get(f"/dasbor/{PATI}/").content.decode()
@@ -231,3 +232,12 @@ def test_the_cooperative_list_and_the_queue_offer_their_export(client, areas, pa
 
     submit_stage(pati_officer, areas["pakem"], "sosialisasi")
     assert 'name="kind" value="queue"' in client.get("/koperasi/verifikasi/", {"waiting": "0"}).content.decode()
+
+
+def test_report_numbers_follow_the_regions_register(client, areas, pati_officer, django_capture_on_commit_callbacks):
+    client.force_login(pati_officer)
+    for _round in range(2):
+        _export(client, django_capture_on_commit_callbacks, PATI, "report", "pdf")
+    numbers = sorted(ExportJob.objects.values_list("document_number", flat=True))
+    assert [number.split("/")[0] for number in numbers] == ["001", "002"]
+    assert all("/LAP-KDKMP/33.18/" in number for number in numbers)
