@@ -35,6 +35,7 @@ def _officer_page(chromium, live_server, email):
 
 def _verify_oldest(page, stage_label):
     page.goto(page.base_url + "/koperasi/verifikasi/")
+    assert_accessible(page)
     row = page.locator("tbody tr", has_text=stage_label).first
     row.get_by_role("link").click()
     page.locator("form:has(input[value=verify]) button[type=submit]").click()
@@ -55,6 +56,7 @@ def test_village_staff_submit_and_the_officer_verifies(page, chromium, live_serv
     page.fill("#id_phone", "0812 3456 7890")
     page.locator("main form button[type=submit]").click()
     page.wait_for_url("**/koperasi/*/")
+    assert_accessible(page)
     assert page.get_by_role("heading", name="Koperasi Desa Merah Putih Prawoto").is_visible()
     cooperative_url = page.url
 
@@ -72,6 +74,7 @@ def test_village_staff_submit_and_the_officer_verifies(page, chromium, live_serv
     page.goto(cooperative_url)
     page.locator("section.highlight a.button").click()
     page.wait_for_url("**/tahap/musdesus/")
+    assert_accessible(page)
     page.fill("input[name=held_on]", "2025-05-20")
     page.fill("input[name=participants]", "120")
     page.set_input_files("input[name=doc_berita_acara_musdesus]", _pdf("berita-acara-musdesus.pdf"))
@@ -82,6 +85,7 @@ def test_village_staff_submit_and_the_officer_verifies(page, chromium, live_serv
 
     # The officer sees the target before and after verifying the Musdesus.
     officer_page.goto(officer_page.base_url + f"/target/{target.pk}/")
+    assert_accessible(officer_page)
     assert officer_page.locator("[data-figure=achieved]").inner_text() == "0"
     _verify_oldest(officer_page, "Musdesus")
     officer_page.goto(officer_page.base_url + f"/target/{target.pk}/")
@@ -109,6 +113,7 @@ def test_village_replaces_a_rejected_document_resubmits_and_learns_the_outcome(p
 
     officer_page = _officer_page(chromium, live_server, officer.email)
     officer_page.goto(officer_page.base_url + f"/koperasi/{cooperative.pk}/tahap/sosialisasi/")
+    assert_accessible(officer_page)
     officer_page.fill("textarea[name=reason]", "Foto kegiatan tidak terbaca, mohon unggah ulang.")
     officer_page.locator("form:has(input[value=reject]) button[type=submit]").click()
     officer_page.wait_for_url(f"**/koperasi/{cooperative.pk}/")

@@ -20,6 +20,7 @@ def test_district_officer_browses_their_kabupaten_on_a_phone(page):
     officer = make_user(Role.KABUPATEN_OFFICER, PATI, full_name="Dinas Pati")
 
     page.goto(page.base_url + "/")
+    assert_accessible(page)
     assert page.locator("html").get_attribute("lang") == "id"  # Indonesian despite an en-US browser
     assert page.get_by_role("heading", name="Masuk").is_visible()
 
@@ -33,6 +34,7 @@ def test_district_officer_browses_their_kabupaten_on_a_phone(page):
 
     page.get_by_role("link", name="Sukolilo", exact=True).click()
     page.wait_for_url("**/wilayah/33.18.01/")
+    assert_accessible(page)
     breadcrumbs = page.locator(".breadcrumbs").inner_text()
     assert "Kabupaten Pati" in breadcrumbs and "Jawa Tengah" in breadcrumbs
 
@@ -65,6 +67,7 @@ def test_officer_invites_village_staff_who_then_sees_only_their_desa(page):
     officer = make_user(Role.KABUPATEN_OFFICER, PATI)
     browser_login(page, officer.email)
     page.goto(page.base_url + "/pengguna/baru/")
+    assert_accessible(page)
     page.fill("#id_full_name", "Siti Aminah")
     page.fill("#id_email", "siti@example.id")
     page.select_option("#id_role", "village_staff")
@@ -73,6 +76,7 @@ def test_officer_invites_village_staff_who_then_sees_only_their_desa(page):
     page.fill("#id_region", page.locator("#id_region-suggestions option").first.get_attribute("value"))
     page.get_by_role("button", name="Kirim undangan").click()
     page.wait_for_url("**/pengguna/*/")
+    assert_accessible(page)
     assert page.get_by_text("Siti Aminah").first.is_visible()
     assert "Prawoto" in page.locator("section.card").first.inner_text()
 
@@ -80,6 +84,7 @@ def test_officer_invites_village_staff_who_then_sees_only_their_desa(page):
     link = re.search(r"https?://\S+/accounts/password/reset/key/\S+", mail.outbox[-1].body).group(0)
     page.click("button:has-text('Keluar')")
     page.goto(page.base_url + urlsplit(link).path)
+    assert_accessible(page)
     page.fill("input[name=password1]", "Sandi-Baru-2025!")
     page.fill("input[name=password2]", "Sandi-Baru-2025!")
     page.get_by_role("button", name="Ubah Kata Sandi").click()
