@@ -31,12 +31,23 @@ __all__ = [
 REGION_CODE_PATTERN = r"^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$"
 VILLAGE_CODE_PATTERN = r"^\d{2}\.\d{2}\.\d{2}\.\d{4}$"
 
+_FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 _SEPARATORS = re.compile(r"[\s.\-/]")
-_SK_AHU = re.compile(r"^AHU-(\d{4,7})\.AH\.01\.(\d{2})\.TAHUN\s?(\d{4})$", re.IGNORECASE)
+_SK_AHU = re.compile(r"^AHU-([0-9]{4,7})\.AH\.01\.([0-9]{2})\.TAHUN\s?([0-9]{4})$", re.IGNORECASE)
 
 
 def _digits(value: str) -> str:
-    return _SEPARATORS.sub("", value or "")
+    """
+    The characters of an identifier without its separators. Full-width digits (typed with some phone
+    keyboards) become ASCII, so that one number has one stored form and uniqueness holds; any other digit
+    that is not ASCII (Arabic-Indic, superscript) is refused by the callers (``_is_number``).
+    """
+    return _SEPARATORS.sub("", (value or "").translate(_FULL_WIDTH_DIGITS))
+
+
+def _is_number(digits: str) -> bool:
+    # str.isdigit() alone accepts Arabic-Indic and superscript digits, which no Indonesian identifier has.
+    return digits.isascii() and digits.isdigit()
 
 
 def normalize_npwp(value: str) -> str:
@@ -45,7 +56,7 @@ def normalize_npwp(value: str) -> str:
     is accepted and stored with a leading 0, as the tax office converted it.
     """
     digits = _digits(value)
-    if not digits.isdigit() or len(digits) not in (15, 16):
+    if not _is_number(digits) or len(digits) not in (15, 16):
         raise ValidationError(
             _("NPWP must have 16 digits (or the old 15-digit form such as 01.234.567.8-901.000)."), code="npwp"
         )
@@ -55,14 +66,14 @@ def normalize_npwp(value: str) -> str:
 def normalize_nib(value: str) -> str:
     """NIB from OSS: 13 digits, with no inner structure to check."""
     digits = _digits(value)
-    if not digits.isdigit() or len(digits) != 13:
+    if not _is_number(digits) or len(digits) != 13:
         raise ValidationError(_("NIB must have exactly 13 digits."), code="nib")
     return digits
 
 
 def normalize_sk_ahu(value: str) -> str:
     """SK AHU number of a cooperative's legal entity, e.g. AHU-0036770.AH.01.29.TAHUN 2025."""
-    match = _SK_AHU.match(" ".join((value or "").split()))
+    match = _SK_AHU.match(" ".join((value or "").translate(_FULL_WIDTH_DIGITS).split()))
     if not match:
         raise ValidationError(
             _("Write the SK AHU number as on the decree, e.g. AHU-0036770.AH.01.29.TAHUN 2025."), code="sk_ahu"
@@ -74,14 +85,14 @@ def normalize_sk_ahu(value: str) -> str:
 def normalize_nomor_induk_koperasi(value: str) -> str:
     """Kemenkop's cooperative registration number; numeric, length not fixed by the sources."""
     digits = _digits(value)
-    if not digits.isdigit() or not 6 <= len(digits) <= 20:
+    if not _is_number(digits) or not 6 <= len(digits) <= 20:
         raise ValidationError(_("Nomor Induk Koperasi must be 6 to 20 digits."), code="nomor_induk_koperasi")
     return digits
 
 
 def normalize_bank_account(value: str) -> str:
     digits = _digits(value)
-    if not digits.isdigit() or not 6 <= len(digits) <= 20:
+    if not _is_number(digits) or not 6 <= len(digits) <= 20:
         raise ValidationError(_("A bank account number has 6 to 20 digits."), code="bank_account")
     return digits
 
@@ -122,7 +133,7 @@ def nik_check(value: str, *, sex: str | None = None, birth_date: date | None = N
     """
     nik = _digits(value)
     result = NikCheck(nik=nik)
-    if not nik.isdigit() or len(nik) != 16:
+    if not _is_number(nik) or len(nik) != 16:
         result.errors.append(str(_("NIK must have exactly 16 digits.")))
         return result
     if nik[12:] == "0000":

@@ -12,7 +12,9 @@ from django.utils.translation import gettext as _
 from PIL import Image
 from PIL import UnidentifiedImageError
 
-__all__ = ["CheckedUpload", "check_upload"]
+__all__ = ["MAX_IMAGE_PIXELS", "CheckedUpload", "check_upload"]
+
+MAX_IMAGE_PIXELS = 40_000_000  # a 40-megapixel photo is plenty for a document
 
 _EXTENSIONS = {
     "application/pdf": {".pdf"},
@@ -75,7 +77,19 @@ def check_upload(upload) -> CheckedUpload:
     else:
         try:
             with Image.open(io.BytesIO(content)) as image:
+                # The header's size is read before any pixel: a small file declaring a huge image (a
+                # decompression bomb) is refused here, before anything decodes it.
+                if image.width * image.height > MAX_IMAGE_PIXELS:
+                    raise ValidationError(
+                        _("The image “%(name)s” is %(width)s × %(height)s pixels; at most %(limit)s megapixels are "
+                          "accepted. Scan or photograph it at a lower resolution.")
+                        % {"name": name, "width": image.width, "height": image.height,
+                           "limit": MAX_IMAGE_PIXELS // 1_000_000})
                 image.verify()
+        except Image.DecompressionBombError:  # declared far beyond the limit: PIL refuses to open it at all
+            raise ValidationError(
+                _("The image “%(name)s” declares far more than %(limit)s megapixels; scan or photograph it at a "
+                  "lower resolution.") % {"name": name, "limit": MAX_IMAGE_PIXELS // 1_000_000}) from None
         except (UnidentifiedImageError, OSError, SyntaxError):
             raise ValidationError(_("The image “%(name)s” is damaged and cannot be opened.") % {"name": name}) from None
     return CheckedUpload(

@@ -23,7 +23,7 @@ class TargetForm(StyledFormMixin, forms.Form):
     unit_type = forms.ChoiceField(label=_("Unit type"), required=False)
     unit_status = forms.ChoiceField(label=_("Unit status"), required=False,
                                     choices=[("", "—"), *[(s.value, s.label) for s in READINESS_ORDER[1:]]])
-    target_count = forms.IntegerField(label=_("Target"), required=False, min_value=1,
+    target_count = forms.IntegerField(label=_("Target"), required=False, min_value=1, max_value=100_000,
                                       help_text=_("Leave empty for the number of desa/kelurahan in the region."))
     start_date = forms.DateField(label=_("Start date"))
     due_date = forms.DateField(label=_("Due date"))
@@ -38,7 +38,7 @@ class TargetForm(StyledFormMixin, forms.Form):
 
 class TargetEditForm(StyledFormMixin, forms.Form):
     title = forms.CharField(label=_("Title"), required=False, max_length=200)
-    target_count = forms.IntegerField(label=_("Target"), min_value=1)
+    target_count = forms.IntegerField(label=_("Target"), min_value=1, max_value=100_000)
     start_date = forms.DateField(label=_("Start date"))
     due_date = forms.DateField(label=_("Due date"))
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))

@@ -42,7 +42,9 @@ def target_figures(*, target: int, achieved: int, achieved_window_start: int, du
         return TargetFigures(target, achieved, 0, _percent(achieved, target), days_left, None, recent, None,
                              at_risk=False, overdue=False, started=started)
     required = gap / days_left if days_left > 0 else float(gap)
-    projected = today + timedelta(days=math.ceil(gap / recent)) if recent > 0 else None
+    days_needed = math.ceil(gap / recent) if recent > 0 else None
+    # Beyond a century the pace says "never"; a date that far would not even be representable.
+    projected = today + timedelta(days=days_needed) if days_needed is not None and days_needed <= 36_500 else None
     overdue = days_left < 0
     at_risk = started and (overdue or projected is None or projected > due_date)
     return TargetFigures(target, achieved, gap, _percent(achieved, target), days_left, required, recent, projected,

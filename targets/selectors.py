@@ -145,10 +145,13 @@ def burn_up(row: TargetRow, today: date | None = None) -> dict:
     points = {day: _achieved(target, metrics, ranks)
               for _code, day, metrics in snapshots_for([target.region_id], since=target.start_date, until=today)}
     points[today] = figures.achieved
-    horizon = max(target.due_date, today) + timedelta(days=30)
-    last_day = min(max(target.due_date, figures.projected_completion or target.due_date, today), horizon)
+    # At most six years of daily points, whatever dates a stored row carries (even 9999-12-31).
+    cap = today + timedelta(days=5 * 366)
+    due = min(target.due_date, cap)
+    horizon = max(due, today) + timedelta(days=30)
+    last_day = min(max(due, min(figures.projected_completion or due, cap), today), horizon)
     days, achieved, value = [], [], None
-    day = target.start_date
+    day = max(target.start_date, last_day - timedelta(days=6 * 366))
     while day <= last_day:
         days.append(day.isoformat())
         value = points.get(day, value if day <= today else None)

@@ -16,6 +16,7 @@ from core.roles import Action
 from core.scoping import require_scope
 from core.services import require_known_fields
 from koperasi.models import FormationStage
+from koperasi.stage_fields import KDKMP_EARLIEST
 from notifications.models import NotificationKind
 from notifications.services import notify
 from units.models import READINESS_ORDER
@@ -50,9 +51,33 @@ def _metric_fields(metric: str, stage_code: str | None, unit_type_code: str | No
     raise ValidationError({"metric": [_("Choose what the target measures.")]})
 
 
+TARGET_SPAN_YEARS = 10  # a KDKMP target runs for months, at most a few years
+
+
 def _check_dates(start_date: date, due_date: date) -> None:
+    """Targets of the programme start in 2025 or later and end within ten years of their start."""
+    errors = {}
+    latest_start = date(timezone.localdate().year + TARGET_SPAN_YEARS, 12, 31)
+    if not KDKMP_EARLIEST <= start_date <= latest_start:
+        errors["start_date"] = [_("The start date must lie between %(earliest)s and %(latest)s.") % {
+            "earliest": formats.date_format(KDKMP_EARLIEST), "latest": formats.date_format(latest_start)}]
     if due_date < start_date:
-        raise ValidationError({"due_date": [_("The due date cannot be before the start date.")]})
+        errors["due_date"] = [_("The due date cannot be before the start date.")]
+    elif due_date > start_date.replace(year=start_date.year + TARGET_SPAN_YEARS, day=min(start_date.day, 28)):
+        errors["due_date"] = [_("The due date must lie within %(years)s years of the start date.")
+                              % {"years": TARGET_SPAN_YEARS}]
+    if errors:
+        raise ValidationError(errors)
+
+
+def _check_count(count: int, region: Region) -> None:
+    """At least one, and no more than the desa/kelurahan of the region (one cooperative, one unit of a type each)."""
+    if count < 1:
+        raise ValidationError({"target_count": [_("The target must be at least 1.")]})
+    if count > region.village_count:
+        raise ValidationError({"target_count": [
+            _("%(region)s has %(villages)s desa/kelurahan; the target cannot be more.")
+            % {"region": region.name, "villages": region.village_count}]})
 
 
 @transaction.atomic
@@ -70,8 +95,7 @@ def target_create(*, actor, region_code: str, metric: str, start_date: date, due
     fields = _metric_fields(metric, stage_code, unit_type_code, unit_status)
     _check_dates(start_date, due_date)
     count = target_count if target_count is not None else region.village_count
-    if count < 1:
-        raise ValidationError({"target_count": [_("The target must be at least 1.")]})
+    _check_count(count, region)
     target = Target(region=region, metric=metric, target_count=count, start_date=start_date, due_date=due_date,
                     title=title.strip(), notes=notes.strip(), created_by=actor, **fields)
     target.full_clean()
@@ -88,8 +112,7 @@ def target_update(*, actor, target: Target, **changes) -> Target:
     for field, value in changes.items():
         setattr(target, field, value.strip() if isinstance(value, str) else value)
     _check_dates(target.start_date, target.due_date)
-    if target.target_count < 1:
-        raise ValidationError({"target_count": [_("The target must be at least 1.")]})
+    _check_count(target.target_count, target.region)
     target.full_clean()
     target._history_user = actor
     target.save()

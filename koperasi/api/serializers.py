@@ -219,8 +219,8 @@ class CooperativeUpdateInputSerializer(serializers.Serializer):
 
 class StalledQuerySerializer(serializers.Serializer):
     days = serializers.IntegerField(
-        min_value=0, required=False,
-        help_text="Days without a completed stage; the portal's STALLED_AFTER_DAYS when omitted.",
+        min_value=0, max_value=3650, required=False,
+        help_text="Days without a completed stage (0–3650); the portal's STALLED_AFTER_DAYS when omitted.",
     )
 
 

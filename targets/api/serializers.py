@@ -68,8 +68,8 @@ class TargetCreateInputSerializer(serializers.Serializer):
         default="", help_text="Readiness status to reach, for a unit target.",
     )
     target_count = serializers.IntegerField(
-        required=False, allow_null=True,
-        help_text="Defaults to the number of desa/kelurahan in the region.",
+        required=False, allow_null=True, min_value=1, max_value=100_000,
+        help_text="Defaults to the number of desa/kelurahan in the region, which is also its upper bound.",
     )
     start_date = serializers.DateField()
     due_date = serializers.DateField()
@@ -80,7 +80,7 @@ class TargetCreateInputSerializer(serializers.Serializer):
 class TargetUpdateInputSerializer(serializers.Serializer):
     """Only the fields sent are changed."""
 
-    target_count = serializers.IntegerField(required=False)
+    target_count = serializers.IntegerField(required=False, min_value=1, max_value=100_000)
     start_date = serializers.DateField(required=False)
     due_date = serializers.DateField(required=False)
     title = serializers.CharField(max_length=200, required=False, allow_blank=True)

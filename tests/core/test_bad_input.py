@@ -1,0 +1,111 @@
+"""Bad input gets a clear error and never a 500: bounded targets, identifiers in other digits, huge images."""
+
+import io
+import string
+from datetime import date
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
+from PIL import Image
+
+from core.identifiers import nik_check
+from core.identifiers import normalize_bank_account
+from core.identifiers import normalize_nib
+from core.identifiers import normalize_npwp
+from core.identifiers import normalize_sk_ahu
+from koperasi.documents import check_upload
+from koperasi.stage_fields import clean_stage_data
+from targets.models import Target
+from targets.progress import target_figures
+from targets.selectors import burn_up
+from targets.selectors import target_rows
+from targets.services import target_create
+from tests.conftest import PATI
+from tests.conftest import api_as
+
+FULL_WIDTH = str.maketrans(string.digits, "０１２３４５６７８９")
+ARABIC_INDIC = str.maketrans(string.digits, "٠١٢٣٤٥٦٧٨٩")
+
+
+def test_full_width_digits_are_the_same_number_and_other_scripts_are_refused():
+    assert normalize_nib("9120301234567".translate(FULL_WIDTH)) == "9120301234567"
+    assert normalize_npwp("01.234.567.8-901.000".translate(FULL_WIDTH)) == normalize_npwp("01.234.567.8-901.000")
+    for refused in ("9120301234567".translate(ARABIC_INDIC), "912030123456²"):
+        with pytest.raises(ValidationError):
+            normalize_nib(refused)
+    assert not nik_check("3318011508850001".translate(ARABIC_INDIC)).is_valid
+
+
+@hypothesis_settings(max_examples=300, deadline=None)
+@given(st.text(max_size=40))
+def test_identifier_validators_answer_any_text_with_a_value_or_a_validation_error(text):
+    for normalize in (normalize_npwp, normalize_nib, normalize_sk_ahu, normalize_bank_account):
+        try:
+            value = normalize(text)
+        except ValidationError:
+            continue
+        assert value.isascii()  # one stored form: what the uniqueness checks compare
+    nik_check(text)
+
+
+@hypothesis_settings(max_examples=200, deadline=None)
+@given(st.one_of(st.text(max_size=20), st.dates().map(date.isoformat)))
+def test_stage_dates_answer_any_text_with_a_date_in_bounds_or_a_validation_error(text):
+    try:
+        cleaned = clean_stage_data(["held_on"], {"held_on": text})
+    except ValidationError:
+        return
+    assert date(2025, 1, 1) <= date.fromisoformat(cleaned["held_on"]) <= date.today()
+
+
+def test_an_image_declaring_twenty_thousand_pixels_square_is_refused_before_decoding():
+    buffer = io.BytesIO()
+    Image.new("1", (20_000, 20_000)).save(buffer, format="PNG")  # tiny file, 400 megapixels
+    with pytest.raises(ValidationError) as error:
+        check_upload(SimpleUploadedFile("scan.png", buffer.getvalue(), content_type="image/png"))
+    assert "megapiksel" in " ".join(error.value.messages)
+
+
+@pytest.mark.django_db
+def test_targets_are_bounded_by_the_region_and_the_programme(pati_officer):
+    def create(**kwargs):
+        defaults = {"actor": pati_officer, "region_code": PATI, "metric": "stage", "stage_code": "musdesus",
+                    "start_date": date(2025, 4, 1), "due_date": date(2025, 12, 31)}
+        return target_create(**{**defaults, **kwargs})
+
+    for kwargs, field in [({"target_count": 2**31 - 1}, "target_count"), ({"target_count": 407}, "target_count"),
+                          ({"due_date": date(9999, 12, 31)}, "due_date"),
+                          ({"start_date": date(1, 1, 1)}, "start_date")]:
+        with pytest.raises(ValidationError) as error:
+            create(**kwargs)
+        assert field in error.value.message_dict
+    assert create(target_count=406).target_count == 406
+    response = api_as(pati_officer).post("/api/targets/", {"region": PATI, "metric": "stage", "stage": "musdesus",
+                                                           "target_count": 2**31, "start_date": "2025-04-01",
+                                                           "due_date": "2025-12-31"}, format="json")
+    assert response.status_code == 400 and "target_count" in response.json()
+
+
+@pytest.mark.django_db
+def test_a_stored_target_with_absurd_figures_still_renders(client, pati_officer):
+    target = target_create(actor=pati_officer, region_code=PATI, metric="stage", stage_code="musdesus",
+                           start_date=date(2025, 4, 1), due_date=date(2025, 12, 31))
+    Target.objects.filter(pk=target.pk).update(target_count=2**31 - 1, start_date=date(1, 1, 1),
+                                               due_date=date(9999, 12, 31))
+    row = target_rows([Target.objects.get(pk=target.pk)])[0]
+    assert len(burn_up(row)["days"]) <= 6 * 366 + 31
+    client.force_login(pati_officer)
+    assert client.get("/target/").status_code == 200
+    assert client.get(f"/dasbor/{PATI}/").status_code == 200
+    figures = target_figures(target=2**31, achieved=1, achieved_window_start=0, due_date=date(9999, 12, 31),
+                             today=date(2026, 1, 1))  # a century and more at this pace: "never", not an overflow
+    assert figures.projected_completion is None
+
+
+@pytest.mark.django_db
+def test_stalled_days_beyond_ten_years_are_a_400(pati_officer):
+    assert api_as(pati_officer).get("/api/cooperatives/stalled/", {"days": 10**12}).status_code == 400
