@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import StyledFormMixin
+from core.roles import ROLE_ACTIONS
 from core.roles import ROLE_REGION_LEVELS
 from core.roles import Action
 from core.roles import Role
@@ -21,7 +22,9 @@ def grantable_roles(actor) -> list[tuple[str, str]]:
     allowed = []
     for value, label in Role.choices:
         levels = ROLE_REGION_LEVELS[value]
-        if levels and any(LEVELS_BY_DEPTH.index(level) >= top_depth for level in levels):
+        # Never more than one has: a role whose rights the actor lacks everywhere is not offered.
+        holds_its_rights = all(not scope_for(actor, action).is_empty for action in ROLE_ACTIONS[value])
+        if levels and holds_its_rights and any(LEVELS_BY_DEPTH.index(level) >= top_depth for level in levels):
             allowed.append((value, label))
     return allowed
 

@@ -5,6 +5,8 @@ An officer may create, change and deactivate users only for scopes inside their 
 the national administrator role can only be granted by someone with national scope.
 """
 
+from allauth.account.forms import default_token_generator
+from allauth.account.utils import user_pk_to_url_str
 from celery import current_app
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -16,6 +18,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from core.roles import ROLE_ACTIONS
 from core.roles import ROLE_REGION_LEVELS
 from core.roles import Action
 from core.roles import Role
@@ -69,7 +72,29 @@ def _assignment_region(*, actor: User, role: str, region_code: str | None) -> Re
             _("You can only manage users for regions inside your own area; %(region)s is outside it.")
             % {"region": f"{region.code} {region.name}"}
         )
+    # Never more than you have: every right of the role must be one the granter holds there.
+    missing = [action for action in ROLE_ACTIONS[role] if not scope_for(actor, action).contains(region.code)]
+    if missing:
+        raise PermissionDenied(
+            _("The role %(role)s may do things your own role may not do in %(region)s; an officer who may do "
+              "them there must grant it.") % {"role": Role(role).label, "region": region.name}
+        )
     return region
+
+
+def _require_above(*, actor: User, user: User) -> None:
+    """
+    Deactivating an account or taking a role away is for a level above the person: a peer cannot remove
+    the only other verifier of their kabupaten, say.
+    """
+    if scope_for(actor, Action.MANAGE_USERS).everything:
+        return
+    roots = scope_for(actor, Action.MANAGE_USERS).roots
+    for assignment in user.role_assignments.all():
+        code = assignment.region_id
+        if code is None or code in roots or not any(code.startswith(root + ".") for root in roots):
+            raise PermissionDenied(_("Only an officer above %(name)s can do this; ask the province or national "
+                                     "administrator.") % {"name": user.full_name or user.email})
 
 
 def _require_manageable(*, actor: User, user: User) -> None:
@@ -125,6 +150,7 @@ def role_assign(*, actor: User, user: User, role: str, region_code: str | None =
 def role_revoke(*, actor: User, assignment: RoleAssignment) -> None:
     """Take one role away; a user keeps at least one role (deactivate the account instead)."""
     _require_manageable(actor=actor, user=assignment.user)
+    _require_above(actor=actor, user=assignment.user)
     if assignment.user.role_assignments.count() <= 1:
         raise ValidationError(_("This is the user's only role. Deactivate the account instead."))
     assignment._history_user = actor
@@ -134,6 +160,7 @@ def role_revoke(*, actor: User, assignment: RoleAssignment) -> None:
 
 def _set_active(*, actor: User, user: User, active: bool) -> User:
     _require_manageable(actor=actor, user=user)
+    _require_above(actor=actor, user=user)
     if user.is_active == active:
         return user
     user.is_active = active
@@ -158,9 +185,6 @@ def user_send_invitation(*, user_id: int, language: str = settings.LANGUAGE_CODE
     E-mail an invited user a link to choose their password. Safe to repeat: each run sends a
     fresh link, and nothing is sent to an account that is inactive or already has a password.
     """
-    from allauth.account.forms import default_token_generator
-    from allauth.account.utils import user_pk_to_url_str
-
     user = User.objects.filter(pk=user_id, is_active=True).first()
     if user is None or user.has_usable_password():
         return False

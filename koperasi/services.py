@@ -332,6 +332,22 @@ def _require_in_order(progress: StageProgress) -> None:
         )
 
 
+def _require_four_eyes(progress: StageProgress, actor) -> None:
+    """
+    Who reviews a submission is someone else than who made it, and not an account the submitter created
+    or gave a role to (a second account of one's own would make four eyes two).
+    """
+    submitter = progress.submitted_by_id
+    if submitter is None:
+        return
+    if submitter == actor.pk:
+        raise PermissionDenied(_("Another officer must review a stage you submitted yourself."))
+    created = actor.invited_by_id == submitter or actor.role_assignments.filter(granted_by_id=submitter).exists()
+    if created:
+        raise PermissionDenied(_("Another officer must review this stage: your account was set up by the person "
+                                 "who submitted it."))
+
+
 def _require_open(progress: StageProgress, *, when_submitted: str) -> None:
     """The stage can take a submission now: not awaiting review, not completed, and its turn has come."""
     if progress.status == StageStatus.SUBMITTED:
@@ -543,8 +559,7 @@ def stage_verify(*, actor, progress: StageProgress) -> StageProgress:
     require_scope(actor, Action.VERIFY_STAGES, cooperative.village_id)
     if progress.status != StageStatus.SUBMITTED:
         raise ValidationError(_("Only a submitted stage can be verified."))
-    if progress.submitted_by_id == actor.pk:
-        raise PermissionDenied(_("Another officer must verify a stage you submitted yourself."))
+    _require_four_eyes(progress, actor)
     _require_in_order(progress)
     _check_identifiers_free(cooperative, progress.data)
     _copy_identifiers(cooperative, progress.data, actor)
@@ -569,6 +584,7 @@ def stage_reject(*, actor, progress: StageProgress, reason: str) -> StageProgres
     require_scope(actor, Action.VERIFY_STAGES, cooperative.village_id)
     if progress.status != StageStatus.SUBMITTED:
         raise ValidationError(_("Only a submitted stage can be rejected."))
+    _require_four_eyes(progress, actor)
     if not is_explained(reason):
         raise ValidationError({"reason": _("Explain what must be corrected (at least 5 characters).")})
     reason = tidy_reason(reason)

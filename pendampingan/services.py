@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -69,6 +70,9 @@ def _record(visit: Visit) -> None:
 @transaction.atomic
 def visit_update(*, actor, visit: Visit, **changes) -> Visit:
     require_scope(actor, Action.LOG_VISITS, visit.village_id)
+    if visit.officer_id != actor.pk:  # a visit report is its officer's own account of the visit
+        raise PermissionDenied(_("Only %(officer)s, who logged this visit, can change it.")
+                               % {"officer": visit.officer})
     require_known_fields(changes, _EDITABLE)
     for field, value in changes.items():
         setattr(visit, field, value.strip() if isinstance(value, str) else value)

@@ -1,0 +1,60 @@
+"""Roles cannot be escalated and four eyes stay four (issue 10 §3)."""
+
+import pytest
+from django.core.exceptions import PermissionDenied
+
+from accounts import services
+from core.roles import Role
+from koperasi.services import stage_reject
+from koperasi.services import stage_verify
+from pendampingan.services import visit_log
+from pendampingan.services import visit_update
+from tests.conftest import PATI
+from tests.conftest import PRAWOTO
+from tests.conftest import make_user
+from tests.conftest import submit_stage
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_role_is_granted_only_by_someone_who_may_do_all_it_allows():
+    province = make_user(Role.PROVINCE_OFFICER, "33")  # no personal data, no verification
+    with pytest.raises(PermissionDenied):
+        services.user_invite(actor=province, email="kab@example.id", full_name="Kab", role=Role.KABUPATEN_OFFICER,
+                             region_code=PATI)
+    services.user_invite(actor=province, email="kec@example.id", full_name="Kec", role=Role.FEDERATION_DIRECTOR,
+                         region_code=PRAWOTO)  # view only: within the province officer's own rights
+    admin = make_user(Role.NATIONAL_ADMIN)
+    assert services.user_invite(actor=admin, email="kab@example.id", full_name="Kab", role=Role.KABUPATEN_OFFICER,
+                                region_code=PATI).role_assignments.get().role == Role.KABUPATEN_OFFICER
+
+
+def test_an_account_one_created_cannot_review_ones_submission(village_staff, pati_officer, prawoto):
+    second = services.user_invite(actor=pati_officer, email="second@example.id", full_name="Second",
+                                  role=Role.KABUPATEN_OFFICER, region_code=PATI)
+    progress = submit_stage(pati_officer, prawoto, "sosialisasi")
+    for review in (lambda: stage_verify(actor=second, progress=progress),
+                   lambda: stage_reject(actor=second, progress=progress, reason="Berkas kurang lengkap.")):
+        with pytest.raises(PermissionDenied):
+            review()
+    with pytest.raises(PermissionDenied):  # nor the submitter themselves, not even to send it back
+        stage_reject(actor=pati_officer, progress=progress, reason="Berkas kurang lengkap.")
+    independent = make_user(Role.KABUPATEN_OFFICER, PATI)
+    assert stage_verify(actor=independent, progress=progress).status == "verified"
+
+
+def test_a_peer_cannot_deactivate_or_strip_the_other_verifier(pati_officer, kabupaten_officer_2):
+    with pytest.raises(PermissionDenied):
+        services.user_deactivate(actor=pati_officer, user=kabupaten_officer_2)
+    province = make_user(Role.PROVINCE_OFFICER, "33")
+    assert not services.user_deactivate(actor=province, user=kabupaten_officer_2).is_active  # a level above may
+
+
+def test_a_visit_is_changed_only_by_the_officer_who_logged_it(sukolilo_officer, pati_officer):
+    from datetime import date
+
+    visit = visit_log(actor=sukolilo_officer, village_code=PRAWOTO, visited_on=date(2025, 5, 2), topic="Musdesus")
+    with pytest.raises(PermissionDenied):
+        visit_update(actor=pati_officer, visit=visit, topic="Diubah orang lain")
+    assert visit_update(actor=sukolilo_officer, visit=visit, topic="Musdesus dan notaris").topic == (
+        "Musdesus dan notaris")
