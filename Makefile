@@ -5,6 +5,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 LOCAL := DJANGO_SETTINGS_MODULE=config.settings.local
+PORT ?= 8000
 
 .PHONY: run test venv venv-dev migrate-local lint messages bench clean
 
@@ -21,8 +22,8 @@ run: venv
 	$(LOCAL) $(PY) manage.py migrate --noinput
 	$(LOCAL) $(PY) manage.py load_wilayah
 	$(LOCAL) $(PY) manage.py seed_demo
-	@echo "Portal: http://127.0.0.1:8000  (stop with Ctrl+C)"
-	$(LOCAL) $(PY) manage.py runserver 127.0.0.1:8000
+	@echo "Portal: http://127.0.0.1:$(PORT)  (stop with Ctrl+C)"
+	$(LOCAL) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: venv-dev
 	PY=$(PY) scripts/ensure-test-services.sh

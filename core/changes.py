@@ -22,10 +22,12 @@ __all__ = ["DIRTY_VILLAGES_KEY", "DRAIN_QUEUED_KEY", "dirty_villages_pending", "
 
 logger = logging.getLogger(__name__)
 
-DIRTY_VILLAGES_KEY = "kopdes:rollup:dirty"
+# Every key carries the project's prefix (the tests use their own), so a portal and a test run can share a Redis.
+KEY_PREFIX = settings.REDIS_KEY_PREFIX
+DIRTY_VILLAGES_KEY = f"{KEY_PREFIX}:rollup:dirty"
 # Set while a drain task waits in the queue (the drain clears it when it starts), so that a burst
 # of changes enqueues one drain, and a change made while a drain runs enqueues the next one.
-DRAIN_QUEUED_KEY = "kopdes:rollup:drain-queued"
+DRAIN_QUEUED_KEY = f"{KEY_PREFIX}:rollup:drain-queued"
 REFRESH_TASK = "reports.tasks.rollup_refresh_villages"
 DRAIN_TASK = "reports.tasks.rollup_drain"
 

@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from core.changes import KEY_PREFIX
 from core.changes import redis_client
 from core.roles import Action
 from core.scoping import require_scope
@@ -67,7 +68,7 @@ __all__ = [
     "snapshot_take",
 ]
 
-_LOCK_KEY = "kopdes:rollup:lock"
+_LOCK_KEY = f"{KEY_PREFIX}:rollup:lock"
 _COLUMNS = ", ".join(METRIC_COLUMNS)
 _ROLLUP = RegionRollup._meta.db_table
 _SNAPSHOT = RegionSnapshot._meta.db_table

@@ -309,3 +309,16 @@ def assert_accessible(page) -> None:
         WCAG_21_AA,
     )
     assert violations == [], f"{page.url}: {violations}"
+
+
+def clear_test_cache() -> None:
+    """
+    Forget the suite's cached pages: only keys under the test settings' prefix, never the whole Redis
+    database (a portal or another suite may share it).
+    """
+    from django.core.cache import cache
+
+    client = cache._cache.get_client()
+    pattern = f"{settings.CACHES['default']['KEY_PREFIX']}:*"
+    for key in client.scan_iter(match=pattern, count=500):
+        client.delete(key)

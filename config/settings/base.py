@@ -193,6 +193,8 @@ TARGET_RATE_WINDOW_DAYS = env.int("TARGET_RATE_WINDOW_DAYS", default=14)
 
 REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6379/0")
 
+# Prefix of every Redis key the portal writes itself (roll-up queue and lock); the cache has its KEY_PREFIX.
+REDIS_KEY_PREFIX = env.str("REDIS_KEY_PREFIX", default="kopdes")
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",

@@ -172,12 +172,11 @@ def test_dashboard_content_is_shared_per_scope_and_refreshed_with_the_rollup(cli
     """One rendering serves officers with the same scope; each still gets their own CSRF token."""
     import re
 
-    from django.core.cache import cache
-
+    from tests.conftest import clear_test_cache
     from tests.conftest import register
 
     settings.DASHBOARD_CACHE_SECONDS = 60
-    cache.clear()
+    clear_test_cache()
     pages = {}
     for user in (pati_officer, kabupaten_officer_2):
         browser = Client(enforce_csrf_checks=True)
