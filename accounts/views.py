@@ -14,6 +14,7 @@ from django.views.generic import TemplateView
 
 from core.audit import audit_trail
 from core.roles import Action
+from core.scoping import scope_for
 from core.views import ActionRequiredMixin
 
 from . import services
@@ -135,7 +136,9 @@ class ProfileView(ActionRequiredMixin, FormView):
         return {"full_name": user.full_name, "position_title": user.position_title, "nip": user.nip}
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(assignments=user_assignments(self.request.user), **kwargs)
+        return super().get_context_data(assignments=user_assignments(self.request.user),
+                                        national=scope_for(self.request.user, Action.MANAGE_USERS).everything,
+                                        **kwargs)
 
     def form_valid(self, form):
         ok, _user = form.call_service(services.user_profile_update, actor=self.request.user, user=self.request.user,

@@ -147,3 +147,33 @@ class Position(models.Model):
     @property
     def is_active(self) -> bool:
         return self.ended_on is None
+
+
+class ReadChannel(models.TextChoices):
+    PAGE = "page", _("page")
+    API = "api", _("API")
+    HISTORY = "history", _("history")
+
+
+class PersonalDataRead(models.Model):
+    """
+    One showing of a member's full NIK (UU PDP 27/2022): who, when, which member, from where. Written by
+    the portal only, never changed; the national administrator reads the log.
+    """
+
+    user = models.ForeignKey(verbose_name=_("read by"), to=settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                             related_name="+")
+    member = models.ForeignKey(verbose_name=_("member"), to=Member, on_delete=models.SET_NULL, null=True,
+                               related_name="+")
+    member_label = models.CharField(verbose_name=_("member (masked)"), max_length=250)
+    channel = models.CharField(verbose_name=_("where"), max_length=8, choices=ReadChannel.choices)
+    ip_address = models.GenericIPAddressField(verbose_name=_("IP address"), null=True, blank=True)
+    read_at = models.DateTimeField(verbose_name=_("read at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-read_at", "-id"]
+        verbose_name = _("read of personal data")
+        verbose_name_plural = _("reads of personal data")
+
+    def __str__(self):
+        return f"{self.read_at:%Y-%m-%d %H:%M} {self.user} · {self.member_label}"

@@ -29,6 +29,7 @@ from .models import PENGURUS_ROLES
 from .models import REQUIRED_PENGURUS_ROLES
 from .models import SINGLE_HOLDER_ROLES
 from .models import Member
+from .models import PersonalDataRead
 from .models import Position
 from .models import PositionRole
 from .models import Sex
@@ -41,6 +42,7 @@ __all__ = [
     "member_add",
     "member_remove",
     "member_update",
+    "personal_data_reads_record",
     "position_assign",
     "position_end",
 ]
@@ -249,3 +251,11 @@ def governance_issues(cooperative) -> list[FormationIssue]:
                 "%(name)s is %(office)s and may not be pengurus."
             ) % {"name": position.member.name, "office": position.member.get_village_office_display()}))
     return issues
+
+
+def personal_data_reads_record(*, user, members, channel: str, ip_address: str | None = None) -> int:
+    """Log that ``user`` was shown the full NIK of ``members`` (one row each); the caller decides it was shown."""
+    rows = [PersonalDataRead(user=user, member=member, member_label=str(member)[:250], channel=channel,
+                             ip_address=ip_address or None) for member in members]
+    PersonalDataRead.objects.bulk_create(rows)
+    return len(rows)

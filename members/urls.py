@@ -5,6 +5,7 @@ from . import views
 app_name = "members"
 
 urlpatterns = [
+    path("akses-data-pribadi/", views.PersonalDataReadListView.as_view(), name="personal-data-reads"),
     path("<int:pk>/anggota/", views.MemberListView.as_view(), name="list"),
     path("<int:pk>/anggota/<int:member>/", views.MemberDetailView.as_view(), name="detail"),
 ]

@@ -10,7 +10,9 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from core.audit import audit_trail
-from core.identifiers import mask_nik
+from core.roles import Action
+from core.scoping import scope_for
+from core.views import ActionRequiredMixin
 from koperasi.views import CooperativeObjectMixin
 
 from . import services
@@ -18,8 +20,11 @@ from .forms import MemberForm
 from .forms import PositionForm
 from .models import Member
 from .models import Position
+from .models import ReadChannel
+from .selectors import MEMBER_REDACTIONS
+from .selectors import personal_data_reads
 
-__all__ = ["MemberDetailView", "MemberListView"]
+__all__ = ["MemberDetailView", "MemberListView", "PersonalDataReadListView"]
 
 PER_PAGE = 50
 
@@ -115,10 +120,13 @@ class MemberDetailView(CooperativeObjectMixin, TemplateView):
         # The edit form shows the full NIK, so it is only for those who may see it.
         if permissions["can_edit"] and permissions["can_see_personal"] and "form" not in kwargs:
             kwargs["form"] = MemberForm(cooperative=self.cooperative, initial=self.form_initial(member))
+        if permissions["can_see_personal"]:  # the page (and its edit form) shows the full NIK
+            services.personal_data_reads_record(user=self.request.user, members=[member], channel=ReadChannel.PAGE,
+                                                ip_address=self.request.META.get("REMOTE_ADDR"))
         return super().get_context_data(
             cooperative=self.cooperative, member=member, positions=member.positions.order_by("-started_on"),
             history=audit_trail(member.history.all(), limit=30,
-                                redact={} if permissions["can_see_personal"] else {"nik": mask_nik}),
+                                redact={} if permissions["can_see_personal"] else MEMBER_REDACTIONS),
             **permissions, **kwargs,
         )
 
@@ -145,3 +153,19 @@ class MemberDetailView(CooperativeObjectMixin, TemplateView):
                 return redirect("members:detail", pk=self.cooperative.pk, member=member.pk)
         return self.render_to_response(self.get_context_data(form=form))
 
+
+class PersonalDataReadListView(ActionRequiredMixin, TemplateView):
+    """The log of every showing of a full NIK: who, when, which member, from where. National administrators only."""
+
+    template_name = "members/personal_data_reads.html"
+    scope_action = Action.VIEW_PERSONAL_DATA
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not scope_for(request.user, Action.MANAGE_USERS).everything:
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        reads = personal_data_reads(filters=self.request.GET)
+        page = Paginator(reads, 50).get_page(self.request.GET.get("page"))
+        return super().get_context_data(page=page, **kwargs)

@@ -1,5 +1,7 @@
 """Input and output serializers of the member register and board positions."""
 
+from datetime import date
+
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -35,20 +37,38 @@ class MemberSerializer(serializers.ModelSerializer):
     nik_masked = serializers.CharField(source="masked_nik", read_only=True)
     sex_label = serializers.CharField(source="get_sex_display", read_only=True)
     domicile = RegionBriefSerializer(read_only=True)
-    phone = serializers.CharField(read_only=True)
+    birth_date = serializers.SerializerMethodField(
+        help_text="Only for users who may see personal data: with the masked NIK, sex and domicile it would "
+                  "rebuild the full NIK. Others get birth_year."
+    )
+    birth_year = serializers.SerializerMethodField()
+    phone = serializers.SerializerMethodField(help_text="Only for users who may see personal data.")
     village_office_label = serializers.CharField(source="get_village_office_display", read_only=True)
     nik_warnings = serializers.ListField(child=serializers.CharField(), read_only=True)
 
     class Meta:
         model = Member
-        fields = ["id", "cooperative", "nik", "nik_masked", "name", "sex", "sex_label", "birth_date", "domicile",
+        fields = ["id", "cooperative", "nik", "nik_masked", "name", "sex", "sex_label", "birth_date", "birth_year",
+                  "domicile",
                   "phone", "village_office", "village_office_label", "is_founder", "joined_on", "nik_warnings",
                   "created_at"]
 
-    def get_nik(self, member) -> str:
+    def _personal(self, member) -> bool:
         request = self.context.get("request")
-        personal = scope_for(request.user if request else None, Action.VIEW_PERSONAL_DATA)
-        return member.nik if personal.contains(member.cooperative.village_id) else member.masked_nik
+        return scope_for(request.user if request else None, Action.VIEW_PERSONAL_DATA).contains(
+            member.cooperative.village_id)
+
+    def get_nik(self, member) -> str:
+        return member.nik if self._personal(member) else member.masked_nik
+
+    def get_birth_date(self, member) -> date | None:
+        return member.birth_date if self._personal(member) else None
+
+    def get_birth_year(self, member) -> int | None:
+        return member.birth_date.year if member.birth_date else None
+
+    def get_phone(self, member) -> str:
+        return str(member.phone or "") if self._personal(member) else ""
 
 
 class MemberResultSerializer(MemberSerializer):

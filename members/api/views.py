@@ -1,5 +1,7 @@
 """The member register and board positions of cooperatives. Every write calls a members service."""
 
+from __future__ import annotations  # the viewset's own ``list`` method would shadow ``list[str]``
+
 from contextlib import contextmanager
 
 from django.core.exceptions import ValidationError
@@ -13,12 +15,13 @@ from rest_framework.response import Response
 from core.api.views import AuditTrailMixin
 from core.api.views import ScopedViewSetMixin
 from core.api.views import validated_input
-from core.identifiers import mask_nik
 from core.roles import Action
 from core.scoping import scope_for
 from members import services
 from members.models import Member
 from members.models import Position
+from members.models import ReadChannel
+from members.selectors import MEMBER_REDACTIONS
 
 from .filtersets import MemberFilterSet
 from .filtersets import PositionFilterSet
@@ -60,11 +63,31 @@ class MemberViewSet(AuditTrailMixin, ScopedViewSetMixin, mixins.ListModelMixin, 
     def history_redactions(self, obj) -> dict:
         # The register's history holds NIKs too: masked for readers who may not see personal data.
         if scope_for(self.request.user, Action.VIEW_PERSONAL_DATA).contains(obj.cooperative.village_id):
+            self._log_full_niks([obj], ReadChannel.HISTORY)
             return {}
-        return {"nik": mask_nik}
+        return MEMBER_REDACTIONS
+
+    def _log_full_niks(self, members, channel: str = ReadChannel.API) -> None:
+        """Every full NIK the response shows is logged (who, when, which member, from where)."""
+        personal = scope_for(self.request.user, Action.VIEW_PERSONAL_DATA)
+        shown = [member for member in members if personal.contains(member.cooperative.village_id)]
+        if shown:
+            services.personal_data_reads_record(user=self.request.user, members=shown, channel=channel,
+                                                ip_address=self.request.META.get("REMOTE_ADDR"))
+
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        self._log_full_niks(page)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def retrieve(self, request, *args, **kwargs):
+        member = self.get_object()
+        self._log_full_niks([member])
+        return Response(self.get_serializer(member).data)
 
     def _result(self, member: Member, warnings: list[str], **kwargs) -> Response:
         member = self.get_queryset().get(pk=member.pk)
+        self._log_full_niks([member])
         context = {**self.get_serializer_context(), "warnings": warnings}
         return Response(MemberResultSerializer(member, context=context).data, **kwargs)
 
