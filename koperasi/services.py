@@ -27,6 +27,8 @@ from simple_history.utils import bulk_create_with_history
 from accounts.selectors import nearest_users_who_can
 from accounts.selectors import users_holding
 from core.changes import village_changed
+from core.concurrency import locked
+from core.concurrency import save_changed
 from core.identifiers import normalize_bank_account
 from core.identifiers import normalize_nib
 from core.identifiers import normalize_nomor_induk_koperasi
@@ -296,11 +298,11 @@ def cooperative_update(*, actor, cooperative: Cooperative, **changes) -> Coopera
         errors.update(error.message_dict)
     if errors:
         raise ValidationError(errors)
+    cooperative = locked(cooperative)  # another officer's change to other fields is kept
     for field, value in changes.items():
         setattr(cooperative, field, value)
     cooperative.full_clean(exclude=["village"])
-    cooperative._history_user = actor
-    cooperative.save()
+    save_changed(cooperative, changes, actor=actor)
     cooperative_activity(cooperative.pk, cooperative.village_id)
     return cooperative
 

@@ -14,6 +14,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.concurrency import locked
+from core.concurrency import save_changed
 from core.identifiers import nik_check
 from core.roles import Action
 from core.scoping import require_scope
@@ -144,12 +146,12 @@ def member_update(*, actor, member: Member, **changes) -> tuple[Member, list[str
         raise ValidationError({"village_office": [_(
             "This member is pengurus; village leadership may not be pengurus. End the position first."
         )]})
+    fresh = locked(member)  # another officer's change to other fields is kept
     for field, value in cleaned.items():
-        setattr(member, field, value)
-    member._history_user = actor
-    member.save()
-    cooperative_activity(member.cooperative_id, member.cooperative.village_id, counts_changed=False)
-    return member, warnings
+        setattr(fresh, field, value)
+    save_changed(fresh, cleaned, actor=actor)
+    cooperative_activity(fresh.cooperative_id, member.cooperative.village_id, counts_changed=False)
+    return fresh, warnings
 
 
 @transaction.atomic

@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.changes import village_changed
+from core.concurrency import locked
+from core.concurrency import save_changed
 from core.roles import Action
 from core.scoping import require_scope
 from core.services import require_known_fields
@@ -74,11 +76,11 @@ def visit_update(*, actor, visit: Visit, **changes) -> Visit:
         raise PermissionDenied(_("Only %(officer)s, who logged this visit, can change it.")
                                % {"officer": visit.officer})
     require_known_fields(changes, _EDITABLE)
+    visit = locked(visit)  # another change to other fields is kept
     for field, value in changes.items():
         setattr(visit, field, value.strip() if isinstance(value, str) else value)
     _validate(visit)
-    visit._history_user = actor
-    visit.save()
+    save_changed(visit, changes, actor=actor)
     _record(visit)
     return visit
 

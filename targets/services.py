@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
+from core.concurrency import locked
+from core.concurrency import save_changed
 from core.roles import Action
 from core.scoping import require_scope
 from core.services import require_known_fields
@@ -109,13 +111,13 @@ def target_update(*, actor, target: Target, **changes) -> Target:
     require_scope(actor, Action.MANAGE_TARGETS, target.region_id)
     allowed = {"target_count", "start_date", "due_date", "title", "notes"}
     require_known_fields(changes, allowed)
+    target = locked(target)  # another officer's change to other fields is kept
     for field, value in changes.items():
         setattr(target, field, value.strip() if isinstance(value, str) else value)
     _check_dates(target.start_date, target.due_date)
     _check_count(target.target_count, target.region)
     target.full_clean()
-    target._history_user = actor
-    target.save()
+    save_changed(target, changes, actor=actor)
     return target
 
 

@@ -13,6 +13,7 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from core.api.views import AuditTrailMixin
+from core.api.views import ConditionalWriteMixin
 from core.api.views import ScopedViewSetMixin
 from core.api.views import validated_input
 from core.roles import Action
@@ -49,8 +50,8 @@ from .serializers import StalledQuerySerializer
 __all__ = ["CooperativeViewSet", "FormationStageViewSet", "StageDocumentViewSet", "StageProgressViewSet"]
 
 
-class CooperativeViewSet(AuditTrailMixin, ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
-                         viewsets.GenericViewSet):
+class CooperativeViewSet(ConditionalWriteMixin, AuditTrailMixin, ScopedViewSetMixin, mixins.ListModelMixin,
+                         mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """
     The cooperatives in the caller's area. Registering one creates its formation stages and its seven
     mandated business units. A cooperative is never deleted through the API.

@@ -13,6 +13,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from core.api.views import AuditTrailMixin
+from core.api.views import ConditionalWriteMixin
 from core.api.views import ScopedViewSetMixin
 from core.api.views import validated_input
 from core.roles import Action
@@ -47,8 +48,8 @@ def _domicile_errors():
         raise
 
 
-class MemberViewSet(AuditTrailMixin, ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
-                    viewsets.GenericViewSet):
+class MemberViewSet(ConditionalWriteMixin, AuditTrailMixin, ScopedViewSetMixin, mixins.ListModelMixin,
+                    mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """
     Members of the cooperatives in the caller's area. The NIK is shown in full only to users who may
     see personal data in the cooperative's village (``nik_masked`` is always the masked form).

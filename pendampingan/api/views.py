@@ -10,6 +10,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from core.api.views import AuditTrailMixin
+from core.api.views import ConditionalWriteMixin
 from core.api.views import ScopedViewSetMixin
 from core.api.views import validated_input
 from pendampingan import services
@@ -24,8 +25,8 @@ from .serializers import VisitUpdateInputSerializer
 __all__ = ["VisitViewSet"]
 
 
-class VisitViewSet(AuditTrailMixin, ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
-                   viewsets.GenericViewSet):
+class VisitViewSet(ConditionalWriteMixin, AuditTrailMixin, ScopedViewSetMixin, mixins.ListModelMixin,
+                   mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Visits by officers to the desa/kelurahan in their area: what was discussed, agreed and when to follow up."""
 
     queryset = Visit.objects.select_related("village", "cooperative", "officer")

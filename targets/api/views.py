@@ -8,6 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from core.api.views import AuditTrailMixin
+from core.api.views import ConditionalWriteMixin
 from core.api.views import ScopedViewSetMixin
 from core.api.views import validated_input
 from targets import services
@@ -22,8 +23,8 @@ from .serializers import TargetUpdateInputSerializer
 __all__ = ["TargetViewSet"]
 
 
-class TargetViewSet(AuditTrailMixin, ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
-                    viewsets.GenericViewSet):
+class TargetViewSet(ConditionalWriteMixin, AuditTrailMixin, ScopedViewSetMixin, mixins.ListModelMixin,
+                    mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """
     Targets set on the regions in the caller's area ("N cooperatives at stage X in region R by date D",
     or N units of a type at a readiness status), with what has been achieved and the pace needed.
