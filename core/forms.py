@@ -3,8 +3,9 @@
 from django import forms
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
-__all__ = ["DateInput", "StyledFormMixin"]
+__all__ = ["DateInput", "StyledFormMixin", "VersionedFormMixin"]
 
 
 class DateInput(forms.DateInput):
@@ -42,3 +43,29 @@ class StyledFormMixin:
                 self.add_error(field if field in self.fields else None, messages)
         else:
             self.add_error(None, error.messages)
+
+
+class VersionedFormMixin:
+    """
+    A form that edits one row carries the row's version (``core.concurrency.etag_of``) from the page it was
+    opened on; if someone else saved the row meanwhile, the form is refused instead of overwriting them.
+    """
+
+    stale_message = _("Someone else changed this since you opened the page (diubah orang lain). Your entries are "
+                      "below: check the current values and save again.")
+
+    def __init__(self, *args, version: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.current_version = version
+        self.fields["version"] = forms.CharField(widget=forms.HiddenInput, required=False, initial=version)
+
+    def clean(self):
+        cleaned = super().clean()
+        sent = cleaned.pop("version", "")
+        if sent and self.current_version and sent != self.current_version:
+            raise ValidationError(self.stale_message, code="stale")
+        return cleaned
+
+    @property
+    def changed_data(self):
+        return [name for name in super().changed_data if name != "version"]

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import StyledFormMixin
+from core.forms import VersionedFormMixin
 from core.roles import Action
 from wilayah.forms import RegionField
 from wilayah.forms import RegionListField
@@ -73,12 +74,12 @@ def _from_model(name: str, **overrides) -> forms.Field:
 _PRINTED_IDENTIFIER = {"max_length": 40}
 
 
-class _CooperativeFieldsForm(StyledFormMixin, forms.Form):
+class _CooperativeFieldsForm(VersionedFormMixin, StyledFormMixin, forms.Form):
     """Some of a cooperative's fields, for the service to change; starts from the cooperative's values."""
 
     @classmethod
     def initial_for(cls, cooperative: Cooperative) -> dict:
-        initial = {name: getattr(cooperative, name) for name in cls.base_fields}
+        initial = {name: getattr(cooperative, name) for name in cls.base_fields if name != "version"}
         if "phone" in initial:
             initial["phone"] = str(cooperative.phone or "")
         return initial

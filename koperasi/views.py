@@ -14,6 +14,7 @@ from django.views.generic import FormView
 from django.views.generic import TemplateView
 
 from core.audit import audit_trail
+from core.concurrency import etag_of
 from core.roles import Action
 from core.scoping import scope_for
 from core.storage import private_file_response
@@ -153,17 +154,19 @@ class CooperativeEditView(CooperativeObjectMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         permissions = self.permissions()
+        version = etag_of(self.cooperative)
         kwargs.setdefault("profile_form", CooperativeProfileForm(
-            initial=CooperativeProfileForm.initial_for(self.cooperative)))
+            initial=CooperativeProfileForm.initial_for(self.cooperative), version=version))
         if permissions["can_verify"]:
             kwargs.setdefault("legal_form", CooperativeLegalForm(
-                initial=CooperativeLegalForm.initial_for(self.cooperative)))
+                initial=CooperativeLegalForm.initial_for(self.cooperative), version=version))
         return super().get_context_data(cooperative=self.cooperative, **permissions, **kwargs)
 
     def post(self, request, *args, **kwargs):
         form_class = CooperativeLegalForm if "legal" in request.POST else CooperativeProfileForm
         # The same initial values as the page, so that a cleared field counts as a change.
-        form = form_class(request.POST, initial=form_class.initial_for(self.cooperative))
+        form = form_class(request.POST, initial=form_class.initial_for(self.cooperative),
+                          version=etag_of(self.cooperative))
         if form.is_valid():
             ok, _cooperative = form.call_service(
                 services.cooperative_update, actor=request.user, cooperative=self.cooperative,

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import StyledFormMixin
+from core.forms import VersionedFormMixin
 from core.roles import Action
 from koperasi.models import FormationStage
 from units.models import READINESS_ORDER
@@ -36,7 +37,7 @@ class TargetForm(StyledFormMixin, forms.Form):
         self.fields["unit_type"].choices = [("", "—"), *[(t.code, t.label) for t in UnitType.objects.all()]]
 
 
-class TargetEditForm(StyledFormMixin, forms.Form):
+class TargetEditForm(VersionedFormMixin, StyledFormMixin, forms.Form):
     title = forms.CharField(label=_("Title"), required=False, max_length=200)
     target_count = forms.IntegerField(label=_("Target"), min_value=1, max_value=100_000)
     start_date = forms.DateField(label=_("Start date"))

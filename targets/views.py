@@ -12,6 +12,7 @@ from django.views.generic import FormView
 from django.views.generic import TemplateView
 
 from core.audit import audit_trail
+from core.concurrency import etag_of
 from core.roles import Action
 from core.scoping import Scope
 from core.scoping import scope_for
@@ -86,7 +87,7 @@ class TargetDetailView(ActionRequiredMixin, TemplateView):
         if can_manage:
             kwargs.setdefault("form", TargetEditForm(initial={
                 "title": target.title, "target_count": target.target_count, "start_date": target.start_date,
-                "due_date": target.due_date, "notes": target.notes}))
+                "due_date": target.due_date, "notes": target.notes}, version=etag_of(target)))
         days = int_param(self.request, "days", settings.STALLED_AFTER_DAYS, 0, 3650)
         stalled = stalled_cooperatives(user=self.request.user, days=days).within(Scope.of([target.region_id]))
         children = target.children.select_related("region", "stage", "unit_type").order_by("region_id")
@@ -103,7 +104,7 @@ class TargetDetailView(ActionRequiredMixin, TemplateView):
         target = self.get_target()
         operation = request.POST.get("operation")
         if operation not in ("split", "delete"):
-            form = TargetEditForm(request.POST)
+            form = TargetEditForm(request.POST, version=etag_of(target))
             if form.is_valid() and form.call_service(services.target_update, actor=request.user, target=target,
                                                      **form.cleaned_data)[0]:
                 messages.success(request, _("Target updated."))

@@ -49,3 +49,17 @@ def test_a_write_with_a_stale_etag_is_refused_with_412(committed_regions, pati_o
                          HTTP_IF_MATCH=etag)
     assert stale.status_code == 412 and "orang lain" in stale.json()["detail"]
     assert Cooperative.objects.get(pk=cooperative.pk).email == ""
+
+
+def test_a_form_opened_before_someone_elses_save_is_refused_with_a_clear_message(client, committed_regions,
+                                                                                 pati_officer, village_staff):
+    cooperative = register(village_staff)
+    client.force_login(village_staff)
+    page = client.get(f"/koperasi/{cooperative.pk}/ubah/").content.decode()
+    version = page.split('name="version" value="', 1)[1].split('"', 1)[0]
+    api_as(pati_officer).patch(f"/api/cooperatives/{cooperative.pk}/", {"address": "Balai desa"}, format="json")
+    refused = client.post(f"/koperasi/{cooperative.pk}/ubah/", {
+        "name": cooperative.name, "formation_model": "baru", "address": "Rumah kepala desa", "phone": "",
+        "email": "", "nomor_induk_koperasi": "", "version": version})
+    assert refused.status_code == 200 and "diubah orang lain" in refused.content.decode()
+    assert Cooperative.objects.get(pk=cooperative.pk).address == "Balai desa"
