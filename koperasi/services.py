@@ -350,13 +350,19 @@ def _require_four_eyes(progress: StageProgress, actor) -> None:
                                  "who submitted it."))
 
 
-def _require_open(progress: StageProgress, *, when_submitted: str) -> None:
-    """The stage can take a submission now: not awaiting review, not completed, and its turn has come."""
+def _require_open(progress: StageProgress, cooperative: Cooperative, *, when_submitted: str) -> None:
+    """
+    The stage can take a submission now: not awaiting review, not completed, its turn has come, and the
+    rules that gate it (e.g. the board before the founding meeting) are met.
+    """
     if progress.status == StageStatus.SUBMITTED:
         raise ValidationError(when_submitted)
     if progress.is_completed:
         raise ValidationError(_("This stage is already completed."))
     _require_in_order(progress)
+    blocking = formation_issues_blocking(cooperative, progress.stage.code)
+    if blocking:
+        raise ValidationError({"governance": [issue.message for issue in blocking]})
 
 
 def _active_documents(progress: StageProgress):
@@ -441,10 +447,7 @@ def stage_submit(*, actor, progress: StageProgress, data: dict | None = None, do
     """
     progress, cooperative = _locked(progress)
     require_scope(actor, Action.EDIT_COOPERATIVE, cooperative.village_id)
-    _require_open(progress, when_submitted=_("This stage is already submitted and awaits verification."))
-    blocking = formation_issues_blocking(cooperative, progress.stage.code)
-    if blocking:
-        raise ValidationError({"governance": [issue.message for issue in blocking]})
+    _require_open(progress, cooperative, when_submitted=_("This stage is already submitted and awaits verification."))
     cleaned = clean_stage_data(progress.stage.required_fields, data or {}, earliest=_earliest_date(cooperative))
     _check_identifiers_free(cooperative, cleaned)
     # Every check runs before any file is written, so a refused submission leaves nothing behind.
@@ -613,10 +616,8 @@ def stage_record_from_archive(
     """
     progress, cooperative = _locked(progress)
     require_scope(actor, Action.VERIFY_STAGES, cooperative.village_id)
-    _require_open(progress, when_submitted=_("This stage is submitted: verify it or send it back instead."))
-    blocking = formation_issues_blocking(cooperative, progress.stage.code)
-    if blocking:
-        raise ValidationError({"governance": [issue.message for issue in blocking]})
+    _require_open(progress, cooperative,
+                  when_submitted=_("This stage is submitted: verify it or send it back instead."))
     earliest = _earliest_date(cooperative)
     # A new KDKMP takes its stages in order, also in time. An existing cooperative's deed or SK AHU may
     # well be older than its 2025 Musdesus; stages marked not applicable carry no date of their own.
