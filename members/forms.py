@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import StyledFormMixin
+from core.forms import VersionedFormMixin
 
 from .models import PositionRole
 from .models import Sex
@@ -10,7 +11,7 @@ from .models import VillageOffice
 __all__ = ["MemberForm", "PositionForm"]
 
 
-class MemberForm(StyledFormMixin, forms.Form):
+class MemberForm(VersionedFormMixin, StyledFormMixin, forms.Form):
     nik = forms.CharField(label=_("NIK"), max_length=24,
                           widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
     name = forms.CharField(label=_("Name (as on the KTP)"), max_length=150)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from core.audit import audit_trail
+from core.concurrency import etag_of
 from core.roles import Action
 from core.scoping import scope_for
 from core.views import ActionRequiredMixin
@@ -119,7 +120,8 @@ class MemberDetailView(CooperativeObjectMixin, TemplateView):
         permissions = self.permissions()
         # The edit form shows the full NIK, so it is only for those who may see it.
         if permissions["can_edit"] and permissions["can_see_personal"] and "form" not in kwargs:
-            kwargs["form"] = MemberForm(cooperative=self.cooperative, initial=self.form_initial(member))
+            kwargs["form"] = MemberForm(cooperative=self.cooperative, initial=self.form_initial(member),
+                                        version=etag_of(member))
         if permissions["can_see_personal"]:  # the page (and its edit form) shows the full NIK
             services.personal_data_reads_record(user=self.request.user, members=[member], channel=ReadChannel.PAGE,
                                                 ip_address=self.request.META.get("REMOTE_ADDR"))
@@ -140,7 +142,8 @@ class MemberDetailView(CooperativeObjectMixin, TemplateView):
                 return redirect("members:detail", pk=self.cooperative.pk, member=member.pk)
             messages.success(request, _("%(name)s was removed from the register.") % {"name": member.name})
             return redirect("members:list", pk=self.cooperative.pk)
-        form = MemberForm(request.POST, cooperative=self.cooperative, initial=self.form_initial(member))
+        form = MemberForm(request.POST, cooperative=self.cooperative, initial=self.form_initial(member),
+                          version=etag_of(member))
         if form.is_valid():
             ok, result = form.call_service(
                 services.member_update, actor=request.user, member=member,

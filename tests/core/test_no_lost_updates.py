@@ -63,3 +63,23 @@ def test_a_form_opened_before_someone_elses_save_is_refused_with_a_clear_message
         "email": "", "nomor_induk_koperasi": "", "version": version})
     assert refused.status_code == 200 and "diubah orang lain" in refused.content.decode()
     assert Cooperative.objects.get(pk=cooperative.pk).address == "Balai desa"
+
+
+def test_the_member_edit_form_refuses_a_stale_save(client, committed_regions, village_staff):
+    from members.services import member_add
+    from members.services import member_update
+    from tests.conftest import PRAWOTO
+    from tests.conftest import sample_nik
+
+    cooperative = register(village_staff)
+    member, _warnings = member_add(actor=village_staff, cooperative=cooperative, nik=sample_nik(3), name="Budi",
+                                   sex="L", domicile_code=PRAWOTO)
+    client.force_login(village_staff)
+    page = client.get(f"/koperasi/{cooperative.pk}/anggota/{member.pk}/").content.decode()
+    version = page.split('name="version" value="', 1)[1].split('"', 1)[0]
+    member_update(actor=village_staff, member=member, name="Budi Santoso")
+    refused = client.post(f"/koperasi/{cooperative.pk}/anggota/{member.pk}/", {
+        "nik": member.nik, "name": "Budi S.", "sex": "L", "domicile_code": PRAWOTO, "version": version})
+    assert "diubah orang lain" in refused.content.decode()
+    member.refresh_from_db()
+    assert member.name == "Budi Santoso"
