@@ -300,14 +300,7 @@ class StageProgress(models.Model):
         """Stage data as its labelled fields ("Date held: 14 Apr 2025"), not as JSON keys."""
         if name != "data" or not isinstance(value, dict):
             return None
-        parts = []
-        for key, item in value.items():
-            spec = STAGE_FIELDS.get(key)
-            if spec is not None and spec.input_type == "date" and item:
-                with contextlib.suppress(ValueError):  # an older or hand-written value: shown as stored
-                    item = formats.date_format(date.fromisoformat(str(item)))
-            parts.append(f"{spec.label if spec else key}: {item}")
-        return "; ".join(parts)
+        return "; ".join(f"{label}: {text}" for label, text in stage_data_rows(value))
 
     @property
     def is_completed(self) -> bool:
@@ -368,3 +361,18 @@ class StageDocument(models.Model):
     @classmethod
     def audit_subject(cls, record) -> str:
         return _("file %(name)s") % {"name": record.original_name}
+
+
+def stage_data_rows(data: dict) -> list[tuple[str, str]]:
+    """Submitted stage values as people read them: each field's label, dates as dates (14 Apr 2025), numbers grouped."""
+    rows = []
+    for key, item in data.items():
+        spec = STAGE_FIELDS.get(key)
+        text = str(item)
+        if spec is not None and spec.input_type == "date" and item:
+            with contextlib.suppress(ValueError):  # an older or hand-written value: shown as stored
+                text = formats.date_format(date.fromisoformat(str(item)))
+        elif isinstance(item, int):
+            text = formats.number_format(item, force_grouping=True)
+        rows.append((str(spec.label) if spec else key, text))
+    return rows

@@ -36,10 +36,10 @@ from .models import FormationStage
 from .models import StageDocument
 from .models import StageProgress
 from .models import StageStatus
+from .models import stage_data_rows
 from .selectors import cooperative_filter
 from .selectors import cooperative_stages
 from .selectors import review_queue
-from .stage_fields import STAGE_FIELDS
 
 __all__ = [
     "CooperativeDetailView",
@@ -211,7 +211,7 @@ class StageView(CooperativeObjectMixin, TemplateView):
             earlier_documents=progress.documents.filter(removed_at__isnull=False).select_related("document_type"),
             can_remove_documents=permissions["can_edit"] and open_for_submission,
             own_submission=progress.submitted_by_id == self.request.user.pk,
-            data_rows=[(STAGE_FIELDS[key].label, value) for key, value in progress.data.items()],
+            data_rows=stage_data_rows(progress.data),
             can_mark_not_applicable=self.cooperative.formation_model in progress.stage.skippable_for,
             history=audit_trail(progress.history.all(), progress.documents.model.history.filter(progress=progress),
                                 limit=50),

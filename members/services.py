@@ -49,6 +49,7 @@ __all__ = [
     "position_end",
 ]
 
+EARLIEST_BIRTH_DATE = date(1900, 1, 1)
 MIN_FOUNDERS = 9  # UU 25/1992 as amended by UU 6/2023 (was 20)
 MIN_PENGURUS = 5
 
@@ -72,6 +73,8 @@ def _clean_member_fields(cooperative, data: dict, *, instance: Member | None = N
         errors["village_office"] = [_("Choose a valid village office, or none.")]
     if "birth_date" in data and data["birth_date"] and data["birth_date"] > timezone.localdate():
         errors["birth_date"] = [_("The birth date cannot be in the future.")]
+    elif "birth_date" in data and data["birth_date"] and data["birth_date"] < EARLIEST_BIRTH_DATE:
+        errors["birth_date"] = [_("A birth date before 1900 is a typing error; check the year.")]
     if "domicile_code" in data:
         domicile = cooperative.villages.filter(village_id=data["domicile_code"]).select_related("village").first()
         if domicile is None:

@@ -1,6 +1,7 @@
 """Logging assistance visits and closing their follow-ups."""
 
 from datetime import date
+from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError
@@ -18,6 +19,7 @@ from core.scoping import require_scope
 from core.services import require_known_fields
 from koperasi.models import CooperativeVillage
 from koperasi.services import cooperative_activity
+from koperasi.stage_fields import KDKMP_EARLIEST
 from notifications.models import NotificationKind
 from notifications.services import notify
 from wilayah.services import active_village
@@ -34,8 +36,12 @@ def _validate(visit: Visit) -> None:
     today = timezone.localdate()
     if visit.visited_on > today:
         errors["visited_on"] = [_("Log a visit once it has happened; the date is in the future.")]
+    elif visit.visited_on < KDKMP_EARLIEST:
+        errors["visited_on"] = [_("Assistance visits of the programme start in 2025; check the year.")]
     if visit.follow_up_on and visit.follow_up_on < visit.visited_on:
         errors["follow_up_on"] = [_("The follow-up cannot be before the visit.")]
+    elif visit.follow_up_on and visit.follow_up_on > visit.visited_on + timedelta(days=366):
+        errors["follow_up_on"] = [_("Plan the follow-up within a year of the visit.")]
     if not visit.topic.strip():
         errors["topic"] = [_("Say what the visit was about.")]
     if errors:

@@ -44,6 +44,9 @@ def test_an_officers_home_lists_the_queue_the_targets_at_risk_and_the_villages_w
     assert page.locator("form:has(input[value=verify])").is_visible()
     assert page.evaluate(NO_SIDEWAYS_SCROLL)
     assert_accessible(page)
+    page.goto(page.base_url + "/koperasi/verifikasi/")  # the queue's table scrolls in its card, not the page
+    assert page.evaluate(NO_SIDEWAYS_SCROLL)
+    assert_accessible(page)
 
 
 def test_on_a_390px_phone_the_stage_page_and_the_unit_matrix_fit_and_the_menu_folds(page):

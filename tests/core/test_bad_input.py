@@ -109,3 +109,24 @@ def test_a_stored_target_with_absurd_figures_still_renders(client, pati_officer)
 @pytest.mark.django_db
 def test_stalled_days_beyond_ten_years_are_a_400(pati_officer):
     assert api_as(pati_officer).get("/api/cooperatives/stalled/", {"days": 10**12}).status_code == 400
+
+
+@pytest.mark.django_db
+def test_visit_and_birth_dates_outside_the_domain_are_refused(sukolilo_officer, village_staff, prawoto):
+    from members.services import member_add
+    from pendampingan.services import visit_log
+    from tests.conftest import PRAWOTO
+    from tests.conftest import sample_nik
+
+    for kwargs, field in [({"visited_on": date(1, 1, 1)}, "visited_on"),
+                          ({"visited_on": date(2025, 5, 1), "follow_up_on": date(9999, 12, 31)}, "follow_up_on")]:
+        with pytest.raises(ValidationError) as error:
+            visit_log(actor=sukolilo_officer, village_code=PRAWOTO, topic="Musdesus", **kwargs)
+        assert field in error.value.message_dict
+    with pytest.raises(ValidationError) as error:
+        member_add(actor=village_staff, cooperative=prawoto, nik=sample_nik(7), name="Budi", sex="L",
+                   domicile_code=PRAWOTO, birth_date=date(1, 1, 1))
+    assert "birth_date" in error.value.message_dict
+    response = api_as(sukolilo_officer).post("/api/visits/", {"village": PRAWOTO, "visited_on": "0001-01-01",
+                                                              "topic": "Musdesus"}, format="json")
+    assert response.status_code == 400 and "visited_on" in response.json()

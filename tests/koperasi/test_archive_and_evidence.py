@@ -87,6 +87,8 @@ def test_stage_page_shows_who_verified_and_lets_the_village_remove_a_document_af
     client.force_login(village_staff)
     page = client.get(f"/koperasi/{prawoto.pk}/tahap/sosialisasi/").content.decode()
     assert f"Diverifikasi oleh {pati_officer.full_name}" in page and "Kabupaten Pati" in page
+    data = " ".join(page[page.index("<dl class=\"facts\">"):].split())
+    assert "<dt>Tanggal dilaksanakan</dt><dd>10 Apr 2025</dd>" in data  # a date as a date, not 2025-04-10
 
     progress = submit_stage(village_staff, prawoto, "musdesus")
     stage_reject(actor=pati_officer, progress=progress, reason="Daftar hadir belum ditandatangani BPD.")
