@@ -1,6 +1,7 @@
 """Cooperatives (KDMP/KKMP), their villages, and the stage-gated formation workflow."""
 
 import contextlib
+import functools
 import uuid
 from datetime import date
 from pathlib import Path
@@ -11,6 +12,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import formats
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 from simple_history.models import HistoricalRecords
@@ -292,8 +294,12 @@ class StageProgress(models.Model):
 
     @classmethod
     def audit_subject(cls, record) -> str:
-        stage = FormationStage.objects.filter(pk=record.stage_id).first()
-        return _("Stage %(stage)s") % {"stage": stage.label if stage else record.stage_id}
+        # All ten stages at once, per language: a long history is not one query per entry.
+        labels = _stage_labels(get_language())
+        if record.stage_id not in labels:  # a stage added since: read the catalogue again
+            _stage_labels.cache_clear()
+            labels = _stage_labels(get_language())
+        return _("Stage %(stage)s") % {"stage": labels.get(record.stage_id, record.stage_id)}
 
     @classmethod
     def audit_format(cls, name: str, value):
@@ -376,3 +382,9 @@ def stage_data_rows(data: dict) -> list[tuple[str, str]]:
             text = formats.number_format(item, force_grouping=True)
         rows.append((str(spec.label) if spec else key, text))
     return rows
+
+
+@functools.lru_cache(maxsize=8)
+def _stage_labels(language: str | None) -> dict[int, str]:
+    """Stage labels by id in ``language`` (the catalogue changes only with a migration, so a process may keep it)."""
+    return {stage.pk: str(stage.label) for stage in FormationStage.objects.all()}
