@@ -10,9 +10,14 @@ PORT ?= 8000
 .PHONY: run test venv venv-dev migrate-local lint messages bench clean
 
 $(VENV)/bin/activate:
-	python3 -m venv $(VENV)
+	@python3 -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
+		|| { echo "Python 3.11 or newer is needed (python3 is $$(python3 -V 2>&1))."; exit 1; }
+	@echo "Creating the virtual environment $(VENV) (nothing is installed outside this folder)..."
+	@python3 -m venv $(VENV) || { rm -rf $(VENV); echo "python3 cannot create a virtual environment:" \
+		"install python3-venv (Debian: sudo apt-get install python3-venv) and run make again."; exit 1; }
 
 venv: $(VENV)/bin/activate
+	@echo "Installing the portal's Python packages (requirements.txt) into $(VENV)..."
 	$(PIP) install -q -r requirements.txt
 
 venv-dev: $(VENV)/bin/activate
@@ -25,14 +30,17 @@ run: venv
 	@echo "Portal: http://127.0.0.1:$(PORT)  (stop with Ctrl+C)"
 	$(LOCAL) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
+# .test-services.env holds the database role the services script had to create (servers without trust auth).
+LOAD_TEST_ENV := set -a; [ -n "$$DATABASE_URL" ] || [ ! -f .test-services.env ] || . ./.test-services.env; set +a
+
 test: venv-dev
-	PY=$(PY) scripts/ensure-test-services.sh
-	$(PY) -m pytest --create-db $(PYTEST_ARGS)
+	$(LOAD_TEST_ENV); PY=$(PY) scripts/ensure-test-services.sh
+	$(LOAD_TEST_ENV); $(PY) -m pytest --create-db $(PYTEST_ARGS)
 
 # National-scale benchmark (PostgreSQL + Redis): generates the dataset on first use (about a minute).
 bench: venv-dev
-	PY=$(PY) scripts/ensure-test-services.sh
-	$(PY) bench/rollup.py $(BENCH_ARGS)
+	$(LOAD_TEST_ENV); PY=$(PY) scripts/ensure-test-services.sh
+	$(LOAD_TEST_ENV); $(PY) bench/rollup.py $(BENCH_ARGS)
 
 lint: venv-dev
 	$(VENV)/bin/ruff check .

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from core.concurrency import locked
 from core.concurrency import save_changed
+from core.identifiers import mask_nik
 from core.identifiers import nik_check
 from core.roles import Action
 from core.scoping import require_scope
@@ -47,6 +48,7 @@ __all__ = [
     "personal_data_reads_record",
     "position_assign",
     "position_end",
+    "removed_members_forget_personal_data",
 ]
 
 EARLIEST_BIRTH_DATE = date(1900, 1, 1)
@@ -163,8 +165,32 @@ def member_remove(*, actor, member: Member) -> None:
     if member.positions.filter(ended_on__isnull=True).exists():
         raise ValidationError(_("End this member's positions before removing them from the register."))
     member._history_user = actor
+    member_id = member.pk
     member.delete()
+    removed_members_forget_personal_data(member_ids=[member_id])
     cooperative_activity(member.cooperative_id, member.cooperative.village_id)
+
+
+# What the history of a removed member keeps: who changed what and when, the name and the masked NIK.
+# The full NIK, birth date and phone go (UU PDP 27/2022: kept no longer than the purpose needs).
+FORGOTTEN_ON_REMOVAL = {"birth_date": None, "phone": "", "nik_warnings": []}
+
+
+def removed_members_forget_personal_data(*, member_ids: list[int] | None = None) -> int:
+    """
+    Erase the full NIK, birth date and phone from the history of members no longer in any register
+    (``member_ids``, or every removed member when None). Idempotent; returns the history rows changed.
+    """
+    history = Member.history.model.objects.exclude(id__in=Member.objects.values("pk"))
+    if member_ids is not None:
+        history = history.filter(id__in=member_ids)
+    with transaction.atomic():
+        unmasked = list(history.exclude(nik__contains="•").only("history_id", "nik"))
+        for row in unmasked:
+            row.nik = mask_nik(row.nik)
+        Member.history.model.objects.bulk_update(unmasked, ["nik"], batch_size=2000)
+        history.update(**FORGOTTEN_ON_REMOVAL)
+    return len(unmasked)
 
 
 @transaction.atomic

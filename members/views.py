@@ -13,6 +13,7 @@ from core.audit import audit_trail
 from core.concurrency import etag_of
 from core.roles import Action
 from core.scoping import scope_for
+from core.throttling import PersonalDataThrottledMixin
 from core.views import ActionRequiredMixin
 from koperasi.views import CooperativeObjectMixin
 
@@ -30,7 +31,7 @@ __all__ = ["MemberDetailView", "MemberListView", "PersonalDataReadListView"]
 PER_PAGE = 50
 
 
-class MemberListView(CooperativeObjectMixin, TemplateView):
+class MemberListView(PersonalDataThrottledMixin, CooperativeObjectMixin, TemplateView):
     template_name = "members/member_list.html"
 
     def get_context_data(self, **kwargs):
@@ -97,7 +98,7 @@ class MemberListView(CooperativeObjectMixin, TemplateView):
         return self.render_to_response(self.get_context_data(position_form=form))
 
 
-class MemberDetailView(CooperativeObjectMixin, TemplateView):
+class MemberDetailView(PersonalDataThrottledMixin, CooperativeObjectMixin, TemplateView):
     """One member: full NIK for those who may see personal data, the edit form, positions, history."""
 
     template_name = "members/member_detail.html"

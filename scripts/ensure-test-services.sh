@@ -42,7 +42,28 @@ if ! pg_isready -q -h "$PG_HOST" -p "$PG_PORT" 2>/dev/null; then
   pg_isready -q -h "$PG_HOST" -p "$PG_PORT" 2>/dev/null \
     || fail "PostgreSQL is not answering on $PG_HOST:$PG_PORT. Install PostgreSQL 15 (apt-get install postgresql) or set DATABASE_URL."
 fi
-"$PY" -c "import os, psycopg2; psycopg2.connect(os.environ['DATABASE_URL'].rsplit('/', 1)[0] + '/postgres').close()" 2>/dev/null \
+pg_login_ok() { "$PY" -c "import os, psycopg2; psycopg2.connect(os.environ['DATABASE_URL'].rsplit('/', 1)[0] + '/postgres').close()" 2>/dev/null; }
+if ! pg_login_ok && local_host "$PG_HOST" && [ "$(id -u)" = "0" ] && id postgres >/dev/null 2>&1; then
+  # The server does not trust local TCP connections (the Debian default is scram-sha-256): give the suite
+  # a role of its own with a password, through the postgres superuser's local socket (peer auth).
+  read -r PG_USER PG_PASSWORD PG_DB < <("$PY" -c "
+import os, secrets, urllib.parse as u
+p = u.urlparse(os.environ['DATABASE_URL'])
+user, password = (p.username, p.password) if p.password else ('kopdes_test', secrets.token_hex(16))
+print(user, password, p.path.lstrip('/') or 'kopdes')")
+  echo "PostgreSQL refuses $DATABASE_URL; creating the role $PG_USER with a password for the test suite..."
+  runuser -u postgres -- psql -p "$PG_PORT" -v ON_ERROR_STOP=1 -q -v user="$PG_USER" -v password="$PG_PASSWORD" <<'SQL'
+SELECT format('CREATE ROLE %I LOGIN CREATEDB PASSWORD %L', :'user', :'password')
+  WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = :'user')\gexec
+SELECT format('ALTER ROLE %I LOGIN CREATEDB PASSWORD %L', :'user', :'password') WHERE :'user' = 'kopdes_test'\gexec
+SQL
+  DATABASE_URL="postgres://$PG_USER:$PG_PASSWORD@$PG_HOST:$PG_PORT/$PG_DB"
+  export DATABASE_URL
+  # `make test` reads this file, so the suite and its worker connect with the new role.
+  umask 077; echo "DATABASE_URL=$DATABASE_URL" > .test-services.env
+  echo "Saved the suite's DATABASE_URL in .test-services.env (delete the file to start over)."
+fi
+pg_login_ok \
   || fail "PostgreSQL refuses the connection of DATABASE_URL ($DATABASE_URL). Give its role a password and put it in DATABASE_URL (postgres://user:password@host:port/kopdes), or allow trust for 127.0.0.1 in pg_hba.conf."
 
 # Redis

@@ -322,3 +322,12 @@ def clear_test_cache() -> None:
     pattern = f"{settings.CACHES['default']['KEY_PREFIX']}:*"
     for key in client.scan_iter(match=pattern, count=500):
         client.delete(key)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _forget_earlier_runs_cache():
+    """
+    Each run recreates the database, so user ids repeat: throttle counts and cached pages an earlier
+    run left under the same ids must not leak into this one.
+    """
+    clear_test_cache()

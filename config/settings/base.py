@@ -223,7 +223,11 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "core.api.exceptions.portal_exception_handler",
-    "DEFAULT_THROTTLE_RATES": {"token": "20/min"},
+    # personal_data: pages and API responses showing members, per user (see core/throttling.py).
+    "DEFAULT_THROTTLE_RATES": {
+        "token": "20/min",
+        "personal_data": env.str("PERSONAL_DATA_READ_RATE", default="300/hour"),
+    },
 }
 
 SPECTACULAR_SETTINGS = {

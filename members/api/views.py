@@ -18,6 +18,7 @@ from core.api.views import ScopedViewSetMixin
 from core.api.views import validated_input
 from core.roles import Action
 from core.scoping import scope_for
+from core.throttling import PersonalDataThrottle
 from members import services
 from members.models import Member
 from members.models import Position
@@ -60,6 +61,10 @@ class MemberViewSet(ConditionalWriteMixin, AuditTrailMixin, ScopedViewSetMixin, 
     filterset_class = MemberFilterSet
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
     lookup_value_regex = r"\d+"
+
+    def get_throttles(self):
+        # Reads of the register share the web pages' budget; writes are bounded by the work they take.
+        return [PersonalDataThrottle()] if self.request.method == "GET" else []
 
     def history_redactions(self, obj) -> dict:
         # The register's history holds NIKs too: masked for readers who may not see personal data.

@@ -1,11 +1,17 @@
 """UU PDP 27/2022: the full NIK only where needed, every read of it logged, nothing that rebuilds a masked NIK."""
 
+import io
 from datetime import date
 
 import pytest
+from django.core.management import call_command
 
+from core.identifiers import mask_nik
+from members.models import Member
 from members.models import PersonalDataRead
 from members.services import member_add
+from members.services import member_remove
+from members.services import member_update
 from tests.conftest import PRAWOTO
 from tests.conftest import api_as
 from tests.conftest import sample_nik
@@ -52,3 +58,47 @@ def test_only_the_national_administrator_reads_the_log(client, member, pati_offi
     client.force_login(national_admin)
     page = client.get("/koperasi/akses-data-pribadi/").content.decode()
     assert pati_officer.full_name in page and member.masked_nik in page and member.nik not in page
+
+
+# SECTION: a removed member's NIK leaves the history
+
+
+def _history_niks(member_id):
+    return list(Member.history.filter(id=member_id).values_list("nik", "birth_date", "phone"))
+
+
+@pytest.mark.django_db
+def test_removing_a_member_erases_their_nik_birth_date_and_phone_from_history(pati_officer, prawoto):
+
+    nik = sample_nik(7)
+    member, _warnings = member_add(actor=pati_officer, cooperative=prawoto, nik=nik, name="Siti", sex="P",
+                                   domicile_code=prawoto.village_id, birth_date=date(1985, 8, 15),
+                                   phone="081234567890")
+    member_update(actor=pati_officer, member=member, name="Siti Aminah")
+    assert any(row[0] == nik for row in _history_niks(member.pk))
+
+    member_id = member.pk
+    member_remove(actor=pati_officer, member=member)
+
+    rows = _history_niks(member_id)
+    assert len(rows) == 3  # added, renamed, removed: who did what stays
+    assert rows and all(row == (mask_nik(nik), None, "") for row in rows)
+
+
+@pytest.mark.django_db
+def test_the_purge_command_covers_members_removed_another_way_and_leaves_registered_members(pati_officer, prawoto):
+    kept, _ = member_add(actor=pati_officer, cooperative=prawoto, nik=sample_nik(1), name="Tetap", sex="L",
+                         domicile_code=prawoto.village_id, birth_date=date(1985, 8, 15))
+    gone, _ = member_add(actor=pati_officer, cooperative=prawoto, nik=sample_nik(2), name="Pergi", sex="L",
+                         domicile_code=prawoto.village_id, birth_date=date(1985, 8, 15))
+    gone_id = gone.pk
+    gone.delete()  # e.g. in the technical admin, bypassing the service
+    erased = [(mask_nik(sample_nik(2)), None, "")] * 2  # its creation and its deletion
+
+    out = io.StringIO()
+    call_command("forget_removed_members", stdout=out)
+    assert out.getvalue().strip().endswith(": 2")
+    assert _history_niks(gone_id) == erased
+    assert _history_niks(kept.pk) == [(sample_nik(1), date(1985, 8, 15), "")]
+    call_command("forget_removed_members", stdout=io.StringIO())  # idempotent
+    assert _history_niks(gone_id) == erased
