@@ -6,7 +6,11 @@ from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView
 from drf_spectacular.views import SpectacularSwaggerView
 
+from accounts.forms import AdminSignInForm
 from home.views import HomeView
+
+# The admin's sign-in says when the sign-in lockout refused it (the lockout itself is in the auth backend).
+admin.site.login_form = AdminSignInForm
 
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),
