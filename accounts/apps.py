@@ -7,5 +7,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Users and roles")
 
     def ready(self):
-        # Register the invitation task in every process (web, worker, tests): services queue it by name.
+        # Signal receivers connect on import; the invitation task is registered in every process (web,
+        # worker, tests) because services queue it by name.
+        from . import receivers  # noqa: F401
         from . import tasks  # noqa: F401

@@ -1,6 +1,9 @@
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from core.client_ip import client_ip
 from core.forms import StyledFormMixin
 from core.roles import ROLE_ACTIONS
 from core.roles import ROLE_REGION_LEVELS
@@ -10,7 +13,9 @@ from core.scoping import scope_for
 from wilayah.forms import RegionField
 from wilayah.models import LEVELS_BY_DEPTH
 
-__all__ = ["ProfileForm", "RoleAssignForm", "UserInviteForm"]
+from . import lockout
+
+__all__ = ["AdminSignInForm", "ProfileForm", "RoleAssignForm", "UserInviteForm"]
 
 
 def grantable_roles(actor) -> list[tuple[str, str]]:
@@ -62,3 +67,14 @@ class ProfileForm(StyledFormMixin, forms.Form):
     nip = forms.CharField(label=_("NIP"), max_length=25, required=False,
                           widget=forms.TextInput(attrs={"inputmode": "numeric"}),
                           help_text=_("18 digits, if you are a civil servant."))
+
+
+class AdminSignInForm(AdminAuthenticationForm):
+    """The technical admin's sign-in, saying so when the sign-in lockout refused it."""
+
+    def get_invalid_login_error(self):
+        seconds = lockout.lock_seconds_remaining(
+            identifier=lockout.normalise_identifier(self.cleaned_data.get("username")), ip=client_ip(self.request))
+        if seconds:
+            return ValidationError(lockout.locked_message(seconds), code="locked")
+        return super().get_invalid_login_error()

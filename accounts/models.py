@@ -1,5 +1,7 @@
 """Users of the portal and the roles they hold at a region."""
 
+import hashlib
+
 from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.auth.models import BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
@@ -15,7 +17,7 @@ from core.scoping import Scope
 from core.scoping import ScopedQuerySet
 from core.scoping import scope_for
 
-__all__ = ["RoleAssignment", "User"]
+__all__ = ["ApiToken", "RoleAssignment", "SignInFailure", "User"]
 
 
 class UserQuerySet(ScopedQuerySet):
@@ -200,3 +202,99 @@ class RoleAssignment(models.Model):
     def __str__(self):
         where = self.region.name if self.region_id else _("Indonesia")
         return f"{self.get_role_display()} — {where}"
+
+
+class SignInFailure(models.Model):
+    """
+    One password sign-in attempt that did not (yet) succeed, through the web, the admin or the API: the rows
+    the lockout counts (``accounts/lockout.py``). Kept in PostgreSQL so that the lockout holds when Redis is
+    down; rows older than the lockout window are deleted as new ones arrive.
+    """
+
+    identifier = models.CharField(
+        verbose_name=_("account"),
+        max_length=254,
+        help_text=_("The e-mail address as typed, in lower case; recorded whether or not an account has it."),
+    )
+    ip_address = models.GenericIPAddressField(
+        verbose_name=_("IP address"),
+        null=True,
+        blank=True,
+    )
+    attempted_at = models.DateTimeField(
+        verbose_name=_("attempted at"),
+        default=timezone.now,
+        db_index=True,
+    )
+
+    class Meta:
+        ordering = ["-attempted_at"]
+        verbose_name = _("failed sign-in")
+        verbose_name_plural = _("failed sign-ins")
+        indexes = [
+            models.Index(fields=["identifier", "attempted_at"], name="accounts_signin_account_idx"),
+            models.Index(fields=["ip_address", "attempted_at"], name="accounts_signin_ip_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.identifier} {self.ip_address or ''} {self.attempted_at:%Y-%m-%d %H:%M:%S}"
+
+
+class ApiToken(models.Model):
+    """
+    A key for ``Authorization: Token <key>``. Only the SHA-256 of the key is stored (the key is shown once,
+    when issued); the token stops working when it expires, when the user's password changes
+    (``password_fingerprint``) or when the account is deactivated.
+    """
+
+    user = models.ForeignKey(
+        verbose_name=_("user"),
+        to=User,
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+    )
+    prefix = models.CharField(
+        verbose_name=_("prefix"),
+        max_length=8,
+        help_text=_("The first characters of the key, to tell tokens apart; not enough to use it."),
+    )
+    key_hash = models.CharField(
+        verbose_name=_("key hash"),
+        max_length=64,
+        unique=True,
+    )
+    password_fingerprint = models.CharField(
+        verbose_name=_("password fingerprint"),
+        max_length=128,
+        help_text=_("Django's session hash of the password the token was issued under: a new password ends it."),
+    )
+    created_at = models.DateTimeField(
+        verbose_name=_("issued at"),
+        default=timezone.now,
+    )
+    expires_at = models.DateTimeField(
+        verbose_name=_("expires at"),
+    )
+    last_used_at = models.DateTimeField(
+        verbose_name=_("last used at"),
+        null=True,
+        blank=True,
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self):
+        return f"{self.prefix}… ({self.user})"
+
+    @staticmethod
+    def hash_key(key: str) -> str:
+        # The key is 256 random bits, so a plain SHA-256 is enough: nothing to brute-force, unlike a password.
+        return hashlib.sha256(key.encode()).hexdigest()
+
+    @staticmethod
+    def password_fingerprints(user: User) -> list[str]:
+        """The fingerprints a token of ``user`` may carry: their password now (under the current or an old key)."""
+        return [user.get_session_auth_hash(), *user.get_session_auth_fallback_hash()]

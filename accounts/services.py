@@ -5,6 +5,9 @@ An officer may create, change and deactivate users only for scopes inside their 
 the national administrator role can only be granted by someone with national scope.
 """
 
+import secrets
+from datetime import timedelta
+
 from allauth.account.forms import default_token_generator
 from allauth.account.utils import user_pk_to_url_str
 from celery import current_app
@@ -15,6 +18,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -27,10 +31,14 @@ from core.scoping import scope_for
 from wilayah.models import Region
 from wilayah.models import RegionLevel
 
+from .models import ApiToken
 from .models import RoleAssignment
 from .models import User
 
 __all__ = [
+    "api_token_issue",
+    "api_token_revoke",
+    "api_tokens_revoke_all",
     "role_assign",
     "role_revoke",
     "user_deactivate",
@@ -166,6 +174,9 @@ def _set_active(*, actor: User, user: User, active: bool) -> User:
     user.is_active = active
     user._history_user = actor
     user.save(update_fields=["is_active"])
+    if not active:
+        # Reactivating an account must not bring old API keys back to life.
+        api_tokens_revoke_all(user=user)
     return user
 
 
@@ -219,3 +230,41 @@ def user_profile_update(*, actor: User, user: User, full_name: str, position_tit
     user._history_user = actor
     user.save(update_fields=["full_name", "position_title", "nip"])
     return user
+
+
+# The key's first characters, stored in clear to tell a user's tokens apart (8 of 43 base64 characters).
+API_TOKEN_PREFIX_LENGTH = 8
+
+
+@transaction.atomic
+def api_token_issue(*, user: User) -> tuple[ApiToken, str]:
+    """
+    A new API token for ``user``, valid for API_TOKEN_DAYS. Returns the row and the key; the key itself is
+    stored nowhere (only its SHA-256), so this is the only moment it can be shown.
+    """
+    if not user.is_active:
+        raise PermissionDenied(_("This account is deactivated."))
+    now = timezone.now()
+    # Tokens that can no longer be used (expired, or from before a password change) go when a new one comes.
+    user.api_tokens.filter(expires_at__lte=now).delete()
+    user.api_tokens.exclude(password_fingerprint__in=ApiToken.password_fingerprints(user)).delete()
+    key = secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user=user,
+        prefix=key[:API_TOKEN_PREFIX_LENGTH],
+        key_hash=ApiToken.hash_key(key),
+        password_fingerprint=user.get_session_auth_hash(),
+        created_at=now,
+        expires_at=now + timedelta(days=settings.API_TOKEN_DAYS),
+    )
+    return token, key
+
+
+def api_token_revoke(*, token: ApiToken) -> None:
+    token.delete()
+
+
+def api_tokens_revoke_all(*, user: User) -> int:
+    """End every API token of ``user`` (all their API clients are signed out); returns how many there were."""
+    deleted, _by_model = ApiToken.objects.filter(user=user).delete()
+    return deleted

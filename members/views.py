@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from core.audit import audit_trail
+from core.client_ip import client_ip
 from core.concurrency import etag_of
 from core.roles import Action
 from core.scoping import scope_for
@@ -125,7 +126,7 @@ class MemberDetailView(PersonalDataThrottledMixin, CooperativeObjectMixin, Templ
                                         version=etag_of(member))
         if permissions["can_see_personal"]:  # the page (and its edit form) shows the full NIK
             services.personal_data_reads_record(user=self.request.user, members=[member], channel=ReadChannel.PAGE,
-                                                ip_address=self.request.META.get("REMOTE_ADDR"))
+                                                ip_address=client_ip(self.request))
         return super().get_context_data(
             cooperative=self.cooperative, member=member, positions=member.positions.order_by("-started_on"),
             history=audit_trail(member.history.all(), limit=30,

@@ -13,6 +13,7 @@ import sys
 import time
 import uuid
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
@@ -277,14 +278,36 @@ def chromium():
         browser.close()
 
 
+def watch_csp_violations(page) -> list[str]:
+    """
+    Collect what the Content-Security-Policy refused on ``page``, across navigations: Chromium's console
+    lines ("Refused to …") and the page's securitypolicyviolation events.
+    """
+    violations = []
+    page.on("console", lambda message: violations.append(message.text)
+            if "Content Security Policy" in message.text or message.text.startswith("Refused to") else None)
+    page.expose_function("__reportCspViolation", lambda line: violations.append(line))
+    page.add_init_script(
+        "document.addEventListener('securitypolicyviolation', (event) => window.__reportCspViolation("
+        "`${event.violatedDirective} refused ${event.blockedURI || 'inline'} in "
+        "${event.sourceFile || event.documentURI}:${event.lineNumber}`));"
+    )
+    return violations
+
+
 @pytest.fixture
 def page(chromium, live_server, committed_regions):
     context = chromium.new_context(viewport={"width": 390, "height": 844}, locale="en-US")
     page = context.new_page()
     page.set_default_timeout(15_000)
     page.base_url = live_server.url
+    # Every journey also checks that the Content-Security-Policy refused nothing the portal itself sent. The
+    # policy holds for the test too: page.wait_for_function() polls with eval(), which it refuses; wait on a
+    # locator instead.
+    violations = watch_csp_violations(page)
     yield page
     context.close()
+    assert violations == [], f"Content-Security-Policy violations: {violations}"
 
 
 def browser_login(page, email: str, password: str = PASSWORD) -> None:
@@ -299,10 +322,20 @@ AXE_SCRIPT = BASE_DIR / "tests" / "browser" / "vendor" / "axe-core" / "axe.min.j
 WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
+AXE_URL_PATH = "/__test__/axe.min.js"
+
+
 def assert_accessible(page) -> None:
     """The page as it stands passes axe-core's WCAG 2.1 A and AA rules (the vendored copy, no network)."""
     if not page.evaluate("typeof window.axe !== 'undefined'"):
-        page.add_script_tag(path=str(AXE_SCRIPT))
+        # Loaded as a same-origin file answered by the test browser itself: the Content-Security-Policy
+        # would refuse axe as an inline script, and the page must not need any exception for a test.
+        if not getattr(page, "axe_routed", False):
+            page.route(f"**{AXE_URL_PATH}", lambda route: route.fulfill(path=str(AXE_SCRIPT),
+                                                                         content_type="text/javascript"))
+            page.axe_routed = True
+        origin = "{0.scheme}://{0.netloc}".format(urlsplit(page.url))
+        page.add_script_tag(url=origin + AXE_URL_PATH)
     violations = page.evaluate(
         "async (tags) => (await axe.run(document, {runOnly: {type: 'tag', values: tags}})).violations"
         ".map(v => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map(n => n.target)}))",

@@ -91,4 +91,6 @@ class TokenInputSerializer(serializers.Serializer):
 
 
 class TokenSerializer(serializers.Serializer):
-    token = serializers.CharField()
+    token = serializers.CharField(help_text="The key, shown only now: send it as `Authorization: Token <key>`.")
+    prefix = serializers.CharField(help_text="The key's first characters, to tell your tokens apart.")
+    expires_at = serializers.DateTimeField(help_text="After this the token is refused; request a new one.")

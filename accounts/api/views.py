@@ -1,25 +1,29 @@
 from django.contrib.auth import authenticate
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiResponse
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins
 from rest_framework import status
 from rest_framework import viewsets
-from rest_framework.authtoken.models import Token
 from rest_framework.decorators import action
+from rest_framework.exceptions import Throttled
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from accounts import lockout
 from accounts import services
 from accounts.filtersets import UserFilterSet
+from accounts.models import ApiToken
 from accounts.models import User
 from accounts.selectors import user_audit_history
 from core.api.views import AuditTrailMixin
 from core.api.views import ScopedViewSetMixin
 from core.api.views import validated_input
+from core.client_ip import client_ip
 from core.roles import Action
 from core.scoping import scope_for
 from wilayah.models import Region
@@ -50,29 +54,52 @@ class MeApi(APIView):
 
 
 class TokenApi(APIView):
-    """Exchange e-mail and password for an API token (``Authorization: Token <token>``), or revoke it."""
+    """
+    Exchange e-mail and password for an API token (``Authorization: Token <token>``), or revoke it.
+
+    A token lasts API_TOKEN_DAYS and ends at once when the password changes or the account is deactivated.
+    Failed attempts count towards the same lockout as the web and admin sign-in: while it holds, the answer
+    is 429 with Retry-After, whatever the password.
+    """
 
     permission_classes = [AllowAny]
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "token"
 
-    @extend_schema(request=TokenInputSerializer, responses=TokenSerializer, auth=[])
+    @extend_schema(request=TokenInputSerializer, auth=[], responses={
+        200: TokenSerializer,
+        400: OpenApiResponse(description="Wrong e-mail address or password (the same answer for both)."),
+        429: OpenApiResponse(description="Too many failed sign-ins for this account or address; see Retry-After."),
+    })
     def post(self, request):
         data = TokenInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        user = authenticate(request, email=data.validated_data["email"].lower(),
-                            password=data.validated_data["password"])
+        email = data.validated_data["email"].lower()
+        user = authenticate(request, email=email, password=data.validated_data["password"])
         if user is None or not user.is_active:
-            raise ValidationError({"non_field_errors": [_("The e-mail address or password is not correct.")]})
-        token, _created = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key})
+            _refuse_sign_in(request, email)
+        token, key = services.api_token_issue(user=user)
+        return Response(TokenSerializer({"token": key, "prefix": token.prefix, "expires_at": token.expires_at}).data)
 
     @extend_schema(request=None, responses={204: None})
     def delete(self, request):
+        """Revoke the token sent with this request; signed in with a session instead, revoke all your tokens."""
         if not request.user.is_authenticated:
             return Response(status=status.HTTP_401_UNAUTHORIZED)
-        Token.objects.filter(user=request.user).delete()
+        if isinstance(request.auth, ApiToken):
+            services.api_token_revoke(token=request.auth)
+        else:
+            services.api_tokens_revoke_all(user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+def _refuse_sign_in(request, email: str):
+    seconds = lockout.lock_seconds_remaining(identifier=lockout.normalise_identifier(email), ip=client_ip(request))
+    if seconds:
+        locked = Throttled(detail=lockout.locked_message(seconds))
+        locked.wait = seconds  # sent as Retry-After; set after construction to keep the message as written
+        raise locked
+    raise ValidationError({"non_field_errors": [_("The e-mail address or password is not correct.")]})
 
 
 class UserViewSet(AuditTrailMixin, ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,

@@ -47,7 +47,6 @@ THIRD_PARTY_APPS = [
     "allauth",
     "allauth.account",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -75,6 +74,7 @@ INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.middleware.PortalLanguageMiddleware",
@@ -123,7 +123,8 @@ DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
+    # First: every password sign-in (web, admin, API token) goes through the lockout (accounts/lockout.py).
+    "accounts.backends.LockoutModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
 LOGIN_URL = "account_login"
@@ -138,6 +139,24 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_SESSION_REMEMBER = None
+# Failed sign-ins are counted by the portal's own lockout, in PostgreSQL, across web, admin and API; allauth's
+# cache-based counter would be a second, weaker one (it forgets everything when Redis is down).
+ACCOUNT_RATE_LIMITS = {"login_failed": None}
+
+# The sign-in lockout: this many failures within SIGN_IN_LOCKOUT_MINUTES lock the account (the e-mail address
+# typed) or the client IP until enough of them are older than that. An office behind one NAT address shares
+# its IP, hence the higher IP limit.
+SIGN_IN_LOCKOUT_MINUTES = env.int("SIGN_IN_LOCKOUT_MINUTES", default=15)
+SIGN_IN_ACCOUNT_FAILURE_LIMIT = env.int("SIGN_IN_ACCOUNT_FAILURE_LIMIT", default=5)
+SIGN_IN_IP_FAILURE_LIMIT = env.int("SIGN_IN_IP_FAILURE_LIMIT", default=30)
+
+# How many reverse proxies in front of the portal append to X-Forwarded-For (1 behind the documented nginx).
+# 0 ignores the header: anyone can write it. One setting for the lockout, allauth and DRF's throttles.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+
+# API tokens (Authorization: Token <key>) expire after this many days; a new password ends them at once.
+API_TOKEN_DAYS = env.int("API_TOKEN_DAYS", default=30)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -215,7 +234,7 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Portal Koperasi Mera
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "accounts.api.authentication.ApiTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
@@ -228,6 +247,8 @@ REST_FRAMEWORK = {
         "token": "20/min",
         "personal_data": env.str("PERSONAL_DATA_READ_RATE", default="300/hour"),
     },
+    # Throttles key on the client address behind this many proxies (see TRUSTED_PROXY_COUNT).
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
 }
 
 SPECTACULAR_SETTINGS = {
@@ -308,5 +329,20 @@ SESSION_COOKIE_HTTPONLY = True
 # Sessions are read from the cache (Redis) on every request and written through to the database.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (core.middleware.ContentSecurityPolicyMiddleware): only the portal's own files run or
+# style a page; no inline script, style or event handler, no eval. data: images are the QR code of the
+# authenticator set-up, uploaded letterhead logos and Swagger UI's icons.
+SECURE_CSP = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "frame-ancestors": ["'none'"],
+    "form-action": ["'self'"],
+}
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -16,6 +16,7 @@ from core.api.views import AuditTrailMixin
 from core.api.views import ConditionalWriteMixin
 from core.api.views import ScopedViewSetMixin
 from core.api.views import validated_input
+from core.client_ip import client_ip
 from core.roles import Action
 from core.scoping import scope_for
 from core.throttling import PersonalDataThrottle
@@ -79,7 +80,7 @@ class MemberViewSet(ConditionalWriteMixin, AuditTrailMixin, ScopedViewSetMixin, 
         shown = [member for member in members if personal.contains(member.cooperative.village_id)]
         if shown:
             services.personal_data_reads_record(user=self.request.user, members=shown, channel=channel,
-                                                ip_address=self.request.META.get("REMOTE_ADDR"))
+                                                ip_address=client_ip(self.request))
 
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))

@@ -39,12 +39,18 @@
     var low = Math.min.apply(null, values.length ? values : [0]);
     var high = Math.max.apply(null, values.length ? values : [0]);
     var bounds = [low].concat(edges).concat([high]);
-    var items = [];
+    // Built node by node: a style attribute in markup would be refused by the Content-Security-Policy,
+    // while setting element.style from a script is allowed.
+    element.replaceChildren();
     for (var i = 0; i < bounds.length - 1; i++) {
-      items.push('<span><i style="background:' + COLOURS[i] + '"></i>' + percent(bounds[i]) +
-                 (bounds[i + 1] !== bounds[i] ? "–" + percent(bounds[i + 1]) : "") + "</span>");
+      var item = document.createElement("span");
+      var swatch = document.createElement("i");
+      swatch.style.background = COLOURS[i];
+      item.appendChild(swatch);
+      item.appendChild(document.createTextNode(percent(bounds[i]) +
+                       (bounds[i + 1] !== bounds[i] ? "–" + percent(bounds[i + 1]) : "")));
+      element.appendChild(item);
     }
-    element.innerHTML = items.join("");
   }
 
   var loaded = {};

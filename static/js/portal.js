@@ -33,6 +33,15 @@
   markScrollable();
   window.addEventListener("resize", markScrollable);
 
+  // A select marked data-autosubmit sends its form when changed (the language switch, dashboard choices); each
+  // such form keeps a <noscript> button. Delegated, so that content swapped in by htmx works too.
+  document.addEventListener("change", function (event) {
+    var select = event.target;
+    if (select.matches && select.matches("select[data-autosubmit]") && select.form) {
+      if (select.form.requestSubmit) { select.form.requestSubmit(); } else { select.form.submit(); }
+    }
+  });
+
   // After a refused form, the error summary takes the focus so that it is read first.
   var summary = document.querySelector(".error-summary");
   if (summary) { summary.focus(); }

@@ -1,7 +1,7 @@
 import pytest
-from rest_framework.authtoken.models import Token
 
 from accounts.models import User
+from accounts.services import api_token_issue
 from core.roles import Role
 from tests.conftest import PASSWORD
 from tests.conftest import PRAWOTO
@@ -30,9 +30,9 @@ def test_token_sign_in_and_use(api_client, village_staff):
 
 
 def test_deactivated_users_token_stops_working(api_client, pati_officer, village_staff):
-    token = Token.objects.create(user=village_staff)
+    _token, key = api_token_issue(user=village_staff)
     api_as(pati_officer).post(f"/api/users/{village_staff.pk}/deactivate/")
-    api_client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     assert api_client.get("/api/me/").status_code in (401, 403)
 
 

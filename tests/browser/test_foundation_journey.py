@@ -72,7 +72,7 @@ def test_officer_invites_village_staff_who_then_sees_only_their_desa(page):
     page.fill("#id_email", "siti@example.id")
     page.select_option("#id_role", "village_staff")
     page.fill("#id_region", "Prawoto")
-    page.wait_for_function("document.querySelectorAll('#id_region-suggestions option').length > 0")
+    page.locator("#id_region-suggestions option").first.wait_for(state="attached")
     page.fill("#id_region", page.locator("#id_region-suggestions option").first.get_attribute("value"))
     page.get_by_role("button", name="Kirim undangan").click()
     page.wait_for_url("**/pengguna/*/")

@@ -26,7 +26,7 @@ def test_blitar_officer_logs_a_visit_by_typing_the_desa_name(page):
 
     page.locator("#id_village").press_sequentially("Kuni")
     # Suggestions come from the user's own area, labelled with kecamatan and kabupaten.
-    page.wait_for_function("document.querySelectorAll('#id_village-suggestions option').length > 0")
+    page.locator("#id_village-suggestions option").first.wait_for(state="attached")
     suggestions = page.locator("#id_village-suggestions option").evaluate_all("(os) => os.map(o => o.value)")
     assert f"Desa Kunir — Kec. Wonodadi, Kab. Blitar ({KUNIR})" in suggestions
     assert all("Blitar" in suggestion for suggestion in suggestions)

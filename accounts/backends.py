@@ -1,0 +1,26 @@
+from django.contrib.auth.backends import ModelBackend
+
+from . import lockout
+from .models import User
+
+__all__ = ["LockoutModelBackend"]
+
+
+class LockoutModelBackend(ModelBackend):
+    """
+    Django's password check by e-mail address, run inside the sign-in lockout. Listed first in
+    AUTHENTICATION_BACKENDS, so the web sign-in, the technical admin and the API token endpoint all pass
+    through it: while an account or IP is locked it raises ``SignInLocked`` (a ``PermissionDenied``), which
+    makes ``authenticate()`` stop and answer None without asking any other backend.
+    """
+
+    def authenticate(self, request, username=None, password=None, **credentials):
+        # allauth and the API pass ``email=``, the admin's form ``username=``.
+        identifier = username if username is not None else credentials.get(User.USERNAME_FIELD)
+        if identifier is None or password is None:
+            return None  # not a password sign-in (e.g. a passkey): nothing to guess, nothing to count
+        with lockout.attempt(request, identifier) as current:
+            user = super().authenticate(request, username=lockout.normalise_identifier(identifier),
+                                        password=password)
+            current.succeeded = user is not None
+        return user
