@@ -52,4 +52,4 @@ messages: venv-dev
 	$(LOCAL) $(PY) manage.py compilemessages -l id --ignore='.venv'
 
 clean:
-	rm -rf staticfiles .test-media .test-worker.log db.sqlite3
+	rm -rf staticfiles .test-media .test-worker*.log db.sqlite3

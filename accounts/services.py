@@ -10,7 +10,6 @@ from datetime import timedelta
 
 from allauth.account.forms import default_token_generator
 from allauth.account.utils import user_pk_to_url_str
-from celery import current_app
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError
@@ -22,6 +21,7 @@ from django.utils import timezone
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from core.outbox import outbox_enqueue
 from core.roles import ROLE_ACTIONS
 from core.roles import ROLE_REGION_LEVELS
 from core.roles import Action
@@ -130,13 +130,11 @@ def user_invite(*, actor: User, email: str, full_name: str, role: str, region_co
     assignment._history_user = actor
     assignment.save()
     language = translation.get_language() or settings.LANGUAGE_CODE
-    transaction.on_commit(lambda: _enqueue_invitation(user.pk, language))
+    # In the outbox, in this transaction: the account and its e-mail exist together or not at all, and
+    # an e-mail the broker cannot take now is handed over when it is back. By name: tasks.py wraps this
+    # module's services, so importing it here would make a circle.
+    outbox_enqueue(SEND_INVITATION_TASK, user.pk, language)
     return user
-
-
-def _enqueue_invitation(user_id: int, language: str) -> None:
-    # By name: tasks.py wraps this module's services, so importing it here would make a circle.
-    current_app.tasks[SEND_INVITATION_TASK].delay(user_id, language)
 
 
 @transaction.atomic

@@ -8,6 +8,7 @@ from core.roles import Action
 from core.roles import Role
 from core.scoping import scope_for
 from core.views import ActionRequiredMixin
+from reports.selectors import freshness
 from wilayah.models import Region
 from wilayah.models import RegionLevel
 
@@ -40,6 +41,7 @@ class HomeView(ActionRequiredMixin, TemplateView):
         else:
             context["persona"] = "overview"
             context["area"], context["worst"] = overview(user=user)
+            context["freshness"] = freshness()  # the figures come from the roll-up: say how current they are
             context["areas"] = roots
             context["can_verify"] = not scope_for(user, Action.VERIFY_STAGES).is_empty
         return super().get_context_data(**context, **kwargs)

@@ -1,12 +1,10 @@
 """
 Telling people what needs them: in-app notifications, and e-mail through Celery for the kinds each
 user keeps on. An e-mail that cannot be queued or sent never undoes or breaks the action behind it:
-the notification is in the portal either way, and the failure is recorded on it.
+the notification is in the portal either way. One the broker cannot take waits in the outbox
+(``core.outbox``) until it is back; a failed send is recorded on the notification.
 """
 
-import logging
-
-from celery import current_app
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
@@ -15,6 +13,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils import translation
 from django.utils.translation import gettext as _
+
+from core.outbox import outbox_enqueue_many
 
 from .models import Notification
 from .models import NotificationKind
@@ -28,8 +28,6 @@ __all__ = [
     "notifications_mark_all_read",
     "notify",
 ]
-
-logger = logging.getLogger(__name__)
 
 EMAIL_TASK = "notifications.tasks.send_notification_email"
 
@@ -58,16 +56,9 @@ def notify(*, users, kind: str, params: dict, url: str = "", dedup_key: str = ""
     to_email = [notification.pk for notification in created
                 if notification.user_id not in email_off and recipients[notification.user_id].email]
     if to_email:
-        transaction.on_commit(lambda: _queue_emails(to_email), robust=True)
+        # Through the outbox: queued after the commit, or, with the broker down, as soon as it is back.
+        outbox_enqueue_many(EMAIL_TASK, [[notification_id] for notification_id in to_email])
     return created
-
-
-def _queue_emails(notification_ids: list[int]) -> None:
-    for notification_id in notification_ids:
-        try:
-            current_app.tasks[EMAIL_TASK].delay(notification_id)
-        except Exception:  # the broker is down, or the eager send failed: the portal still shows it
-            logger.warning("Could not send the e-mail of notification %s", notification_id, exc_info=True)
 
 
 def notification_send_email(*, notification_id: int) -> bool:

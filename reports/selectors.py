@@ -196,22 +196,28 @@ def _sum(rows: list[AreaRow]) -> dict[str, int]:
 @dataclass
 class Freshness:
     as_of: object  # datetime or None
-    pending: int
+    pending: int  # village refreshes not yet counted
     pending_since: object  # datetime or None
     stale: bool  # changes have waited longer than a healthy worker would take
+    held: int = 0  # of those, recorded in PostgreSQL because the queue (Redis) could not be reached
 
 
 def freshness() -> Freshness:
-    """When the numbers were last brought up to date, and whether changes are waiting (worker down?)."""
+    """
+    When the numbers were last brought up to date, and whether changes are waiting (worker or Redis
+    down?). Counted over the whole country, not the viewer's area: it is read once a second per
+    process for every dashboard, and waiting changes are a sign of a stopped worker or an unreachable
+    Redis, which hold back every area alike.
+    """
     return _memo("freshness", _freshness, seconds=1)
 
 
 def _freshness() -> Freshness:
     state = RollupState.objects.filter(pk=1).first()
-    pending, since = dirty_villages_pending()
-    pending_since = timezone.datetime.fromtimestamp(since, tz=timezone.get_current_timezone()) if since else None
-    stale = bool(pending_since and timezone.now() - pending_since > timedelta(seconds=30))
-    return Freshness(state.as_of if state else None, pending, pending_since, stale)
+    pending = dirty_villages_pending()
+    since = timezone.localtime(pending.since) if pending.since else None
+    stale = bool(pending.held or (since and timezone.now() - since > timedelta(seconds=30)))
+    return Freshness(state.as_of if state else None, pending.count, since, stale, pending.held)
 
 
 @dataclass

@@ -30,6 +30,9 @@ from django.utils.translation import gettext as _
 
 from core.changes import KEY_PREFIX
 from core.changes import redis_client
+from core.locks import HeldLock
+from core.locks import LockLost
+from core.locks import renewed_lock
 from core.roles import Action
 from core.scoping import require_scope
 from koperasi.documents import check_upload
@@ -82,22 +85,19 @@ class ReconcileResult:
 
 
 @contextlib.contextmanager
-def rollup_lock(timeout: int = 600, blocking_timeout: float | None = None):
+def rollup_lock(blocking_timeout: float | None = None):
     """
-    One writer at a time across processes (a Redis lock). Eager mode (quickstart, tests) has a single
-    process and no Redis requirement, so there the lock is a no-op. Yields False if not acquired.
+    One writer at a time across processes: a Redis lock with a short TTL (ROLLUP_LOCK_SECONDS) that
+    the holder renews while it works, so a killed worker holds it up for seconds, not minutes. Eager
+    mode (quickstart, tests) has a single process and no Redis requirement, so there the lock is a
+    no-op. Yields a falsy handle if not acquired within ``blocking_timeout`` (None: waits).
     """
     if current_app.conf.task_always_eager:
-        yield True
+        yield HeldLock(True)
         return
-    lock = redis_client().lock(_LOCK_KEY, timeout=timeout, blocking_timeout=blocking_timeout)
-    acquired = lock.acquire()
-    try:
-        yield acquired
-    finally:
-        if acquired:
-            with contextlib.suppress(Exception):
-                lock.release()
+    with renewed_lock(redis_client(), _LOCK_KEY, ttl=settings.ROLLUP_LOCK_SECONDS,
+                      blocking_timeout=blocking_timeout) as held:
+        yield held
 
 
 def _time_windows(now: datetime) -> dict:
@@ -121,7 +121,7 @@ def rollup_reconcile(*, snapshot: bool = True, snapshot_day: date | None = None)
     old = ", ".join(f"{_ROLLUP}.{name}" for name in METRIC_COLUMNS)
     new = ", ".join(f"fresh.{name}" for name in METRIC_COLUMNS)
     assignments = ", ".join(f"{name} = fresh.{name}" for name in METRIC_COLUMNS)
-    with rollup_lock(), transaction.atomic(), connection.cursor() as cursor:
+    with rollup_lock() as held, transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("DROP TABLE IF EXISTS rollup_fresh")
         # A query that creates a table may run in parallel on PostgreSQL; an INSERT … SELECT may not.
         cursor.execute(f"CREATE TEMPORARY TABLE rollup_fresh AS {facts.sql}{area_ctes_sql()} "
@@ -144,6 +144,8 @@ def rollup_reconcile(*, snapshot: bool = True, snapshot_day: date | None = None)
         RollupState.objects.update_or_create(pk=1, defaults={"reconciled_at": now, "reconcile_seconds": seconds})
         if snapshot:
             snapshot_take(snapshot_day or timezone.localdate(now))
+        if held.lost:  # a drain may have written meanwhile; committing would overwrite its refresh
+            raise LockLost("The roll-up lock expired during the reconcile; nothing was written.")
     if corrected > rows // 10:  # a first build or a big correction: the planner needs new statistics
         _analyze(_ROLLUP)
     return ReconcileResult(rows=rows, corrected=corrected, seconds=time.perf_counter() - started)

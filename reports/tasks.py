@@ -8,6 +8,8 @@ from django.utils import timezone
 
 from core.changes import DIRTY_VILLAGES_KEY
 from core.changes import DRAIN_QUEUED_KEY
+from core.changes import dirty_villages_batch
+from core.changes import dirty_villages_done
 from core.changes import redis_client
 
 from .services import export_run
@@ -18,24 +20,14 @@ from .services import rollup_refresh_villages
 __all__ = ["export_build", "rollup_drain", "rollup_reconcile_task", "rollup_refresh_villages_task"]
 
 DRAIN_BATCH = 500
-DRAIN_LOCK_SECONDS = 300
+# A drain hands over after this long (the next drain is queued), so a steady stream of changes
+# cannot keep the nightly reconcile waiting for the lock.
+DRAIN_WORK_SECONDS = 240
 
 
 @shared_task(name="reports.tasks.rollup_refresh_villages")
 def rollup_refresh_villages_task(codes: list[str]) -> int:
     return rollup_refresh_villages(codes)
-
-
-def _pop_batch(client) -> dict[str, float]:
-    """
-    Take up to DRAIN_BATCH codes off the dirty set atomically (read and remove in one transaction),
-    with the time each was first marked dirty.
-    """
-    pipe = client.pipeline(transaction=True)
-    pipe.zrange(DIRTY_VILLAGES_KEY, 0, DRAIN_BATCH - 1, withscores=True)
-    pipe.zremrangebyrank(DIRTY_VILLAGES_KEY, 0, DRAIN_BATCH - 1)
-    codes, _removed = pipe.execute()
-    return {code.decode(): score for code, score in codes}
 
 
 def _drain_again_later(client) -> None:
@@ -47,25 +39,25 @@ def _drain_again_later(client) -> None:
 @shared_task(name="reports.tasks.rollup_drain", acks_late=True)
 def rollup_drain() -> int:
     """
-    Refresh every dirty village, batch by batch, until the set is empty or the lock's time is nearly
-    used up. Changes made from the moment this starts enqueue the next drain; one that finds another
-    drain (or the nightly reconcile) running waits its turn.
+    Refresh every dirty village, batch by batch, until the set is empty or the drain's time is used
+    up. A batch leaves the set only once its refresh has committed, and a village changed again
+    meanwhile stays for the next batch: a worker killed mid-drain loses nothing. Changes made from the
+    moment this starts enqueue the next drain; one that finds another drain (or the nightly reconcile)
+    running waits its turn.
     """
     client = redis_client()
     client.delete(DRAIN_QUEUED_KEY)
     refreshed = 0
-    with rollup_lock(timeout=DRAIN_LOCK_SECONDS, blocking_timeout=0.1) as acquired:
-        if not acquired:
+    with rollup_lock(blocking_timeout=0.1) as held:
+        if not held:
             _drain_again_later(client)
             return 0
-        # Stop well before the lock expires, so a reconcile can never run alongside this drain.
-        deadline = time.monotonic() + DRAIN_LOCK_SECONDS * 0.8
-        while time.monotonic() < deadline and (batch := _pop_batch(client)):
-            try:
-                rollup_refresh_villages(list(batch))
-            except Exception:
-                client.zadd(DIRTY_VILLAGES_KEY, batch, nx=True)  # retried by the next drain, keeping its age
-                raise
+        deadline = time.monotonic() + DRAIN_WORK_SECONDS
+        while time.monotonic() < deadline and not held.lost and (batch := dirty_villages_batch(client, DRAIN_BATCH)):
+            rollup_refresh_villages(list(batch))
+            if held.lost:  # a reconcile may have run alongside: the batch stays dirty and is refreshed again
+                break
+            dirty_villages_done(client, batch)
             refreshed += len(batch)
     _drain_again_later(client)
     return refreshed

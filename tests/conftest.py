@@ -5,9 +5,12 @@ The official region list (91,599 rows) is loaded once into the test database. Tr
 tests (browser, real Celery worker) flush the database afterwards, so they reload it on entry.
 """
 
+import contextlib
 import io
 import os
 import shutil
+import signal
+import socket
 import subprocess
 import sys
 import time
@@ -16,6 +19,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+import redis
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
@@ -26,6 +30,8 @@ from rest_framework.test import APIClient
 from accounts.models import RoleAssignment
 from accounts.models import User
 from config.celery_app import app as celery_app
+from core import cache as resilient_cache
+from core import changes
 from core.roles import Role
 from koperasi.catalog import formation_catalog_ensure
 from units.catalog import unit_catalog_ensure
@@ -209,53 +215,168 @@ def api_as(user) -> APIClient:
 # SECTION: real Celery worker
 
 
-@pytest.fixture(scope="session")
-def celery_worker_queue(django_db_setup, django_db_blocker):
+def start_celery_worker(queue: str, *, redis_url: str, log_name: str = ".test-worker.log",
+                        mail_dir: Path | None = None) -> subprocess.Popen:
     """
-    Start a real ``celery worker`` process on the test database and the real Redis, listening on
-    a queue of its own so that no other worker on the machine can take the test's tasks.
+    Start a real ``celery worker`` process on the test database and the Redis at ``redis_url``,
+    listening on ``queue`` only, so that no other worker on the machine can take the test's tasks.
+    Its e-mails go to files in ``mail_dir`` if given. Returns once it answers a ping; the caller
+    stops it (``stop_celery_worker``) or kills it.
     """
-    queue = f"test-{uuid.uuid4().hex[:10]}"
     db = connection.settings_dict
     database_url = f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test", "DATABASE_URL": database_url,
-           "REDIS_URL": settings.REDIS_URL}
-    log = open(BASE_DIR / ".test-worker.log", "w")  # noqa: SIM115 - closed at teardown
+           "REDIS_URL": redis_url, "TEST_EMAIL_DIR": str(mail_dir or ""), "CELERY_TASK_ALWAYS_EAGER": "false",
+           "CELERY_TASK_DEFAULT_QUEUE": queue}
+    log = open(BASE_DIR / log_name, "w")  # noqa: SIM115 - the process keeps writing to it
     process = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "-Q", queue,
          "--without-gossip", "--without-mingle", "--without-heartbeat", "--loglevel=INFO", "-n", f"{queue}@%h"],
         cwd=BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
+    log.close()  # the child has its own descriptor
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"The Celery worker exited at start; see {log_name}")
+        if celery_app.control.ping(destination=[f"{queue}@{os.uname().nodename}"], timeout=1):
+            return process
+    process.kill()
+    pytest.fail(f"The Celery worker did not answer within 60 s; see {log_name}")
+
+
+def stop_celery_worker(process: subprocess.Popen) -> None:
+    process.terminate()
     try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if process.poll() is not None:
-                pytest.fail(f"The Celery worker exited at start; see {log.name}")
-            replies = celery_app.control.ping(destination=[f"{queue}@{os.uname().nodename}"], timeout=1)
-            if replies:
-                break
-        else:
-            pytest.fail(f"The Celery worker did not answer within 60 s; see {log.name}")
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+@pytest.fixture(scope="session")
+def celery_worker_queue(django_db_setup, django_db_blocker):
+    """A real worker on the suite's Redis, shared by the tests that use ``real_worker``."""
+    queue = f"test-{uuid.uuid4().hex[:10]}"
+    process = start_celery_worker(queue, redis_url=settings.REDIS_URL)
+    try:
         yield queue
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
+        stop_celery_worker(process)
+
+
+@contextlib.contextmanager
+def tasks_sent_to(queue: str):
+    """Tasks queued by the code under test go to ``queue`` (a real worker's) instead of running inline."""
+    previous = celery_app.conf.task_always_eager, celery_app.conf.task_default_queue
+    celery_app.conf.task_always_eager = False
+    celery_app.conf.task_default_queue = queue
+    try:
+        yield queue
+    finally:
+        celery_app.conf.task_always_eager, celery_app.conf.task_default_queue = previous
 
 
 @pytest.fixture
 def real_worker(celery_worker_queue):
     """Send tasks to the real worker instead of running them inline, for one test."""
-    previous = celery_app.conf.task_always_eager, celery_app.conf.task_default_queue
-    celery_app.conf.task_always_eager = False
-    celery_app.conf.task_default_queue = celery_worker_queue  # tasks sent by the code under test go there too
+    with tasks_sent_to(celery_worker_queue) as queue:
+        yield queue
+
+
+# SECTION: a Redis of the test's own, to stop
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _point_celery_at(url: str) -> None:
+    """Broker and results at ``url``; the connection pools built for the previous address are forgotten."""
+    celery_app.conf.broker_url = celery_app.conf.result_backend = url
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
+    celery_app._backend_cache = None
+    celery_app._local.__dict__.pop("backend", None)
+
+
+def _forget_outages() -> None:
+    """
+    A process skips Redis for a few seconds after it failed (circuit breakers); after a restart the
+    test does not wait for them.
+    """
+    for breaker in (changes._breaker, *resilient_cache._breakers.values()):
+        breaker.reset()
+
+
+class PrivateRedis:
+    """A redis-server of the test's own, on a free port: the test may stop, restart or freeze it."""
+
+    def __init__(self, directory: Path):
+        self.directory, self.port = directory, _free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--dir", str(self.directory),
+             "--save", "", "--appendonly", "no"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        client = redis.Redis.from_url(self.url, socket_timeout=1, socket_connect_timeout=1)
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                client.ping()
+                break
+            except redis.ConnectionError:
+                if time.monotonic() > deadline:
+                    pytest.fail(f"redis-server did not start on port {self.port}")
+                time.sleep(0.05)
+            finally:
+                client.close()
+        _forget_outages()
+
+    def stop(self) -> None:
+        """Redis goes away: connections are refused."""
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+            self.process = None
+
+    def freeze(self) -> None:
+        """Redis hangs: connections are accepted by the kernel but nothing answers."""
+        self.process.send_signal(signal.SIGSTOP)
+
+    def thaw(self) -> None:
+        self.process.send_signal(signal.SIGCONT)
+
+    def client(self) -> redis.Redis:
+        return redis.Redis.from_url(self.url, socket_timeout=2, socket_connect_timeout=2)
+
+
+@pytest.fixture
+def private_redis(settings, tmp_path):
+    """
+    The portal in this process (cache, roll-up queue and lock, Celery broker and results) uses a
+    redis-server of the test's own, which the test may stop; the shared Redis is never touched.
+    """
+    server = PrivateRedis(tmp_path)
+    server.start()
+    previous = settings.REDIS_URL
+    settings.REDIS_URL = settings.CELERY_BROKER_URL = settings.CELERY_RESULT_BACKEND = server.url
+    settings.CACHES = {"default": {**settings.CACHES["default"], "LOCATION": server.url}}
+    _point_celery_at(server.url)
+    changes.redis_client.cache_clear()
     try:
-        yield celery_worker_queue
+        yield server
     finally:
-        celery_app.conf.task_always_eager, celery_app.conf.task_default_queue = previous
+        if server.process is not None and server.process.poll() is None:
+            server.thaw()
+        server.stop()
+        _point_celery_at(previous)
+        changes.redis_client.cache_clear()
+        _forget_outages()
 
 
 # SECTION: browser

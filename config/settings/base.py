@@ -214,13 +214,19 @@ REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6379/0")
 
 # Prefix of every Redis key the portal writes itself (roll-up queue and lock); the cache has its KEY_PREFIX.
 REDIS_KEY_PREFIX = env.str("REDIS_KEY_PREFIX", default="kopdes")
+# The cache only saves work: with Redis unreachable a read misses and a write is skipped (logged), and
+# Redis is left alone for RETRY_AFTER seconds, so pages and rate limits keep working from the database.
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "core.cache.ResilientRedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": "kopdes",
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5, "RETRY_AFTER": 5},
     }
 }
+# The roll-up lock lives this long unless its holder renews it (every third of it): a killed worker
+# delays the next refresh or reconcile by at most this much.
+ROLLUP_LOCK_SECONDS = env.int("ROLLUP_LOCK_SECONDS", default=30)
 
 # SECTION: e-mail
 # EMAIL_URL examples: smtp+tls://user:pass@smtp.example.go.id:587, consolemail://
@@ -282,6 +288,10 @@ SPECTACULAR_SETTINGS = {
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=REDIS_URL)
 CELERY_RESULT_EXPIRES = 3600
+# Nothing reads task results (imports and exports record their state in the database). Storing none
+# also spares the web process a subscription to each result in Redis, which with Redis down retries
+# for 20 s before giving up on every task it queues.
+CELERY_TASK_IGNORE_RESULT = True
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
@@ -299,6 +309,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reports.tasks.rollup_reconcile",
         "schedule": crontab(hour=env.int("ROLLUP_RECONCILE_HOUR", default=1), minute=30),
         "kwargs": {"nightly": True},
+    },
+    # Work that could not be queued while Redis was down: roll-up refreshes set aside in PostgreSQL,
+    # and outbox tasks (invitation e-mails). Both are no-ops when nothing waits.
+    "requeue-dirty-villages": {
+        "task": "core.tasks.requeue_dirty_villages",
+        "schedule": 60.0,
+    },
+    "deliver-outbox": {
+        "task": "core.tasks.deliver_outbox",
+        "schedule": 60.0,
     },
     # Mornings (Asia/Jakarta): officers learn of today's follow-ups, target owners of targets newly at risk.
     "notify-follow-ups-due": {
@@ -326,8 +346,10 @@ LOGGING = {
 # SECTION: security defaults shared by every environment
 
 SESSION_COOKIE_HTTPONLY = True
-# Sessions are read from the cache (Redis) on every request and written through to the database.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Sessions live in the database only: signing in and every signed-in page keep working while Redis is
+# down, and a session ended during an outage (sign-out, new key at sign-in) cannot come back from a
+# cache that missed the deletion. The cost is one primary-key read per request.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 X_FRAME_OPTIONS = "DENY"
 # Content-Security-Policy (core.middleware.ContentSecurityPolicyMiddleware): only the portal's own files run or
 # style a page; no inline script, style or event handler, no eval. data: images are the QR code of the

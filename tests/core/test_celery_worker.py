@@ -11,7 +11,7 @@ pytestmark = [pytest.mark.worker]
 def test_task_round_trip_through_a_real_worker(committed_regions, real_worker):
     Region.objects.filter(code="33.18.01.2001").update(name="Nama Salah")
 
-    result = import_regions.apply_async(queue=real_worker).get(timeout=120)
+    result = import_regions.apply_async(queue=real_worker, ignore_result=False).get(timeout=120)
 
     assert result == {"created": 0, "updated": 1, "unchanged": 91_598, "deactivated": 0}
     assert Region.objects.get(code="33.18.01.2001").name == "Prawoto"

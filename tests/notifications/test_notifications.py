@@ -150,3 +150,30 @@ def test_a_target_newly_at_risk_tells_its_owner_once_until_it_recovers(pati_offi
     rollup_reconcile(snapshot=False)
     targets_at_risk_notify(today)  # recovered (achieved): the flag clears for a later slip
     assert not Target.objects.get(pk=target.pk).at_risk_notified
+
+
+def test_emails_of_notifications_made_while_the_broker_is_down_are_queued_once_it_is_back(
+        private_redis, django_capture_on_commit_callbacks):
+    """The submission succeeds and the officers' e-mails wait in the outbox, then reach the broker."""
+    from django.db.models import F
+
+    from core.models import OutboxTask
+    from core.tasks import deliver_outbox
+    from tests.conftest import tasks_sent_to
+
+    staff, officer = make_user(Role.VILLAGE_STAFF, PRAWOTO), make_user(Role.KABUPATEN_OFFICER, PATI)
+    cooperative = register(staff)
+    queue = "test-outbox-nobody-listens"
+    with tasks_sent_to(queue):
+        private_redis.stop()
+        with django_capture_on_commit_callbacks(execute=True):
+            submit_stage(staff, cooperative, "sosialisasi")
+        assert Notification.objects.filter(user=officer, kind="stage_submitted").exists()
+        waiting = OutboxTask.objects.get()
+        assert waiting.task == "notifications.tasks.send_notification_email" and waiting.attempts == 1
+
+        private_redis.start()
+        OutboxTask.objects.update(created_at=F("created_at") - timedelta(minutes=1))  # beat's next minute
+        assert deliver_outbox.apply().get() == 1
+    assert not OutboxTask.objects.exists()
+    assert private_redis.client().llen(queue) == 1  # the e-mail task is in the broker's queue
