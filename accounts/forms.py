@@ -1,4 +1,10 @@
+from allauth.account.forms import AddEmailForm as AllauthAddEmailForm
+from allauth.account.models import EmailAddress
+from allauth.mfa.base.forms import AuthenticateForm as AllauthAuthenticateForm
+from allauth.mfa.base.forms import ReauthenticateForm as AllauthReauthenticateForm
+from allauth.mfa.totp.forms import ActivateTOTPForm as AllauthActivateTOTPForm
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import StyledFormMixin
@@ -10,7 +16,17 @@ from core.scoping import scope_for
 from wilayah.forms import RegionField
 from wilayah.models import LEVELS_BY_DEPTH
 
-__all__ = ["ProfileForm", "RoleAssignForm", "UserInviteForm"]
+from .models import User
+
+__all__ = [
+    "ActivateTOTPForm",
+    "AddEmailForm",
+    "AuthenticateForm",
+    "ProfileForm",
+    "ReauthenticateForm",
+    "RoleAssignForm",
+    "UserInviteForm",
+]
 
 
 def grantable_roles(actor) -> list[tuple[str, str]]:
@@ -62,3 +78,46 @@ class ProfileForm(StyledFormMixin, forms.Form):
     nip = forms.CharField(label=_("NIP"), max_length=25, required=False,
                           widget=forms.TextInput(attrs={"inputmode": "numeric"}),
                           help_text=_("18 digits, if you are a civil servant."))
+
+
+class AddEmailForm(AllauthAddEmailForm):
+    """
+    The new address on the e-mail page (``ACCOUNT_FORMS``). allauth then sends it a code and changes
+    nothing until the code is entered. An address another account holds is refused here, on the field:
+    allauth would otherwise accept it silently (to hide which addresses have accounts) and the change
+    could only fail later. The person asking is signed in, so telling them costs no privacy worth the
+    confusion.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].label = _("New e-mail address")
+
+    def clean_email(self) -> str:
+        email = super().clean_email()
+        taken = (User.objects.filter(email__iexact=email).exclude(pk=self.user.pk).exists()
+                 or EmailAddress.objects.filter(email__iexact=email).exclude(user_id=self.user.pk).exists())
+        if taken:
+            raise ValidationError(_("Another account already uses this e-mail address."), code="email_taken")
+        return email
+
+
+class _NumericCodeMixin:
+    """Authenticator and recovery codes are digits: phones show the number pad (allauth's forms, ``MFA_FORMS``)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"].widget.attrs.update({"inputmode": "numeric", "autocomplete": "one-time-code"})
+        self.fields["code"].widget.attrs.pop("placeholder", None)
+
+
+class ActivateTOTPForm(_NumericCodeMixin, AllauthActivateTOTPForm):
+    pass
+
+
+class AuthenticateForm(_NumericCodeMixin, AllauthAuthenticateForm):
+    pass
+
+
+class ReauthenticateForm(_NumericCodeMixin, AllauthReauthenticateForm):
+    pass

@@ -1,3 +1,4 @@
+from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include
@@ -7,6 +8,10 @@ from drf_spectacular.views import SpectacularAPIView
 from drf_spectacular.views import SpectacularSwaggerView
 
 from home.views import HomeView
+
+# The admin site signs people in through allauth (as allauth's documentation advises), so that its
+# rate limits, e-mail verification and two-factor authentication apply there too.
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),

@@ -50,7 +50,11 @@ class MeApi(APIView):
 
 
 class TokenApi(APIView):
-    """Exchange e-mail and password for an API token (``Authorization: Token <token>``), or revoke it."""
+    """
+    Exchange e-mail and password for an API token (``Authorization: Token <token>``), or revoke it. With
+    two-factor authentication active, ``otp`` (a code from the authenticator app or a recovery code) is
+    required too; an officer who has not activated it yet is refused (403).
+    """
 
     permission_classes = [AllowAny]
     throttle_classes = [ScopedRateThrottle]
@@ -64,6 +68,7 @@ class TokenApi(APIView):
                             password=data.validated_data["password"])
         if user is None or not user.is_active:
             raise ValidationError({"non_field_errors": [_("The e-mail address or password is not correct.")]})
+        services.mfa_check(user=user, code=data.validated_data.get("otp"), request=request)
         token, _created = Token.objects.get_or_create(user=user)
         return Response({"token": token.key})
 
