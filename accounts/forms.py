@@ -1,9 +1,12 @@
+from allauth.account.forms import AddEmailForm as AllauthAddEmailForm
+from allauth.account.models import EmailAddress
+from allauth.mfa.base.forms import AuthenticateForm as AllauthAuthenticateForm
+from allauth.mfa.base.forms import ReauthenticateForm as AllauthReauthenticateForm
+from allauth.mfa.totp.forms import ActivateTOTPForm as AllauthActivateTOTPForm
 from django import forms
-from django.contrib.admin.forms import AdminAuthenticationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from core.client_ip import client_ip
 from core.forms import StyledFormMixin
 from core.roles import ROLE_ACTIONS
 from core.roles import ROLE_REGION_LEVELS
@@ -14,8 +17,17 @@ from wilayah.forms import RegionField
 from wilayah.models import LEVELS_BY_DEPTH
 
 from . import lockout
+from .models import User
 
-__all__ = ["AdminSignInForm", "ProfileForm", "RoleAssignForm", "UserInviteForm"]
+__all__ = [
+    "ActivateTOTPForm",
+    "AddEmailForm",
+    "AuthenticateForm",
+    "ProfileForm",
+    "ReauthenticateForm",
+    "RoleAssignForm",
+    "UserInviteForm",
+]
 
 
 def grantable_roles(actor) -> list[tuple[str, str]]:
@@ -69,12 +81,53 @@ class ProfileForm(StyledFormMixin, forms.Form):
                           help_text=_("18 digits, if you are a civil servant."))
 
 
-class AdminSignInForm(AdminAuthenticationForm):
-    """The technical admin's sign-in, saying so when the sign-in lockout refused it."""
+class AddEmailForm(AllauthAddEmailForm):
+    """
+    The new address on the e-mail page (``ACCOUNT_FORMS``). allauth then sends it a code and changes
+    nothing until the code is entered. An address another account holds is refused here, on the field:
+    allauth would otherwise accept it silently (to hide which addresses have accounts) and the change
+    could only fail later. The person asking is signed in, so telling them costs no privacy worth the
+    confusion.
+    """
 
-    def get_invalid_login_error(self):
-        seconds = lockout.lock_seconds_remaining(
-            identifier=lockout.normalise_identifier(self.cleaned_data.get("username")), ip=client_ip(self.request))
-        if seconds:
-            return ValidationError(lockout.locked_message(seconds), code="locked")
-        return super().get_invalid_login_error()
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].label = _("New e-mail address")
+
+    def clean_email(self) -> str:
+        email = super().clean_email()
+        taken = (User.objects.filter(email__iexact=email).exclude(pk=self.user.pk).exists()
+                 or EmailAddress.objects.filter(email__iexact=email).exclude(user_id=self.user.pk).exists())
+        if taken:
+            raise ValidationError(_("Another account already uses this e-mail address."), code="email_taken")
+        return email
+
+
+class _NumericCodeMixin:
+    """Authenticator and recovery codes are digits: phones show the number pad (allauth's forms, ``MFA_FORMS``)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"].widget.attrs.update({"inputmode": "numeric", "autocomplete": "one-time-code"})
+        self.fields["code"].widget.attrs.pop("placeholder", None)
+
+
+class ActivateTOTPForm(_NumericCodeMixin, AllauthActivateTOTPForm):
+    pass
+
+
+class AuthenticateForm(_NumericCodeMixin, AllauthAuthenticateForm):
+    """The code step of signing in, under the sign-in lockout (allauth's own counter is turned off)."""
+
+    def clean_code(self):
+        try:
+            with lockout.attempt(None, lockout.second_factor_identifier(self.user)) as tried:
+                code = super().clean_code()
+                tried.succeeded = True
+        except lockout.SignInLocked as locked:
+            raise ValidationError(str(locked), code="locked")
+        return code
+
+
+class ReauthenticateForm(_NumericCodeMixin, AllauthReauthenticateForm):
+    pass

@@ -38,6 +38,7 @@ __all__ = [
     "lock_seconds_remaining",
     "locked_message",
     "normalise_identifier",
+    "second_factor_identifier",
 ]
 
 
@@ -86,6 +87,14 @@ def lock_seconds_remaining(*, identifier: str, ip: str | None, exclude_pk: int |
         seconds = max(seconds, _seconds_until_below(recent.filter(ip_address=ip), settings.SIGN_IN_IP_FAILURE_LIMIT,
                                                     now))
     return seconds
+
+
+def second_factor_identifier(user) -> str:
+    """
+    Wrong authenticator codes count under their own name: the right password (which clears the account's
+    password failures) must not reset them, or someone who knows the password could guess codes forever.
+    """
+    return normalise_identifier(f"2fa:{user.email}")
 
 
 def failures_clear(identifier: str) -> None:

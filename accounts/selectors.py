@@ -1,15 +1,28 @@
 """Read queries over users. Administration lists only show users the caller may manage."""
 
+from allauth.mfa.models import Authenticator
+from django.conf import settings
+from django.db.models import Exists
+from django.db.models import OuterRef
 from django.db.models import Q
 
 from core.roles import ROLE_ACTIONS
 from core.roles import Action
+from core.roles import Role
 
 from .filtersets import UserFilterSet
 from .models import RoleAssignment
 from .models import User
 
-__all__ = ["nearest_users_who_can", "user_assignments", "user_audit_history", "user_list", "users_holding"]
+__all__ = [
+    "mfa_required_roles",
+    "nearest_users_who_can",
+    "user_assignments",
+    "user_audit_history",
+    "user_list",
+    "user_mfa_state",
+    "users_holding",
+]
 
 
 def user_list(*, actor, filters: dict | None = None):
@@ -52,3 +65,33 @@ def users_holding(role: str, codes) -> list[User]:
     """The active users holding ``role`` at any of the regions ``codes`` (e.g. a cooperative's village staff)."""
     return list(User.objects.filter(is_active=True, role_assignments__role=role,
                                     role_assignments__region_id__in=list(codes)).distinct().order_by("pk"))
+
+
+def mfa_required_roles() -> frozenset[str]:
+    """The roles whose holders must use two-factor authentication (``settings.MFA_REQUIRED_ROLES``)."""
+    return frozenset(role.strip() for role in settings.MFA_REQUIRED_ROLES if role.strip())
+
+
+def user_mfa_state(user) -> tuple[bool, bool]:
+    """
+    ``(required, active)``: whether ``user`` must use two-factor authentication, and whether their
+    authenticator app is active. The one rule for who must: holders of a role in ``MFA_REQUIRED_ROLES``;
+    staff and superusers count as national administrators (the admin site and national scope). One query.
+    """
+    if user is None or not user.is_authenticated:
+        return False, False
+    roles = mfa_required_roles()
+    staff_required = (user.is_staff or user.is_superuser) and Role.NATIONAL_ADMIN in roles
+    row = (
+        User.objects.filter(pk=user.pk)
+        .annotate(
+            holds_required_role=Exists(RoleAssignment.objects.filter(user_id=OuterRef("pk"), role__in=roles)),
+            has_totp=Exists(Authenticator.objects.filter(user_id=OuterRef("pk"), type=Authenticator.Type.TOTP)),
+        )
+        .values_list("holds_required_role", "has_totp")
+        .first()
+    )
+    if row is None:
+        return False, False
+    holds_required_role, has_totp = row
+    return staff_required or holds_required_role, has_totp

@@ -9,7 +9,11 @@ import secrets
 from datetime import timedelta
 
 from allauth.account.forms import default_token_generator
+from allauth.account.models import EmailAddress
 from allauth.account.utils import user_pk_to_url_str
+from allauth.mfa.models import Authenticator
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+from allauth.mfa.totp.internal.auth import TOTP
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError
@@ -31,21 +35,26 @@ from core.scoping import scope_for
 from wilayah.models import Region
 from wilayah.models import RegionLevel
 
+from . import lockout
 from .models import ApiToken
 from .models import RoleAssignment
 from .models import User
+from .selectors import user_mfa_state
 
 __all__ = [
     "api_token_issue",
     "api_token_revoke",
     "api_tokens_revoke_all",
+    "mfa_check",
     "role_assign",
     "role_revoke",
     "user_deactivate",
+    "user_email_confirm",
     "user_invite",
     "user_profile_update",
     "user_reactivate",
     "user_send_invitation",
+    "user_totp_activate",
 ]
 
 SEND_INVITATION_TASK = "accounts.tasks.send_invitation"
@@ -118,13 +127,16 @@ def user_invite(*, actor: User, email: str, full_name: str, role: str, region_co
     email = User.objects.normalize_email(email.strip()).lower()
     full_name = " ".join(full_name.split())
     region = _assignment_region(actor=actor, role=role, region_code=region_code)
-    if User.objects.filter(email__iexact=email).exists():
+    if (User.objects.filter(email__iexact=email).exists()
+            or EmailAddress.objects.filter(email__iexact=email, verified=True).exists()):
         raise ValidationError({"email": _("A user with this e-mail address already exists.")})
     user = User(email=email, full_name=full_name, invited_by=actor)
     user.set_unusable_password()
     user.full_clean()
     user._history_user = actor
     user.save()
+    # Unverified until the invitee follows the e-mailed link (user_email_confirm).
+    EmailAddress.objects.create(user=user, email=email, primary=True, verified=False)
     assignment = RoleAssignment(user=user, role=role, region=region, granted_by=actor)
     assignment.full_clean()
     assignment._history_user = actor
@@ -266,3 +278,68 @@ def api_tokens_revoke_all(*, user: User) -> int:
     """End every API token of ``user`` (all their API clients are signed out); returns how many there were."""
     deleted, _by_model = ApiToken.objects.filter(user=user).delete()
     return deleted
+@transaction.atomic
+def user_email_confirm(*, user: User) -> bool:
+    """
+    Mark ``user``'s sign-in address verified because they followed a link e-mailed to it: the invitation
+    (which is a password-reset link) or a later password reset. Returns whether it is verified; it is not
+    when another account verified the same address first.
+    """
+    email = user.email.lower()
+    address = EmailAddress.objects.select_for_update().filter(user=user, email=email).first()
+    if address is None:
+        address = EmailAddress(user=user, email=email)
+    if not address.primary:
+        EmailAddress.objects.filter(user=user, primary=True).update(primary=False)
+        address.primary = True
+    if not address.verified and address.can_set_verified():
+        address.verified = True
+    address.save()
+    return address.verified
+
+
+def mfa_check(*, user: User, code: str | None, request=None) -> None:
+    """
+    The second factor where no allauth page asks for it (the API token): a user with an authenticator
+    app must give a current code from it or an unused recovery code (used up by this); a user whose role
+    requires two-factor authentication but who has not activated it is refused. Wrong codes count
+    towards the same lockout as wrong codes on the sign-in page (``lockout.second_factor_identifier``).
+    """
+    required, active = user_mfa_state(user)
+    if not active:
+        if required:
+            raise PermissionDenied(_(
+                "Your role requires two-factor authentication, which is not active on your account yet. Sign in "
+                "to the portal, activate it under My profile, then ask for a token again with a code from "
+                "your authenticator app."))
+        return
+    code = "".join((code or "").split())
+    if not code:
+        raise ValidationError({"otp": _(
+            "This account uses two-factor authentication: send a code from the authenticator app, or an "
+            "unused recovery code, as otp.")})
+    kinds = [Authenticator.Type.TOTP, Authenticator.Type.RECOVERY_CODES]
+    try:
+        # DRF's request wraps Django's; the lockout reads the client address from it.
+        with lockout.attempt(getattr(request, "_request", request), lockout.second_factor_identifier(user)) as tried:
+            for authenticator in Authenticator.objects.filter(user=user, type__in=kinds).order_by("-type"):  # app 1st
+                if authenticator.wrap().validate_code(code):
+                    authenticator.record_usage()
+                    tried.succeeded = True
+                    return
+            raise ValidationError({"otp": _("This code is not correct, has expired or was already used.")})
+    except lockout.SignInLocked:
+        raise ValidationError({"otp": _("Too many wrong codes. Wait a few minutes and try again.")})
+
+
+@transaction.atomic
+def user_totp_activate(*, user: User, secret: str) -> list[str]:
+    """
+    Turn on the authenticator app for ``user`` with a known Base32 ``secret``, with recovery codes; returns
+    the codes. For scripted set-ups (tests, the benchmark); people activate it on their MFA page, where
+    allauth makes the secret and checks a first code.
+    """
+    if Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+        raise ValidationError(_("Two-factor authentication is already active for this account."))
+    TOTP.activate(user, secret)
+    return RecoveryCodes.activate(user).generate_codes()

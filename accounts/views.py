@@ -25,6 +25,7 @@ from .models import User
 from .selectors import user_assignments
 from .selectors import user_audit_history
 from .selectors import user_list
+from .selectors import user_mfa_state
 
 __all__ = ["ProfileView", "UserCreateView", "UserDetailView", "UserListView", "UserStatusView"]
 
@@ -126,7 +127,10 @@ class UserStatusView(ActionRequiredMixin, View):
 
 
 class ProfileView(ActionRequiredMixin, FormView):
-    """The signed-in person's own name, position and NIP (for signatures), and their roles."""
+    """
+    The signed-in person's own name, position and NIP (for signatures), their roles, and the ways in to their
+    sign-in settings (e-mail address, password, two-factor authentication).
+    """
 
     template_name = "accounts/profile.html"
     form_class = ProfileForm
@@ -136,9 +140,10 @@ class ProfileView(ActionRequiredMixin, FormView):
         return {"full_name": user.full_name, "position_title": user.position_title, "nip": user.nip}
 
     def get_context_data(self, **kwargs):
+        mfa_required, mfa_active = user_mfa_state(self.request.user)
         return super().get_context_data(assignments=user_assignments(self.request.user),
                                         national=scope_for(self.request.user, Action.MANAGE_USERS).everything,
-                                        **kwargs)
+                                        mfa_required=mfa_required, mfa_active=mfa_active, **kwargs)
 
     def form_valid(self, form):
         ok, _user = form.call_service(services.user_profile_update, actor=self.request.user, user=self.request.user,

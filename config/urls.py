@@ -1,3 +1,4 @@
+from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include
@@ -6,11 +7,11 @@ from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView
 from drf_spectacular.views import SpectacularSwaggerSplitView
 
-from accounts.forms import AdminSignInForm
 from home.views import HomeView
 
-# The admin's sign-in says when the sign-in lockout refused it (the lockout itself is in the auth backend).
-admin.site.login_form = AdminSignInForm
+# The admin site signs people in through allauth (as allauth's documentation advises), so that its
+# rate limits, e-mail verification and two-factor authentication apply there too.
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),

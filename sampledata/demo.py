@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from accounts.models import RoleAssignment
 from accounts.models import User
+from accounts.services import user_email_confirm
 from core.roles import Role
 from koperasi.models import Cooperative
 from koperasi.models import CooperativeKind
@@ -98,6 +99,8 @@ def demo_users_create() -> tuple[DemoLogin, ...]:
         if any(role == Role.NATIONAL_ADMIN for role, _region in login.roles):
             user.is_staff = user.is_superuser = True
         user.save()
+        # The demo's own addresses: no verification code to wait for at the first sign-in.
+        user_email_confirm(user=user)
         for role, region in login.roles:
             RoleAssignment.objects.get_or_create(user=user, role=role, region_id=region)
     return DEMO_LOGINS

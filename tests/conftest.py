@@ -5,7 +5,10 @@ The official region list (91,599 rows) is loaded once into the test database. Tr
 tests (browser, real Celery worker) flush the database afterwards, so they reload it on entry.
 """
 
+import base64
 import contextlib
+import hashlib
+import hmac
 import io
 import os
 import shutil
@@ -20,6 +23,7 @@ from urllib.parse import urlsplit
 
 import pytest
 import redis
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
@@ -29,6 +33,8 @@ from rest_framework.test import APIClient
 
 from accounts.models import RoleAssignment
 from accounts.models import User
+from accounts.selectors import mfa_required_roles
+from accounts.services import user_totp_activate
 from config.celery_app import app as celery_app
 from core import cache as resilient_cache
 from core import changes
@@ -71,15 +77,58 @@ def committed_regions(transactional_db):
     unit_catalog_ensure()
 
 
-def make_user(role: str, region: str | None = None, *, email: str | None = None, **extra) -> User:
+# SECTION: two-factor authentication
+# Officers must use an authenticator app (settings.MFA_REQUIRED_ROLES); test officers have one with this
+# secret, and the tests compute its codes the way a phone does (RFC 6238), independently of allauth.
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+def totp_code(secret: str = TOTP_SECRET, *, steps_ahead: int = 0) -> str:
+    """The 6-digit TOTP code of ``secret`` now (HMAC-SHA1, 30-second steps), or ``steps_ahead`` steps on."""
+    counter = int(time.time()) // 30 + steps_ahead
+    digest = hmac.new(base64.b32decode(secret, casefold=True), counter.to_bytes(8, "big"), hashlib.sha1).digest()
+    offset = digest[-1] & 0x0F
+    return f"{int.from_bytes(digest[offset:offset + 4], 'big') & 0x7FFFFFFF:010d}"[-6:]
+
+
+def fresh_totp_codes(secret: str = TOTP_SECRET) -> list[str]:
+    """
+    Codes the portal accepts now, the current one first. A code works once, so a test that signs the same
+    person in twice within 30 seconds uses the next one (the portal allows one step of clock drift).
+    """
+    return [totp_code(secret), totp_code(secret, steps_ahead=1), totp_code(secret, steps_ahead=-1)]
+
+
+def make_user(role: str, region: str | None = None, *, email: str | None = None, mfa: bool | None = None,
+              **extra) -> User:
+    """
+    A user with one role and a verified sign-in address. ``mfa``: activate the authenticator app
+    (``TOTP_SECRET``); by default exactly for the roles that require it, so that officers can work.
+    """
     user = User.objects.create_user(
         email=email or f"{role}-{uuid.uuid4().hex[:8]}@test.kopdes.id",
         password=PASSWORD,
         full_name=extra.pop("full_name", f"{role.replace('_', ' ').title()} {region or ''}".strip()),
         **extra,
     )
+    EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
     RoleAssignment.objects.create(user=user, role=role, region_id=region)
+    if mfa is None:
+        mfa = role in mfa_required_roles()
+    if mfa:
+        user_totp_activate(user=user, secret=TOTP_SECRET)
     return user
+
+
+def client_login(client, user, password: str = PASSWORD):
+    """Sign in through the sign-in page, with the authenticator code when it is asked for; the last response."""
+    response = client.post("/accounts/login/", {"login": user.email, "password": password})
+    if response.status_code == 302 and response["Location"] == "/accounts/2fa/authenticate/":
+        for code in fresh_totp_codes():
+            response = client.post("/accounts/2fa/authenticate/", {"code": code})
+            if response.status_code == 302:
+                break
+    return response
 
 
 @pytest.fixture
@@ -431,12 +480,19 @@ def page(chromium, live_server, committed_regions):
     assert violations == [], f"Content-Security-Policy violations: {violations}"
 
 
-def browser_login(page, email: str, password: str = PASSWORD) -> None:
+def browser_login(page, email: str, password: str = PASSWORD, totp_secret: str = TOTP_SECRET) -> None:
+    """Sign in; when the portal asks for the authenticator code, type the one a phone would show."""
     page.goto(page.base_url + "/accounts/login/")
     page.fill("input[name=login]", email)
     page.fill("input[name=password]", password)
     page.click("form[action$='/accounts/login/'] button[type=submit]")
     page.wait_for_load_state("domcontentloaded")
+    for code in fresh_totp_codes(totp_secret):
+        if not page.url.endswith("/accounts/2fa/authenticate/"):
+            break
+        page.fill("input[name=code]", code)
+        page.click("form[action$='/accounts/2fa/authenticate/'] button[type=submit]")
+        page.wait_for_load_state("domcontentloaded")
 
 
 AXE_SCRIPT = BASE_DIR / "tests" / "browser" / "vendor" / "axe-core" / "axe.min.js"

@@ -88,6 +88,13 @@ class MeSerializer(serializers.ModelSerializer):
 class TokenInputSerializer(serializers.Serializer):
     email = serializers.EmailField()
     password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
+    otp = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=32,
+        help_text="With two-factor authentication active: the code from the authenticator app, or an unused "
+                  "recovery code.",
+    )
 
 
 class TokenSerializer(serializers.Serializer):

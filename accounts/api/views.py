@@ -59,7 +59,9 @@ class TokenApi(APIView):
 
     A token lasts API_TOKEN_DAYS and ends at once when the password changes or the account is deactivated.
     Failed attempts count towards the same lockout as the web and admin sign-in: while it holds, the answer
-    is 429 with Retry-After, whatever the password.
+    is 429 with Retry-After, whatever the password. With two-factor authentication active, ``otp`` (a code
+    from the authenticator app or a recovery code) is required too; an officer who has not activated it
+    yet is refused (403).
     """
 
     permission_classes = [AllowAny]
@@ -78,6 +80,7 @@ class TokenApi(APIView):
         user = authenticate(request, email=email, password=data.validated_data["password"])
         if user is None or not user.is_active:
             _refuse_sign_in(request, email)
+        services.mfa_check(user=user, code=data.validated_data.get("otp"), request=request)
         token, key = services.api_token_issue(user=user)
         return Response(TokenSerializer({"token": key, "prefix": token.prefix, "expires_at": token.expires_at}).data)
 

@@ -46,6 +46,7 @@ DJANGO_APPS = [
 THIRD_PARTY_APPS = [
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "rest_framework",
     "django_filters",
     "drf_spectacular",
@@ -84,6 +85,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Officers who have not activated two-factor authentication can reach only its activation page.
+    "accounts.middleware.MFARequiredMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Records request.user as the author of every audited change.
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -134,10 +137,21 @@ ACCOUNT_ADAPTER = "accounts.adapters.InvitationOnlyAccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
-# Accounts are created by an officer for a known e-mail address; the invitation link itself
-# proves ownership of the address, so no separate verification round trip is needed.
-ACCOUNT_EMAIL_VERIFICATION = "none"
+# Every sign-in address is verified: an invitation's link proves the invited address (see
+# accounts.apps), and a new address replaces the old one only after the code sent to it is entered
+# (until then User.email stays as it was). An address never verified (e.g. an account made with
+# createsuperuser) is verified by code at its first sign-in.
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_EMAIL_VERIFICATION_BY_CODE_ENABLED = True
+ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_FORMS = {"add_email": "accounts.forms.AddEmailForm"}
+ACCOUNT_EMAIL_CONFIRMATION_AUTHENTICATED_REDIRECT_URL = "/accounts/email/"  # back to the page, with the news
+# Changing the sign-in address asks for the password again (a borrowed session must not redirect the
+# account's e-mail, and with it password resets, to someone else).
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
+# People hear of changes to how they sign in (password, address, two-factor) at their address.
+ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_SESSION_REMEMBER = None
 # Failed sign-ins are counted by the portal's own lockout, in PostgreSQL, across web, admin and API; allauth's
 # cache-based counter would be a second, weaker one (it forgets everything when Redis is down).
@@ -157,6 +171,28 @@ ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 
 # API tokens (Authorization: Token <key>) expire after this many days; a new password ends them at once.
 API_TOKEN_DAYS = env.int("API_TOKEN_DAYS", default=30)
+
+# SECTION: two-factor authentication
+# https://docs.allauth.org/en/latest/mfa/configuration.html
+# TOTP (an authenticator app) with single-use recovery codes; available to everyone from their profile.
+
+MFA_ADAPTER = "accounts.adapters.PortalMFAAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_FORMS = {
+    "authenticate": "accounts.forms.AuthenticateForm",
+    "reauthenticate": "accounts.forms.ReauthenticateForm",
+    "activate_totp": "accounts.forms.ActivateTOTPForm",
+}
+MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="Koperasi Merah Putih")
+# One 30-second step either side: phones in the field are not always on network time.
+MFA_TOTP_TOLERANCE = 1
+# Holders of these roles (and staff/superusers, who count as national administrators) must use it: after
+# signing in they can reach nothing but its activation until it is active, and cannot turn it off. The
+# quickstart (settings/local.py) empties the list so that the demo logins work without a phone.
+MFA_REQUIRED_ROLES = env.list(
+    "MFA_REQUIRED_ROLES",
+    default=["national_admin", "province_officer", "kabupaten_officer", "kecamatan_officer"],
+)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -18,6 +18,10 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="memory://localhost/")  # a host: no kombu warning
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="cache+memory://")
 
+# The demo logins sign in with their password alone; anyone may still turn on two-factor authentication
+# from their profile. Production and the tests require it of officers (settings/base.py).
+MFA_REQUIRED_ROLES = env.list("MFA_REQUIRED_ROLES", default=[])
+
 # runserver serves static files from the app and project folders; no collectstatic needed.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -21,6 +21,7 @@ from reports.services import rollup_reconcile
 from tests.conftest import PASSWORD
 from tests.conftest import PATI
 from tests.conftest import PRAWOTO
+from tests.conftest import fresh_totp_codes
 from tests.conftest import make_user
 from tests.conftest import start_celery_worker
 from tests.conftest import stop_celery_worker
@@ -62,15 +63,17 @@ def test_with_redis_down_people_sign_in_work_and_no_change_is_lost(committed_reg
         browser = Client()
         assert browser.get("/accounts/login/").status_code == 200
         signed_in = browser.post("/accounts/login/", {"login": officer.email, "password": PASSWORD})
-        assert signed_in.status_code == 302 and signed_in.url == "/"
+        assert signed_in.status_code == 302 and signed_in.url == "/accounts/2fa/authenticate/"
+        code = fresh_totp_codes()
+        assert browser.post(signed_in.url, {"code": code[0]}).url == "/"  # the second factor too
         for path in ("/", f"/dasbor/{PATI}/", "/koperasi/", "/pengguna/", "/notifikasi/"):
             assert browser.get(path).status_code == 200, path
         assert time.monotonic() - started < 10
 
         # The API: a token, then a write that moves the roll-up.
         api = APIClient()
-        issued = api.post("/api/auth/token/", {"email": officer.email, "password": PASSWORD})
-        assert issued.status_code == 200
+        issued = api.post("/api/auth/token/", {"email": officer.email, "password": PASSWORD, "otp": code[1]})
+        assert issued.status_code == 200, issued.content
         api.credentials(HTTP_AUTHORIZATION=f"Token {issued.json()['token']}")
         assert api.get("/api/me/").status_code == 200
         registered = api.post("/api/cooperatives/", {"village": PRAWOTO}, format="json")

@@ -12,6 +12,7 @@ from koperasi.selectors import review_queue
 from reports.models import RegionRollup
 from sampledata.demo import DEMO_LOGINS
 from sampledata.demo import DEMO_PASSWORD
+from sampledata.demo import demo_users_create
 from targets.models import Target
 
 pytestmark = pytest.mark.django_db
@@ -49,3 +50,11 @@ def test_seed_demo_creates_every_persona_and_area_and_is_idempotent():
     call_command("seed_demo", stdout=again)
     assert "already present" in again.getvalue()
     assert Cooperative.objects.filter(village__code__startswith="33.18.").count() == 406
+
+
+def test_demo_officers_sign_in_with_their_password_in_the_quickstart(client, settings):
+    settings.MFA_REQUIRED_ROLES = []  # config/settings/local.py: the quickstart does not require two factors
+    demo_users_create()
+    signed_in = client.post("/accounts/login/", {"login": "pati@demo.kopdes.id", "password": DEMO_PASSWORD})
+    assert signed_in.status_code == 302 and signed_in["Location"] == "/"  # no e-mail code, no authenticator code
+    assert client.get("/koperasi/").status_code == 200
