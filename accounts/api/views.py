@@ -17,6 +17,7 @@ from accounts import services
 from accounts.filtersets import UserFilterSet
 from accounts.models import User
 from accounts.selectors import user_audit_history
+from core.api.views import NUMERIC_ID
 from core.api.views import AuditTrailMixin
 from core.api.views import ScopedViewSetMixin
 from core.api.views import validated_input
@@ -86,6 +87,7 @@ class UserViewSet(AuditTrailMixin, ScopedViewSetMixin, mixins.ListModelMixin, mi
     serializer_class = UserSerializer
     filterset_class = UserFilterSet
     scope_action = Action.MANAGE_USERS
+    lookup_value_regex = NUMERIC_ID
 
     def history_querysets(self, obj) -> list:
         return user_audit_history(obj)
@@ -121,7 +123,7 @@ class UserViewSet(AuditTrailMixin, ScopedViewSetMixin, mixins.ListModelMixin, mi
         return Response(RoleAssignmentSerializer(assignment).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses={204: None})
-    @action(detail=True, methods=["delete"], url_path=r"roles/(?P<assignment_id>\d+)")
+    @action(detail=True, methods=["delete"], url_path=r"roles/(?P<assignment_id>[0-9]+)")
     def revoke_role(self, request, pk=None, assignment_id=None):
         """Take one role away from the user."""
         user = self.get_object()
