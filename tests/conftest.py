@@ -205,6 +205,13 @@ def api_as(user) -> APIClient:
     return client
 
 
+def token_for(user) -> str:
+    """An API token of the user, for tests that send ``Authorization: Token …`` themselves."""
+    from rest_framework.authtoken.models import Token
+
+    return Token.objects.get_or_create(user=user)[0].key
+
+
 # SECTION: real Celery worker
 
 
