@@ -7,6 +7,7 @@ from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView
 from drf_spectacular.views import SpectacularSwaggerSplitView
 
+from core.api.exceptions import ApiErrorPages
 from home.views import HomeView
 
 # The admin site signs people in through allauth (as allauth's documentation advises), so that its
@@ -34,6 +35,13 @@ urlpatterns = [
          name="api-docs"),
     path("admin/", admin.site.urls),
 ]
+
+# Under /api/ errors are JSON as the API's schema documents them, also those no API view answers.
+_errors = ApiErrorPages(prefix="/api/")
+handler400 = _errors.bad_request
+handler403 = _errors.permission_denied
+handler404 = _errors.page_not_found
+handler500 = _errors.server_error
 
 if settings.DEBUG:
     from django.conf.urls.static import static

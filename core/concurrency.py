@@ -7,7 +7,10 @@ and a write with ``If-Match`` is refused (412) when someone else changed the row
 
 from django.db import models
 
-__all__ = ["etag_of", "locked", "save_changed"]
+__all__ = ["WRITE_METHODS", "etag_of", "locked", "save_changed"]
+
+# The methods a conditional request (If-Match) guards.
+WRITE_METHODS = ("PATCH", "PUT", "DELETE")
 
 
 def locked(instance: models.Model) -> models.Model:

@@ -1,15 +1,19 @@
 import django_filters
+from django import forms
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from core.identifiers import REGION_CODE_PATTERN
 from core.scoping import Scope
 
-__all__ = ["RegionSubtreeFilter", "ScopedFilterSet", "StrictBooleanFilter"]
+__all__ = ["RegionSubtreeFilter", "ScopedFilterSet", "StrictBooleanFilter", "WholeNumberFilter"]
 
 _REGION_CODE = RegexValidator(REGION_CODE_PATTERN, _("Enter a Kemendagri code such as 33.18 or 33.18.01."))
 
 
+@extend_schema_field(OpenApiTypes.BOOL)  # the API schema: a boolean, whose true/false validate
 class StrictBooleanFilter(django_filters.TypedChoiceFilter):
     """``true``/``false`` only: anything else is a 400 with the field named, not silently ignored."""
 
@@ -17,6 +21,12 @@ class StrictBooleanFilter(django_filters.TypedChoiceFilter):
         kwargs.setdefault("choices", [("true", _("yes")), ("false", _("no"))])
         kwargs.setdefault("coerce", lambda value: value == "true")
         super().__init__(**kwargs)
+
+
+class WholeNumberFilter(django_filters.NumberFilter):
+    """An id or a count: a whole number (``1.5`` is a 400 naming the field, not read as 1 or as a decimal)."""
+
+    field_class = forms.IntegerField
 
 
 class RegionSubtreeFilter(django_filters.CharFilter):

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.filters import ScopedFilterSet
 from core.filters import StrictBooleanFilter
+from core.filters import WholeNumberFilter
 from wilayah.forms import RegionFilter
 
 from .models import Cooperative
@@ -48,7 +49,7 @@ class ReviewQueueFilterSet(ScopedFilterSet):
     region = RegionFilter(label=_("Kecamatan or desa"))
     stage = django_filters.ModelChoiceFilter(queryset=FormationStage.objects.all(), to_field_name="code",
                                              label=_("Stage"))
-    waiting = django_filters.NumberFilter(method="filter_waiting", label=_("Waiting at least (days)"),
+    waiting = WholeNumberFilter(method="filter_waiting", label=_("Waiting at least (days)"),
                                           min_value=0, max_value=3650)
 
     class Meta:

@@ -4,6 +4,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from core.filters import ScopedFilterSet
+from core.filters import WholeNumberFilter
 from wilayah.forms import RegionFilter
 from wilayah.models import Region
 
@@ -14,7 +15,7 @@ __all__ = ["DistrictFilterSet", "VisitFilterSet"]
 
 class VisitFilterSet(ScopedFilterSet):
     village = RegionFilter(label=_("Desa, kecamatan or kabupaten"))
-    cooperative = django_filters.NumberFilter(field_name="cooperative_id", label=_("Cooperative"))
+    cooperative = WholeNumberFilter(field_name="cooperative_id", label=_("Cooperative"))
     officer = django_filters.ChoiceFilter(choices=[("me", _("me"))], method="filter_officer",
                                           label=_("Only my visits"), help_text=_("officer=me: only my own visits."))
 

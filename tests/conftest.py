@@ -34,6 +34,7 @@ from rest_framework.test import APIClient
 from accounts.models import RoleAssignment
 from accounts.models import User
 from accounts.selectors import mfa_required_roles
+from accounts.services import api_token_issue
 from accounts.services import user_totp_activate
 from config.celery_app import app as celery_app
 from core import cache as resilient_cache
@@ -259,6 +260,11 @@ def api_as(user) -> APIClient:
     client = APIClient()
     client.force_authenticate(user)
     return client
+
+
+def token_for(user) -> str:
+    """A new API token of the user, for tests that send ``Authorization: Token …`` themselves."""
+    return api_token_issue(user=user)[1]
 
 
 # SECTION: real Celery worker

@@ -1,7 +1,6 @@
 from django.contrib.auth import authenticate
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiResponse
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins
 from rest_framework import status
@@ -20,6 +19,8 @@ from accounts.filtersets import UserFilterSet
 from accounts.models import ApiToken
 from accounts.models import User
 from accounts.selectors import user_audit_history
+from core.api.schema import error_response
+from core.api.views import NUMERIC_ID
 from core.api.views import AuditTrailMixin
 from core.api.views import ScopedViewSetMixin
 from core.api.views import validated_input
@@ -70,8 +71,10 @@ class TokenApi(APIView):
 
     @extend_schema(request=TokenInputSerializer, auth=[], responses={
         200: TokenSerializer,
-        400: OpenApiResponse(description="Wrong e-mail address or password (the same answer for both)."),
-        429: OpenApiResponse(description="Too many failed sign-ins for this account or address; see Retry-After."),
+        400: error_response(400, "Wrong e-mail address or password (the same answer for both), or a missing or "
+                                 "wrong two-factor code (otp)."),
+        403: error_response(403, "The role requires two-factor authentication, not activated yet."),
+        429: error_response(429, "Too many failed sign-ins for this account or address; see Retry-After."),
     })
     def post(self, request):
         data = TokenInputSerializer(data=request.data)
@@ -116,6 +119,7 @@ class UserViewSet(AuditTrailMixin, ScopedViewSetMixin, mixins.ListModelMixin, mi
     serializer_class = UserSerializer
     filterset_class = UserFilterSet
     scope_action = Action.MANAGE_USERS
+    lookup_value_regex = NUMERIC_ID
 
     def history_querysets(self, obj) -> list:
         return user_audit_history(obj)
@@ -151,7 +155,7 @@ class UserViewSet(AuditTrailMixin, ScopedViewSetMixin, mixins.ListModelMixin, mi
         return Response(RoleAssignmentSerializer(assignment).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses={204: None})
-    @action(detail=True, methods=["delete"], url_path=r"roles/(?P<assignment_id>\d+)")
+    @action(detail=True, methods=["delete"], url_path=r"roles/(?P<assignment_id>[0-9]+)")
     def revoke_role(self, request, pk=None, assignment_id=None):
         """Take one role away from the user."""
         user = self.get_object()

@@ -274,15 +274,16 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Portal Koperasi Mera
 # https://www.django-rest-framework.org/api-guide/settings/
 
 REST_FRAMEWORK = {
+    # The token first: a request without credentials gets 401 with WWW-Authenticate, not a bare 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "accounts.api.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "core.api.pagination.PortalPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "core.api.schema.PortalAutoSchema",
     "EXCEPTION_HANDLER": "core.api.exceptions.portal_exception_handler",
     # personal_data: pages and API responses showing members, per user (see core/throttling.py).
     "DEFAULT_THROTTLE_RATES": {
@@ -291,6 +292,9 @@ REST_FRAMEWORK = {
     },
     # Throttles key on the client address behind this many proxies (see TRUSTED_PROXY_COUNT).
     "NUM_PROXIES": TRUSTED_PROXY_COUNT,
+    # OPTIONS answers 405: the OpenAPI schema (/api/schema/) describes the API, and DRF's field metadata
+    # described the output serializers (the API reads input with others) and crashed on list routes with PUT.
+    "DEFAULT_METADATA_CLASS": None,
 }
 
 SPECTACULAR_SETTINGS = {
@@ -305,6 +309,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Request bodies are documented as JSON (the stage document upload declares its multipart form itself).
+    "PARSER_WHITELIST": ["rest_framework.parsers.JSONParser"],
     # Several models have a field called kind, status or role with different choices.
     "ENUM_NAME_OVERRIDES": {
         "RegionKindEnum": "wilayah.models.RegionKind",

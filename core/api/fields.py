@@ -1,13 +1,15 @@
 """Serializer fields shared by the apps' input serializers."""
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.identifiers import REGION_CODE_PATTERN
 from core.identifiers import VILLAGE_CODE_PATTERN
 from core.roles import Action
 
-__all__ = ["RegionCodeField", "ScopedPrimaryKeyRelatedField", "VillageCodeField"]
+__all__ = ["RegionCodeField", "ScopedPrimaryKeyRelatedField", "StrictBooleanField", "VillageCodeField"]
 
 class RegionCodeField(serializers.RegexField):
     """A Kemendagri region code of any level, e.g. ``33.18`` or ``33.18.01.2001``."""
@@ -25,6 +27,20 @@ class VillageCodeField(serializers.RegexField):
         kwargs.setdefault("help_text", _("Kemendagri code of a desa/kelurahan, e.g. 33.18.01.2001."))
         kwargs.setdefault("error_messages", {"invalid": _("Enter a desa/kelurahan code such as 33.18.01.2001.")})
         super().__init__(VILLAGE_CODE_PATTERN, max_length=13, **kwargs)
+
+
+@extend_schema_field(OpenApiTypes.BOOL)
+class StrictBooleanField(serializers.ChoiceField):
+    """
+    ``true`` or ``false`` and nothing else, for query parameters (DRF's BooleanField also reads yes, on, 1…
+    and a value it does not know as false), as the boolean filters of ``core.filters`` read them.
+    """
+
+    def __init__(self, **kwargs):
+        super().__init__(choices=["true", "false"], **kwargs)
+
+    def to_internal_value(self, data):
+        return super().to_internal_value(data) == "true"
 
 
 class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):

@@ -9,15 +9,18 @@ from rest_framework.exceptions import APIException
 from rest_framework.response import Response
 
 from core.audit import audit_trail
+from core.concurrency import WRITE_METHODS
 from core.concurrency import etag_of
 from core.roles import Action
 
 from .serializers import AuditEntrySerializer
 
-__all__ = ["AuditTrailMixin", "ConditionalWriteMixin", "PreconditionFailed", "ScopedReadOnlyViewSet",
-           "ScopedViewSetMixin", "validated_input"]
+__all__ = ["NUMERIC_ID", "AuditTrailMixin", "ConditionalWriteMixin", "PreconditionFailed",
+           "ScopedReadOnlyViewSet", "ScopedViewSetMixin", "validated_input"]
 
-_WRITES = ("PATCH", "PUT", "DELETE")
+# The lookup regex of routes by numeric id. ASCII digits only: ``\d`` also matches Arabic-Indic, full-width and
+# other Unicode digits, which int() reads, so /api/members/١/ would have answered member 1.
+NUMERIC_ID = "[0-9]+"
 
 
 class PreconditionFailed(APIException):
@@ -33,11 +36,13 @@ class ConditionalWriteMixin:
     since that ETag. Without ``If-Match`` the write goes ahead (the services still keep other fields).
     """
 
+    honours_if_match = True  # read by the API schema (core.api.schema), which documents If-Match, ETag and 412
+
     def _one_object(self) -> bool:
         return (self.lookup_url_kwarg or self.lookup_field) in self.kwargs
 
     def dispatch(self, request, *args, **kwargs):
-        if request.method in _WRITES and request.headers.get("If-Match"):
+        if request.method in WRITE_METHODS and request.headers.get("If-Match"):
             with transaction.atomic():  # the lock taken in initial() holds until the write is done
                 return super().dispatch(request, *args, **kwargs)
         return super().dispatch(request, *args, **kwargs)
@@ -45,7 +50,7 @@ class ConditionalWriteMixin:
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
         expected = request.headers.get("If-Match", "").strip()
-        if expected and request.method in _WRITES and self._one_object():
+        if expected and request.method in WRITE_METHODS and self._one_object():
             obj = self.get_object()
             type(obj)._default_manager.select_for_update().filter(pk=obj.pk).first()
             if expected != "*" and expected not in [tag.strip() for tag in etag_of(obj).split(",")]:

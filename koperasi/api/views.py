@@ -12,6 +12,7 @@ from rest_framework.parsers import FormParser
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
+from core.api.views import NUMERIC_ID
 from core.api.views import AuditTrailMixin
 from core.api.views import ConditionalWriteMixin
 from core.api.views import ScopedViewSetMixin
@@ -22,6 +23,7 @@ from core.storage import private_file_response
 from koperasi import services
 from koperasi.extensions import cooperative_filterset_class
 from koperasi.extensions import formation_issues
+from koperasi.filtersets import CooperativeFilterSet
 from koperasi.models import Cooperative
 from koperasi.models import CooperativeVillage
 from koperasi.models import FormationStage
@@ -30,7 +32,6 @@ from koperasi.models import StageProgress
 from koperasi.selectors import review_queue
 from koperasi.selectors import stalled_cooperatives
 
-from .filtersets import CooperativeApiFilterSet
 from .filtersets import StageProgressFilterSet
 from .serializers import CooperativeCreateInputSerializer
 from .serializers import CooperativeDetailSerializer
@@ -60,12 +61,12 @@ class CooperativeViewSet(ConditionalWriteMixin, AuditTrailMixin, ScopedViewSetMi
     queryset = Cooperative.objects.select_related("village", "stage_reached")
     serializer_class = CooperativeSerializer
     http_method_names = ["get", "post", "patch", "head", "options"]
-    lookup_value_regex = r"\d+"
+    lookup_value_regex = NUMERIC_ID
 
     @property
     def filterset_class(self):
         # With the filters other apps add (units: unit type and status), known once the apps are ready.
-        return cooperative_filterset_class(CooperativeApiFilterSet)
+        return cooperative_filterset_class(CooperativeFilterSet)
 
     def get_serializer_class(self):
         return CooperativeSerializer if self.action in ("list", "stalled") else CooperativeDetailSerializer
@@ -124,7 +125,7 @@ class StageProgressViewSet(AuditTrailMixin, ScopedViewSetMixin, mixins.ListModel
     serializer_class = StageProgressSerializer
     filterset_class = StageProgressFilterSet
     http_method_names = ["get", "post", "head", "options"]
-    lookup_value_regex = r"\d+"
+    lookup_value_regex = NUMERIC_ID
 
     def get_serializer_class(self):
         return StageProgressSerializer if self.action in ("list", "review_queue") else StageProgressDetailSerializer
@@ -228,7 +229,7 @@ class StageDocumentViewSet(ScopedViewSetMixin, mixins.RetrieveModelMixin, viewse
     )
     serializer_class = StageDocumentSerializer
     http_method_names = ["get", "delete", "head", "options"]
-    lookup_value_regex = r"\d+"
+    lookup_value_regex = NUMERIC_ID
 
     @extend_schema(request=None, responses={204: None})
     def destroy(self, request, pk=None):

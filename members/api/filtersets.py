@@ -2,10 +2,9 @@
 
 import django_filters
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
 
 from core.filters import StrictBooleanFilter
+from core.filters import WholeNumberFilter
 from members.models import Member
 from members.models import Position
 from members.models import PositionRole
@@ -14,7 +13,7 @@ __all__ = ["MemberFilterSet", "PositionFilterSet"]
 
 
 class MemberFilterSet(django_filters.FilterSet):
-    cooperative = django_filters.NumberFilter(field_name="cooperative_id", label=_("Cooperative"))
+    cooperative = WholeNumberFilter(field_name="cooperative_id", label=_("Cooperative"))
     q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label=_("Name"))
     is_founder = StrictBooleanFilter(label=_("Founding member"))
 
@@ -24,8 +23,8 @@ class MemberFilterSet(django_filters.FilterSet):
 
 
 class PositionFilterSet(django_filters.FilterSet):
-    cooperative = django_filters.NumberFilter(field_name="cooperative_id", label=_("Cooperative"))
-    member = django_filters.NumberFilter(field_name="member_id", label=_("Member"))
+    cooperative = WholeNumberFilter(field_name="cooperative_id", label=_("Cooperative"))
+    member = WholeNumberFilter(field_name="member_id", label=_("Member"))
     role = django_filters.ChoiceFilter(choices=PositionRole.choices, label=_("Position"))
     active = StrictBooleanFilter(method="filter_active", label=_("Held now"))
 
@@ -33,6 +32,5 @@ class PositionFilterSet(django_filters.FilterSet):
         model = Position
         fields = ["cooperative", "member", "role", "active"]
 
-    @extend_schema_field(OpenApiTypes.BOOL)
     def filter_active(self, queryset, name, value):
         return queryset.filter(ended_on__isnull=value)

@@ -12,6 +12,7 @@ from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from core.api.views import NUMERIC_ID
 from core.api.views import AuditTrailMixin
 from core.api.views import ConditionalWriteMixin
 from core.api.views import ScopedViewSetMixin
@@ -61,7 +62,7 @@ class MemberViewSet(ConditionalWriteMixin, AuditTrailMixin, ScopedViewSetMixin, 
     serializer_class = MemberSerializer
     filterset_class = MemberFilterSet
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
-    lookup_value_regex = r"\d+"
+    lookup_value_regex = NUMERIC_ID
 
     def get_throttles(self):
         # Reads of the register share the web pages' budget; writes are bounded by the work they take.
@@ -136,7 +137,7 @@ class PositionViewSet(AuditTrailMixin, ScopedViewSetMixin, mixins.ListModelMixin
     serializer_class = PositionSerializer
     filterset_class = PositionFilterSet
     http_method_names = ["get", "post", "head", "options"]
-    lookup_value_regex = r"\d+"
+    lookup_value_regex = NUMERIC_ID
 
     def _result(self, position: Position, **kwargs) -> Response:
         position = self.get_queryset().get(pk=position.pk)

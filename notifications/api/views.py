@@ -6,6 +6,7 @@ from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from core.api.views import NUMERIC_ID
 from core.api.views import validated_input
 from notifications import services
 from notifications.filtersets import NotificationFilterSet
@@ -24,7 +25,7 @@ class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
     queryset = Notification.objects.none()  # the schema's model; requests read the caller's own below
     serializer_class = NotificationSerializer
     filterset_class = NotificationFilterSet
-    lookup_value_regex = r"\d+"
+    lookup_value_regex = NUMERIC_ID
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):

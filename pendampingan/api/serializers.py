@@ -3,11 +3,12 @@
 from rest_framework import serializers
 
 from accounts.api.serializers import UserBriefSerializer
+from core.api.fields import StrictBooleanField
 from core.api.fields import VillageCodeField
 from pendampingan.models import Visit
 from wilayah.api.serializers import RegionBriefSerializer
 
-__all__ = ["VisitCreateInputSerializer", "VisitSerializer", "VisitUpdateInputSerializer"]
+__all__ = ["FollowUpsQuerySerializer", "VisitCreateInputSerializer", "VisitSerializer", "VisitUpdateInputSerializer"]
 
 
 class VisitSerializer(serializers.ModelSerializer):
@@ -41,3 +42,7 @@ class VisitUpdateInputSerializer(serializers.Serializer):
     outcome = serializers.CharField(required=False, allow_blank=True, max_length=5000)
     next_step = serializers.CharField(required=False, allow_blank=True, max_length=5000)
     follow_up_on = serializers.DateField(required=False, allow_null=True)
+
+
+class FollowUpsQuerySerializer(serializers.Serializer):
+    all = StrictBooleanField(required=False, help_text="true: everyone's follow-ups in my area, not only my own.")

@@ -1,7 +1,5 @@
 """Assistance visits and their follow-ups. Every write calls a pendampingan service."""
 
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins
 from rest_framework import status
@@ -9,6 +7,7 @@ from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from core.api.views import NUMERIC_ID
 from core.api.views import AuditTrailMixin
 from core.api.views import ConditionalWriteMixin
 from core.api.views import ScopedViewSetMixin
@@ -18,6 +17,7 @@ from pendampingan.filtersets import VisitFilterSet
 from pendampingan.models import Visit
 from pendampingan.selectors import follow_ups_due
 
+from .serializers import FollowUpsQuerySerializer
 from .serializers import VisitCreateInputSerializer
 from .serializers import VisitSerializer
 from .serializers import VisitUpdateInputSerializer
@@ -33,7 +33,7 @@ class VisitViewSet(ConditionalWriteMixin, AuditTrailMixin, ScopedViewSetMixin, m
     serializer_class = VisitSerializer
     filterset_class = VisitFilterSet
     http_method_names = ["get", "post", "patch", "head", "options"]
-    lookup_value_regex = r"\d+"
+    lookup_value_regex = NUMERIC_ID
 
     def _data(self, visit: Visit, **kwargs) -> Response:
         visit = self.get_queryset().get(pk=visit.pk)
@@ -56,15 +56,12 @@ class VisitViewSet(ConditionalWriteMixin, AuditTrailMixin, ScopedViewSetMixin, m
         data = validated_input(VisitUpdateInputSerializer, request.data)
         return self._data(services.visit_update(actor=request.user, visit=visit, **data))
 
-    @extend_schema(
-        parameters=[OpenApiParameter("all", OpenApiTypes.BOOL, description="true: everyone's follow-ups in my area, "
-                                     "not only my own.")],
-        responses=VisitSerializer(many=True), filters=False,
-    )
+    @extend_schema(parameters=[FollowUpsQuerySerializer], responses=VisitSerializer(many=True), filters=False)
     @action(detail=False, methods=["get"], url_path="follow-ups", url_name="follow-ups", filter_backends=[])
     def follow_ups(self, request):
         """Open follow-ups due today or earlier, oldest first."""
-        visits = follow_ups_due(user=request.user, mine_only=request.query_params.get("all") != "true")
+        query = validated_input(FollowUpsQuerySerializer, request.query_params)
+        visits = follow_ups_due(user=request.user, mine_only=not query.get("all", False))
         page = self.paginate_queryset(visits)
         return self.get_paginated_response(VisitSerializer(page, many=True).data)
 

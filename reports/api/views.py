@@ -3,6 +3,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api.schema import error_response
 from core.api.views import validated_input
 from reports.selectors import area_at
 from reports.selectors import dashboard
@@ -16,7 +17,9 @@ __all__ = ["RollupDetailApi", "RollupListApi"]
 class RollupListApi(APIView):
     """The areas inside ``parent`` (default: the caller's own area), each with its roll-up counts."""
 
-    @extend_schema(parameters=[RollupQuerySerializer(partial=True)], responses=AreaRollupSerializer(many=True))
+    @extend_schema(parameters=[RollupQuerySerializer(partial=True)], responses={
+        200: AreaRollupSerializer(many=True), 404: error_response(404, "No area with this code inside the caller's."),
+    })
     def get(self, request):
         query = validated_input(RollupQuerySerializer, request.query_params)
         board = dashboard(user=request.user, code=query.get("parent"))

@@ -7,6 +7,7 @@ from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from core.api.views import NUMERIC_ID
 from core.api.views import AuditTrailMixin
 from core.api.views import ConditionalWriteMixin
 from core.api.views import ScopedViewSetMixin
@@ -34,7 +35,7 @@ class TargetViewSet(ConditionalWriteMixin, AuditTrailMixin, ScopedViewSetMixin, 
     serializer_class = TargetSerializer
     filterset_class = TargetFilterSet
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
-    lookup_value_regex = r"\d+"
+    lookup_value_regex = NUMERIC_ID
 
     def _data(self, target: Target) -> dict:
         target = self.get_queryset().get(pk=target.pk)

@@ -14,6 +14,7 @@ from django.core import mail
 from django.test import Client
 from django.test import RequestFactory
 from django.urls import reverse
+from django.utils import translation
 
 from accounts.adapters import InvitationOnlyAccountAdapter
 from accounts.models import User
@@ -131,7 +132,8 @@ def test_verifying_an_address_another_account_holds_changes_nothing(staff, pati_
     request.user, request.session = staff, {}
     request._messages = FallbackStorage(request)
     taken = EmailAddress(user=staff, email=pati_officer.email)
-    assert InvitationOnlyAccountAdapter(request).confirm_email(request, taken) is False
+    with translation.override("en"):
+        assert InvitationOnlyAccountAdapter(request).confirm_email(request, taken) is False
     staff.refresh_from_db()
     assert _addresses(staff) == [(staff.email, True, True)]
     assert "already the address of another account" in " ".join(str(message) for message in request._messages)

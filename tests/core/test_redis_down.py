@@ -84,11 +84,11 @@ def test_with_redis_down_people_sign_in_work_and_no_change_is_lost(committed_reg
         assert _national_cooperatives() == before
         page = _dashboard(browser)
         assert page.status_code == 200 and page.context["freshness"].held == 1
-        assert "Figures pending: 1 change since" in page.content.decode()
+        assert "Angka tertunda: 1 perubahan sejak" in page.content.decode()
         province_view = Client()
         province_view.force_login(province)
         home = province_view.get("/", HTTP_ACCEPT_LANGUAGE="en")
-        assert home.status_code == 200 and "Figures pending: 1 change since" in home.content.decode()
+        assert home.status_code == 200 and "Angka tertunda: 1 perubahan sejak" in home.content.decode()
 
         # Redis is back: the minute's requeue job hands the change to a worker, which counts it.
         private_redis.start()
@@ -100,6 +100,6 @@ def test_with_redis_down_people_sign_in_work_and_no_change_is_lost(committed_reg
             stop_celery_worker(worker)
         assert not DirtyVillage.objects.exists()
         assert _wait_for(lambda: _dashboard(browser).context["freshness"].pending == 0, timeout=5)
-        assert "Figures pending" not in _dashboard(browser).content.decode()
-        assert "Figures pending" not in province_view.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        assert "Angka tertunda" not in _dashboard(browser).content.decode()
+        assert "Angka tertunda" not in province_view.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
         assert RegionRollup.objects.get(code=PATI).cooperatives == 1

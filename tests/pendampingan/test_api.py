@@ -134,6 +134,17 @@ def test_follow_ups_due(pati_officer, sukolilo_officer, village_staff, blitar_vi
     assert client.post(f"/api/visits/{blitar_visit.pk}/follow-up-done/").status_code == 404
 
 
+@pytest.mark.parametrize("value", ["yes", "1", "True", "null"])
+def test_follow_ups_all_takes_true_or_false_only(pati_officer, sukolilo_officer, value):
+    """Anything but ``true`` silently meant "only mine", so ``all=yes`` looked like an answer to "everyone's"."""
+    _log(sukolilo_officer, follow_up_on=timezone.localdate())
+    client = api_as(pati_officer)
+    assert client.get("/api/visits/follow-ups/", {"all": "false"}).json()["count"] == 0
+    assert client.get("/api/visits/follow-ups/", {"all": ""}).json()["count"] == 0  # empty: as if not given
+    refused = client.get("/api/visits/follow-ups/", {"all": value})
+    assert refused.status_code == 400 and "all" in refused.json()
+
+
 def test_closing_a_visit_without_follow_up_is_400(pati_officer):
     visit = _log(pati_officer)
     response = api_as(pati_officer).post(f"/api/visits/{visit.pk}/follow-up-done/")

@@ -3,6 +3,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from core.filters import WholeNumberFilter
 from units.models import Unit
 from units.models import UnitStatus
 from units.models import UnitType
@@ -11,7 +12,7 @@ __all__ = ["UnitFilterSet"]
 
 
 class UnitFilterSet(django_filters.FilterSet):
-    cooperative = django_filters.NumberFilter(field_name="cooperative_id", label=_("Cooperative"))
+    cooperative = WholeNumberFilter(field_name="cooperative_id", label=_("Cooperative"))
     unit_type = django_filters.ModelChoiceFilter(queryset=UnitType.objects.all(), to_field_name="code",
                                                  label=_("Unit type code"))
     status = django_filters.ChoiceFilter(choices=UnitStatus.choices, label=_("Readiness"))

@@ -6,6 +6,7 @@ from rest_framework import status
 from rest_framework import viewsets
 from rest_framework.response import Response
 
+from core.api.views import NUMERIC_ID
 from core.api.views import AuditTrailMixin
 from core.api.views import ScopedViewSetMixin
 from core.api.views import validated_input
@@ -34,7 +35,7 @@ class UnitViewSet(AuditTrailMixin, ScopedViewSetMixin, mixins.ListModelMixin, mi
     serializer_class = UnitSerializer
     filterset_class = UnitFilterSet
     http_method_names = ["get", "post", "patch", "head", "options"]
-    lookup_value_regex = r"\d+"
+    lookup_value_regex = NUMERIC_ID
 
     def get_serializer_class(self):
         return UnitSerializer if self.action == "list" else UnitDetailSerializer
