@@ -363,6 +363,15 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60.0,
     },
     # Mornings (Asia/Jakarta): officers learn of today's follow-ups, target owners of targets newly at risk.
+    # Nightly housekeeping: expired sessions (they live in PostgreSQL) and the personal data of removed members.
+    "clear-expired-sessions": {
+        "task": "core.tasks.clear_expired_sessions",
+        "schedule": crontab(hour=2, minute=0),
+    },
+    "forget-removed-members": {
+        "task": "members.tasks.forget_removed_members",
+        "schedule": crontab(hour=2, minute=15),
+    },
     "notify-follow-ups-due": {
         "task": "pendampingan.tasks.notify_follow_ups_due",
         "schedule": crontab(hour=6, minute=0),
