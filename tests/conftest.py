@@ -547,3 +547,13 @@ def _forget_earlier_runs_cache():
     run left under the same ids must not leak into this one.
     """
     clear_test_cache()
+
+
+def wait_for(predicate, timeout: float = 30.0) -> bool:
+    """Poll ``predicate`` until it holds (True) or ``timeout`` seconds pass (False): for work a real worker does."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.05)
+    return False

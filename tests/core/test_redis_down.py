@@ -26,6 +26,7 @@ from tests.conftest import make_user
 from tests.conftest import start_celery_worker
 from tests.conftest import stop_celery_worker
 from tests.conftest import tasks_sent_to
+from tests.conftest import wait_for
 
 pytestmark = [pytest.mark.worker]
 
@@ -33,14 +34,6 @@ pytestmark = [pytest.mark.worker]
 def _national_cooperatives() -> int:
     return RegionRollup.objects.filter(code="ID").values_list("cooperatives", flat=True).first() or 0
 
-
-def _wait_for(predicate, timeout: float = 30.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.1)
-    return False
 
 
 def _dashboard(browser):
@@ -95,11 +88,11 @@ def test_with_redis_down_people_sign_in_work_and_no_change_is_lost(committed_reg
         worker = start_celery_worker(queue, redis_url=private_redis.url, log_name=".test-worker-faults.log")
         try:
             assert requeue_dirty_villages.apply().get() == 1
-            assert _wait_for(lambda: _national_cooperatives() == before + 1), "the change was never counted"
+            assert wait_for(lambda: _national_cooperatives() == before + 1), "the change was never counted"
         finally:
             stop_celery_worker(worker)
         assert not DirtyVillage.objects.exists()
-        assert _wait_for(lambda: _dashboard(browser).context["freshness"].pending == 0, timeout=5)
+        assert wait_for(lambda: _dashboard(browser).context["freshness"].pending == 0, timeout=5)
         assert "Angka tertunda" not in _dashboard(browser).content.decode()
         assert "Angka tertunda" not in province_view.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
         assert RegionRollup.objects.get(code=PATI).cooperatives == 1

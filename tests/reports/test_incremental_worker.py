@@ -1,6 +1,5 @@
 """The incremental path end to end: a change, the Redis queue, a real Celery worker, the national row."""
 
-import time
 
 import pytest
 
@@ -11,6 +10,7 @@ from koperasi.services import cooperative_register
 from reports.models import RegionRollup
 from reports.services import rollup_reconcile
 from tests.conftest import make_user
+from tests.conftest import wait_for
 
 pytestmark = [pytest.mark.worker]
 
@@ -19,14 +19,6 @@ def _national(column: str) -> int:
     row = RegionRollup.objects.filter(code="ID").values_list(column, flat=True).first()
     return row or 0
 
-
-def _wait_for(predicate, timeout: float = 20.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.05)
-    return False
 
 
 def test_registrations_reach_the_national_rollup_through_the_worker(committed_regions, real_worker):
@@ -40,8 +32,8 @@ def test_registrations_reach_the_national_rollup_through_the_worker(committed_re
         cooperative_register(actor=make_user(Role.NATIONAL_ADMIN) if code.startswith("35") else officer,
                              village_code=code)
 
-    assert _wait_for(lambda: _national("cooperatives") == before + 4), "the worker did not update the roll-up"
-    assert _wait_for(lambda: redis_client().zcard(DIRTY_VILLAGES_KEY) == 0)
+    assert wait_for(lambda: _national("cooperatives") == before + 4), "the worker did not update the roll-up"
+    assert wait_for(lambda: redis_client().zcard(DIRTY_VILLAGES_KEY) == 0)
     pati = RegionRollup.objects.get(code="33.18")
     assert pati.cooperatives == 3 and pati.unit_kantor_rencana == 3
     # The incremental result equals a full rebuild.

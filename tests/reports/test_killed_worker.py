@@ -30,17 +30,10 @@ from tests.conftest import make_user
 from tests.conftest import start_celery_worker
 from tests.conftest import stop_celery_worker
 from tests.conftest import tasks_sent_to
+from tests.conftest import wait_for
 
 pytestmark = [pytest.mark.worker]
 
-
-def _wait_for(predicate, timeout: float = 30.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.05)
-    return False
 
 
 def _cooperatives(code: str) -> int:
@@ -94,7 +87,7 @@ def test_a_reconcile_killed_mid_run_frees_the_lock_within_its_ttl(worker_to_kill
     held_row = RollupStateHeld()
     try:
         rollup_reconcile_task.apply_async()
-        assert _wait_for(_a_query_waits_for_a_row_lock), "the reconcile did not start"
+        assert wait_for(_a_query_waits_for_a_row_lock), "the reconcile did not start"
         # A live holder keeps its lock however long it works: its heartbeat renews the short TTL.
         time.sleep(ttl * 2)
         with rollup_lock(blocking_timeout=0.1) as held:
@@ -118,7 +111,7 @@ def test_a_drain_killed_mid_batch_loses_no_village(worker_to_kill, private_redis
     held_row = RollupStateHeld()
     try:
         cooperative_register(actor=officer, village_code=PRAWOTO)  # committed: the drain is queued
-        assert _wait_for(_a_query_waits_for_a_row_lock), "the drain did not start refreshing"
+        assert wait_for(_a_query_waits_for_a_row_lock), "the drain did not start refreshing"
         worker.kill()
         worker.wait()
     finally:
@@ -131,6 +124,6 @@ def test_a_drain_killed_mid_batch_loses_no_village(worker_to_kill, private_redis
     # A new worker; the minute's requeue job queues a drain again (the killed one's message died with it).
     worker_to_kill()
     requeue_dirty_villages.apply()
-    assert _wait_for(lambda: _cooperatives(PATI) == 1), "the village was lost"
+    assert wait_for(lambda: _cooperatives(PATI) == 1), "the village was lost"
     assert _cooperatives("ID") == 1
-    assert _wait_for(lambda: redis.zcard(DIRTY_VILLAGES_KEY) == 0)
+    assert wait_for(lambda: redis.zcard(DIRTY_VILLAGES_KEY) == 0)
