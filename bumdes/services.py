@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
+from core.changes import federation_changed
 from core.concurrency import locked
 from core.concurrency import save_changed
 from core.identifiers import normalize_sk_ahu
@@ -517,6 +518,7 @@ def federation_register(
             [FederationVillage(federation=federation, village_id=link.village_id, joined_on=joined,
                                capital=link.capital) for link in bumdes.villages.all()],
             FederationVillage, default_user=actor)
+    federation_changed(federation.pk)
     return federation
 
 
@@ -574,6 +576,7 @@ def federation_village_join(*, actor, federation: Federation, village_code: str,
     membership = FederationVillage(federation=federation, village=village, joined_on=joined_on, left_on=left_on,
                                    capital=capital, note=note or "")
     _raise(_membership_errors(membership, FederationVillage.objects.filter(federation=federation, village=village)))
+    federation_changed(federation.pk)
     return _save_new(membership, actor, unique_error={"joined_on": _("It already joined on this day.")})
 
 
@@ -588,6 +591,7 @@ def federation_cooperative_join(*, actor, federation: Federation, cooperative: C
                                        left_on=left_on, capital=capital, note=note or "")
     same = FederationCooperative.objects.filter(federation=federation, cooperative=cooperative)
     _raise(_membership_errors(membership, same))
+    federation_changed(federation.pk)
     return _save_new(membership, actor, unique_error={"joined_on": _("It already joined on this day.")})
 
 
@@ -610,6 +614,7 @@ def membership_update(*, actor, membership: FederationVillage | FederationCooper
         same = FederationCooperative.objects.filter(federation=federation, cooperative_id=membership.cooperative_id)
     _raise(_membership_errors(membership, same))
     save_changed(membership, changes, actor=actor)
+    federation_changed(federation.pk)
     return membership
 
 

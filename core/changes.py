@@ -18,7 +18,8 @@ from celery import current_app
 from django.conf import settings
 from django.db import transaction
 
-__all__ = ["DIRTY_VILLAGES_KEY", "DRAIN_QUEUED_KEY", "dirty_villages_pending", "redis_client", "village_changed"]
+__all__ = ["DIRTY_VILLAGES_KEY", "DRAIN_QUEUED_KEY", "dirty_villages_pending", "federation_changed", "redis_client",
+           "village_changed"]
 
 logger = logging.getLogger(__name__)
 
@@ -30,6 +31,7 @@ DIRTY_VILLAGES_KEY = f"{KEY_PREFIX}:rollup:dirty"
 DRAIN_QUEUED_KEY = f"{KEY_PREFIX}:rollup:drain-queued"
 REFRESH_TASK = "reports.tasks.rollup_refresh_villages"
 DRAIN_TASK = "reports.tasks.rollup_drain"
+FEDERATIONS_TASK = "reports.tasks.rollup_refresh_federations"
 
 
 @functools.cache
@@ -69,3 +71,24 @@ def dirty_villages_pending() -> tuple[int, float | None]:
     except Exception:
         return 0, None
     return count, (oldest[0][1] if oldest else None)
+
+
+def federation_changed(*federation_ids: int) -> None:
+    """
+    A federation's membership changed: after the commit, its roll-up row (the sum over its members) is
+    recomputed; a lost message is repaired by the nightly reconcile.
+    """
+    ids = sorted({int(pk) for pk in federation_ids if pk})
+    if ids:
+        transaction.on_commit(lambda: _queue_federations(ids), robust=True)
+
+
+def _queue_federations(ids: list[int]) -> None:
+    task = current_app.tasks[FEDERATIONS_TASK]
+    if current_app.conf.task_always_eager:
+        task.apply(args=[ids])
+        return
+    try:
+        task.delay(ids)
+    except Exception:  # the save has succeeded; the nightly reconcile will catch up
+        logger.exception("Could not queue the roll-up refresh of federations %s", ids)
