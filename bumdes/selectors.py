@@ -31,6 +31,7 @@ __all__ = [
     "agreements_of",
     "bumdes_filter",
     "capital_shares",
+    "federation_family",
     "federation_filter",
     "federation_memberships",
     "member_village_codes",
@@ -55,6 +56,12 @@ def member_village_codes(federation_ids, day: date) -> set[str]:
     cooperatives = _current(FederationCooperative.objects.filter(federation_id__in=ids), day).values_list(
         "cooperative__village_id", flat=True)
     return set(villages) | set(cooperatives)
+
+
+def federation_family(federation_ids) -> set[int]:
+    """The federations and the companies they own: a role on a BUM Desa Bersama reaches its PT too."""
+    ids = set(federation_ids)
+    return ids | set(Federation.objects.filter(parent_id__in=sorted(ids)).values_list("pk", flat=True))
 
 
 def bumdes_filter(*, user, filters: dict | None = None) -> BumdesFilterSet:

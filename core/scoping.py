@@ -10,10 +10,11 @@ members) also names the field holding the federation's id in ``scope_federation_
 all go through ``for_user`` (or ``Scope.q`` for the rare query that is not rooted in a scoped model);
 none filters by region by hand.
 
-A role held on a federation (a federation director, its staff) puts the federation into the scope of
-the actions the role grants, and, for the actions it grants over member villages, the villages that
-are members today. Which villages those are is the federation app's knowledge: it registers a resolver
-(``register_federation_members``) from its ``AppConfig.ready()``, so this module imports no app.
+A role held on a federation (a federation director, its staff) puts the federation (and the companies it
+owns) into the scope of the actions the role grants, and, for the actions it grants over member villages,
+the villages that are members today. Which federations and villages those are is the federation app's
+knowledge: it registers resolvers (``register_federation_family``, ``register_federation_members``) from
+its ``AppConfig.ready()``, so this module imports no app.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ __all__ = [
     "ScopedQuerySet",
     "code_in_subtree",
     "forget_scope",
+    "register_federation_family",
     "register_federation_members",
     "require_scope",
     "scope_for",
@@ -147,6 +149,25 @@ def register_federation_members(resolver: Callable[[frozenset[int], date], Itera
     _federation_members = resolver
 
 
+# The federation app's answer to "which federations does a role on these reach": themselves and the companies
+# they own (a BUM Desa Bersama's director oversees its PT). Without it, just themselves.
+_federation_family: Callable[[frozenset[int]], Iterable[int]] | None = None
+
+
+def register_federation_family(resolver: Callable[[frozenset[int]], Iterable[int]]) -> None:
+    """``resolver(federation_ids)`` returns those ids and the ids of the federations they own."""
+    global _federation_family
+    _federation_family = resolver
+
+
+def _family(cache: dict, federations: frozenset[int]) -> frozenset[int]:
+    """The federations a role on ``federations`` reaches, read once per user object."""
+    key = ("family", federations)
+    if key not in cache:
+        cache[key] = frozenset(_federation_family(federations)) if _federation_family and federations else federations
+    return cache[key]
+
+
 def _member_villages(cache: dict, federations: frozenset[int]) -> list[str]:
     """Member villages of ``federations`` today, read once per user object (i.e. once per request)."""
     key = ("members", federations)
@@ -193,8 +214,8 @@ def scope_for(user, action: Action = Action.VIEW) -> Scope:
             scope = Scope.national()
         else:
             if reaching:
-                codes.extend(_member_villages(cache, frozenset(reaching)))
-            scope = Scope.of(codes, federations)
+                codes.extend(_member_villages(cache, _family(cache, frozenset(reaching))))
+            scope = Scope.of(codes, _family(cache, frozenset(federations)))
     cache[action] = scope
     return scope
 

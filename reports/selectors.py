@@ -27,6 +27,7 @@ from bumdes.models import SiteFigure
 from bumdes.models import SiteKind
 from bumdes.models import SiteStatus
 from bumdes.selectors import capital_shares
+from bumdes.selectors import federation_family
 from bumdes.selectors import member_village_codes
 from core.changes import dirty_villages_pending
 from core.roles import Action
@@ -428,7 +429,9 @@ def federation_board(*, user, federation_id: int, page: int | str | None = 1) ->
     for member in members.object_list:
         member.district = regions[member.code].parent.name if regions[member.code].parent else ""
         member.cooperative_id = cooperatives.get(member.code)
-    sites = list(BusinessSite.objects.filter(federation=federation).select_related("village__parent")
+    # Its own sites and those of the companies it owns (the PT of a BUM Desa Bersama runs its clinics).
+    family = sorted(federation_family([federation.pk]))
+    sites = list(BusinessSite.objects.filter(federation_id__in=family).select_related("village__parent")
                  .order_by("status", "kind", "name"))
     site_counts = dict.fromkeys(SiteStatus.values, 0)
     for site in sites:
@@ -437,7 +440,7 @@ def federation_board(*, user, federation_id: int, page: int | str | None = 1) ->
     return FederationBoard(
         federation=federation, area=area, members=members, sites=sites, site_counts=site_counts,
         capital_total=total, capital_top=shares[:10], gaps=_coverage_gaps(codes, sites, SiteKind.CLINIC),
-        figures=_monthly_figures(federation, today), regencies=sorted({code[:5] for code in codes}))
+        figures=_monthly_figures(family, today), regencies=sorted({code[:5] for code in codes}))
 
 
 def _coverage_gaps(codes: list[str], sites: list, kind: str) -> list[CoverageGap]:
@@ -450,10 +453,10 @@ def _coverage_gaps(codes: list[str], sites: list, kind: str) -> list[CoverageGap
     return sorted(gaps, key=lambda gap: (-gap.members, gap.code))
 
 
-def _monthly_figures(federation: Federation, today: date) -> list[dict]:
+def _monthly_figures(federation_ids: list[int], today: date) -> list[dict]:
     """The sites' revenue, costs and patients per month over the last FIGURE_MONTHS months, oldest first."""
     first = (today.replace(day=1) - timedelta(days=31 * (FIGURE_MONTHS - 1))).replace(day=1)
-    rows = (SiteFigure.objects.filter(site__federation=federation, month__gte=first).values("month")
+    rows = (SiteFigure.objects.filter(site__federation_id__in=federation_ids, month__gte=first).values("month")
             .annotate(revenue=Sum("revenue"), costs=Sum("costs"), patients=Sum("patients")).order_by("month"))
     return [{"month": row["month"], "revenue": row["revenue"] or 0, "costs": row["costs"] or 0,
              "patients": row["patients"] or 0} for row in rows]

@@ -66,8 +66,23 @@ def test_the_scope_is_resolved_once_per_request(federation_director):
     with CaptureQueriesContext(connection) as queries:
         for action in (Action.VIEW, Action.VIEW, Action.MANAGE_BUMDES, Action.EDIT_FEDERATION_SITES, Action.VIEW):
             scope_for(federation_director, action)
-    # The assignments once, and the member villages and member cooperatives once.
-    assert len(queries) == 3
+    # The assignments once, the federations reached (with the companies they own) once, and the member
+    # villages and member cooperatives once.
+    assert len(queries) == 4
+
+
+def test_a_role_on_a_bumdes_bersama_reaches_the_company_it_owns(pati_officer, federation, federation_director):
+    company = services.federation_register(actor=pati_officer, kind="company", name="PT Mitra Bumdes Sejahtera Pati",
+                                           seat_code=PRAWOTO, parent=federation)
+    site = services.site_create(actor=federation_director, federation=company, kind="clinic", name="Klinik Juwana",
+                                village_code=PAKEM)
+    forget_scope(federation_director)
+    assert scope_for(federation_director, Action.EDIT_FEDERATION_SITES).federations == {federation.pk, company.pk}
+    assert site.federation == company
+    other = services.federation_register(actor=pati_officer, kind="company", name="PT Lain", seat_code=PRAWOTO)
+    with pytest.raises(PermissionDenied):
+        services.site_create(actor=federation_director, federation=other, kind="shop", name="Toko",
+                             village_code=PAKEM)
 
 
 def test_a_director_held_on_villages_the_old_way_keeps_viewing_them_only(prawoto):
