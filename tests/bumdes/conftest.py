@@ -13,7 +13,7 @@ from tests.conftest import PAKEM
 from tests.conftest import PRAWOTO
 from tests.conftest import make_user
 
-KASIYAN = "33.18.01.2003"  # a third desa of Kec. Sukolilo
+WEGIL = "33.18.01.2003"  # Desa Wegil, a third desa of Kec. Sukolilo
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from bumdes import services
 from core.roles import Role
-from tests.bumdes.conftest import KASIYAN
+from tests.bumdes.conftest import WEGIL
 from tests.conftest import BLITAR
 from tests.conftest import PAKEM
 from tests.conftest import PRAWOTO
@@ -30,7 +30,7 @@ def running(pati_officer, village_staff, federation, django_capture_on_commit_ca
                                   licence_number="503/7", licence_date=date(2024, 2, 1), latitude=-6.78,
                                   longitude=111.05)
     services.site_create(actor=pati_officer, federation=federation, kind="clinic", name="Klinik Kasiyan",
-                         village_code=KASIYAN, latitude=-6.80, longitude=111.07)
+                         village_code=WEGIL, latitude=-6.80, longitude=111.07)
     services.site_figure_record(actor=pati_officer, site=clinic, month=date(2025, 1, 1), revenue=40_000_000,
                                 patients=700)
     return federation

@@ -19,7 +19,7 @@ from core.scoping import forget_scope
 from core.scoping import scope_for
 from koperasi.models import Cooperative
 from koperasi.services import cooperative_update
-from tests.bumdes.conftest import KASIYAN
+from tests.bumdes.conftest import WEGIL
 from tests.bumdes.conftest import on_federation
 from tests.bumdes.conftest import yesterday
 from tests.conftest import PAKEM
@@ -43,7 +43,7 @@ def test_a_village_that_left_drops_out_from_its_leave_date_and_a_future_one_is_n
         pati_officer, federation, federation_director):
     pakem = federation.member_villages.get(village_id=PAKEM)
     services.membership_update(actor=pati_officer, membership=pakem, left_on=timezone.localdate())
-    soon = services.federation_village_join(actor=pati_officer, federation=federation, village_code=KASIYAN,
+    soon = services.federation_village_join(actor=pati_officer, federation=federation, village_code=WEGIL,
                                             joined_on=timezone.localdate() + timedelta(days=10), capital=0)
     forget_scope(federation_director)
     assert scope_for(federation_director).roots == {PRAWOTO}
@@ -51,7 +51,7 @@ def test_a_village_that_left_drops_out_from_its_leave_date_and_a_future_one_is_n
     services.membership_update(actor=pati_officer, membership=pakem, left_on=timezone.localdate() + timedelta(days=1))
     services.membership_update(actor=pati_officer, membership=soon, joined_on=timezone.localdate())
     forget_scope(federation_director)
-    assert scope_for(federation_director).roots == {PRAWOTO, PAKEM, KASIYAN}
+    assert scope_for(federation_director).roots == {PRAWOTO, PAKEM, WEGIL}
 
 
 def test_member_cooperatives_bring_their_village_into_the_directors_view(pati_officer, federation_director,

@@ -10,7 +10,7 @@ from django.utils import translation
 
 from bumdes import services
 from bumdes.models import SiteStatus
-from tests.bumdes.conftest import KASIYAN
+from tests.bumdes.conftest import WEGIL
 from tests.conftest import PAKEM
 from tests.conftest import PRAWOTO
 
@@ -61,7 +61,7 @@ def test_registration_certificate_dates_and_uniqueness(pati_officer, bersama):
 
 
 def test_capital_officers_lines_and_a_joint_bumdes_keeps_two_desa(pati_officer, bersama):
-    link = services.bumdes_village_set(actor=pati_officer, bumdes=bersama, village_code=KASIYAN, capital=5_000_000)
+    link = services.bumdes_village_set(actor=pati_officer, bumdes=bersama, village_code=WEGIL, capital=5_000_000)
     assert bersama.villages.count() == 3
     services.bumdes_village_remove(actor=pati_officer, link=link)
     with pytest.raises(ValidationError):
@@ -118,7 +118,7 @@ def test_membership_periods_never_overlap_and_join_at_most_a_year_ahead(pati_off
     assert again.is_member_on(timezone.localdate()) and not pakem.is_member_on(date(2023, 6, 1))
     assert pakem.is_member_on(date(2022, 12, 31)) and not pakem.is_member_on(date(2023, 1, 1))
     errors = _refused(lambda: services.federation_village_join(
-        actor=pati_officer, federation=federation, village_code=KASIYAN,
+        actor=pati_officer, federation=federation, village_code=WEGIL,
         joined_on=timezone.localdate() + timedelta(days=400)))
     assert "cannot be after" in errors["joined_on"][0]
     errors = _refused(lambda: services.membership_update(actor=pati_officer, membership=again,
