@@ -89,9 +89,10 @@ class DashboardView(ActionRequiredMixin, TemplateView):
     def get(self, request, *args, **kwargs):
         scope = scope_for(request.user)
         # Who works for one federation only starts on the federation's own dashboard.
-        if (not kwargs.get("code") and len(scope.federations) == 1
-                and not request.user.role_assignments.filter(federation__isnull=True).exists()):
-            return redirect("reports:federation-dashboard", pk=next(iter(scope.federations)))
+        if not kwargs.get("code") and scope.federations:
+            held = set(request.user.role_assignments.values_list("federation_id", flat=True))
+            if len(held) == 1 and None not in held:
+                return redirect("reports:federation-dashboard", pk=held.pop())
         if not kwargs.get("code") and not scope.everything and len(scope.roots) == 1:
             return redirect("reports:dashboard-area", code=next(iter(scope.roots)))
         return super().get(request, *args, **kwargs)
@@ -189,7 +190,7 @@ class FederationDashboardView(ActionRequiredMixin, TemplateView):
         board = federation_board(user=self.request.user, federation_id=kwargs["pk"], page=self.request.GET.get("page"))
         k = int_param(self.request, "k", 1, 1, 7)
         sites = [{"lat": float(site.latitude), "lng": float(site.longitude), "name": site.name,
-                  "status": site.status, "status_label": str(site.get_status_display()),
+                  "status": site.status, "status_label": str(site.get_status_display()), "kind": site.kind,
                   "url": reverse("bumdes:site-detail", args=[site.pk])}
                  for site in board.sites if site.latitude is not None]
         figures = {"months": [row["month"].isoformat() for row in board.figures],

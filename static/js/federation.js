@@ -37,7 +37,8 @@
     var provinces = (element.dataset.provinces || "").split(",").filter(Boolean);
     var map = L.map(element, { attributionControl: false, zoomSnap: 0.25 });
     var markers = L.featureGroup(sites.map(function (site) {
-      var marker = L.circleMarker([site.lat, site.lng], { radius: 8, className: "site-marker site-" + site.status });
+      var marker = L.circleMarker([site.lat, site.lng], { radius: 8, className: "site-marker site-" + site.status +
+                                                                        " site-kind-" + site.kind });
       marker.bindTooltip(site.name + " — " + site.status_label);
       marker.on("click", function () { window.location.href = site.url; });
       return marker;
