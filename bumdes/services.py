@@ -23,16 +23,20 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import formats
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
+from accounts.models import RoleAssignment
+from accounts.selectors import users_holding
 from core.changes import federation_changed
 from core.concurrency import locked
 from core.concurrency import save_changed
 from core.identifiers import normalize_sk_ahu
 from core.roles import Action
+from core.roles import Role
 from core.scoping import require_scope
 from core.scoping import scope_for
 from core.services import check_coordinates
@@ -41,6 +45,8 @@ from core.services import tidy_reason
 from koperasi.documents import check_upload
 from koperasi.models import Cooperative
 from koperasi.stage_fields import KDKMP_EARLIEST
+from notifications.models import NotificationKind
+from notifications.services import notify
 from wilayah.models import Region
 from wilayah.models import RegionKind
 from wilayah.services import active_village
@@ -842,7 +848,29 @@ def agreement_create(*, actor, cooperative: Cooperative, kind: str, title: str, 
         agreement.terms_document_name = terms_document.name[:200]
     if activate:
         agreement.status, agreement.activated_at = AgreementStatus.ACTIVE, timezone.now()
-    return _save_new(agreement, actor)
+    _save_new(agreement, actor)
+    _notify_parties(agreement, actor, NotificationKind.AGREEMENT_ACTIVATED if activate
+                    else NotificationKind.AGREEMENT_PROPOSED)
+    return agreement
+
+
+def _notify_parties(agreement: CooperationAgreement, actor, kind: str) -> None:
+    """
+    Both sides learn of it (not who did it): the cooperative's village staff, and the director of the federation
+    (of the BUMDes that is a federation).
+    """
+    people = {user.pk: user for user in users_holding(
+        Role.VILLAGE_STAFF, agreement.cooperative.villages.values_list("village_id", flat=True))}
+    federation_id = agreement.federation_id or (_federation_id_of(agreement.bumdes) if agreement.bumdes_id else None)
+    if federation_id:
+        directors = RoleAssignment.objects.filter(role=Role.FEDERATION_DIRECTOR, federation_id=federation_id,
+                                                  user__is_active=True).select_related("user")
+        people.update({assignment.user_id: assignment.user for assignment in directors})
+    people.pop(actor.pk, None)
+    notify(users=people.values(), kind=kind, url=reverse("bumdes:agreement-detail", args=[agreement.pk]),
+           params={"title": agreement.title, "cooperative": agreement.cooperative.name,
+                   "partner": agreement.partner.name, "author": str(actor),
+                   "starts": formats.date_format(agreement.starts_on)})
 
 
 def _check_agreement_dates(agreement: CooperationAgreement, errors: dict) -> None:
@@ -874,6 +902,7 @@ def agreement_activate(*, actor, agreement: CooperationAgreement) -> Cooperation
     _raise(agreement_legal_problems(agreement))
     agreement.status, agreement.activated_at = AgreementStatus.ACTIVE, timezone.now()
     save_changed(agreement, ["status", "activated_at"], actor=actor)
+    _notify_parties(agreement, actor, NotificationKind.AGREEMENT_ACTIVATED)
     return agreement
 
 

@@ -208,3 +208,22 @@ def test_expired_agreements_end_by_the_daily_job(pati_officer, federation, prawo
     agreement.refresh_from_db()
     assert agreement.status == "ended"
     assert end_expired_agreements.delay().get() == 0
+
+
+def test_both_sides_are_told_of_an_agreement_but_not_who_recorded_it(pati_officer, village_staff, federation,
+                                                                     federation_director, prawoto):
+    from notifications.models import Notification
+
+    services.agreement_create(actor=village_staff, cooperative=prawoto, federation=federation, kind="supply",
+                              title="Pasokan beras", starts_on=date(2025, 9, 1))
+    told = Notification.objects.filter(kind="agreement_proposed")
+    assert set(told.values_list("user_id", flat=True)) == {federation_director.pk}
+    with translation_en():
+        assert "Pasokan beras" in told.get().body and prawoto.name in told.get().body
+    assert not Notification.objects.filter(user=village_staff).exists()
+
+
+def translation_en():
+    from django.utils import translation
+
+    return translation.override("en")
