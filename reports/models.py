@@ -165,6 +165,7 @@ EXPORT_KIND_LABELS = {
     "report": _("Progress report"),
     "cooperatives": _("Cooperatives"),
     "queue": _("Verification queue"),
+    "federation_members": _("Federation members"),
 }
 
 

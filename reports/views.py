@@ -64,6 +64,7 @@ LIST_FILTERS = {
     "cooperatives": ("q", "region", "stage", "formation_model", "kind", "completed", "stalled", "unit_type",
                      "unit_status"),
     "queue": ("region", "stage", "waiting"),
+    "federation_members": ("federation",),
 }
 PAGE_PARAMETERS = ("k", "sort", "dir")  # and those of the cards other apps add (dashboard_parameters)
 # Filled in per request in cached dashboard content.

@@ -73,3 +73,23 @@ def test_a_village_that_left_leaves_the_dashboard(client, running, pati_officer,
     board = client.get(reverse("reports:federation-dashboard", args=[running.pk])).context["board"]
     assert (board.area.villages, board.area.cooperatives) == (2, 1)
     assert PAKEM not in [row.code for row in board.members]
+
+
+def test_the_member_table_exports_for_the_director_only(client, running, federation_director,
+                                                        django_capture_on_commit_callbacks):
+    import csv
+    import io
+
+    client.force_login(federation_director)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("reports:export-request"), {
+            "kind": "federation_members", "fmt": "csv", "filters": f"federation={running.pk}"})
+    content = b"".join(client.get(response["Location"] + "unduh/").streaming_content).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(content), delimiter=";"))
+    assert [row[0] for row in rows[1:]] == [PRAWOTO, PAKEM, "33.18.02.2001"]
+    assert rows[1][4] == "75000000" and rows[1][5] == "1"
+    client.force_login(make_user(Role.KABUPATEN_OFFICER, BLITAR))
+    with django_capture_on_commit_callbacks(execute=True):
+        refused = client.post(reverse("reports:export-request"), {
+            "kind": "federation_members", "fmt": "csv", "filters": f"federation={running.pk}"})
+    assert "/ekspor/" not in refused["Location"]
