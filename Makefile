@@ -33,6 +33,7 @@ test: venv-dev
 bench: venv-dev
 	PY=$(PY) scripts/ensure-test-services.sh
 	$(PY) bench/rollup.py $(BENCH_ARGS)
+	$(PY) bench/federation.py
 
 lint: venv-dev
 	$(VENV)/bin/ruff check .

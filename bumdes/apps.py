@@ -16,9 +16,10 @@ class BumdesConfig(AppConfig):
         from .selectors import agreement_section
         from .selectors import federation_family
         from .selectors import member_village_codes
+        from .selectors import member_village_filter
 
         register_federation_family(federation_family)
-        register_federation_members(member_village_codes)
+        register_federation_members(member_village_codes, member_village_filter)
         extensions.register_cooperative_section(
             "bumdes.agreements", template_name="bumdes/partials/cooperative_agreements.html",
             context=agreement_section, order=40,

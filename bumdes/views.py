@@ -341,7 +341,7 @@ class FederationDetailView(_Operations, _FederationObjectMixin, TemplateView):
                                                                         initial={"joined_on": today, "capital": 0}))
         everyone = self.request.GET.get("members") == "all"
         villages, cooperatives = federation_memberships(federation, current_only=not everyone)
-        total, shares = capital_shares(federation)
+        total, shares = capital_shares(federation, limit=10)
         return super().get_context_data(
             federation=federation, can_manage=can_manage,
             can_edit_sites=_can(user, Action.EDIT_FEDERATION_SITES, federation),

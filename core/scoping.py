@@ -41,6 +41,7 @@ __all__ = [
     "Scope",
     "ScopedQuerySet",
     "code_in_subtree",
+    "federation_member_codes",
     "forget_scope",
     "register_federation_family",
     "register_federation_members",
@@ -49,6 +50,8 @@ __all__ = [
 ]
 
 VILLAGE_CODE_LENGTH = len("33.18.01.2001")
+# Up to this many member villages a federation's members are filtered by their codes, above it by a subquery.
+MEMBER_CODES_AS_LIST = 1000
 
 
 def code_in_subtree(code: str, root: str) -> bool:
@@ -68,17 +71,30 @@ class Scope:
     roots: frozenset[str] = frozenset()
     everything: bool = False
     federations: frozenset[int] = frozenset()
+    # The federations whose member villages of today are in ``roots`` (and which those are): queries ask the
+    # database for the members rather than carry thousands of codes (see ``q``).
+    member_of: frozenset[int] = frozenset()
+    member_codes: frozenset[str] = frozenset()
 
     @classmethod
-    def of(cls, codes: Iterable[str], federations: Iterable[int] = ()) -> Scope:
+    def of(cls, codes: Iterable[str], federations: Iterable[int] = (), *, member_of: Iterable[int] = (),
+           member_codes: Iterable[str] = ()) -> Scope:
         """Build a scope, dropping codes already covered by another code in the set."""
+        unique = set(codes)
+        areas = {code for code in unique if len(code) != VILLAGE_CODE_LENGTH}
         roots: set[str] = set()
-        # Shortest first, so a code's ancestors are decided before it: linear in the number of codes, which
-        # matters for a federation of thousands of villages.
-        for code in sorted(set(codes), key=len):
+        # Shortest first, so a code's ancestors are decided before it.
+        for code in sorted(areas, key=len):
             if not any(ancestor in roots for ancestor in _ancestors_and_self(code)):
                 roots.add(code)
-        return cls(roots=frozenset(roots), federations=frozenset(federations))
+        villages = unique - areas
+        if roots:
+            # A village is covered by its province, kabupaten/kota or kecamatan (the first 2, 5 or 8 characters):
+            # linear in the number of villages, which matters for a federation of thousands.
+            villages = {code for code in villages if not any(code[:length] in roots for length in (2, 5, 8))}
+        roots |= villages
+        return cls(roots=frozenset(roots), federations=frozenset(federations), member_of=frozenset(member_of),
+                   member_codes=frozenset(member_codes))
 
     @classmethod
     def national(cls) -> Scope:
@@ -117,11 +133,18 @@ class Scope:
         if self.everything:
             return Q()
         condition = Q(pk__in=[])
+        # A long list of codes costs more to send and plan than the semi-join; a short one is the cheaper.
+        by_membership = bool(self.member_of and _federation_member_filter
+                             and len(self.member_codes) > MEMBER_CODES_AS_LIST)
+        if by_membership:
+            # A federation's members (thousands of villages) as a semi-join on its membership tables.
+            condition = _federation_member_filter(path, self.member_of, timezone.localdate())
         # Villages have no children, so an exact match is the whole subtree and can use IN.
-        villages = sorted(code for code in self.roots if len(code) == VILLAGE_CODE_LENGTH)
+        villages = sorted(code for code in self.roots if len(code) == VILLAGE_CODE_LENGTH
+                          and not (by_membership and code in self.member_codes))
         areas = sorted(code for code in self.roots if len(code) != VILLAGE_CODE_LENGTH)
         if villages:
-            condition = Q(**{f"{path}__in": villages})
+            condition |= Q(**{f"{path}__in": villages})
         for code in areas:
             # Segments have fixed widths, so a plain prefix never matches a sibling (33.1 is not a code).
             condition |= Q(**{f"{path}__startswith": code})
@@ -132,21 +155,26 @@ class Scope:
     def __or__(self, other: Scope) -> Scope:
         if self.everything or other.everything:
             return Scope.national()
-        return Scope.of(self.roots | other.roots, self.federations | other.federations)
+        return Scope.of(self.roots | other.roots, self.federations | other.federations,
+                        member_of=self.member_of | other.member_of, member_codes=self.member_codes | other.member_codes)
 
 
 # The federation app's answer to "which villages are members of these federations on this day"; see
 # ``register_federation_members``. Without it (the app not installed) a federation has no member villages.
 _federation_members: Callable[[frozenset[int], date], Iterable[str]] | None = None
+_federation_member_filter: Callable[[str, frozenset[int], date], Q] | None = None
 
 
-def register_federation_members(resolver: Callable[[frozenset[int], date], Iterable[str]]) -> None:
+def register_federation_members(resolver: Callable[[frozenset[int], date], Iterable[str]],
+                                member_filter: Callable[[str, frozenset[int], date], Q] | None = None) -> None:
     """
     ``resolver(federation_ids, day)`` returns the codes of the villages that are members of any of the
-    federations on ``day`` (joined on or before it, not yet left). Registered once, from an ``AppConfig.ready()``.
+    federations on ``day`` (joined on or before it, not yet left); ``member_filter(path, federation_ids, day)``
+    the same as a filter on the region code field ``path`` (a subquery). Registered once, from an
+    ``AppConfig.ready()``.
     """
-    global _federation_members
-    _federation_members = resolver
+    global _federation_members, _federation_member_filter
+    _federation_members, _federation_member_filter = resolver, member_filter
 
 
 # The federation app's answer to "which federations does a role on these reach": themselves and the companies
@@ -176,6 +204,15 @@ def _member_villages(cache: dict, federations: frozenset[int]) -> list[str]:
     return cache[key]
 
 
+def federation_member_codes(user, federation_ids: Iterable[int]) -> list[str]:
+    """
+    The villages that are members of these federations today, read through the same per-request cache as the
+    user's scope (a federation director's dashboard and their scope ask once).
+    """
+    cache = user.__dict__.setdefault("_scope_cache", {}) if user is not None else {}
+    return _member_villages(cache, frozenset(federation_ids))
+
+
 def scope_for(user, action: Action = Action.VIEW) -> Scope:
     """
     The regions and federations ``user`` may ``action`` on: the union of their role assignments that grant
@@ -194,6 +231,7 @@ def scope_for(user, action: Action = Action.VIEW) -> Scope:
         if "assignments" not in cache:
             cache["assignments"] = list(user.role_assignments.values_list("role", "region_id", "federation_id"))
         codes: list[str] = []
+        members: list[str] = []
         federations: set[int] = set()
         reaching: set[int] = set()
         national = False
@@ -213,9 +251,11 @@ def scope_for(user, action: Action = Action.VIEW) -> Scope:
         if national:
             scope = Scope.national()
         else:
-            if reaching:
-                codes.extend(_member_villages(cache, _family(cache, frozenset(reaching))))
-            scope = Scope.of(codes, _family(cache, frozenset(federations)))
+            member_of = _family(cache, frozenset(reaching)) if reaching else frozenset()
+            if member_of:
+                members = _member_villages(cache, member_of)
+            scope = Scope.of([*codes, *members], _family(cache, frozenset(federations)), member_of=member_of,
+                             member_codes=members)
     cache[action] = scope
     return scope
 

@@ -28,11 +28,11 @@ from bumdes.models import SiteKind
 from bumdes.models import SiteStatus
 from bumdes.selectors import capital_shares
 from bumdes.selectors import federation_family
-from bumdes.selectors import member_village_codes
 from core.changes import dirty_villages_pending
 from core.roles import Action
 from core.scoping import VILLAGE_CODE_LENGTH
 from core.scoping import Scope
+from core.scoping import federation_member_codes
 from core.scoping import scope_for
 from koperasi.models import Cooperative
 from koperasi.models import FormationStage
@@ -401,6 +401,7 @@ class FederationBoard:
     capital_total: int
     capital_top: list
     gaps: list[CoverageGap]
+    gap_count: int
     figures: list[dict]
     regencies: list[str]  # the kabupaten/kota of the members, for the map's outlines
 
@@ -411,12 +412,16 @@ def federation_board(*, user, federation_id: int, page: int | str | None = 1) ->
     federation's sites, capital and shares, kecamatan of members without an operating clinic, and the sites'
     monthly figures. The federation is reached through the user's scope (Http404 outside it).
     """
-    federation = Federation.objects.for_user(user, Action.VIEW).select_related("seat").filter(
-        pk=federation_id).first()
+    scope = scope_for(user, Action.VIEW)
+    federations = Federation.objects.select_related("seat")
+    # A federation of the user's own is in scope by its id: no need to test its seat against thousands of members.
+    if not scope.reaches(None, federation_id):
+        federations = federations.within(scope)
+    federation = federations.filter(pk=federation_id).first()
     if federation is None:
         raise Http404
     today = timezone.localdate()
-    codes = sorted(member_village_codes([federation.pk], today))
+    codes = federation_member_codes(user, [federation.pk])
     row = FederationRollup.objects.filter(federation=federation).first()
     metrics = row.metrics() if row else dict(ZERO)
     area = AreaRow(f"F{federation.pk}", federation.name, "federation", len(codes), metrics)
@@ -436,21 +441,28 @@ def federation_board(*, user, federation_id: int, page: int | str | None = 1) ->
     site_counts = dict.fromkeys(SiteStatus.values, 0)
     for site in sites:
         site_counts[site.status] += 1
-    total, shares = capital_shares(federation, day=today)
+    total, shares = capital_shares(federation, day=today, limit=10)
+    gaps, gap_count = _coverage_gaps(codes, sites, SiteKind.CLINIC)
     return FederationBoard(
         federation=federation, area=area, members=members, sites=sites, site_counts=site_counts,
-        capital_total=total, capital_top=shares[:10], gaps=_coverage_gaps(codes, sites, SiteKind.CLINIC),
+        capital_total=total, capital_top=shares, gaps=gaps, gap_count=gap_count,
         figures=_monthly_figures(family, today), regencies=sorted({code[:5] for code in codes}))
 
 
-def _coverage_gaps(codes: list[str], sites: list, kind: str) -> list[CoverageGap]:
-    """Kecamatan among the member villages with no operating site of ``kind`` in them, most members first."""
+COVERAGE_GAPS_NAMED = 30
+
+
+def _coverage_gaps(codes: list[str], sites: list, kind: str) -> tuple[list[CoverageGap], int]:
+    """
+    Kecamatan among the member villages with no operating site of ``kind`` in them, most members first: the
+    first COVERAGE_GAPS_NAMED of them with their names, and how many there are in all.
+    """
     districts = Counter(code[:8] for code in codes)
     covered = {site.village_id[:8] for site in sites if site.kind == kind and site.status == SiteStatus.OPERATING}
-    missing = [code for code in districts if code not in covered]
-    names = dict(Region.objects.filter(code__in=missing).values_list("code", "name"))
-    gaps = [CoverageGap(code, names.get(code, code), districts[code]) for code in missing]
-    return sorted(gaps, key=lambda gap: (-gap.members, gap.code))
+    missing = sorted((code for code in districts if code not in covered), key=lambda code: (-districts[code], code))
+    shown = missing[:COVERAGE_GAPS_NAMED]
+    names = dict(Region.objects.filter(code__in=shown).values_list("code", "name"))
+    return [CoverageGap(code, names.get(code, code), districts[code]) for code in shown], len(missing)
 
 
 def _monthly_figures(federation_ids: list[int], today: date) -> list[dict]:
