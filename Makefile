@@ -41,6 +41,7 @@ test: venv-dev
 bench: venv-dev
 	$(LOAD_TEST_ENV); PY=$(PY) scripts/ensure-test-services.sh
 	$(LOAD_TEST_ENV); $(PY) bench/rollup.py $(BENCH_ARGS)
+	$(LOAD_TEST_ENV); $(PY) bench/federation.py
 
 lint: venv-dev
 	$(VENV)/bin/ruff check .

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import StyledFormMixin
+from core.roles import FEDERATION_ROLES
 from core.roles import ROLE_ACTIONS
 from core.roles import ROLE_REGION_LEVELS
 from core.roles import Action
@@ -17,6 +18,7 @@ from wilayah.forms import RegionField
 from wilayah.models import LEVELS_BY_DEPTH
 
 from . import lockout
+from .models import RoleAssignment
 from .models import User
 
 __all__ = [
@@ -41,7 +43,8 @@ def grantable_roles(actor) -> list[tuple[str, str]]:
         levels = ROLE_REGION_LEVELS[value]
         # Never more than one has: a role whose rights the actor lacks everywhere is not offered.
         holds_its_rights = all(not scope_for(actor, action).is_empty for action in ROLE_ACTIONS[value])
-        if levels and holds_its_rights and any(LEVELS_BY_DEPTH.index(level) >= top_depth for level in levels):
+        at_a_region = levels and any(LEVELS_BY_DEPTH.index(level) >= top_depth for level in levels)
+        if holds_its_rights and (at_a_region or value in FEDERATION_ROLES):
             allowed.append((value, label))
     return allowed
 
@@ -54,18 +57,28 @@ class _RoleFields(StyledFormMixin, forms.Form):
         required=False,
         help_text=_("Type a name or code and choose from the suggestions. Leave empty for the national administrator."),
     )
+    federation = forms.ModelChoiceField(
+        label=_("Federation"),
+        queryset=None,
+        required=False,
+        help_text=_("For the federation director and federation staff: the federation they work for (leave the "
+                    "region empty)."),
+    )
 
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["role"].choices = grantable_roles(actor)
         self.fields["region"].for_user(actor)
+        # The federations seated in the actor's area, reached through the foreign key (no import of the app above).
+        federations = RoleAssignment._meta.get_field("federation").related_model.objects
+        self.fields["federation"].queryset = federations.for_user(actor, Action.MANAGE_USERS).order_by("name")
 
 
 class UserInviteForm(_RoleFields):
     full_name = forms.CharField(label=_("Full name"), max_length=150)
     email = forms.EmailField(label=_("E-mail address"))
 
-    field_order = ["full_name", "email", "role", "region"]
+    field_order = ["full_name", "email", "role", "region", "federation"]
 
 
 class RoleAssignForm(_RoleFields):

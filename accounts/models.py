@@ -1,4 +1,4 @@
-"""Users of the portal and the roles they hold at a region."""
+"""Users of the portal and the roles they hold at a region (or on a federation)."""
 
 import hashlib
 
@@ -11,6 +11,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.roles import FEDERATION_ROLES
 from core.roles import Action
 from core.roles import Role
 from core.scoping import Scope
@@ -41,8 +42,9 @@ class UserQuerySet(ScopedQuerySet):
         """Users who have at least one role and no role outside ``scope``."""
         if scope.everything:
             return self.all()
-        outside = RoleAssignment.objects.exclude(scope.q(RoleAssignment.scope_path)).values("user_id")
+        inside = RoleAssignment.objects.within(scope).values("pk")
         # A national role has no region and is therefore outside every regional scope.
+        outside = RoleAssignment.objects.exclude(pk__in=inside).values("user_id")
         return self.within(scope).exclude(pk__in=outside)
 
 
@@ -134,15 +136,28 @@ class User(AbstractBaseUser, PermissionsMixin):
     @cached_property
     def office_label(self) -> str:
         """Where the person works, from their first role: "Kabupaten/kota officer, Kabupaten Pati"."""
-        assignment = self.role_assignments.select_related("region").order_by("role", "region_id").first()
+        assignment = self.role_assignments.select_related("region", "federation").order_by("role", "region_id").first()
         if assignment is None:
             return ""
         role = assignment.get_role_display()
-        return f"{role}, {assignment.region.name}" if assignment.region else str(role)
+        return f"{role}, {assignment.place_label}" if assignment.region_id or assignment.federation_id else str(role)
+
+
+class RoleAssignmentQuerySet(ScopedQuerySet):
+    def within(self, scope: Scope):
+        """
+        Assignments inside ``scope``: held at a region inside it, or on a federation that is seated inside it
+        or is one of its federations. (A role on a federation is held where the federation is.)
+        """
+        return self.filter(scope.q(RoleAssignment.scope_path)
+                           | scope.q("federation__seat__code", RoleAssignment.scope_federation_path))
 
 
 class RoleAssignment(models.Model):
-    """One role held by a user at one region (none for the national administrator)."""
+    """
+    One role held by a user at one region (none for the national administrator), or, for the federation
+    roles, on one federation (``federation``; its reach follows the federation's members, see core/scoping.py).
+    """
 
     user = models.ForeignKey(
         verbose_name=_("user"),
@@ -163,6 +178,15 @@ class RoleAssignment(models.Model):
         blank=True,
         related_name="+",
     )
+    # By name: accounts stands below the federation app and does not import it.
+    federation = models.ForeignKey(
+        verbose_name=_("federation"),
+        to="bumdes.Federation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="role_assignments",
+    )
     granted_by = models.ForeignKey(
         verbose_name=_("granted by"),
         to=User,
@@ -176,13 +200,14 @@ class RoleAssignment(models.Model):
         auto_now_add=True,
     )
 
-    objects = ScopedQuerySet.as_manager()
+    objects = RoleAssignmentQuerySet.as_manager()
     history = HistoricalRecords()
 
     scope_path = "region__code"
+    scope_federation_path = "federation_id"
 
     class Meta:
-        ordering = ["user_id", "role", "region_id"]
+        ordering = ["user_id", "role", "region_id", "federation_id"]
         verbose_name = _("role assignment")
         verbose_name_plural = _("role assignments")
         constraints = [
@@ -191,17 +216,32 @@ class RoleAssignment(models.Model):
                 name="accounts_roleassignment_unique",
                 violation_error_message=_("The user already holds this role for this region."),
             ),
+            models.UniqueConstraint(
+                fields=["user", "role", "federation"],
+                condition=models.Q(federation__isnull=False),
+                name="accounts_roleassignment_federation_unique",
+                violation_error_message=_("The user already holds this role for this federation."),
+            ),
             models.CheckConstraint(
-                condition=models.Q(role=Role.NATIONAL_ADMIN, region__isnull=True)
-                | (~models.Q(role=Role.NATIONAL_ADMIN) & models.Q(region__isnull=False)),
-                name="accounts_roleassignment_region_matches_role",
-                violation_error_message=_("Only the national administrator role is held without a region."),
+                condition=models.Q(role=Role.NATIONAL_ADMIN, region__isnull=True, federation__isnull=True)
+                | models.Q(role__in=sorted(FEDERATION_ROLES), region__isnull=True, federation__isnull=False)
+                | (~models.Q(role__in=[Role.NATIONAL_ADMIN, Role.FEDERATION_STAFF])
+                   & models.Q(region__isnull=False, federation__isnull=True)),
+                name="accounts_roleassignment_place_matches_role",
+                violation_error_message=_("Only the national administrator role is held without a region; federation "
+                                          "staff are held on a federation."),
             ),
         ]
 
     def __str__(self):
-        where = self.region.name if self.region_id else _("Indonesia")
-        return f"{self.get_role_display()} — {where}"
+        return f"{self.get_role_display()} — {self.place_label}"
+
+    @property
+    def place_label(self) -> str:
+        """Where the role is held: the region's or the federation's name, or Indonesia."""
+        if self.federation_id:
+            return self.federation.name
+        return self.region.name if self.region_id else str(_("Indonesia"))
 
 
 class SignInFailure(models.Model):

@@ -26,12 +26,13 @@ __all__ = [
 
 
 def user_list(*, actor, filters: dict | None = None):
-    queryset = User.objects.for_user(actor, Action.MANAGE_USERS).prefetch_related("role_assignments__region")
+    queryset = User.objects.for_user(actor, Action.MANAGE_USERS).prefetch_related("role_assignments__region",
+                                                                                   "role_assignments__federation")
     return UserFilterSet(filters or {}, queryset, user=actor).qs
 
 
 def user_assignments(user) -> list[RoleAssignment]:
-    return list(user.role_assignments.select_related("region").order_by("role", "region_id"))
+    return list(user.role_assignments.select_related("region", "federation").order_by("role", "region_id"))
 
 
 def user_audit_history(user) -> list:

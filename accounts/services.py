@@ -26,6 +26,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from core.outbox import outbox_enqueue
+from core.roles import FEDERATION_MEMBER_ACTIONS
+from core.roles import FEDERATION_ROLES
 from core.roles import ROLE_ACTIONS
 from core.roles import ROLE_REGION_LEVELS
 from core.roles import Action
@@ -60,6 +62,28 @@ __all__ = [
 SEND_INVITATION_TASK = "accounts.tasks.send_invitation"
 
 
+def _assignment_federation(*, actor: User, role: str, federation_id: int):
+    """Validate that ``actor`` may grant the federation role ``role`` on the federation ``federation_id``."""
+    if role not in FEDERATION_ROLES:
+        raise ValidationError({"federation": _("Only the federation roles are held on a federation.")})
+    # The federation model is reached through the foreign key: accounts does not import the app above it.
+    federations = RoleAssignment._meta.get_field("federation").related_model.objects
+    federation = federations.for_user(actor, Action.MANAGE_USERS).filter(pk=federation_id).first()
+    if federation is None:
+        if federations.filter(pk=federation_id).exists():
+            raise PermissionDenied(_("You can only manage users of federations seated inside your own area."))
+        raise ValidationError({"federation": _("Choose a federation.")})
+    # Never more than you have: every right of the role must be one the granter holds on that federation.
+    missing = [action for action in ROLE_ACTIONS[role]
+               if not federations.for_user(actor, action).filter(pk=federation.pk).exists()]
+    if missing:
+        raise PermissionDenied(
+            _("The role %(role)s may do things your own role may not do for %(federation)s; an officer who may do "
+              "them there must grant it.") % {"role": Role(role).label, "federation": federation.name}
+        )
+    return federation
+
+
 def _assignment_region(*, actor: User, role: str, region_code: str | None) -> Region | None:
     """Validate that ``actor`` may grant ``role`` at ``region_code``; return the region."""
     if role not in Role.values:
@@ -72,6 +96,9 @@ def _assignment_region(*, actor: User, role: str, region_code: str | None) -> Re
         if not manage_scope.everything:
             raise PermissionDenied(_("Only a national administrator can grant the national administrator role."))
         return None
+    if not levels:
+        raise ValidationError({"federation": _("The role %(role)s is held on a federation: choose the federation.")
+                               % {"role": Role(role).label}})
     if not region_code:
         raise ValidationError({"region": _("Choose the region this role is for.")})
     region = Region.objects.filter(code=region_code, is_active=True).first()
@@ -89,14 +116,27 @@ def _assignment_region(*, actor: User, role: str, region_code: str | None) -> Re
             _("You can only manage users for regions inside your own area; %(region)s is outside it.")
             % {"region": f"{region.code} {region.name}"}
         )
-    # Never more than you have: every right of the role must be one the granter holds there.
-    missing = [action for action in ROLE_ACTIONS[role] if not scope_for(actor, action).contains(region.code)]
+    # Never more than you have: every right the role grants there must be one the granter holds there (a
+    # federation role held on a village grants only what it grants over member villages).
+    actions = FEDERATION_MEMBER_ACTIONS[role] if role in FEDERATION_ROLES else ROLE_ACTIONS[role]
+    missing = [action for action in actions if not scope_for(actor, action).contains(region.code)]
     if missing:
         raise PermissionDenied(
             _("The role %(role)s may do things your own role may not do in %(region)s; an officer who may do "
               "them there must grant it.") % {"role": Role(role).label, "region": region.name}
         )
     return region
+
+
+def _assignment_place(*, actor: User, role: str, region_code: str | None, federation_id: int | None):
+    """(region, federation) where ``actor`` may grant ``role``: a region, or a federation for the federation roles."""
+    if role not in Role.values:
+        raise ValidationError({"role": _("Choose a valid role.")})
+    if federation_id:
+        if region_code:
+            raise ValidationError({"region": _("A role is held at a region or on a federation, not both.")})
+        return None, _assignment_federation(actor=actor, role=role, federation_id=federation_id)
+    return _assignment_region(actor=actor, role=role, region_code=region_code), None
 
 
 def _require_above(*, actor: User, user: User) -> None:
@@ -107,8 +147,9 @@ def _require_above(*, actor: User, user: User) -> None:
     if scope_for(actor, Action.MANAGE_USERS).everything:
         return
     roots = scope_for(actor, Action.MANAGE_USERS).roots
-    for assignment in user.role_assignments.all():
-        code = assignment.region_id
+    for assignment in user.role_assignments.select_related("federation"):
+        # A role on a federation stands where the federation is seated (a village: always below its officers).
+        code = assignment.federation.seat_id if assignment.federation_id else assignment.region_id
         if code is None or code in roots or not any(code.startswith(root + ".") for root in roots):
             raise PermissionDenied(_("Only an officer above %(name)s can do this; ask the province or national "
                                      "administrator.") % {"name": user.full_name or user.email})
@@ -122,11 +163,13 @@ def _require_manageable(*, actor: User, user: User) -> None:
 
 
 @transaction.atomic
-def user_invite(*, actor: User, email: str, full_name: str, role: str, region_code: str | None = None) -> User:
+def user_invite(*, actor: User, email: str, full_name: str, role: str, region_code: str | None = None,
+                federation_id: int | None = None) -> User:
     """Create an account with one role and e-mail the person a link to choose their password."""
     email = User.objects.normalize_email(email.strip()).lower()
     full_name = " ".join(full_name.split())
-    region = _assignment_region(actor=actor, role=role, region_code=region_code)
+    region, federation = _assignment_place(actor=actor, role=role, region_code=region_code,
+                                           federation_id=federation_id)
     if (User.objects.filter(email__iexact=email).exists()
             or EmailAddress.objects.filter(email__iexact=email, verified=True).exists()):
         raise ValidationError({"email": _("A user with this e-mail address already exists.")})
@@ -137,7 +180,7 @@ def user_invite(*, actor: User, email: str, full_name: str, role: str, region_co
     user.save()
     # Unverified until the invitee follows the e-mailed link (user_email_confirm).
     EmailAddress.objects.create(user=user, email=email, primary=True, verified=False)
-    assignment = RoleAssignment(user=user, role=role, region=region, granted_by=actor)
+    assignment = RoleAssignment(user=user, role=role, region=region, federation=federation, granted_by=actor)
     assignment.full_clean()
     assignment._history_user = actor
     assignment.save()
@@ -150,13 +193,15 @@ def user_invite(*, actor: User, email: str, full_name: str, role: str, region_co
 
 
 @transaction.atomic
-def role_assign(*, actor: User, user: User, role: str, region_code: str | None = None) -> RoleAssignment:
-    """Give an existing user one more role."""
+def role_assign(*, actor: User, user: User, role: str, region_code: str | None = None,
+                federation_id: int | None = None) -> RoleAssignment:
+    """Give an existing user one more role, at a region or (federation roles) on a federation."""
     _require_manageable(actor=actor, user=user)
-    region = _assignment_region(actor=actor, role=role, region_code=region_code)
-    if RoleAssignment.objects.filter(user=user, role=role, region=region).exists():
-        raise ValidationError({"role": _("The user already holds this role for this region.")})
-    assignment = RoleAssignment(user=user, role=role, region=region, granted_by=actor)
+    region, federation = _assignment_place(actor=actor, role=role, region_code=region_code,
+                                           federation_id=federation_id)
+    if RoleAssignment.objects.filter(user=user, role=role, region=region, federation=federation).exists():
+        raise ValidationError({"role": _("The user already holds this role there.")})
+    assignment = RoleAssignment(user=user, role=role, region=region, federation=federation, granted_by=actor)
     assignment.full_clean()
     assignment._history_user = actor
     assignment.save()
@@ -213,7 +258,7 @@ def user_send_invitation(*, user_id: int, language: str = settings.LANGUAGE_CODE
         "account_reset_password_from_key",
         kwargs={"uidb36": user_pk_to_url_str(user), "key": default_token_generator.make_token(user)},
     )
-    assignments = list(user.role_assignments.select_related("region"))
+    assignments = list(user.role_assignments.select_related("region", "federation"))
     with translation.override(language):
         context = {"user": user, "link": settings.PORTAL_BASE_URL + path, "assignments": assignments}
         subject = _("Your account on the Koperasi Merah Putih portal")

@@ -52,14 +52,15 @@ class UserCreateView(ActionRequiredMixin, FormView):
 
     def get_initial(self):
         # Links such as "invite a coordinator for this kecamatan" preset the role and region.
-        return {key: self.request.GET[key] for key in ("role", "region") if self.request.GET.get(key)}
+        return {key: self.request.GET[key] for key in ("role", "region", "federation") if self.request.GET.get(key)}
 
     def form_valid(self, form):
         data = form.cleaned_data
-        region = data.get("region")
+        region, federation = data.get("region"), data.get("federation")
         ok, user = form.call_service(services.user_invite, actor=self.request.user, email=data["email"],
                                      full_name=data["full_name"], role=data["role"],
-                                     region_code=region.code if region else None)
+                                     region_code=region.code if region else None,
+                                     federation_id=federation.pk if federation else None)
         if not ok:
             return self.form_invalid(form)
         messages.success(self.request, _("%(name)s was invited; an e-mail with a sign-in link is on its way.")
@@ -93,9 +94,10 @@ class UserDetailView(ActionRequiredMixin, FormView):
         )
 
     def form_valid(self, form):
-        region = form.cleaned_data.get("region")
+        region, federation = form.cleaned_data.get("region"), form.cleaned_data.get("federation")
         ok, _assignment = form.call_service(services.role_assign, actor=self.request.user, user=self.subject,
-                                            role=form.cleaned_data["role"], region_code=region.code if region else None)
+                                            role=form.cleaned_data["role"], region_code=region.code if region else None,
+                                            federation_id=federation.pk if federation else None)
         if not ok:
             return self.form_invalid(form)
         messages.success(self.request, _("Role granted."))

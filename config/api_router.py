@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("koperasi.api.urls")),
     path("", include("members.api.urls")),
     path("", include("units.api.urls")),
+    path("", include("bumdes.api.urls")),
     path("", include("targets.api.urls")),
     path("", include("pendampingan.api.urls")),
     path("", include("reports.api.urls")),

@@ -41,6 +41,7 @@ __all__ = [
     "dirty_villages_done",
     "dirty_villages_pending",
     "dirty_villages_requeue",
+    "federation_changed",
     "redis_client",
     "village_changed",
 ]
@@ -84,6 +85,7 @@ for i = 1, #ARGV, 2 do
 end
 return removed
 """
+FEDERATIONS_TASK = "reports.tasks.rollup_refresh_federations"
 
 
 @functools.cache
@@ -217,3 +219,24 @@ def dirty_villages_pending() -> PendingRefreshes:
             oldest = datetime.fromtimestamp(first[0][1], tz=UTC) if first else None
     times = [moment for moment in (held["oldest"], oldest) if moment]
     return PendingRefreshes(queued, held["count"], min(times) if times else None)
+
+
+def federation_changed(*federation_ids: int) -> None:
+    """
+    A federation's membership changed: after the commit, its roll-up row (the sum over its members) is
+    recomputed; a lost message is repaired by the nightly reconcile.
+    """
+    ids = sorted({int(pk) for pk in federation_ids if pk})
+    if ids:
+        transaction.on_commit(lambda: _queue_federations(ids), robust=True)
+
+
+def _queue_federations(ids: list[int]) -> None:
+    task = current_app.tasks[FEDERATIONS_TASK]
+    if current_app.conf.task_always_eager:
+        task.apply(args=[ids])
+        return
+    try:
+        task.delay(ids)
+    except Exception:  # the save has succeeded; the nightly reconcile will catch up
+        logger.exception("Could not queue the roll-up refresh of federations %s", ids)

@@ -10,7 +10,7 @@ from enum import StrEnum
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-__all__ = ["ROLE_ACTIONS", "ROLE_REGION_LEVELS", "Action", "Role"]
+__all__ = ["FEDERATION_MEMBER_ACTIONS", "FEDERATION_ROLES", "ROLE_ACTIONS", "ROLE_REGION_LEVELS", "Action", "Role"]
 
 
 class Action(StrEnum):
@@ -26,6 +26,11 @@ class Action(StrEnum):
     LOG_VISITS = "log_visits"
     # See full NIK values (lists show them masked).
     VIEW_PERSONAL_DATA = "view_personal_data"
+    # Register and update BUMDes and federations: their villages and cooperatives, capital, organs,
+    # classification, business lines, and cooperation agreements on their side.
+    MANAGE_BUMDES = "manage_bumdes"
+    # Record a federation's business sites (clinics, outlets, …) and their monthly operating figures.
+    EDIT_FEDERATION_SITES = "edit_federation_sites"
 
 
 class Role(models.TextChoices):
@@ -35,11 +40,13 @@ class Role(models.TextChoices):
     KECAMATAN_OFFICER = "kecamatan_officer", _("Kecamatan officer / area coordinator")
     VILLAGE_STAFF = "village_staff", _("Village staff")
     FEDERATION_DIRECTOR = "federation_director", _("Federation director")
+    FEDERATION_STAFF = "federation_staff", _("Federation staff")
 
 
-# The region level a role is assigned at; ``None`` means the whole country.
-# A federation director holds one assignment per member village (or per kecamatan/kabupaten
-# when a federation covers all of it), so their scope is the set of those region codes.
+# The region level a role is assigned at; ``None`` means the whole country, ``()`` never at a region.
+# Federation roles are held on a federation (``RoleAssignment.federation``). Before federations were
+# recorded, a federation director held one assignment per member village (or kecamatan/kabupaten);
+# such an assignment still works and grants what the role grants over member villages (view), no more.
 ROLE_REGION_LEVELS: dict[str, tuple[str, ...] | None] = {
     Role.NATIONAL_ADMIN: None,
     Role.PROVINCE_OFFICER: ("province",),
@@ -47,20 +54,36 @@ ROLE_REGION_LEVELS: dict[str, tuple[str, ...] | None] = {
     Role.KECAMATAN_OFFICER: ("district",),
     Role.VILLAGE_STAFF: ("village",),
     Role.FEDERATION_DIRECTOR: ("village", "district", "regency"),
+    Role.FEDERATION_STAFF: (),
 }
+
+# Roles that can be held on a federation rather than at a region.
+FEDERATION_ROLES = frozenset({Role.FEDERATION_DIRECTOR, Role.FEDERATION_STAFF})
 
 ROLE_ACTIONS: dict[str, frozenset[Action]] = {
     Role.NATIONAL_ADMIN: frozenset(Action),
     Role.PROVINCE_OFFICER: frozenset({Action.VIEW, Action.MANAGE_USERS, Action.MANAGE_TARGETS, Action.LOG_VISITS}),
     # The Dinas Koperasi of a kabupaten/kota verifies formation and sets kecamatan targets.
+    # It also registers the BUMDes of its villages and looks after federations seated in the kabupaten.
     Role.KABUPATEN_OFFICER: frozenset(
         {Action.VIEW, Action.MANAGE_USERS, Action.EDIT_COOPERATIVE, Action.VERIFY_STAGES, Action.MANAGE_TARGETS,
-         Action.LOG_VISITS, Action.VIEW_PERSONAL_DATA}
+         Action.LOG_VISITS, Action.VIEW_PERSONAL_DATA, Action.MANAGE_BUMDES, Action.EDIT_FEDERATION_SITES}
     ),
-    # Area coordinators assist villages and may enter data for them, but do not verify.
+    # Area coordinators assist villages and may enter data for them (BUMDes too), but do not verify.
     Role.KECAMATAN_OFFICER: frozenset(
-        {Action.VIEW, Action.MANAGE_USERS, Action.EDIT_COOPERATIVE, Action.LOG_VISITS, Action.VIEW_PERSONAL_DATA}
+        {Action.VIEW, Action.MANAGE_USERS, Action.EDIT_COOPERATIVE, Action.LOG_VISITS, Action.VIEW_PERSONAL_DATA,
+         Action.MANAGE_BUMDES}
     ),
     Role.VILLAGE_STAFF: frozenset({Action.VIEW, Action.EDIT_COOPERATIVE, Action.VIEW_PERSONAL_DATA}),
+    # On their federation's own records: the director runs it, its staff keep its sites and figures.
+    Role.FEDERATION_DIRECTOR: frozenset({Action.VIEW, Action.MANAGE_BUMDES, Action.EDIT_FEDERATION_SITES}),
+    Role.FEDERATION_STAFF: frozenset({Action.VIEW, Action.EDIT_FEDERATION_SITES}),
+}
+
+# What a federation role grants over the federation's member villages as they are today (their
+# cooperatives, units, members…), on top of the federation's own records. The director reads them and
+# changes nothing there; the staff run the federation's sites and need no more.
+FEDERATION_MEMBER_ACTIONS: dict[str, frozenset[Action]] = {
     Role.FEDERATION_DIRECTOR: frozenset({Action.VIEW}),
+    Role.FEDERATION_STAFF: frozenset(),
 }

@@ -1,12 +1,18 @@
 """Small helpers shared by the apps' services."""
 
+from decimal import Decimal
+
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from phonenumber_field.phonenumber import to_python as to_phone
 
-__all__ = ["MIN_REASON_LENGTH", "indonesian_phone", "is_explained", "require_known_fields", "tidy_reason"]
+__all__ = ["MIN_REASON_LENGTH", "check_coordinates", "indonesian_phone", "is_explained", "require_known_fields",
+           "tidy_reason"]
 
 MIN_REASON_LENGTH = 5
+# Indonesia lies within these bounds; a point outside is a typing error (often swapped lat/long).
+_LATITUDE_RANGE = (Decimal("-11.5"), Decimal("6.5"))
+_LONGITUDE_RANGE = (Decimal("94.5"), Decimal("141.5"))
 
 
 def require_known_fields(changes: dict, allowed) -> None:
@@ -38,3 +44,15 @@ def tidy_reason(value: str | None) -> str:
 def is_explained(value: str | None) -> bool:
     """A reason that says something: a few characters at least, not a stray key press."""
     return len(tidy_reason(value)) >= MIN_REASON_LENGTH
+
+
+def check_coordinates(latitude, longitude) -> None:
+    """Both or neither, and inside Indonesia; the error names the field that is off."""
+    if (latitude is None) != (longitude is None):
+        raise ValidationError({"longitude": _("Give both latitude and longitude, or neither.")})
+    if latitude is None:
+        return
+    if not _LATITUDE_RANGE[0] <= Decimal(str(latitude)) <= _LATITUDE_RANGE[1]:
+        raise ValidationError({"latitude": _("This latitude is outside Indonesia (between -11.5 and 6.5).")})
+    if not _LONGITUDE_RANGE[0] <= Decimal(str(longitude)) <= _LONGITUDE_RANGE[1]:
+        raise ValidationError({"longitude": _("This longitude is outside Indonesia (between 94.5 and 141.5).")})

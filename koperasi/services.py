@@ -12,7 +12,6 @@ marked not applicable with a reason.
 from datetime import date
 from datetime import datetime
 from datetime import time
-from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError
@@ -38,6 +37,7 @@ from core.roles import Action
 from core.roles import Role
 from core.scoping import require_scope
 from core.scoping import scope_for
+from core.services import check_coordinates
 from core.services import indonesian_phone
 from core.services import is_explained
 from core.services import require_known_fields
@@ -83,9 +83,6 @@ __all__ = [
     "stage_verify",
 ]
 
-# Indonesia lies within these bounds; a point outside is a typing error (often swapped lat/long).
-_LATITUDE_RANGE = (Decimal("-11.5"), Decimal("6.5"))
-_LONGITUDE_RANGE = (Decimal("94.5"), Decimal("141.5"))
 # Fields an officer who verifies stages may correct; village staff change them only through a stage.
 _LEGAL_FIELDS = {
     "notary_name": None,
@@ -161,17 +158,6 @@ def cooperative_activity(cooperative_id: int, village_code: str, *, counts_chang
         village_changed(village_code)
 
 
-def _check_coordinates(latitude, longitude) -> None:
-    if (latitude is None) != (longitude is None):
-        raise ValidationError({"longitude": _("Give both latitude and longitude, or neither.")})
-    if latitude is None:
-        return
-    if not _LATITUDE_RANGE[0] <= Decimal(str(latitude)) <= _LATITUDE_RANGE[1]:
-        raise ValidationError({"latitude": _("This latitude is outside Indonesia (between -11.5 and 6.5).")})
-    if not _LONGITUDE_RANGE[0] <= Decimal(str(longitude)) <= _LONGITUDE_RANGE[1]:
-        raise ValidationError({"longitude": _("This longitude is outside Indonesia (between 94.5 and 141.5).")})
-
-
 def _check_name_free(name: str, exclude_pk=None) -> None:
     taken = Cooperative.objects.filter(name__iexact=name).exclude(pk=exclude_pk)
     if taken.exists():
@@ -224,7 +210,7 @@ def cooperative_register(
         })
     name = " ".join((name or "").split()) or cooperative_default_name(village)
     _check_name_free(name)
-    _check_coordinates(latitude, longitude)
+    check_coordinates(latitude, longitude)
     kind = CooperativeKind.KKMP if village.kind == RegionKind.KELURAHAN else CooperativeKind.KDMP
     cooperative = Cooperative(
         name=name, kind=kind, formation_model=formation_model, village=village, address=address.strip(),
@@ -292,7 +278,7 @@ def cooperative_update(*, actor, cooperative: Cooperative, **changes) -> Coopera
             except ValidationError as error:
                 errors[field] = error.messages
     try:
-        _check_coordinates(changes.get("latitude", cooperative.latitude),
+        check_coordinates(changes.get("latitude", cooperative.latitude),
                            changes.get("longitude", cooperative.longitude))
     except ValidationError as error:
         errors.update(error.message_dict)

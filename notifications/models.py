@@ -14,6 +14,8 @@ class NotificationKind(models.TextChoices):
     STAGE_REJECTED = "stage_rejected", _("A stage of my cooperative was sent back")
     TARGET_AT_RISK = "target_at_risk", _("A target I set is newly at risk")
     FOLLOW_UP_DUE = "follow_up_due", _("A visit follow-up is due today")
+    AGREEMENT_PROPOSED = "agreement_proposed", _("A cooperation agreement of mine was recorded")
+    AGREEMENT_ACTIVATED = "agreement_activated", _("A cooperation agreement of mine became active")
 
 
 # What each kind says; ``params`` fill the placeholders, in the reader's language when it is read.
@@ -38,6 +40,16 @@ MESSAGES = {
     NotificationKind.FOLLOW_UP_DUE: (
         _("Follow-up due today: %(village)s"),
         _("Follow-up of your visit of %(visited)s to %(village)s: %(next_step)s"),
+    ),
+    NotificationKind.AGREEMENT_PROPOSED: (
+        _("Cooperation agreement: %(title)s"),
+        _("%(author)s recorded a cooperation agreement between %(cooperative)s and %(partner)s: “%(title)s”, "
+          "from %(starts)s."),
+    ),
+    NotificationKind.AGREEMENT_ACTIVATED: (
+        _("Agreement active: %(title)s"),
+        _("The cooperation agreement “%(title)s” between %(cooperative)s and %(partner)s is active, made so by "
+          "%(author)s."),
     ),
 }
 

@@ -23,10 +23,14 @@ from openpyxl.styles import PatternFill
 from openpyxl.utils import get_column_letter
 
 from accounts.models import User
+from bumdes.models import Federation
+from bumdes.models import FederationVillage
+from bumdes.selectors import member_village_codes
 from core.scoping import Scope
 from koperasi.selectors import cooperative_filter
 from koperasi.selectors import review_queue
 from koperasi.selectors import stalled_cooperatives
+from wilayah.models import Region
 
 from .charts import stacked_bars_svg
 from .extensions import export_table
@@ -34,10 +38,13 @@ from .extensions import export_table_kinds
 from .extensions import report_sections
 from .metrics import NATION
 from .models import export_kind_label
+from .selectors import ZERO
+from .selectors import AreaRow
 from .selectors import dashboard
 from .selectors import freshness
 from .selectors import letterhead_for
 from .selectors import not_updated
+from .selectors import rollup_for
 from .selectors import status_labels
 
 __all__ = ["PercentColumn", "available_exports", "build_export", "export_file_name", "export_filters_refused"]
@@ -130,8 +137,44 @@ def _queue(user, code, params, progress):
     return header, rows
 
 
+def _federation(user, params) -> Federation | None:
+    federation = str(params.get("federation", ""))
+    if not (federation.isascii() and federation.isdigit()):
+        return None
+    return Federation.objects.for_user(user).filter(pk=int(federation)).first()
+
+
+def _federation_members(user, code, params, progress):
+    """A federation's member villages of today with their capital and their cooperatives' progress (the roll-up)."""
+    k = int(params.get("k", 1))
+    federation = _federation(user, params)
+    today = timezone.localdate()
+    codes = sorted(member_village_codes([federation.pk], today)) if federation else []
+    header = [_("Code"), _("Desa/kelurahan"), _("Kecamatan"), _("Joined on"), _("Capital (Rp)"), _("Cooperatives"),
+              _("Legal entity"), _("≥ %(k)d units operational") % {"k": k}, _("Members")]
+    memberships = {row.village_id: row for row in FederationVillage.objects.filter(
+        federation=federation, village_id__in=codes, joined_on__lte=today).exclude(left_on__lte=today)}
+
+    def rows():
+        for start in range(0, len(codes), 1000):
+            chunk = codes[start:start + 1000]
+            counts = rollup_for(chunk)
+            regions = {region.code: region for region in Region.objects.filter(code__in=chunk).select_related("parent")}
+            for village in chunk:
+                row = AreaRow(village, regions[village].name, "village", 1, counts.get(village) or dict(ZERO))
+                membership = memberships.get(village)
+                yield [village, row.name, regions[village].parent.name,
+                       membership.joined_on.isoformat() if membership else "", membership.capital if membership else 0,
+                       row.cooperatives, row.legal_entity, row.operational_at_least(k), row.members]
+            progress(10 + 80 * min(len(codes), start + 1000) // max(len(codes), 1))
+
+    return header, rows()
+
+
 def export_filters_refused(*, user, kind: str, params: dict) -> list[str]:
     """What is wrong with a list export's filters (an empty file would look like an answer), in words."""
+    if kind == "federation_members" and _federation(user, params) is None:
+        return [_("Federation: choose a federation you may see.")]
     selectors = {"cooperatives": cooperative_filter, "queue": review_queue}
     if kind not in selectors:
         return []
@@ -141,7 +184,7 @@ def export_filters_refused(*, user, kind: str, params: dict) -> list[str]:
 
 
 TABLES = {"children": _children, "units": _units, "not_updated": _not_updated, "stages": _stages,
-          "cooperatives": _cooperatives, "queue": _queue}
+          "cooperatives": _cooperatives, "queue": _queue, "federation_members": _federation_members}
 
 
 def _table(kind: str) -> Callable:
@@ -267,7 +310,7 @@ def available_exports() -> set[tuple[str, str]]:
 # File names are Indonesian whatever the language of the content: they are filed in Indonesian offices.
 FILE_NAMES = {"children": "rekap-per-wilayah", "units": "kesiapan-tujuh-unit", "not_updated": "belum-diperbarui",
               "stages": "tahap-pembentukan", "report": "laporan-kemajuan", "cooperatives": "daftar-koperasi",
-              "queue": "antrean-verifikasi"}
+              "queue": "antrean-verifikasi", "federation_members": "anggota-federasi"}
 
 
 def export_file_name(kind: str, code: str | None, fmt: str) -> str:

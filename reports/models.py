@@ -14,7 +14,8 @@ from .extensions import export_table
 from .metrics import METRIC_COLUMNS
 
 __all__ = [
-    "DocumentSequence", "ExportJob", "Letterhead", "RegionRollup", "RegionSnapshot", "RollupState", "SnapshotDay",
+    "DocumentSequence", "ExportJob", "FederationRollup", "Letterhead", "RegionRollup", "RegionSnapshot", "RollupState",
+    "SnapshotDay",
 ]
 
 
@@ -65,6 +66,39 @@ class RegionRollup(RegionRollupBase):
 
     def __str__(self):
         return self.code
+
+
+class FederationRollup(models.Model):
+    """
+    The counts of a federation's member villages (as they are today: member villages and the seats of member
+    cooperatives), i.e. the sum of their village rows. Refreshed when a member village's row changes or the
+    membership changes, and rebuilt by the nightly reconcile (which also catches members whose joining or leaving
+    date has come without any write). Written only by reports.federations.
+    """
+
+    federation = models.OneToOneField(verbose_name=_("federation"), to="bumdes.Federation", on_delete=models.CASCADE,
+                                      related_name="+")
+    villages = models.IntegerField(verbose_name=_("member villages"), default=0)
+    updated_at = models.DateTimeField(verbose_name=_("updated at"), auto_now=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    scope_path = "federation__seat__code"
+    scope_federation_path = "federation_id"
+
+    class Meta:
+        verbose_name = _("federation roll-up")
+        verbose_name_plural = _("federation roll-ups")
+
+    def __str__(self):
+        return str(self.federation_id)
+
+    def metrics(self) -> dict[str, int]:
+        return {name: getattr(self, name) for name in METRIC_COLUMNS}
+
+
+for _name in METRIC_COLUMNS:
+    FederationRollup.add_to_class(_name, models.IntegerField(default=0))
 
 
 class RegionSnapshot(RegionRollupBase):
@@ -131,6 +165,7 @@ EXPORT_KIND_LABELS = {
     "report": _("Progress report"),
     "cooperatives": _("Cooperatives"),
     "queue": _("Verification queue"),
+    "federation_members": _("Federation members"),
 }
 
 

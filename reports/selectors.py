@@ -6,12 +6,14 @@ desa page.
 
 import base64
 import time
+from collections import Counter
 from dataclasses import dataclass
 from dataclasses import field
 from datetime import date
 from datetime import timedelta
 
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Sum
 from django.http import Http404
@@ -19,10 +21,18 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from bumdes.models import BusinessSite
+from bumdes.models import Federation
+from bumdes.models import SiteFigure
+from bumdes.models import SiteKind
+from bumdes.models import SiteStatus
+from bumdes.selectors import capital_shares
+from bumdes.selectors import federation_family
 from core.changes import dirty_villages_pending
 from core.roles import Action
 from core.scoping import VILLAGE_CODE_LENGTH
 from core.scoping import Scope
+from core.scoping import federation_member_codes
 from core.scoping import scope_for
 from koperasi.models import Cooperative
 from koperasi.models import FormationStage
@@ -39,6 +49,7 @@ from .metrics import UNIT_CODES
 from .metrics import UNIT_STATUSES
 from .metrics import stage_column
 from .metrics import unit_column
+from .models import FederationRollup
 from .models import Letterhead
 from .models import RegionRollup
 from .models import RegionSnapshot
@@ -48,10 +59,12 @@ from .models import SnapshotDay
 __all__ = [
     "AreaRow",
     "Dashboard",
+    "FederationBoard",
     "Freshness",
     "area_at",
     "area_rows",
     "dashboard",
+    "federation_board",
     "freshness",
     "letterhead_for",
     "map_values",
@@ -367,3 +380,101 @@ def letterhead_for(code: str | None) -> LetterheadView:
         except FileNotFoundError:  # lost from the storage: the report goes out without it
             logo = ""
     return LetterheadView(letterhead.office_name, letterhead.address, letterhead.place, logo, configured=True)
+
+
+# SECTION: the federation director's dashboard
+
+FEDERATION_MEMBERS_PER_PAGE = 50
+FIGURE_MONTHS = 24
+
+
+@dataclass
+class CoverageGap:
+    """A kecamatan with member villages and no operating site of a kind (e.g. no clinic)."""
+
+    code: str
+    name: str
+    members: int
+
+
+@dataclass
+class FederationBoard:
+    federation: Federation
+    area: AreaRow  # the federation's roll-up row: the sum over today's members
+    members: object  # a page of AreaRow, one per member village
+    sites: list
+    site_counts: dict[str, int]
+    capital_total: int
+    capital_top: list
+    gaps: list[CoverageGap]
+    gap_count: int
+    figures: list[dict]
+    regencies: list[str]  # the kabupaten/kota of the members, for the map's outlines
+
+
+def federation_board(*, user, federation_id: int, page: int | str | None = 1) -> FederationBoard:
+    """
+    A federation's dashboard, from its roll-up row (never from the base tables): members' KDKMP progress, the
+    federation's sites, capital and shares, kecamatan of members without an operating clinic, and the sites'
+    monthly figures. The federation is reached through the user's scope (Http404 outside it).
+    """
+    scope = scope_for(user, Action.VIEW)
+    federations = Federation.objects.select_related("seat")
+    # A federation of the user's own is in scope by its id: no need to test its seat against thousands of members.
+    if not scope.reaches(None, federation_id):
+        federations = federations.within(scope)
+    federation = federations.filter(pk=federation_id).first()
+    if federation is None:
+        raise Http404
+    today = timezone.localdate()
+    codes = federation_member_codes(user, [federation.pk])
+    row = FederationRollup.objects.filter(federation=federation).first()
+    metrics = row.metrics() if row else dict(ZERO)
+    area = AreaRow(f"F{federation.pk}", federation.name, "federation", len(codes), metrics)
+    members = Paginator(codes, FEDERATION_MEMBERS_PER_PAGE).get_page(page)
+    regions = {region.code: region for region in Region.objects.filter(code__in=list(members)).select_related(
+        "parent")}
+    counts = rollup_for(list(members))
+    members.object_list = [_area(regions[code], counts.get(code)) for code in members if code in regions]
+    cooperatives = dict(Cooperative.objects.filter(village_id__in=list(regions)).values_list("village_id", "pk"))
+    for member in members.object_list:
+        member.district = regions[member.code].parent.name if regions[member.code].parent else ""
+        member.cooperative_id = cooperatives.get(member.code)
+    # Its own sites and those of the companies it owns (the PT of a BUM Desa Bersama runs its clinics).
+    family = sorted(federation_family([federation.pk]))
+    sites = list(BusinessSite.objects.filter(federation_id__in=family).select_related("village__parent")
+                 .order_by("status", "kind", "name"))
+    site_counts = dict.fromkeys(SiteStatus.values, 0)
+    for site in sites:
+        site_counts[site.status] += 1
+    total, shares = capital_shares(federation, day=today, limit=10)
+    gaps, gap_count = _coverage_gaps(codes, sites, SiteKind.CLINIC)
+    return FederationBoard(
+        federation=federation, area=area, members=members, sites=sites, site_counts=site_counts,
+        capital_total=total, capital_top=shares, gaps=gaps, gap_count=gap_count,
+        figures=_monthly_figures(family, today), regencies=sorted({code[:5] for code in codes}))
+
+
+COVERAGE_GAPS_NAMED = 30
+
+
+def _coverage_gaps(codes: list[str], sites: list, kind: str) -> tuple[list[CoverageGap], int]:
+    """
+    Kecamatan among the member villages with no operating site of ``kind`` in them, most members first: the
+    first COVERAGE_GAPS_NAMED of them with their names, and how many there are in all.
+    """
+    districts = Counter(code[:8] for code in codes)
+    covered = {site.village_id[:8] for site in sites if site.kind == kind and site.status == SiteStatus.OPERATING}
+    missing = sorted((code for code in districts if code not in covered), key=lambda code: (-districts[code], code))
+    shown = missing[:COVERAGE_GAPS_NAMED]
+    names = dict(Region.objects.filter(code__in=shown).values_list("code", "name"))
+    return [CoverageGap(code, names.get(code, code), districts[code]) for code in shown], len(missing)
+
+
+def _monthly_figures(federation_ids: list[int], today: date) -> list[dict]:
+    """The sites' revenue, costs and patients per month over the last FIGURE_MONTHS months, oldest first."""
+    first = (today.replace(day=1) - timedelta(days=31 * (FIGURE_MONTHS - 1))).replace(day=1)
+    rows = (SiteFigure.objects.filter(site__federation_id__in=federation_ids, month__gte=first).values("month")
+            .annotate(revenue=Sum("revenue"), costs=Sum("costs"), patients=Sum("patients")).order_by("month"))
+    return [{"month": row["month"], "revenue": row["revenue"] or 0, "costs": row["costs"] or 0,
+             "patients": row["patients"] or 0} for row in rows]

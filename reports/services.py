@@ -41,6 +41,8 @@ from wilayah.models import LEVELS_BY_DEPTH
 from .exports import available_exports
 from .exports import build_export
 from .exports import export_filters_refused
+from .federations import federations_of_villages
+from .federations import rollup_refresh_federations
 from .metrics import METRIC_COLUMNS
 from .metrics import NATION
 from .models import DocumentSequence
@@ -140,6 +142,7 @@ def rollup_reconcile(*, snapshot: bool = True, snapshot_day: date | None = None)
                        f"(SELECT 1 FROM rollup_fresh fresh WHERE fresh.code = {_ROLLUP}.code)")
         corrected += cursor.rowcount
         cursor.execute("DROP TABLE rollup_fresh")
+        rollup_refresh_federations()  # every federation again: also members whose dates have come
         seconds = time.perf_counter() - started
         RollupState.objects.update_or_create(pk=1, defaults={"reconciled_at": now, "reconcile_seconds": seconds})
         if snapshot:
@@ -200,6 +203,7 @@ def rollup_refresh_villages(codes: list[str]) -> int:
                 f"ON CONFLICT (code) DO UPDATE SET {updates}, updated_at = excluded.updated_at",
                 params,
             )
+            rollup_refresh_federations(federations_of_villages(codes))
         RollupState.objects.update_or_create(pk=1, defaults={"refreshed_at": now})
     return len(deltas)
 

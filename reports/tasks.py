@@ -12,12 +12,14 @@ from core.changes import dirty_villages_batch
 from core.changes import dirty_villages_done
 from core.changes import redis_client
 
+from .federations import rollup_refresh_federations
 from .services import export_run
 from .services import rollup_lock
 from .services import rollup_reconcile
 from .services import rollup_refresh_villages
 
-__all__ = ["export_build", "rollup_drain", "rollup_reconcile_task", "rollup_refresh_villages_task"]
+__all__ = ["export_build", "rollup_drain", "rollup_reconcile_task", "rollup_refresh_federations_task",
+           "rollup_refresh_villages_task"]
 
 DRAIN_BATCH = 500
 # A drain hands over after this long (the next drain is queued), so a steady stream of changes
@@ -77,3 +79,8 @@ def rollup_reconcile_task(nightly: bool = False) -> dict:
 @shared_task(name="reports.tasks.export_build")
 def export_build(job_id: str, language: str = "id") -> str:
     return export_run(job_id, language).status
+
+
+@shared_task(name="reports.tasks.rollup_refresh_federations")
+def rollup_refresh_federations_task(federation_ids: list[int]) -> int:
+    return rollup_refresh_federations(federation_ids)

@@ -11,6 +11,7 @@ urlpatterns = [
     path("dasbor/", views.DashboardView.as_view(), name="dashboard"),
     path("dasbor/belum-update/", views.NotUpdatedView.as_view(), name="not-updated"),
     path("dasbor/ekspor/", views.ExportRequestView.as_view(), name="export-request"),
+    path("dasbor/federasi/<int:pk>/", views.FederationDashboardView.as_view(), name="federation-dashboard"),
     re_path(rf"^dasbor/{CODE}/$", views.DashboardView.as_view(), name="dashboard-area"),
     re_path(rf"^dasbor/{CODE}/belum-update/$", views.NotUpdatedView.as_view(), name="not-updated-area"),
     re_path(rf"^dasbor/{CODE}/ekspor/$", views.ExportRequestView.as_view(), name="export-request-area"),

@@ -21,6 +21,7 @@ from django.views import View
 from django.views.generic import FormView
 from django.views.generic import TemplateView
 
+from bumdes.models import SiteStatus
 from core.roles import Action
 from core.scoping import scope_for
 from core.storage import private_file_response
@@ -37,6 +38,7 @@ from .models import ExportStatus
 from .selectors import NOT_UPDATED_COUNT_LIMIT
 from .selectors import count_up_to
 from .selectors import dashboard
+from .selectors import federation_board
 from .selectors import freshness
 from .selectors import letterhead_for
 from .selectors import map_values
@@ -62,6 +64,7 @@ LIST_FILTERS = {
     "cooperatives": ("q", "region", "stage", "formation_model", "kind", "completed", "stalled", "unit_type",
                      "unit_status"),
     "queue": ("region", "stage", "waiting"),
+    "federation_members": ("federation",),
 }
 PAGE_PARAMETERS = ("k", "sort", "dir")  # and those of the cards other apps add (dashboard_parameters)
 # Filled in per request in cached dashboard content.
@@ -86,6 +89,11 @@ class DashboardView(ActionRequiredMixin, TemplateView):
 
     def get(self, request, *args, **kwargs):
         scope = scope_for(request.user)
+        # Who works for one federation only starts on the federation's own dashboard.
+        if not kwargs.get("code") and scope.federations:
+            held = set(request.user.role_assignments.values_list("federation_id", flat=True))
+            if len(held) == 1 and None not in held:
+                return redirect("reports:federation-dashboard", pk=held.pop())
         if not kwargs.get("code") and not scope.everything and len(scope.roots) == 1:
             return redirect("reports:dashboard-area", code=next(iter(scope.roots)))
         return super().get(request, *args, **kwargs)
@@ -169,6 +177,31 @@ class DashboardView(ActionRequiredMixin, TemplateView):
             "can_edit_letterhead": self._can_edit_letterhead(board.area.code),
             "csrf_placeholder": CSRF_PLACEHOLDER, "freshness_placeholder": FRESHNESS_PLACEHOLDER,
         }
+
+
+class FederationDashboardView(ActionRequiredMixin, TemplateView):
+    """
+    The federation director's dashboard: member villages' KDKMP progress from the federation's roll-up row, the
+    federation's sites on a map, capital and shares, kecamatan without an operating clinic, monthly figures.
+    """
+
+    template_name = "reports/federation_dashboard.html"
+
+    def get_context_data(self, **kwargs):
+        board = federation_board(user=self.request.user, federation_id=kwargs["pk"], page=self.request.GET.get("page"))
+        k = int_param(self.request, "k", 1, 1, 7)
+        sites = [{"lat": float(site.latitude), "lng": float(site.longitude), "name": site.name,
+                  "status": site.status, "status_label": str(site.get_status_display()), "kind": site.kind,
+                  "url": reverse("bumdes:site-detail", args=[site.pk])}
+                 for site in board.sites if site.latitude is not None]
+        figures = {"months": [row["month"].isoformat() for row in board.figures],
+                   "revenue": [row["revenue"] for row in board.figures],
+                   "patients": [row["patients"] for row in board.figures],
+                   "labels": {"revenue": _("Revenue (Rp)"), "patients": _("Patients")}}
+        return super().get_context_data(
+            board=board, area=board.area, k=k, statuses=status_labels(), site_points=sites, figures_data=figures,
+            provinces=sorted({code[:2] for code in board.regencies}), freshness=freshness(),
+            site_statuses=SiteStatus.choices, **kwargs)
 
 
 class NotUpdatedView(ActionRequiredMixin, TemplateView):

@@ -42,6 +42,8 @@ from members.services import member_add
 from pendampingan.services import visit_log
 from reports.services import rollup_reconcile
 from reports.services import snapshot_backfill
+from sampledata.bumdes import federation_roles_ensure
+from sampledata.bumdes import pati_federation_create
 from sampledata.plans import UNIT_CODES
 from sampledata.plans import CooperativePlan
 from sampledata.plans import Profile
@@ -83,9 +85,10 @@ DEMO_LOGINS = (
               ((Role.KABUPATEN_OFFICER, BLITAR),)),
     DemoLogin("bathinsolapan@demo.kopdes.id", "Koordinator Kec. Bathin Solapan",
               "Kecamatan officer, Bathin Solapan (Bengkalis)", ((Role.KECAMATAN_OFFICER, BATHIN_SOLAPAN),)),
-    DemoLogin("federasi@demo.kopdes.id", "Direktur BUMDes Bersama", "Federation director, three Sukolilo desa",
-              ((Role.FEDERATION_DIRECTOR, "33.18.01.2001"), (Role.FEDERATION_DIRECTOR, "33.18.01.2002"),
-               (Role.FEDERATION_DIRECTOR, "33.18.01.2003"))),
+    # Roles held on a federation are given once the federation exists (sampledata.bumdes).
+    DemoLogin("federasi@demo.kopdes.id", "Direktur BUMDes Bersama", "Federation director, BUM Desa Bersama of 159 "
+              "Pati desa", ()),
+    DemoLogin("klinik@demo.kopdes.id", "Staf PT Mitra Bumdes", "Federation staff, the PT's clinics and sites", ()),
 )
 
 
@@ -103,6 +106,7 @@ def demo_users_create() -> tuple[DemoLogin, ...]:
         user_email_confirm(user=user)
         for role, region in login.roles:
             RoleAssignment.objects.get_or_create(user=user, role=role, region_id=region)
+    federation_roles_ensure()
     return DEMO_LOGINS
 
 
@@ -295,7 +299,10 @@ def _visits(rng, today) -> None:
 
 
 def demo_data_create(seed: int = 2025) -> dict:
-    """Accounts, three areas of cooperatives, targets and visits. Re-running leaves existing data alone."""
+    """
+    Accounts, three areas of cooperatives, targets, visits, and the Pati federation with its sites and
+    agreements. Re-running leaves existing data alone.
+    """
     logins = demo_users_create()
     if Cooperative.objects.exists():
         return {"logins": logins, "cooperatives": Cooperative.objects.count(), "created": False}
@@ -317,6 +324,7 @@ def demo_data_create(seed: int = 2025) -> dict:
                      verifier=verifier)
         _targets(User.objects.get(email="admin@demo.kopdes.id"), today)
         _visits(rng, today)
+        pati_federation_create(officer=officer, rng=random.Random(seed + 33), today=today)
     # Dashboards read the roll-up; the burn-up charts read daily snapshots, rebuilt here for half a year.
     rollup_reconcile()
     # Weekly points for half a year, then daily for the 14-day pace of the targets.

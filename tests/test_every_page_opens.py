@@ -84,15 +84,36 @@ def portal(village_staff, pati_officer, kabupaten_officer_2, sukolilo_officer):
     return cooperative
 
 
+def _director_on_a_federation(pati_officer):
+    """The director of a BUM Desa Bersama of Prawoto and Pakem, with its PT, a clinic and an agreement."""
+    from accounts.models import RoleAssignment
+    from bumdes import services
+
+    bersama = services.bumdes_register(actor=pati_officer, kind="bum_desa_bersama",
+                                       name="BUM Desa Bersama Mitra Sejahtera Pati", village_code=PRAWOTO,
+                                       villages=[(PRAWOTO, 50_000_000), ("33.18.01.2002", 60_000_000)])
+    federation = services.federation_register(actor=pati_officer, kind="bumdes_bersama", bumdes=bersama)
+    company = services.federation_register(actor=pati_officer, kind="company", name="PT Mitra Bumdes",
+                                           parent=federation, seat_code=PRAWOTO)
+    services.site_create(actor=pati_officer, federation=company, kind="clinic", name="Klinik Prawoto",
+                         village_code=PRAWOTO, latitude=-6.75, longitude=111.04)
+    director = make_user(Role.VILLAGE_STAFF, PRAWOTO)
+    director.role_assignments.all().delete()
+    RoleAssignment.objects.create(user=director, role=Role.FEDERATION_DIRECTOR, federation=federation)
+    return director
+
+
 @pytest.mark.parametrize("persona", ["village_staff", "kabupaten_officer", "kecamatan_officer", "federation_director",
-                                     "national_admin"])
+                                     "director_on_a_federation", "national_admin"])
 def test_every_linked_page_opens_for_each_persona(client, portal, persona, village_staff, pati_officer,
                                                     sukolilo_officer):
     user = {
-        "village_staff": village_staff, "kabupaten_officer": pati_officer, "kecamatan_officer": sukolilo_officer,
-        "federation_director": make_user(Role.FEDERATION_DIRECTOR, PRAWOTO),
-        "national_admin": make_user(Role.NATIONAL_ADMIN, is_superuser=False),
-    }[persona]
+        "village_staff": lambda: village_staff, "kabupaten_officer": lambda: pati_officer,
+        "kecamatan_officer": lambda: sukolilo_officer,
+        "federation_director": lambda: make_user(Role.FEDERATION_DIRECTOR, PRAWOTO),
+        "director_on_a_federation": lambda: _director_on_a_federation(pati_officer),
+        "national_admin": lambda: make_user(Role.NATIONAL_ADMIN, is_superuser=False),
+    }[persona]()
     client.force_login(user)
 
     statuses = _crawl(client)
@@ -102,5 +123,8 @@ def test_every_linked_page_opens_for_each_persona(client, portal, persona, villa
     opened = [path for path, status in statuses.items() if status == 200]
     # The crawl reached the cooperative's own pages, not just the home page.
     assert any(path.startswith(f"/koperasi/{portal.pk}/") for path in opened), opened
+    if persona == "director_on_a_federation":
+        assert any(path.startswith("/dasbor/federasi/") for path in opened)
+        assert any(path.startswith("/bumdes/lokasi/") for path in opened)
     if persona in ("kabupaten_officer", "kecamatan_officer"):
         assert any(path.startswith(f"/dasbor/{SUKOLILO}") or path.startswith(f"/dasbor/{PATI}") for path in opened)

@@ -28,10 +28,11 @@ class UserBriefSerializer(serializers.Serializer):
 class RoleAssignmentSerializer(serializers.ModelSerializer):
     role_label = serializers.CharField(source="get_role_display", read_only=True)
     region = RegionBriefSerializer(read_only=True, allow_null=True)
+    federation_name = serializers.CharField(source="federation.name", read_only=True, allow_null=True, default=None)
 
     class Meta:
         model = RoleAssignment
-        fields = ["id", "role", "role_label", "region", "created_at"]
+        fields = ["id", "role", "role_label", "region", "federation", "federation_name", "created_at"]
 
 
 class UserSerializer(serializers.ModelSerializer):
@@ -51,6 +52,10 @@ class _RoleInput(serializers.Serializer):
         allow_blank=True,
         help_text="Kemendagri code of the region the role is for; omit for the national administrator.",
     )
+    federation = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1,
+        help_text="For federation_director and federation_staff: the id of the federation the role is held on.",
+    )
 
 
 class UserInviteInputSerializer(_RoleInput):
@@ -65,6 +70,8 @@ class RoleAssignInputSerializer(_RoleInput):
 class ScopeSerializer(serializers.Serializer):
     national = serializers.BooleanField()
     regions = RegionBriefSerializer(many=True)
+    federations = serializers.ListField(child=serializers.IntegerField(),
+                                        help_text="Ids of the federations whose own records the user may see.")
 
 
 class MeSerializer(serializers.ModelSerializer):
@@ -79,7 +86,8 @@ class MeSerializer(serializers.ModelSerializer):
     @extend_schema_field(ScopeSerializer)
     def get_scope(self, user):
         scope = self.context["scope"]
-        return ScopeSerializer({"national": scope.everything, "regions": self.context["scope_regions"]}).data
+        return ScopeSerializer({"national": scope.everything, "regions": self.context["scope_regions"],
+                                "federations": sorted(scope.federations)}).data
 
     def get_can_manage_users(self, user) -> bool:
         return not self.context["manage_scope"].is_empty

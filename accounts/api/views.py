@@ -115,7 +115,7 @@ class UserViewSet(AuditTrailMixin, ScopedViewSetMixin, mixins.ListModelMixin, mi
     area; creating a user or granting a role outside it answers 403.
     """
 
-    queryset = User.objects.prefetch_related("role_assignments__region")
+    queryset = User.objects.prefetch_related("role_assignments__region", "role_assignments__federation")
     serializer_class = UserSerializer
     filterset_class = UserFilterSet
     scope_action = Action.MANAGE_USERS
@@ -129,7 +129,8 @@ class UserViewSet(AuditTrailMixin, ScopedViewSetMixin, mixins.ListModelMixin, mi
         """Create an account with one role; the person receives an e-mail to choose a password."""
         data = validated_input(UserInviteInputSerializer, request.data)
         user = services.user_invite(actor=request.user, email=data["email"], full_name=data["full_name"],
-                                    role=data["role"], region_code=data.get("region") or None)
+                                    role=data["role"], region_code=data.get("region") or None,
+                                    federation_id=data.get("federation"))
         return Response(UserSerializer(user).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses=UserSerializer)
@@ -151,7 +152,8 @@ class UserViewSet(AuditTrailMixin, ScopedViewSetMixin, mixins.ListModelMixin, mi
         """Grant the user one more role."""
         data = validated_input(RoleAssignInputSerializer, request.data)
         assignment = services.role_assign(actor=request.user, user=self.get_object(), role=data["role"],
-                                          region_code=data.get("region") or None)
+                                          region_code=data.get("region") or None,
+                                          federation_id=data.get("federation"))
         return Response(RoleAssignmentSerializer(assignment).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses={204: None})

@@ -64,6 +64,7 @@ LOCAL_APPS = [
     "koperasi",
     "units",
     "members",
+    "bumdes",
     "targets",
     "pendampingan",
     "reports",
@@ -321,6 +322,13 @@ SPECTACULAR_SETTINGS = {
         "RoleEnum": "core.roles.Role",
         "PositionRoleEnum": "members.models.PositionRole",
         "NotificationKindEnum": "notifications.models.NotificationKind",
+        "BumdesKindEnum": "bumdes.models.BumdesKind",
+        "FederationKindEnum": "bumdes.models.FederationKind",
+        "SiteKindEnum": "bumdes.models.SiteKind",
+        "SiteStatusEnum": "bumdes.models.SiteStatus",
+        "AgreementKindEnum": "bumdes.models.AgreementKind",
+        "AgreementStatusEnum": "bumdes.models.AgreementStatus",
+        "AgreementStatusChangeEnum": [("ended", "Ended"), ("cancelled", "Cancelled")],
     },
 }
 
@@ -379,6 +387,10 @@ CELERY_BEAT_SCHEDULE = {
     "notify-targets-at-risk": {
         "task": "targets.tasks.notify_targets_at_risk",
         "schedule": crontab(hour=6, minute=15),
+    },
+    "end-expired-agreements": {
+        "task": "bumdes.tasks.end_expired_agreements",
+        "schedule": crontab(hour=0, minute=30),
     },
 }
 

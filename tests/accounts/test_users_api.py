@@ -17,7 +17,7 @@ def test_me_describes_roles_and_scope(api_client, pati_officer):
     assert me["email"] == pati_officer.email
     assert me["roles"][0]["role"] == "kabupaten_officer" and me["roles"][0]["region"]["code"] == "33.18"
     assert me["scope"] == {"national": False, "regions": [{"code": "33.18", "name": "Kabupaten Pati",
-                                                            "level": "regency"}]}
+                                                            "level": "regency"}], "federations": []}
     assert me["can_manage_users"] is True
 
 

@@ -46,6 +46,28 @@ def test_seed_demo_creates_every_persona_and_area_and_is_idempotent():
     # The dashboards read the roll-up, which the demo builds.
     assert RegionRollup.objects.get(code="33.18").cooperatives == 406
 
+    # The Pati federation: 159 member desa, its PT's 12 clinic sites (6 operating), a co-working space, a
+    # planned Pertamini, and an agreement refused for want of the cooperative's SK AHU; federasi@ directs it.
+    from bumdes.models import CooperationAgreement
+    from bumdes.models import Federation
+    from core.scoping import scope_for
+    from reports.models import FederationRollup
+
+    federation = Federation.objects.get(kind="bumdes_bersama")
+    company = Federation.objects.get(parent=federation)
+    assert federation.member_villages.count() == 159 and federation.is_legal_entity
+    clinics = company.sites.filter(kind="clinic")
+    assert clinics.count() == 12 and clinics.filter(status="operating").count() == 6
+    assert company.sites.filter(kind="coworking", status="operating").exists()
+    assert company.sites.filter(kind="fuel", status="planned").exists()
+    assert CooperationAgreement.objects.filter(status="active").count() == 2
+    refused = CooperationAgreement.objects.get(cooperative__village_id="33.18.01.2001")
+    assert refused.status == "draft" and "SK AHU" in refused.note
+    director = User.objects.get(email="federasi@demo.kopdes.id")
+    assert director.role_assignments.get().federation == federation
+    assert len(scope_for(director).roots) == 159
+    assert FederationRollup.objects.get(federation=federation).cooperatives == 159
+
     again = StringIO()
     call_command("seed_demo", stdout=again)
     assert "already present" in again.getvalue()

@@ -1,0 +1,145 @@
+"""
+A federation director's scope is the federation's membership, resolved in core/scoping.py: member villages as
+they are today (effective-dated), the federation's own records, and nothing to change in the villages.
+"""
+
+from datetime import date
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from bumdes import services
+from core.roles import Action
+from core.roles import Role
+from core.scoping import forget_scope
+from core.scoping import scope_for
+from koperasi.models import Cooperative
+from koperasi.services import cooperative_update
+from tests.bumdes.conftest import WEGIL
+from tests.bumdes.conftest import on_federation
+from tests.bumdes.conftest import yesterday
+from tests.conftest import PAKEM
+from tests.conftest import PRAWOTO
+from tests.conftest import make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_director_on_the_federation_sees_the_member_villages_of_today(federation, federation_director):
+    scope = scope_for(federation_director, Action.VIEW)
+    assert scope.roots == {PRAWOTO, PAKEM}
+    assert scope.federations == {federation.pk}
+    # Writes: the federation's own records only, no village.
+    assert scope_for(federation_director, Action.MANAGE_BUMDES).roots == frozenset()
+    assert scope_for(federation_director, Action.MANAGE_BUMDES).federations == {federation.pk}
+    assert scope_for(federation_director, Action.EDIT_COOPERATIVE).is_empty
+
+
+def test_a_village_that_left_drops_out_from_its_leave_date_and_a_future_one_is_not_in_yet(
+        pati_officer, federation, federation_director):
+    pakem = federation.member_villages.get(village_id=PAKEM)
+    services.membership_update(actor=pati_officer, membership=pakem, left_on=timezone.localdate())
+    soon = services.federation_village_join(actor=pati_officer, federation=federation, village_code=WEGIL,
+                                            joined_on=timezone.localdate() + timedelta(days=10), capital=0)
+    forget_scope(federation_director)
+    assert scope_for(federation_director).roots == {PRAWOTO}
+    # The day before leaving it was still in; from the joining day the new one is.
+    services.membership_update(actor=pati_officer, membership=pakem, left_on=timezone.localdate() + timedelta(days=1))
+    services.membership_update(actor=pati_officer, membership=soon, joined_on=timezone.localdate())
+    forget_scope(federation_director)
+    assert scope_for(federation_director).roots == {PRAWOTO, PAKEM, WEGIL}
+
+
+def test_member_cooperatives_bring_their_village_into_the_directors_view(pati_officer, federation_director,
+                                                                          federation, jaten):
+    services.federation_cooperative_join(actor=pati_officer, federation=federation, cooperative=jaten,
+                                         joined_on=date(2025, 8, 1))
+    forget_scope(federation_director)
+    assert jaten.village_id in scope_for(federation_director).roots
+
+
+def test_the_scope_is_resolved_once_per_request(federation_director):
+    with CaptureQueriesContext(connection) as queries:
+        for action in (Action.VIEW, Action.VIEW, Action.MANAGE_BUMDES, Action.EDIT_FEDERATION_SITES, Action.VIEW):
+            scope_for(federation_director, action)
+    # The assignments once, the federations reached (with the companies they own) once, and the member
+    # villages and member cooperatives once.
+    assert len(queries) == 4
+
+
+def test_a_role_on_a_bumdes_bersama_reaches_the_company_it_owns(pati_officer, federation, federation_director):
+    company = services.federation_register(actor=pati_officer, kind="company", name="PT Mitra Bumdes Sejahtera Pati",
+                                           seat_code=PRAWOTO, parent=federation)
+    site = services.site_create(actor=federation_director, federation=company, kind="clinic", name="Klinik Juwana",
+                                village_code=PAKEM)
+    forget_scope(federation_director)
+    assert scope_for(federation_director, Action.EDIT_FEDERATION_SITES).federations == {federation.pk, company.pk}
+    assert site.federation == company
+    other = services.federation_register(actor=pati_officer, kind="company", name="PT Lain", seat_code=PRAWOTO)
+    with pytest.raises(PermissionDenied):
+        services.site_create(actor=federation_director, federation=other, kind="shop", name="Toko",
+                             village_code=PAKEM)
+
+
+def test_a_director_held_on_villages_the_old_way_keeps_viewing_them_only(prawoto):
+    director = make_user(Role.FEDERATION_DIRECTOR, PRAWOTO)
+    assert scope_for(director).roots == {PRAWOTO}
+    assert scope_for(director, Action.MANAGE_BUMDES).is_empty
+    assert scope_for(director, Action.EDIT_FEDERATION_SITES).is_empty
+    assert Cooperative.objects.for_user(director).get() == prawoto
+
+
+def test_staff_reach_their_federations_records_but_not_its_villages(federation, federation_staff):
+    assert scope_for(federation_staff).roots == frozenset()
+    assert scope_for(federation_staff).federations == {federation.pk}
+    assert scope_for(federation_staff, Action.EDIT_FEDERATION_SITES).federations == {federation.pk}
+    assert scope_for(federation_staff, Action.MANAGE_BUMDES).is_empty
+
+
+def test_the_director_cannot_change_member_villages_cooperatives(federation_director, prawoto):
+    with pytest.raises(PermissionDenied):
+        cooperative_update(actor=federation_director, cooperative=prawoto, address="Jl. Diubah")
+
+
+def test_an_officer_can_grant_federation_roles_on_federations_in_their_area_only(pati_officer, federation):
+    from accounts.services import user_invite
+
+    director = user_invite(actor=pati_officer, email="direktur@example.id", full_name="Direktur",
+                           role=Role.FEDERATION_DIRECTOR, federation_id=federation.pk)
+    assert director.role_assignments.get().federation == federation
+    blitar = make_user(Role.KABUPATEN_OFFICER, "35.05")
+    with pytest.raises(PermissionDenied):
+        user_invite(actor=blitar, email="staf@example.id", full_name="Staf", role=Role.FEDERATION_STAFF,
+                    federation_id=federation.pk)
+    province = make_user(Role.PROVINCE_OFFICER, "33")  # manages users, but runs no federation
+    with pytest.raises(PermissionDenied):
+        user_invite(actor=province, email="staf@example.id", full_name="Staf", role=Role.FEDERATION_STAFF,
+                    federation_id=federation.pk)
+
+
+def test_the_pati_officer_manages_users_on_the_federation_and_sees_them(pati_officer, federation_director):
+    from accounts.models import User
+
+    assert User.objects.for_user(pati_officer, Action.MANAGE_USERS).filter(pk=federation_director.pk).exists()
+    blitar = make_user(Role.KABUPATEN_OFFICER, "35.05")
+    assert not User.objects.for_user(blitar, Action.MANAGE_USERS).filter(pk=federation_director.pk).exists()
+
+
+def test_a_role_on_a_federation_is_refused_for_non_federation_roles(pati_officer, federation):
+    from django.core.exceptions import ValidationError
+
+    from accounts.services import user_invite
+
+    with pytest.raises(ValidationError) as refused:
+        user_invite(actor=pati_officer, email="x@example.id", full_name="X", role=Role.VILLAGE_STAFF,
+                    federation_id=federation.pk)
+    assert "federation" in refused.value.message_dict
+    with pytest.raises(ValidationError) as refused:
+        user_invite(actor=pati_officer, email="x@example.id", full_name="X", role=Role.FEDERATION_STAFF,
+                    region_code=PRAWOTO)
+    assert "federation" in refused.value.message_dict
+    assert on_federation(Role.FEDERATION_STAFF, federation) and yesterday()
