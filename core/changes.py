@@ -32,6 +32,7 @@ from django.db.models import Min
 
 from .cache import OutageBreaker
 from .models import DirtyVillage
+from .outbox import outbox_enqueue
 
 __all__ = [
     "DIRTY_VILLAGES_KEY",
@@ -224,19 +225,8 @@ def dirty_villages_pending() -> PendingRefreshes:
 def federation_changed(*federation_ids: int) -> None:
     """
     A federation's membership changed: after the commit, its roll-up row (the sum over its members) is
-    recomputed; a lost message is repaired by the nightly reconcile.
+    recomputed. Through the outbox, so a broker that is down delays the refresh instead of losing it.
     """
     ids = sorted({int(pk) for pk in federation_ids if pk})
     if ids:
-        transaction.on_commit(lambda: _queue_federations(ids), robust=True)
-
-
-def _queue_federations(ids: list[int]) -> None:
-    task = current_app.tasks[FEDERATIONS_TASK]
-    if current_app.conf.task_always_eager:
-        task.apply(args=[ids])
-        return
-    try:
-        task.delay(ids)
-    except Exception:  # the save has succeeded; the nightly reconcile will catch up
-        logger.exception("Could not queue the roll-up refresh of federations %s", ids)
+        outbox_enqueue(FEDERATIONS_TASK, ids)

@@ -41,6 +41,7 @@ from .models import export_kind_label
 from .selectors import ZERO
 from .selectors import AreaRow
 from .selectors import dashboard
+from .selectors import federation_board
 from .selectors import freshness
 from .selectors import letterhead_for
 from .selectors import not_updated
@@ -173,7 +174,7 @@ def _federation_members(user, code, params, progress):
 
 def export_filters_refused(*, user, kind: str, params: dict) -> list[str]:
     """What is wrong with a list export's filters (an empty file would look like an answer), in words."""
-    if kind == "federation_members" and _federation(user, params) is None:
+    if kind in ("federation_members", "federation_report") and _federation(user, params) is None:
         return [_("Federation: choose a federation you may see.")]
     selectors = {"cooperatives": cooperative_filter, "queue": review_queue}
     if kind not in selectors:
@@ -302,15 +303,45 @@ def _report_pdf(user, code, params, progress, document_number: str = "") -> byte
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
 
 
+def _federation_report_pdf(user, params, progress) -> bytes:
+    """
+    A federation's progress report, as its dashboard shows it: its name and seat as the heading, the members'
+    KDKMP figures from the federation's roll-up row, its sites, coverage gaps, the unit chart, monthly figures
+    and the largest capital shares, with the signature block of the person printing it.
+    """
+    federation = _federation(user, params)
+    board = federation_board(user=user, federation_id=federation.pk)
+    progress(40)
+    area = board.area
+    now = timezone.localtime()
+    from weasyprint import HTML  # as in _report_pdf: only a worker building a PDF loads Pango
+
+    context = {
+        "federation": board.federation, "board": board, "area": area, "k": int(params.get("k", 1)),
+        "statuses": status_labels(), "generated_at": now, "time_zone": now.tzname(), "freshness": freshness(),
+        "user": user, "LANGUAGE_CODE": translation.get_language(),
+        "place_date": f"{board.federation.seat.name}, {formats.date_format(now.date(), 'j F Y')}",
+        "unit_chart": mark_safe(stacked_bars_svg(  # noqa: S308 - built from numbers and escaped labels
+            [(item["label"], item["counts"]) for item in area.unit_matrix()], status_labels())),
+    }
+    html = render_to_string("reports/pdf/federation_report.html", context)
+    progress(70)
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+
+
+PDF_REPORTS = {("report", "pdf"), ("federation_report", "pdf")}
+
+
 def available_exports() -> set[tuple[str, str]]:
-    """Every (kind, format) that can be asked for: the tables in CSV and XLSX, and the PDF report."""
-    return {(kind, fmt) for kind in (*TABLES, *export_table_kinds()) for fmt in ("csv", "xlsx")} | {("report", "pdf")}
+    """Every (kind, format) that can be asked for: the tables in CSV and XLSX, and the PDF reports."""
+    return {(kind, fmt) for kind in (*TABLES, *export_table_kinds()) for fmt in ("csv", "xlsx")} | PDF_REPORTS
 
 
 # File names are Indonesian whatever the language of the content: they are filed in Indonesian offices.
 FILE_NAMES = {"children": "rekap-per-wilayah", "units": "kesiapan-tujuh-unit", "not_updated": "belum-diperbarui",
               "stages": "tahap-pembentukan", "report": "laporan-kemajuan", "cooperatives": "daftar-koperasi",
-              "queue": "antrean-verifikasi", "federation_members": "anggota-federasi"}
+              "queue": "antrean-verifikasi", "federation_members": "anggota-federasi",
+              "federation_report": "laporan-federasi"}
 
 
 def export_file_name(kind: str, code: str | None, fmt: str) -> str:
@@ -324,10 +355,14 @@ def build_export(*, user: User, kind: str, fmt: str, code: str, params: dict, la
     """The file name and content of one export, in the requester's language and scope."""
     if (kind, fmt) not in available_exports():
         raise ValueError(f"Unknown export {kind}.{fmt}")
-    name = export_file_name(kind, code, fmt)
+    # A federation's files are named after it (its id), not after the requester's area.
+    federation = params.get("federation") if kind.startswith("federation_") else None
+    name = export_file_name(kind, code or federation, fmt)
     with translation.override(language):
         if kind == "report":
             return name, _report_pdf(user, code, params, progress, document_number)
+        if kind == "federation_report":
+            return name, _federation_report_pdf(user, params, progress)
         header, rows = _table(kind)(user, code, params, progress)
         if fmt == "csv":
             return name, _csv(header, rows, indonesian=language == "id")

@@ -163,6 +163,7 @@ EXPORT_KIND_LABELS = {
     "stages": _("Formation stage reached"),
     "not_updated": _("Not updated"),
     "report": _("Progress report"),
+    "federation_report": _("Federation progress report"),
     "cooperatives": _("Cooperatives"),
     "queue": _("Verification queue"),
     "federation_members": _("Federation members"),

@@ -33,6 +33,7 @@ from core.changes import redis_client
 from core.locks import HeldLock
 from core.locks import LockLost
 from core.locks import renewed_lock
+from core.outbox import outbox_enqueue
 from core.roles import Action
 from core.scoping import require_scope
 from koperasi.documents import check_upload
@@ -260,8 +261,8 @@ def export_request(*, user, kind: str, fmt: str, code: str, params: dict | None 
         raise PermissionDenied(_("This area is outside your scope.")) from None
     job = ExportJob.objects.create(user=user, kind=kind, fmt=fmt, region_code=code or "", params=params or {})
     language = translation.get_language() or settings.LANGUAGE_CODE
-    transaction.on_commit(lambda: current_app.tasks["reports.tasks.export_build"].apply_async(
-        args=[str(job.pk), language]))
+    # Through the outbox: with the broker down the export waits (and is built when it is back), no 500.
+    outbox_enqueue("reports.tasks.export_build", str(job.pk), language)
     return job
 
 

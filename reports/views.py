@@ -65,6 +65,7 @@ LIST_FILTERS = {
                      "unit_status"),
     "queue": ("region", "stage", "waiting"),
     "federation_members": ("federation",),
+    "federation_report": ("federation",),
 }
 PAGE_PARAMETERS = ("k", "sort", "dir")  # and those of the cards other apps add (dashboard_parameters)
 # Filled in per request in cached dashboard content.

@@ -93,3 +93,37 @@ def test_the_member_table_exports_for_the_director_only(client, running, federat
         refused = client.post(reverse("reports:export-request"), {
             "kind": "federation_members", "fmt": "csv", "filters": f"federation={running.pk}"})
     assert "/ekspor/" not in refused["Location"]
+
+
+def test_the_federation_progress_report_is_a_pdf_of_the_dashboard(client, running, federation_director,
+                                                                   django_capture_on_commit_callbacks):
+    import shutil
+    import subprocess
+
+    federation_director.position_title = "Direktur BUM Desa Bersama"
+    federation_director.save()
+    client.force_login(federation_director)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("reports:export-request"), {
+            "kind": "federation_report", "fmt": "pdf", "k": "1", "filters": f"federation={running.pk}"})
+    download = client.get(response["Location"] + "unduh/")
+    assert download["Content-Disposition"].startswith(f'attachment; filename="laporan-federasi-{running.pk}-')
+    content = b"".join(download.streaming_content)
+    assert content.startswith(b"%PDF-")
+    text = subprocess.run([shutil.which("pdftotext"), "-layout", "-", "-"], input=content, capture_output=True,
+                          check=True).stdout.decode()
+    assert running.name.upper() in text.upper()
+    assert "Klinik Prawoto" in text and "503/7" in text and "Klinik Kasiyan" in text  # its sites
+    assert "135.000.000" in text  # the members' capital, Indonesian grouping
+    assert "Januari 2025" in text and "40.000.000" in text and "700" in text  # the monthly figures
+    assert "Direktur BUM Desa Bersama" in text and federation_director.full_name in text  # the signature
+
+
+def test_the_federation_report_is_refused_outside_the_scope(client, running, django_capture_on_commit_callbacks):
+    from reports.models import ExportJob
+
+    client.force_login(make_user(Role.KABUPATEN_OFFICER, BLITAR))
+    with django_capture_on_commit_callbacks(execute=True):
+        refused = client.post(reverse("reports:export-request"), {
+            "kind": "federation_report", "fmt": "pdf", "filters": f"federation={running.pk}"})
+    assert "/ekspor/" not in refused["Location"] and not ExportJob.objects.exists()
