@@ -237,7 +237,19 @@ class MemberVillageForm(StyledFormMixin, forms.Form):
                           .filter(is_active=True)).distinct()
 
 
-class MemberCooperativeForm(StyledFormMixin, forms.Form):
+class _CooperativeOfVillageMixin:
+    """Forms that name a cooperative by its desa/kelurahan (the region picker): the cooperative, in the user's scope."""
+
+    def _cooperative_of_village(self, cleaned: dict) -> None:
+        village = cleaned.get("village")
+        if village is not None:
+            cooperative = Cooperative.objects.for_user(self.actor).filter(village=village).first()
+            if cooperative is None:
+                self.add_error("village", _("%(village)s has no cooperative registered.") % {"village": village.name})
+            cleaned["cooperative"] = cooperative
+
+
+class MemberCooperativeForm(_CooperativeOfVillageMixin, StyledFormMixin, forms.Form):
     village = RegionField(label=_("Cooperative of the desa/kelurahan"), action=Action.VIEW, levels=_VILLAGE,
                           help_text=_("The desa/kelurahan whose KDKMP joins."))
     joined_on = forms.DateField(label=_("Joins on"))
@@ -251,12 +263,7 @@ class MemberCooperativeForm(StyledFormMixin, forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        village = cleaned.get("village")
-        if village is not None:
-            cooperative = Cooperative.objects.for_user(self.actor).filter(village=village).first()
-            if cooperative is None:
-                self.add_error("village", _("%(village)s has no cooperative registered.") % {"village": village.name})
-            cleaned["cooperative"] = cooperative
+        self._cooperative_of_village(cleaned)
         return cleaned
 
 
@@ -311,7 +318,7 @@ class SiteFigureForm(StyledFormMixin, forms.Form):
         return date(int(match.group(1)), int(match.group(2)), 1)
 
 
-class AgreementForm(StyledFormMixin, forms.Form):
+class AgreementForm(_CooperativeOfVillageMixin, StyledFormMixin, forms.Form):
     village = RegionField(label=_("Cooperative of the desa/kelurahan"), action=Action.VIEW, levels=_VILLAGE)
     bumdes = forms.ModelChoiceField(label=_("BUMDes"), queryset=Bumdes.objects.none(), required=False)
     federation = forms.ModelChoiceField(label=_("or federation"), queryset=Federation.objects.none(), required=False)
@@ -338,12 +345,7 @@ class AgreementForm(StyledFormMixin, forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        village = cleaned.get("village")
-        if village is not None:
-            cooperative = Cooperative.objects.for_user(self.actor).filter(village=village).first()
-            if cooperative is None:
-                self.add_error("village", _("%(village)s has no cooperative registered.") % {"village": village.name})
-            cleaned["cooperative"] = cooperative
+        self._cooperative_of_village(cleaned)
         if not self.errors and bool(cleaned.get("bumdes")) == bool(cleaned.get("federation")):
             self.add_error("bumdes", _("Choose the BUMDes or the federation the cooperative agrees with (one)."))
         return cleaned
