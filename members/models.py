@@ -11,7 +11,7 @@ from simple_history.models import HistoricalRecords
 from core.identifiers import mask_nik
 from core.scoping import ScopedQuerySet
 
-__all__ = ["Member", "Position", "PositionRole", "Sex", "VillageOffice"]
+__all__ = ["Member", "MemberStatus", "Position", "PositionRole", "Sex", "VillageOffice"]
 
 
 class Sex(models.TextChoices):
@@ -25,6 +25,12 @@ class VillageOffice(models.TextChoices):
     KEPALA_DESA = "kepala_desa", _("Kepala desa / lurah")
     PERANGKAT_DESA = "perangkat_desa", _("Perangkat desa / kelurahan staff")
     BPD = "bpd", _("BPD member")
+
+
+class MemberStatus(models.TextChoices):
+    AKTIF = "aktif", _("Active")
+    KELUAR = "keluar", _("Left")
+    MENINGGAL = "meninggal", _("Deceased")
 
 
 class Member(models.Model):
@@ -41,6 +47,16 @@ class Member(models.Model):
         verbose_name=_("desa/kelurahan of domicile"), to="wilayah.Region", on_delete=models.PROTECT, related_name="+"
     )
     phone = PhoneNumberField(verbose_name=_("phone"), region="ID", blank=True)
+    address = models.CharField(verbose_name=_("address"), max_length=200, blank=True)
+    rt = models.CharField(verbose_name=_("RT"), max_length=3, blank=True)
+    rw = models.CharField(verbose_name=_("RW"), max_length=3, blank=True)
+    occupation = models.CharField(verbose_name=_("occupation"), max_length=100, blank=True)
+    # Numbered per cooperative when the member is admitted; blank only for rows entered before numbering.
+    member_number = models.CharField(verbose_name=_("member number"), max_length=20, blank=True)
+    status = models.CharField(verbose_name=_("status"), max_length=10, choices=MemberStatus.choices,
+                              default=MemberStatus.AKTIF)
+    status_on = models.DateField(verbose_name=_("status since"), null=True, blank=True)
+    status_reason = models.CharField(verbose_name=_("reason"), max_length=250, blank=True)
     village_office = models.CharField(
         verbose_name=_("village office held"), max_length=16, choices=VillageOffice.choices, blank=True
     )
@@ -66,8 +82,14 @@ class Member(models.Model):
             models.UniqueConstraint(
                 fields=["cooperative", "nik"], name="members_member_nik_unique",
                 violation_error_message=_("A member with this NIK is already registered in this cooperative."),
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["cooperative", "member_number"], condition=~Q(member_number=""),
+                name="members_member_number_unique",
+                violation_error_message=_("This member number is already used in this cooperative."),
+            ),
         ]
+        indexes = [models.Index(fields=["cooperative", "status"], name="members_member_coop_status")]
 
     def __str__(self):
         return f"{self.name} ({self.masked_nik})"
