@@ -10,6 +10,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import RupiahField
 from core.forms import StyledFormMixin
 from core.forms import VersionedFormMixin
 from core.roles import Action
@@ -45,35 +46,12 @@ __all__ = [
     "MemberVillageForm",
     "MembershipEndForm",
     "OfficerForm",
-    "RupiahField",
     "SiteFigureForm",
     "SiteForm",
     "VillageCapitalListField",
 ]
 
 _VILLAGE = (RegionLevel.VILLAGE,)
-
-
-class RupiahField(forms.IntegerField):
-    """Whole rupiah, typed as printed: "Rp 50.000.000", "50,000,000" or "50000000"."""
-
-    default_error_messages = {"invalid": _("Enter an amount in whole rupiah, e.g. 50.000.000.")}
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("min_value", 0)
-        super().__init__(**kwargs)
-        self.widget.input_type = "text"
-        self.widget.attrs.setdefault("inputmode", "numeric")
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            text = value.strip()
-            text = re.sub(r"^rp\.?\s*", "", text, flags=re.IGNORECASE)
-            text = re.sub(r"[.,\s]", "", text)
-            if text and not (text.isascii() and text.isdigit()):
-                raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
-            value = text
-        return super().to_python(value)
 
 
 class VillageCapitalListField(forms.Field):

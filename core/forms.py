@@ -1,11 +1,13 @@
 """Form pieces shared by the apps."""
 
+import re
+
 from django import forms
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-__all__ = ["DateInput", "StyledFormMixin", "VersionedFormMixin"]
+__all__ = ["DateInput", "RupiahField", "StyledFormMixin", "VersionedFormMixin"]
 
 
 class DateInput(forms.DateInput):
@@ -13,6 +15,28 @@ class DateInput(forms.DateInput):
 
     def __init__(self, **kwargs):
         super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class RupiahField(forms.IntegerField):
+    """Whole rupiah, typed as printed: "Rp 50.000.000", "50,000,000" or "50000000"."""
+
+    default_error_messages = {"invalid": _("Enter an amount in whole rupiah, e.g. 50.000.000.")}
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", 0)
+        super().__init__(**kwargs)
+        self.widget.input_type = "text"
+        self.widget.attrs.setdefault("inputmode", "numeric")
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            text = value.strip()
+            text = re.sub(r"^rp\.?\s*", "", text, flags=re.IGNORECASE)
+            text = re.sub(r"[.,\s]", "", text)
+            if text and not (text.isascii() and text.isdigit()):
+                raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+            value = text
+        return super().to_python(value)
 
 
 class StyledFormMixin:
