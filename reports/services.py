@@ -61,6 +61,7 @@ from .sql import area_ctes_sql
 from .sql import area_rows_sql
 from .sql import bind
 from .sql import village_facts
+from .versions import area_versions_renew_on_commit
 
 __all__ = [
     "ReconcileResult",
@@ -133,15 +134,17 @@ def rollup_reconcile(*, snapshot: bool = True, snapshot_day: date | None = None)
         rows = cursor.fetchone()[0]
         cursor.execute(
             f"UPDATE {_ROLLUP} SET level = fresh.level, {assignments}, updated_at = %s FROM rollup_fresh fresh "
-            f"WHERE {_ROLLUP}.code = fresh.code AND ({old}) {differs} ({new})", [now])
-        corrected = cursor.rowcount
+            f"WHERE {_ROLLUP}.code = fresh.code AND ({old}) {differs} ({new}) RETURNING {_ROLLUP}.code", [now])
+        changed = [row[0] for row in cursor.fetchall()]
         cursor.execute(
             f"INSERT INTO {_ROLLUP} (code, level, {_COLUMNS}, updated_at) SELECT fresh.*, %s FROM rollup_fresh fresh "
-            f"WHERE NOT EXISTS (SELECT 1 FROM {_ROLLUP} r WHERE r.code = fresh.code)", [now])
-        corrected += cursor.rowcount
+            f"WHERE NOT EXISTS (SELECT 1 FROM {_ROLLUP} r WHERE r.code = fresh.code) RETURNING code", [now])
+        changed += [row[0] for row in cursor.fetchall()]
         cursor.execute(f"DELETE FROM {_ROLLUP} WHERE NOT EXISTS "
-                       f"(SELECT 1 FROM rollup_fresh fresh WHERE fresh.code = {_ROLLUP}.code)")
-        corrected += cursor.rowcount
+                       f"(SELECT 1 FROM rollup_fresh fresh WHERE fresh.code = {_ROLLUP}.code) RETURNING code")
+        changed += [row[0] for row in cursor.fetchall()]
+        corrected = len(changed)
+        area_versions_renew_on_commit(changed)
         cursor.execute("DROP TABLE rollup_fresh")
         rollup_refresh_federations()  # every federation again: also members whose dates have come
         seconds = time.perf_counter() - started
@@ -205,6 +208,7 @@ def rollup_refresh_villages(codes: list[str]) -> int:
                 params,
             )
             rollup_refresh_federations(federations_of_villages(codes))
+            area_versions_renew_on_commit(targets)
         RollupState.objects.update_or_create(pk=1, defaults={"refreshed_at": now})
     return len(deltas)
 

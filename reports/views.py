@@ -33,6 +33,7 @@ from . import services
 from .extensions import dashboard_parameters
 from .extensions import dashboard_sections
 from .forms import LetterheadForm
+from .metrics import NATION
 from .models import ExportJob
 from .models import ExportStatus
 from .selectors import NOT_UPDATED_COUNT_LIMIT
@@ -44,6 +45,7 @@ from .selectors import letterhead_for
 from .selectors import map_values
 from .selectors import not_updated
 from .selectors import status_labels
+from .versions import area_version
 
 __all__ = ["DashboardView", "ExportDownloadView", "ExportJobView", "ExportRequestView", "NotUpdatedView"]
 
@@ -102,7 +104,7 @@ class DashboardView(ActionRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         request = self.request
         current = freshness()
-        page = self._page(kwargs.get("code"), current)
+        page = self._page(kwargs.get("code"))
         per_request = {
             CSRF_PLACEHOLDER: get_token(request),
             FRESHNESS_PLACEHOLDER: render_to_string("reports/partials/freshness.html", {"freshness": current},
@@ -113,14 +115,14 @@ class DashboardView(ActionRequiredMixin, TemplateView):
             body = body.replace(placeholder, value)
         return super().get_context_data(page=page, body=mark_safe(body), freshness=current, **kwargs)  # noqa: S308
 
-    def _page(self, code: str | None, current) -> dict:
+    def _page(self, code: str | None) -> dict:
         """
         The page's content, shared by every user with the same scope and cached until the roll-up
         changes (or for DASHBOARD_CACHE_SECONDS): the token and the freshness line are filled in per
         request, so one rendering serves many officers opening the same dashboard.
         """
         seconds = settings.DASHBOARD_CACHE_SECONDS
-        key = self._cache_key(code, current) if seconds else None
+        key = self._cache_key(code) if seconds else None
         page = cache.get(key) if key else None
         if page is None:
             context = self._body_context(code)
@@ -131,13 +133,25 @@ class DashboardView(ActionRequiredMixin, TemplateView):
                 cache.set(key, page, seconds)
         return page
 
-    def _cache_key(self, code: str | None, current) -> str:
+    def _cache_key(self, code: str | None) -> str:
         scope = scope_for(self.request.user)
         signature = "*" if scope.everything else ",".join(sorted(scope.roots))
         # Only the parameters the page reads: a link with junk parameters does not add cache entries.
-        parts = [code or "", self._page_query().urlencode(), get_language(), signature, str(current.as_of),
-                 str(self._can_edit_letterhead(code or ""))]
+        parts = [code or "", self._page_query().urlencode(), get_language(), signature,
+                 area_version(self._areas_shown(code, scope)), str(self._can_edit_letterhead(code or ""))]
         return "dashboard:" + hashlib.sha256("|".join(parts).encode()).hexdigest()
+
+    @staticmethod
+    def _areas_shown(code: str | None, scope) -> list[str]:
+        """
+        The areas whose roll-up rows the page shows (its children move with them): a change elsewhere
+        leaves the cached page valid. A page of several federations' villages follows the nation's row.
+        """
+        if code:
+            return [code]
+        if scope.everything or scope.federations or not scope.roots:
+            return [NATION]
+        return sorted(scope.roots)
 
     def _can_edit_letterhead(self, code: str) -> bool:
         # Part of the shared content, so part of its cache key too.

@@ -200,3 +200,35 @@ def test_dashboard_content_is_shared_per_scope_and_refreshed_with_the_rollup(cli
     client.force_login(kabupaten_officer_2)
     fresh = client.get(f"/dasbor/{PATI}/")
     assert fresh.context["page"]["html"].count('data-figure="cooperatives">3<') == 1
+
+
+def test_a_change_in_one_province_leaves_another_provinces_cached_page_valid(
+        client, areas, national_admin, settings, django_capture_on_commit_callbacks):
+    """Per-area freshness: a change in Pati (Jawa Tengah) re-renders Pati's page, not Blitar's (Jawa Timur)."""
+    from reports.selectors import _MEMO
+    from tests.conftest import clear_test_cache
+    from tests.conftest import register
+
+    settings.DASHBOARD_CACHE_SECONDS = 60
+    clear_test_cache()
+    client.force_login(national_admin)
+    for code in ("35.05", PATI, "35.05"):  # the second Blitar visit warms the per-process catalogue memo
+        client.get(f"/dasbor/{code}/")
+    with CaptureQueriesContext(connection) as warm:
+        client.get("/dasbor/35.05/")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        register(national_admin, "33.18.02.2001")  # a new cooperative in Pati: its ancestors' rows move
+    _MEMO.clear()  # the freshness line (outside the shared content) is re-read once a second: read it now
+    with CaptureQueriesContext(connection) as after_write:
+        blitar = client.get("/dasbor/35.05/")
+    # Only the request's own reads (session, user, roles, the bell, the freshness line): no figure is read again.
+    figures = [query["sql"][:120] for query in after_write
+               if "reports_regionrollup" in query["sql"] or "koperasi_" in query["sql"]]
+    assert not figures and len(after_write) <= len(warm) + 2, [query["sql"][:120] for query in after_write]
+    assert blitar.context["page"]["html"].count('data-figure="cooperatives">1<') == 1
+
+    pati = client.get(f"/dasbor/{PATI}/")
+    assert pati.context["page"]["html"].count('data-figure="cooperatives">3<') == 1
+    nation = client.get("/dasbor/")
+    assert nation.context["page"]["html"].count('data-figure="cooperatives">4<') == 1

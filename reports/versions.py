@@ -1,0 +1,55 @@
+"""
+Per-area versions of the dashboard figures, so that a change invalidates only the cached pages whose
+figures it changed.
+
+A change in one village moves the roll-up rows of the village and its ancestors (kecamatan,
+kabupaten/kota, province, nation) and nothing else; an area's dashboard shows its own row and its
+children's, which all move with the area's own row. So each area carries a version token in the cache,
+renewed by the roll-up writer after it commits, and a cached dashboard page is keyed by the versions of
+the areas it shows: Kabupaten Pati's cached page survives a change in Papua. Tokens are random rather
+than counters: a token evicted from the cache and created again can never repeat an old one and revive a
+stale page. A big correction (a first build, a reconcile after an outage) renews the epoch that every
+page's key includes instead of writing thousands of tokens.
+"""
+
+import uuid
+from collections.abc import Iterable
+
+from django.core.cache import cache
+from django.db import transaction
+
+__all__ = ["area_version", "area_versions_renew", "area_versions_renew_on_commit"]
+
+_PREFIX = "rollup-version:"
+_EPOCH = _PREFIX + "*"
+# Above this many changed areas one epoch token replaces the per-area tokens.
+_MANY_AREAS = 2000
+# Long enough to outlive any cached page; a token that expires just means one more rendering.
+_TOKEN_SECONDS = 7 * 24 * 3600
+
+
+def area_version(codes: Iterable[str]) -> str:
+    """The version of the figures of these areas (region codes, ``ID`` for the nation): one cache read."""
+    keys = [_EPOCH, *(_PREFIX + code for code in sorted(set(codes)))]
+    tokens = cache.get_many(keys)
+    return ".".join(tokens.get(key, "0") for key in keys)
+
+
+def area_versions_renew(codes: Iterable[str]) -> None:
+    """New tokens for these areas (or a new epoch for all, when many changed)."""
+    codes = set(codes)
+    if not codes:
+        return
+    if len(codes) > _MANY_AREAS:
+        cache.set(_EPOCH, uuid.uuid4().hex[:12], _TOKEN_SECONDS)
+    else:
+        cache.set_many({_PREFIX + code: uuid.uuid4().hex[:12] for code in codes}, _TOKEN_SECONDS)
+
+
+def area_versions_renew_on_commit(codes: Iterable[str]) -> None:
+    """
+    Renew the tokens once the roll-up rows are committed: renewed earlier, a reader could render the old
+    rows and cache them under the new token, and serve them until the next change.
+    """
+    codes = frozenset(codes)
+    transaction.on_commit(lambda: area_versions_renew(codes))
