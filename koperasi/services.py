@@ -9,6 +9,7 @@ a district officer verifies or rejects; stages that do not apply to an existing 
 marked not applicable with a reason.
 """
 
+from dataclasses import dataclass
 from datetime import date
 from datetime import datetime
 from datetime import time
@@ -102,50 +103,80 @@ _PROFILE_FIELDS = {"name", "formation_model", "address", "latitude", "longitude"
                    "nomor_induk_koperasi"}
 
 
-def _name_for(village, *, district: str, regency: str, namesake_districts: list[str]) -> str:
-    prefix = "Koperasi Kelurahan Merah Putih" if village.kind == RegionKind.KELURAHAN else "Koperasi Desa Merah Putih"
-    name = f"{prefix} {village.name}"
-    if not namesake_districts:
-        return name
-    name = f"{name} Kecamatan {district}"
-    if any(other.lower() == district.lower() for other in namesake_districts):
-        name = f"{name} {regency}"
-    return name
+# What a default name adds, level by level, while it still collides with a namesake village's.
+_NAME_QUALIFIERS = ("Kecamatan {district}", "{regency}", "Provinsi {province}")
+
+
+@dataclass(frozen=True)
+class _Namesake:
+    code: str
+    name: str
+    kind: str
+    district: str
+    regency: str
+    province: str
+
+    def base(self) -> str:
+        prefix = ("Koperasi Kelurahan Merah Putih" if self.kind == RegionKind.KELURAHAN
+                  else "Koperasi Desa Merah Putih")
+        return f"{prefix} {self.name}"
+
+    def qualified(self, depth: int) -> str:
+        """The name with ``depth`` qualifiers; past the last one, the village code (two desa of one name in one
+        kecamatan, which the official list has)."""
+        parts = [self.base()]
+        parts += [qualifier.format(district=self.district, regency=self.regency, province=self.province)
+                  for qualifier in _NAME_QUALIFIERS[:depth]]
+        if depth > len(_NAME_QUALIFIERS):
+            parts.append(f"({self.code})")
+        return " ".join(parts)
+
+
+def _unique_default_names(namesakes: list[_Namesake]) -> dict[str, str]:
+    """
+    Default names of villages sharing a name, unique by construction: every village starts with the bare
+    name, and those whose name still collides (case aside) take one more qualifier (kecamatan, then
+    kabupaten/kota, then province, then the code) until none collides. A village with a unique name keeps it
+    bare; one qualifier more is added only where needed (Permenkum 13/2025).
+    """
+    depth = dict.fromkeys((village.code for village in namesakes), 0)
+    by_code = {village.code: village for village in namesakes}
+    while True:
+        holders: dict[str, list[str]] = {}
+        for code, level in depth.items():
+            holders.setdefault(by_code[code].qualified(level).lower(), []).append(code)
+        colliding = [code for codes in holders.values() if len(codes) > 1 for code in codes]
+        if not colliding:
+            return {code: by_code[code].qualified(level) for code, level in depth.items()}
+        for code in colliding:
+            depth[code] += 1
+
+
+_NAMESAKE_FIELDS = ("code", "name", "kind", "parent__name", "parent__parent__name", "parent__parent__parent__name")
 
 
 def cooperative_default_name(village: Region) -> str:
     """
-    "Koperasi Desa Merah Putih <desa>" or "Koperasi Kelurahan Merah Putih <kelurahan>". When another
-    village has the same name, the kecamatan is added, and the kabupaten/kota if that is still
-    ambiguous (Permenkum 13/2025).
+    "Koperasi Desa Merah Putih <desa>" or "Koperasi Kelurahan Merah Putih <kelurahan>", qualified by the
+    kecamatan, the kabupaten/kota and the province as far as needed to be unique in the country.
     """
-    namesakes = list(
-        Region.objects.filter(level=RegionLevel.VILLAGE, name__iexact=village.name)
-        .exclude(code=village.code)
-        .values_list("parent__name", flat=True)
-    )
-    district, regency = Region.objects.filter(code__in=village.ancestor_codes[1:]).order_by("-code")[:2]
-    return _name_for(village, district=district.name, regency=regency.name, namesake_districts=namesakes)
+    namesakes = [_Namesake(*row) for row in Region.objects.filter(
+        level=RegionLevel.VILLAGE, name__iexact=village.name).values_list(*_NAMESAKE_FIELDS)]
+    return _unique_default_names(namesakes)[village.code]
 
 
 def cooperative_default_names(villages: list[Region]) -> dict[str, str]:
-    """The default names of many villages at once (three queries), for imports and generated data."""
+    """The default names of many villages at once (one pass over the region list), for imports and generated
+    data; the same names as ``cooperative_default_name``."""
     wanted = {village.name.lower() for village in villages}
-    by_name: dict[str, list[tuple[str, str]]] = {}
-    for code, name, district in (
-        Region.objects.filter(level=RegionLevel.VILLAGE).values_list("code", "name", "parent__name").iterator()
-    ):
-        if name.lower() in wanted:
-            by_name.setdefault(name.lower(), []).append((code, district))
-    areas = dict(Region.objects.filter(
-        code__in={code for village in villages for code in village.ancestor_codes[1:]}).values_list("code", "name"))
-    names = {}
-    for village in villages:
-        district_code, regency_code = village.ancestor_codes[2], village.ancestor_codes[1]
-        namesakes = [district for code, district in by_name[village.name.lower()] if code != village.code]
-        names[village.code] = _name_for(village, district=areas[district_code], regency=areas[regency_code],
-                                        namesake_districts=namesakes)
-    return names
+    groups: dict[str, list[_Namesake]] = {}
+    for row in Region.objects.filter(level=RegionLevel.VILLAGE).values_list(*_NAMESAKE_FIELDS).iterator():
+        if row[1].lower() in wanted:
+            groups.setdefault(row[1].lower(), []).append(_Namesake(*row))
+    names: dict[str, str] = {}
+    for group in groups.values():
+        names.update(_unique_default_names(group))
+    return {village.code: names[village.code] for village in villages}
 
 
 def cooperative_activity(cooperative_id: int, village_code: str, *, counts_changed: bool = True) -> None:

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from koperasi.models import Cooperative
 from koperasi.models import CooperativeVillage
 from koperasi.services import cooperative_default_name
+from koperasi.services import cooperative_default_names
 from koperasi.services import cooperative_update
 from tests.conftest import PAKEM
 from tests.conftest import PRAWOTO
@@ -139,3 +140,16 @@ def test_village_staff_edit_the_profile_and_the_change_is_audited(village_staff)
     assert record.history_user == village_staff
     assert {change.field for change in record.diff_against(record.prev_record).changes} == {
         "address", "latitude", "longitude", "nomor_induk_koperasi"}
+
+
+def test_every_default_name_in_the_official_region_list_is_unique():
+    """All 83,762 desa/kelurahan: no two default names alike (case aside), and each as the one-village path names it."""
+    villages = list(Region.objects.filter(level="village"))
+    names = cooperative_default_names(villages)
+    assert len(villages) == 83_762
+    assert len({name.lower() for name in names.values()}) == len(villages)
+    # Two desa of one name in one kecamatan (the official list has such pairs) are told apart by their code.
+    tounelet = sorted(code for code, name in names.items() if "Tounelet Satu" in name)
+    assert len(tounelet) >= 2 and all(names[code].endswith(f"({code})") for code in tounelet)
+    for code in ("33.18.11.2006", PAKEM, PRAWOTO, *tounelet):
+        assert cooperative_default_name(Region.objects.get(code=code)) == names[code]
