@@ -774,6 +774,9 @@ def _write_milestones(context: _Context) -> int:
 # SECTION: members and boards
 
 
+OCCUPATIONS = ("Petani", "Pedagang", "Nelayan", "Buruh", "Wiraswasta", "Guru", "Ibu rumah tangga", "Peternak")
+
+
 def _birth_days() -> list[tuple[str, str, str]]:
     """Every birth date 1960–2004 as (DDMMYY for men, DDMMYY for women, ISO date); NIK digits 7–12."""
     days, day = [], date(1960, 1, 1)
@@ -833,12 +836,15 @@ def _member_rows(context: _Context) -> Iterator[tuple]:
                 f"{given} {choice(FAMILY_NAMES)}", "P" if female else "L", born, "",
                 "kepala_desa" if index == founders else "", "t" if index < founders else "f", joined, "[]",
                 created + offset, cooperative, staff, village,
+                f"Dusun {randint(1, 6)}", f"{randint(1, 12):03d}", f"{randint(1, 6):03d}", choice(OCCUPATIONS),
+                f"{index + 1:05d}", "aktif", "",
             )
 
 
 def _write_members(context: _Context) -> int:
     columns = ("id", "nik", "name", "sex", "birth_date", "phone", "village_office", "is_founder", "joined_on",
-               "nik_warnings", "created_at", "cooperative_id", "created_by_id", "domicile_id")
+               "nik_warnings", "created_at", "cooperative_id", "created_by_id", "domicile_id",
+               "address", "rt", "rw", "occupation", "member_number", "status", "status_reason")
     return _copy(Member, columns, _member_rows(context))
 
 
