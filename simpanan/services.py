@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db import transaction
 from django.db.models import F
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -37,7 +38,12 @@ from .models import Posting
 from .models import ReceiptSequence
 from .models import SavingsKind
 from .models import SavingsSetting
+from .models import ShuDistribution
+from .models import ShuLine
+from .models import ShuStatus
 from .models import WajibPeriod
+from .shu import BASIS_POINTS
+from .shu import split_largest_remainder
 
 __all__ = [
     "EARLIEST_TRANSACTION_DATE",
@@ -48,6 +54,10 @@ __all__ = [
     "posting_reverse",
     "savings_setting_add",
     "setting_on",
+    "shu_distribution_create",
+    "shu_post",
+    "shu_review",
+    "shu_transactions_set",
     "sukarela_deposit",
     "sukarela_withdraw",
     "wajib_bills_generate",
@@ -55,6 +65,10 @@ __all__ = [
 
 EARLIEST_TRANSACTION_DATE = date(1990, 1, 1)
 MIN_REVERSAL_REASON = 5
+# The names of the two member pools among a distribution's allocations, and of what could not be distributed.
+SHU_JASA_MODAL = "jasa_modal"
+SHU_JASA_USAHA = "jasa_usaha"
+SHU_UNDISTRIBUTED = "undistributed"
 
 
 # SECTION: checks shared by the postings
@@ -413,3 +427,170 @@ def opening_balance_post(*, member: Member, kind: str, amount: int, as_of: date,
              "receipt": existing.receipt_number}})
     return _post(savings=savings, member=member, kind=kind, entry_type=EntryType.OPENING, amount=amount,
                  transaction_date=as_of, actor=actor, reference=reference)
+
+
+# SECTION: SHU (the year's surplus) distribution
+
+
+def _shu_basis(cooperative, year: int, transactions: dict[int, int]) -> list[tuple[int, int, int]]:
+    """(member id, savings at the end of ``year``, transactions in ``year``) of every member with either."""
+    year_end = date(year, 12, 31)
+    savings = dict(
+        Posting.objects.filter(cooperative=cooperative, kind__in=[SavingsKind.POKOK, SavingsKind.WAJIB],
+                               transaction_date__lte=year_end)
+        .values_list("member_id").annotate(total=Sum("amount")).values_list("member_id", "total"))
+    members = sorted(set(savings) | set(transactions))
+    return [(pk, max(savings.get(pk, 0), 0), transactions.get(pk, 0)) for pk in members
+            if savings.get(pk, 0) > 0 or transactions.get(pk, 0) > 0]
+
+
+def _clean_shu_shares(jasa_modal_bp, jasa_usaha_bp, other_allocations) -> dict[str, int]:
+    errors = {}
+    shares = {SHU_JASA_MODAL: jasa_modal_bp, SHU_JASA_USAHA: jasa_usaha_bp}
+    if not isinstance(other_allocations, dict) or len(other_allocations) > 12:
+        raise ValidationError({"other_allocations": _("List at most 12 other allocations with their share.")})
+    for name, share in other_allocations.items():
+        label = tidy_reason(str(name))[:60]
+        if not label or label in shares:
+            errors["other_allocations"] = [_("Give every allocation its own name.")]
+        shares[label] = share
+    for name, share in shares.items():
+        if isinstance(share, bool) or not isinstance(share, int) or not 0 <= share <= BASIS_POINTS:
+            field = {SHU_JASA_MODAL: "jasa_modal_bp", SHU_JASA_USAHA: "jasa_usaha_bp"}.get(name, "other_allocations")
+            errors[field] = [_("A share is between 0 and 100 %.")]
+    if not errors and sum(shares.values()) != BASIS_POINTS:
+        errors["other_allocations"] = [_("The shares must add up to exactly 100 %% (now %(sum)s %%).") % {
+            "sum": f"{sum(shares.values()) / 100:.2f}".replace(".", ",")}]
+    if errors:
+        raise ValidationError(errors)
+    return shares
+
+
+def _shu_compute(distribution: ShuDistribution, transactions: dict[int, int]) -> None:
+    """
+    Split the surplus over the allocations, then the jasa modal and jasa usaha pools over the members, each by
+    the largest-remainder rule. A pool with no basis (no member has savings, or no transactions were
+    entered) is kept undistributed, shown as its own allocation, so the amounts still sum to the surplus.
+    """
+    shares = {SHU_JASA_MODAL: distribution.jasa_modal_bp, SHU_JASA_USAHA: distribution.jasa_usaha_bp,
+              **distribution.other_allocations}
+    amounts = dict(zip(shares, split_largest_remainder(distribution.surplus, list(shares.values())), strict=True))
+    basis = _shu_basis(distribution.cooperative, distribution.year, transactions)
+    lines = {pk: ShuLine(distribution=distribution, member_id=pk, savings_basis=saved, transactions_basis=traded)
+             for pk, saved, traded in basis}
+    undistributed = 0
+    for pool, attribute, basis_attribute in ((SHU_JASA_MODAL, "jasa_modal", "savings_basis"),
+                                             (SHU_JASA_USAHA, "jasa_usaha", "transactions_basis")):
+        weights = [getattr(line, basis_attribute) for line in lines.values()]
+        if amounts[pool] and sum(weights) > 0:
+            for line, part in zip(lines.values(), split_largest_remainder(amounts[pool], weights), strict=True):
+                setattr(line, attribute, part)
+        else:
+            undistributed += amounts[pool]
+    if undistributed:
+        amounts[SHU_UNDISTRIBUTED] = undistributed
+    distribution.allocation_amounts = amounts
+    distribution.lines.all().delete()
+    ShuLine.objects.bulk_create(list(lines.values()))
+
+
+@transaction.atomic
+def shu_distribution_create(*, actor, cooperative, year: int, surplus: int, jasa_modal_bp: int, jasa_usaha_bp: int,
+                            other_allocations: dict[str, int] | None = None,
+                            transactions: dict[int, int] | None = None) -> ShuDistribution:
+    """
+    Enter the SHU of a closed financial year (a draft) and compute every member's share. Shares are in basis
+    points (25 % = 2500) and add up to 100 %. ``transactions``: member id → their business with the cooperative
+    in the year (the basis of jasa usaha).
+    """
+    _require_savings_scope(actor, cooperative)
+    if isinstance(year, bool) or not isinstance(year, int) or not 2000 <= year < timezone.localdate().year:
+        raise ValidationError({"year": _("Choose a financial year that has closed (before this year).")})
+    surplus = _clean_amount(surplus, "surplus")
+    shares = _clean_shu_shares(jasa_modal_bp, jasa_usaha_bp, other_allocations or {})
+    if ShuDistribution.objects.filter(cooperative=cooperative, year=year).exists():
+        raise ValidationError({"year": _("This year's SHU is already entered.")})
+    transactions = _clean_transactions(cooperative, transactions or {})
+    distribution = ShuDistribution(
+        cooperative=cooperative, year=year, surplus=surplus, jasa_modal_bp=jasa_modal_bp,
+        jasa_usaha_bp=jasa_usaha_bp,
+        other_allocations={name: share for name, share in shares.items()
+                           if name not in (SHU_JASA_MODAL, SHU_JASA_USAHA)},
+        created_by=actor)
+    distribution._history_user = actor
+    distribution.save()
+    _shu_compute(distribution, transactions)
+    distribution.save(update_fields=["allocation_amounts"])
+    return distribution
+
+
+def _clean_transactions(cooperative, transactions: dict) -> dict[int, int]:
+    cleaned = {}
+    known = set(Member.objects.filter(cooperative=cooperative, pk__in=list(transactions)).values_list("pk", flat=True))
+    for pk, amount in transactions.items():
+        if pk not in known:
+            raise ValidationError({"transactions": _("Every member must belong to this cooperative.")})
+        if isinstance(amount, bool) or not isinstance(amount, int) or not 0 <= amount <= MAX_AMOUNT:
+            raise ValidationError({"transactions": _("Enter each member's transactions in whole rupiah.")})
+        if amount:
+            cleaned[pk] = amount
+    return cleaned
+
+
+@transaction.atomic
+def shu_transactions_set(*, actor, distribution: ShuDistribution, transactions: dict[int, int]) -> ShuDistribution:
+    """Replace the members' transactions (jasa usaha basis) of a draft and compute the shares again."""
+    distribution = ShuDistribution.objects.select_for_update().get(pk=distribution.pk)
+    _require_savings_scope(actor, distribution.cooperative)
+    if distribution.status != ShuStatus.DRAFT:
+        raise ValidationError({"status": _("Only a draft can be changed; this SHU is already reviewed.")})
+    _shu_compute(distribution, _clean_transactions(distribution.cooperative, transactions))
+    distribution._history_user = actor
+    distribution.save(update_fields=["allocation_amounts"])
+    return distribution
+
+
+@transaction.atomic
+def shu_review(*, actor, distribution: ShuDistribution) -> ShuDistribution:
+    """The draft is checked (by the pengurus, with the pengawas): its figures are frozen until posted."""
+    distribution = ShuDistribution.objects.select_for_update().get(pk=distribution.pk)
+    _require_savings_scope(actor, distribution.cooperative)
+    if distribution.status != ShuStatus.DRAFT:
+        raise ValidationError({"status": _("Only a draft can be marked reviewed.")})
+    distribution.status, distribution.reviewed_by, distribution.reviewed_at = ShuStatus.REVIEWED, actor, timezone.now()
+    distribution._history_user = actor
+    distribution.save(update_fields=["status", "reviewed_by", "reviewed_at"])
+    return distribution
+
+
+@transaction.atomic
+def shu_post(*, actor, distribution: ShuDistribution, transaction_date: date | None = None) -> int:
+    """
+    Post every member's SHU to their simpanan sukarela in one transaction: all lines or none. Posting twice is
+    refused (the distribution row is locked and its status checked). Returns the number of postings.
+    """
+    distribution = ShuDistribution.objects.select_for_update().select_related("cooperative").get(pk=distribution.pk)
+    _require_savings_scope(actor, distribution.cooperative)
+    if distribution.status == ShuStatus.POSTED:
+        raise ValidationError({"status": _("This SHU has already been posted.")})
+    if distribution.status != ShuStatus.REVIEWED:
+        raise ValidationError({"status": _("The SHU must be reviewed before it is posted.")})
+    transaction_date = _clean_date(transaction_date or timezone.localdate())
+    if transaction_date.year <= distribution.year:
+        raise ValidationError({"transaction_date": _("SHU is posted after its financial year has closed.")})
+    count = 0
+    members = {member.pk: member for member in Member.objects.filter(
+        shu_lines__distribution=distribution).select_related("cooperative")}
+    for line in distribution.lines.order_by("member_id"):  # one lock order, as every posting
+        if line.total == 0:
+            continue
+        member = members[line.member_id]
+        _post(savings=_locked_savings(member), member=member, kind=SavingsKind.SUKARELA, entry_type=EntryType.SHU,
+              amount=line.total, transaction_date=transaction_date, actor=actor, shu_line=line,
+              reference=_("SHU %(year)s") % {"year": distribution.year}, notify=False)
+        count += 1
+    distribution.status, distribution.posted_by, distribution.posted_at = ShuStatus.POSTED, actor, timezone.now()
+    distribution._history_user = actor
+    distribution.save(update_fields=["status", "posted_by", "posted_at"])
+    village_changed(distribution.cooperative.village_id)
+    return count
