@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.db import connection
 from django.db.models import Count
 from django.db.models import F
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.roles import Action
 
@@ -20,12 +23,19 @@ from .models import ShuStatus
 from .services import setting_on
 
 __all__ = [
+    "area_cooperatives",
+    "arrears_count",
     "arrears_for",
     "cooperative_totals",
     "member_balance",
+    "member_balances",
+    "member_open_bills",
     "member_shu_lines",
     "member_statement",
+    "reversed_ids",
     "savings_section",
+    "shu_allocations",
+    "totals_within",
 ]
 
 
@@ -100,3 +110,35 @@ def totals_within(user, action: Action = Action.VIEW) -> dict:
     return CooperativeSavings.objects.for_user(user, action).aggregate(
         pokok=Sum("pokok"), wajib=Sum("wajib"), sukarela=Sum("sukarela"), arrears=Sum("arrears"),
         cooperatives=Count("pk"))
+
+
+def member_balances(cooperative, *, query: str = ""):
+    """The cooperative's members with their maintained balances, by name."""
+    members = cooperative.members.select_related("savings").order_by("name", "pk")
+    if query:
+        members = members.filter(name__icontains=query) | members.filter(member_number=query)
+    return members
+
+
+def reversed_ids(postings) -> set[int]:
+    """Which of these postings have been reversed (to hide their reverse button)."""
+    return set(Posting.objects.filter(reverses__in=[posting.pk for posting in postings])
+               .values_list("reverses_id", flat=True))
+
+
+def shu_allocations(distribution) -> list[dict]:
+    """The allocations of a SHU with their share and amount, in the order entered."""
+    shares = {"jasa_modal": distribution.jasa_modal_bp, "jasa_usaha": distribution.jasa_usaha_bp,
+              **distribution.other_allocations}
+    labels = {"jasa_modal": _("Jasa modal (members' savings)"), "jasa_usaha": _("Jasa usaha (members' transactions)"),
+              "undistributed": _("Not distributed (no basis), kept by the cooperative")}
+    amounts = distribution.allocation_amounts or {}
+    return [{"name": labels.get(name, name),
+             "percent": Decimal(shares[name]) / 100 if name in shares else None, "amount": amount}
+            for name, amount in amounts.items()]
+
+
+def area_cooperatives(user):
+    """The cooperatives of the user's area with their savings totals, most arrears first."""
+    return (CooperativeSavings.objects.for_user(user).select_related("cooperative", "cooperative__village")
+            .order_by("-arrears", "cooperative__name"))
