@@ -487,6 +487,7 @@ def _shu_compute(distribution: ShuDistribution, transactions: dict[int, int]) ->
                 setattr(line, attribute, part)
         else:
             undistributed += amounts[pool]
+            amounts[pool] = 0
     if undistributed:
         amounts[SHU_UNDISTRIBUTED] = undistributed
     distribution.allocation_amounts = amounts

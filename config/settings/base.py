@@ -330,6 +330,11 @@ SPECTACULAR_SETTINGS = {
         "AgreementKindEnum": "bumdes.models.AgreementKind",
         "AgreementStatusEnum": "bumdes.models.AgreementStatus",
         "AgreementStatusChangeEnum": [("ended", "Ended"), ("cancelled", "Cancelled")],
+        "SavingsKindEnum": "simpanan.models.SavingsKind",
+        "BillKindEnum": "simpanan.models.BillKind",
+        "EntryTypeEnum": "simpanan.models.EntryType",
+        "WajibPeriodEnum": "simpanan.models.WajibPeriod",
+        "ShuStatusEnum": "simpanan.models.ShuStatus",
     },
 }
 
