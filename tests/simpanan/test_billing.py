@@ -28,9 +28,15 @@ def test_repeated_beat_runs_bill_each_active_member_once_per_period(village_staf
     assert CooperativeSavings.objects.get(pk=coop.pk).arrears == 110_000
 
 
-def test_the_beat_task_bills_the_current_period(village_staff, coop, members):
-    assert bill_wajib.delay().get() == 5
+def test_the_beat_task_bills_the_current_period_and_pokok_of_bulk_admitted_members(village_staff, coop, members):
+    services.opening_balance_post(member=members[0], kind="pokok", amount=100_000, as_of=date(2025, 1, 1),
+                                  actor=village_staff)  # covered: no pokok bill
+    services.opening_balance_post(member=members[1], kind="pokok", amount=40_000, as_of=date(2025, 1, 1),
+                                  actor=village_staff)  # partly covered: billed the rest
+    assert bill_wajib.delay().get() == 5 + 4
     assert bill_wajib.delay().get() == 0
+    pokok = dict(Bill.objects.filter(kind="pokok").values_list("member_id", "amount"))
+    assert members[0].pk not in pokok and pokok[members[1].pk] == 60_000 and pokok[members[2].pk] == 100_000
 
 
 def test_a_yearly_wajib_is_billed_once_a_year_with_the_amount_in_force(village_staff, coop, members):
