@@ -47,6 +47,7 @@ from .shu import split_largest_remainder
 
 __all__ = [
     "EARLIEST_TRANSACTION_DATE",
+    "bill_forget",
     "bill_pay",
     "opening_balance_post",
     "period_start",
@@ -345,6 +346,16 @@ def pokok_bill_create(*, member: Member) -> Bill | None:
               period=member.joined_on, amount=setting.pokok_amount - paid)],
         ignore_conflicts=True)
     return Bill.objects.filter(member=member, kind=BillKind.POKOK).first() if bills else None
+
+
+def bill_forget(*, bill: Bill) -> None:
+    """
+    A bill deleted with its member (removed from the register): what it still owed leaves the arrears. Bills
+    with payments are never deleted (the postings protect them).
+    """
+    if bill.kind == BillKind.WAJIB and bill.outstanding:
+        CooperativeSavings.objects.filter(pk=bill.cooperative_id).update(
+            arrears=F("arrears") - bill.outstanding, updated_at=timezone.now())
 
 
 # SECTION: postings

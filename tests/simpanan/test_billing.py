@@ -3,9 +3,12 @@
 from datetime import date
 
 import pytest
+from django.db.models import ProtectedError
 
 from members.models import MemberStatus
+from members.services import member_remove
 from simpanan import services
+from simpanan.checks import savings_discrepancies
 from simpanan.models import Bill
 from simpanan.models import CooperativeSavings
 from simpanan.tasks import bill_wajib
@@ -65,3 +68,14 @@ def test_pokok_already_covered_by_an_opening_balance_is_not_billed(village_staff
     services.opening_balance_post(member=member, kind="pokok", amount=100_000, as_of=date(2024, 3, 1),
                                   actor=village_staff)
     assert services.pokok_bill_create(member=member) is None
+
+
+def test_a_member_removed_from_the_register_takes_their_unpaid_bills_out_of_the_arrears(village_staff, coop,
+                                                                                      members):
+    services.wajib_bills_generate(today=date(2025, 6, 1))
+    member_remove(actor=village_staff, member=members[0])  # a typing mistake, nothing paid yet
+    assert CooperativeSavings.objects.get(pk=coop.pk).arrears == 40_000
+    assert all(result.ok for result in savings_discrepancies())
+    services.sukarela_deposit(actor=village_staff, member=members[1], amount=1_000, transaction_date=date(2025, 6, 2))
+    with pytest.raises(ProtectedError):  # money on the books: the member leaves (status keluar) instead
+        member_remove(actor=village_staff, member=members[1])
