@@ -28,7 +28,8 @@ def savings_demo_create(*, prawoto_staff, admin, rng: random.Random, today: date
     a corrected mistake, and last year's SHU as a draft to review. Returns the number of postings.
     """
     start = date(today.year, 1, 1)
-    chosen = list(Cooperative.objects.filter(village_id__startswith=PRAWOTO[:8]).order_by("village_id")[:cooperatives])
+    chosen = list(Cooperative.objects.filter(village__code__startswith=PRAWOTO[:8])
+                  .order_by("village_id")[:cooperatives])
     postings = 0
     for cooperative in chosen:
         staff = prawoto_staff if cooperative.village_id == PRAWOTO else admin
