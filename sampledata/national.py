@@ -836,12 +836,15 @@ def _member_rows(context: _Context) -> Iterator[tuple]:
                 f"{given} {choice(FAMILY_NAMES)}", "P" if female else "L", born, "",
                 "kepala_desa" if index == founders else "", "t" if index < founders else "f", joined, "[]",
                 created + offset, cooperative, staff, village,
+                # The registry fields: a member number per cooperative, active, no address details.
+                "", "", "", "", f"{index + 1:05d}", "aktif", "",
             )
 
 
 def _write_members(context: _Context) -> int:
     columns = ("id", "nik", "name", "sex", "birth_date", "phone", "village_office", "is_founder", "joined_on",
-               "nik_warnings", "created_at", "cooperative_id", "created_by_id", "domicile_id")
+               "nik_warnings", "created_at", "cooperative_id", "created_by_id", "domicile_id",
+               "address", "rt", "rw", "occupation", "member_number", "status", "status_reason")
     return _copy(Member, columns, _member_rows(context))
 
 

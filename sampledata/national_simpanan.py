@@ -23,7 +23,7 @@ __all__ = ["savings_national_generate"]
 POKOK = 100_000
 WAJIB = 10_000
 # A member's opening simpanan wajib: 1 to 24 months paid, spread by member id.
-_WAJIB_OPENING = f"({WAJIB} * (1 + m.id % 24))"
+_WAJIB_OPENING = f"({WAJIB} * (1 + MOD(m.id, 24)))"
 
 
 def savings_national_generate(*, today: date, actor_id: int, suspend, restore, progress=None) -> int:

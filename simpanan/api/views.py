@@ -180,8 +180,8 @@ class ShuViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModel
         return Response(ShuSerializer(distribution).data)
 
     @extend_schema(request=ShuPostInputSerializer, responses=ShuSerializer)
-    @action(detail=True, methods=["post"])
-    def post(self, request, pk=None):
+    @action(detail=True, methods=["post"], url_path="post", url_name="post")
+    def post_shares(self, request, pk=None):
         """Post every member's SHU to simpanan sukarela in one transaction; a second post is refused."""
         distribution = self.get_object()
         data = validated_input(ShuPostInputSerializer, request.data)
