@@ -102,3 +102,12 @@ def test_shu_over_the_api(village_staff, coop, members):
     bad = api.post("/api/shu-distributions/", {"cooperative": coop.pk, "year": 2024, "surplus": 10,
                                                "jasa_modal_bp": 3000, "jasa_usaha_bp": 3000}, format="json")
     assert bad.status_code == 400 and "other_allocations" in bad.json()  # 60 % is not 100 %
+
+
+def test_detail_routes_advertise_only_what_they_answer(village_staff, coop):
+    api = api_as(village_staff)
+    distribution = services.shu_distribution_create(actor=village_staff, cooperative=coop, year=2025,
+                                                    surplus=1_000, jasa_modal_bp=5000, jasa_usaha_bp=5000)
+    for url in (f"/api/shu-distributions/{distribution.pk}/", "/api/savings-postings/1/"):
+        allowed = api.options(url)["Allow"] if api.options(url).status_code != 404 else "GET"
+        assert "POST" not in allowed and "PUT" not in allowed and "DELETE" not in allowed
