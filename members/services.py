@@ -11,18 +11,22 @@ from functools import lru_cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.db import transaction
+from django.db.models import BigIntegerField
+from django.db.models import Max
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.concurrency import locked
 from core.concurrency import save_changed
 from core.identifiers import mask_nik
-from core.identifiers import nik_check
 from core.roles import Action
 from core.scoping import require_scope
 from core.services import indonesian_phone
 from core.services import require_known_fields
+from core.services import tidy_reason
 from koperasi.extensions import FormationIssue
+from koperasi.models import Cooperative
 from koperasi.services import cooperative_activity
 from wilayah.models import Region
 from wilayah.models import RegionLevel
@@ -32,18 +36,24 @@ from .models import PENGURUS_ROLES
 from .models import REQUIRED_PENGURUS_ROLES
 from .models import SINGLE_HOLDER_ROLES
 from .models import Member
+from .models import MemberStatus
 from .models import PersonalDataRead
 from .models import Position
 from .models import PositionRole
-from .models import Sex
 from .models import VillageOffice
+from .rules import clean_member_data
+from .rules import member_number_format
+from .rules import status_change_errors
 
 __all__ = [
     "MIN_FOUNDERS",
     "MIN_PENGURUS",
+    "cooperative_lock",
     "governance_issues",
     "member_add",
+    "member_numbers_next",
     "member_remove",
+    "member_status_change",
     "member_update",
     "personal_data_reads_record",
     "position_assign",
@@ -51,7 +61,6 @@ __all__ = [
     "removed_members_forget_personal_data",
 ]
 
-EARLIEST_BIRTH_DATE = date(1900, 1, 1)
 MIN_FOUNDERS = 9  # UU 25/1992 as amended by UU 6/2023 (was 20)
 MIN_PENGURUS = 5
 
@@ -61,74 +70,67 @@ def _regency_codes() -> frozenset[str]:
     return frozenset(Region.objects.filter(level=RegionLevel.REGENCY).values_list("code", flat=True))
 
 
+def _villages_of(cooperative) -> dict:
+    return {link.village_id: link.village for link in cooperative.villages.select_related("village")}
+
+
+def _current_values(member: Member | None) -> dict:
+    if member is None:
+        return {}
+    return {field: getattr(member, field) for field in ("nik", "sex", "birth_date", "joined_on", "status",
+                                                        "status_on", "status_reason")}
+
+
 def _clean_member_fields(cooperative, data: dict, *, instance: Member | None = None) -> tuple[dict, list[str]]:
-    errors: dict[str, list[str]] = {}
-    warnings: list[str] = []
-    cleaned = dict(data)
-    if "name" in data:
-        cleaned["name"] = " ".join((data["name"] or "").split())
-        if not cleaned["name"]:
-            errors["name"] = [_("Enter the member's name as on the KTP.")]
-    if "sex" in data and data["sex"] not in Sex.values:
-        errors["sex"] = [_("Choose L (male) or P (female).")]
-    if "village_office" in data and data["village_office"] not in ("", *VillageOffice.values):
-        errors["village_office"] = [_("Choose a valid village office, or none.")]
-    if "birth_date" in data and data["birth_date"] and data["birth_date"] > timezone.localdate():
-        errors["birth_date"] = [_("The birth date cannot be in the future.")]
-    elif "birth_date" in data and data["birth_date"] and data["birth_date"] < EARLIEST_BIRTH_DATE:
-        errors["birth_date"] = [_("A birth date before 1900 is a typing error; check the year.")]
-    if "domicile_code" in data:
-        domicile = cooperative.villages.filter(village_id=data["domicile_code"]).select_related("village").first()
-        if domicile is None:
-            errors["domicile_code"] = [_(
-                "Members live in the cooperative's own desa/kelurahan (KTP domicile); %(code)s is not one of them."
-            ) % {"code": data["domicile_code"]}]
-        else:
-            cleaned["domicile"] = domicile.village
-        cleaned.pop("domicile_code")
-    if "phone" in data:
-        try:
-            cleaned["phone"] = indonesian_phone(data["phone"])
-        except ValidationError as error:
-            errors.update(error.message_dict)
-    if "joined_on" in data and data["joined_on"] is None:
-        errors["joined_on"] = [_("Enter the date the person joined.")]
-    nik = data.get("nik", instance.nik if instance else "")
-    check = nik_check(
-        nik,
-        sex=cleaned.get("sex", instance.sex if instance else None),
-        birth_date=cleaned.get("birth_date", instance.birth_date if instance else None),
-        known_regencies=_regency_codes(),
+    cleaned, warnings, errors = clean_member_data(
+        data, current=_current_values(instance), villages=_villages_of(cooperative),
+        known_regencies=_regency_codes(), today=timezone.localdate(),
     )
-    if "nik" in data:
-        if check.errors:
-            errors["nik"] = check.errors
-        elif (Member.objects.filter(cooperative=cooperative, nik=check.nik)
-              .exclude(pk=instance.pk if instance else None).exists()):
-            errors["nik"] = [_("A member with this NIK is already registered in this cooperative.")]
-        cleaned["nik"] = check.nik
-    warnings = check.warnings
-    cleaned["nik_warnings"] = warnings
+    if "nik" in data and "nik" not in errors and (
+        Member.objects.filter(cooperative=cooperative, nik=cleaned["nik"])
+        .exclude(pk=instance.pk if instance else None).exists()
+    ):
+        errors["nik"] = [_("A member with this NIK is already registered in this cooperative.")]
     if errors:
         raise ValidationError(errors)
     return cleaned, warnings
 
 
+def member_numbers_next(cooperative_id: int) -> int:
+    """
+    The next free sequence of a cooperative's member numbers. The caller holds the cooperative's row lock
+    (``cooperative_lock``), so two admissions never take the same number and none is skipped.
+    """
+    highest = (Member.objects.filter(cooperative_id=cooperative_id, member_number__regex=r"^[0-9]{1,9}$")
+               .annotate(sequence=Cast("member_number", BigIntegerField()))
+               .aggregate(highest=Max("sequence"))["highest"])
+    return (highest or 0) + 1
+
+
+def cooperative_lock(cooperative_id: int) -> Cooperative:
+    """Serialise admissions (and imports) into one cooperative: its member numbers are a gap-free sequence."""
+    return Cooperative.objects.select_for_update().get(pk=cooperative_id)
+
+
 @transaction.atomic
 def member_add(*, actor, cooperative, nik: str, name: str, sex: str, domicile_code: str,
                birth_date: date | None = None, phone: str = "", village_office: str = "", is_founder: bool = False,
-               joined_on: date | None = None) -> tuple[Member, list[str]]:
+               joined_on: date | None = None, address: str = "", rt: str = "", rw: str = "",
+               occupation: str = "") -> tuple[Member, list[str]]:
     """
-    Add a person to the member register. Returns the member and any NIK warnings (region or date
-    digits that look wrong): those are recorded and shown, but do not block.
+    Admit a person to the member register with the cooperative's next member number. Returns the member
+    and any NIK warnings (region or date digits that look wrong): those are recorded and shown, but do
+    not block.
     """
     require_scope(actor, Action.EDIT_COOPERATIVE, cooperative.village_id)
     cleaned, warnings = _clean_member_fields(cooperative, {
         "nik": nik, "name": name, "sex": sex, "domicile_code": domicile_code, "birth_date": birth_date,
-        "phone": phone, "village_office": village_office,
+        "phone": phone, "village_office": village_office, "joined_on": joined_on or timezone.localdate(),
+        "address": address, "rt": rt, "rw": rw, "occupation": occupation,
     })
-    member = Member(cooperative=cooperative, is_founder=is_founder, joined_on=joined_on or timezone.localdate(),
-                    created_by=actor, **cleaned)
+    cooperative_lock(cooperative.pk)
+    member = Member(cooperative=cooperative, is_founder=is_founder, created_by=actor,
+                    member_number=member_number_format(member_numbers_next(cooperative.pk)), **cleaned)
     member._history_user = actor
     try:
         with transaction.atomic():
@@ -143,7 +145,7 @@ def member_add(*, actor, cooperative, nik: str, name: str, sex: str, domicile_co
 def member_update(*, actor, member: Member, **changes) -> tuple[Member, list[str]]:
     require_scope(actor, Action.EDIT_COOPERATIVE, member.cooperative.village_id)
     allowed = {"nik", "name", "sex", "domicile_code", "birth_date", "phone", "village_office", "is_founder",
-               "joined_on"}
+               "joined_on", "address", "rt", "rw", "occupation"}
     require_known_fields(changes, allowed)
     cleaned, warnings = _clean_member_fields(member.cooperative, changes, instance=member)
     new_office = cleaned.get("village_office", member.village_office)
@@ -157,6 +159,33 @@ def member_update(*, actor, member: Member, **changes) -> tuple[Member, list[str
     save_changed(fresh, cleaned, actor=actor)
     cooperative_activity(fresh.cooperative_id, member.cooperative.village_id, counts_changed=False)
     return fresh, warnings
+
+
+@transaction.atomic
+def member_status_change(*, actor, member: Member, status: str, status_on: date | None = None,
+                         reason: str = "") -> Member:
+    """
+    A member leaves (keluar) or has died (meninggal), on a date between joining and today, with a reason;
+    or is active again. The row stays in the register (with its member number); removing a row is only
+    for one entered by mistake (``member_remove``).
+    """
+    require_scope(actor, Action.EDIT_COOPERATIVE, member.cooperative.village_id)
+    fresh = locked(member)
+    errors = status_change_errors(status=status, status_on=status_on, reason=tidy_reason(reason),
+                                  joined_on=fresh.joined_on, today=timezone.localdate())
+    if errors:
+        raise ValidationError(errors)
+    if status == fresh.status and status == MemberStatus.AKTIF:
+        return fresh
+    if status != MemberStatus.AKTIF and fresh.positions.filter(ended_on__isnull=True).exists():
+        raise ValidationError({"status": [_("End this member's positions first.")]})
+    changes = {"status": status, "status_on": status_on if status != MemberStatus.AKTIF else None,
+               "status_reason": tidy_reason(reason) if status != MemberStatus.AKTIF else ""}
+    for field, value in changes.items():
+        setattr(fresh, field, value)
+    save_changed(fresh, changes, actor=actor)
+    cooperative_activity(fresh.cooperative_id, member.cooperative.village_id)
+    return fresh
 
 
 @transaction.atomic
