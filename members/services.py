@@ -58,6 +58,7 @@ __all__ = [
     "personal_data_reads_record",
     "position_assign",
     "position_end",
+    "regency_codes",
     "removed_members_forget_personal_data",
 ]
 
@@ -66,7 +67,8 @@ MIN_PENGURUS = 5
 
 
 @lru_cache(maxsize=1)
-def _regency_codes() -> frozenset[str]:
+def regency_codes() -> frozenset[str]:
+    """The regency codes a NIK's region digits are checked against (read once per process)."""
     return frozenset(Region.objects.filter(level=RegionLevel.REGENCY).values_list("code", flat=True))
 
 
@@ -84,7 +86,7 @@ def _current_values(member: Member | None) -> dict:
 def _clean_member_fields(cooperative, data: dict, *, instance: Member | None = None) -> tuple[dict, list[str]]:
     cleaned, warnings, errors = clean_member_data(
         data, current=_current_values(instance), villages=_villages_of(cooperative),
-        known_regencies=_regency_codes(), today=timezone.localdate(),
+        known_regencies=regency_codes(), today=timezone.localdate(),
     )
     if "nik" in data and "nik" not in errors and (
         Member.objects.filter(cooperative=cooperative, nik=cleaned["nik"])

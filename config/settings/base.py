@@ -67,6 +67,7 @@ LOCAL_APPS = [
     "bumdes",
     "targets",
     "pendampingan",
+    "impor",
     "reports",
     "home",
     # Demo scenario and national generator (seed_demo, generate_national); nothing in the product imports it.
@@ -240,6 +241,9 @@ STALLED_AFTER_DAYS = env.int("STALLED_AFTER_DAYS", default=30)
 # Uploaded stage documents: PDF, JPG or PNG up to this size.
 DOCUMENT_MAX_BYTES = env.int("DOCUMENT_MAX_BYTES", default=5 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = DOCUMENT_MAX_BYTES + 1024 * 1024
+# Bulk import (impor): the largest spreadsheet accepted and the most rows one file may hold.
+IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=200_000)
 # Dashboard content is cached per scope until the roll-up changes, at most this long (0 turns it off).
 DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=60)
 # Days over which a target's recent daily rate is measured.

@@ -1,0 +1,18 @@
+"""Celery tasks of the bulk import: thin wrappers over the idempotent runs in services."""
+
+from celery import shared_task
+
+from .services import import_commit_run
+from .services import import_validate_run
+
+__all__ = ["import_commit", "import_validate"]
+
+
+@shared_task(name="impor.tasks.import_validate")
+def import_validate(job_id: str) -> str:
+    return import_validate_run(job_id).status
+
+
+@shared_task(name="impor.tasks.import_commit")
+def import_commit(job_id: str) -> str:
+    return import_commit_run(job_id).status
