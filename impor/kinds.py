@@ -11,8 +11,17 @@ from core.roles import Action
 
 from .readers import Column
 
-__all__ = ["NEW", "UNCHANGED", "UPDATED", "ERROR", "ImportKindBase", "RowOutcome", "import_kind", "import_kinds",
-           "register_import_kind"]
+__all__ = [
+    "ERROR",
+    "NEW",
+    "UNCHANGED",
+    "UPDATED",
+    "ImportKindBase",
+    "RowOutcome",
+    "import_kind",
+    "import_kinds",
+    "register_import_kind",
+]
 
 NEW, UNCHANGED, UPDATED, ERROR = "new", "unchanged", "updated", "errors"
 
@@ -36,6 +45,7 @@ class ImportKindBase:
     writes what is buffered. The engine runs all of it inside one transaction.
     """
 
+    do_not_call_in_templates = True  # templates list the kind classes themselves
     kind: str = ""
     label = ""
     columns: tuple[Column, ...] = ()

@@ -27,7 +27,6 @@ from members.services import cooperative_lock
 from members.services import member_numbers_next
 from members.services import regency_codes
 
-from .kinds import ERROR
 from .kinds import NEW
 from .kinds import UNCHANGED
 from .kinds import UPDATED

@@ -123,6 +123,10 @@ class _ErrorSink:
     def __init__(self):
         self.count = 0
         self.preview: list[dict] = []
+        self.workbook = self.sheet = None
+
+    def _open(self) -> None:
+        # Made on the first error only: a write-only workbook must be saved once it has a sheet.
         self.workbook = Workbook(write_only=True)
         self.sheet = self.workbook.create_sheet(_("Errors"))
         bold = Font(bold=True)
@@ -134,6 +138,8 @@ class _ErrorSink:
         self.sheet.append(header)
 
     def add(self, row: int, column: str, value, message: str) -> None:
+        if self.workbook is None:
+            self._open()
         self.count += 1
         text = "" if value is None else str(value)
         if text.startswith(_FORMULA_STARTS):
@@ -145,8 +151,8 @@ class _ErrorSink:
     def save(self, job: ImportJob) -> None:
         if job.error_file:
             job.error_file.delete(save=False)
-        if not self.count:
-            self.workbook.close()
+            job.error_file = ""
+        if self.workbook is None:
             return
         with tempfile.TemporaryFile() as handle:
             self.workbook.save(handle)

@@ -141,7 +141,7 @@ def clean_member_data(data: dict, *, current: dict | None = None, villages: dict
         elif joined_on < EARLIEST_JOIN_DATE:
             errors["joined_on"] = [_("The joining date cannot be before %(date)s.")
                                    % {"date": formats.date_format(EARLIEST_JOIN_DATE)}]
-        else:
+        elif "birth_date" not in errors:
             born = birth_date or current.get("birth_date")
             if born and joined_on < born:
                 errors["joined_on"] = [_("The joining date cannot be before the birth date.")]

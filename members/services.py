@@ -22,7 +22,6 @@ from core.concurrency import save_changed
 from core.identifiers import mask_nik
 from core.roles import Action
 from core.scoping import require_scope
-from core.services import indonesian_phone
 from core.services import require_known_fields
 from core.services import tidy_reason
 from koperasi.extensions import FormationIssue
