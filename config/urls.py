@@ -23,6 +23,7 @@ urlpatterns = [
     path("koperasi/", include("koperasi.urls")),
     path("koperasi/", include("members.urls")),
     path("koperasi/", include("units.urls")),
+    path("", include("simpanan.urls")),
     path("bumdes/", include("bumdes.urls")),
     path("target/", include("targets.urls")),
     path("pendampingan/", include("pendampingan.urls")),

@@ -31,6 +31,8 @@ class Action(StrEnum):
     MANAGE_BUMDES = "manage_bumdes"
     # Record a federation's business sites (clinics, outlets, …) and their monthly operating figures.
     EDIT_FEDERATION_SITES = "edit_federation_sites"
+    # Keep a cooperative's savings: AD/ART amounts, payments, deposits, withdrawals, reversals, SHU.
+    MANAGE_SAVINGS = "manage_savings"
 
 
 class Role(models.TextChoices):
@@ -74,7 +76,9 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
         {Action.VIEW, Action.MANAGE_USERS, Action.EDIT_COOPERATIVE, Action.LOG_VISITS, Action.VIEW_PERSONAL_DATA,
          Action.MANAGE_BUMDES}
     ),
-    Role.VILLAGE_STAFF: frozenset({Action.VIEW, Action.EDIT_COOPERATIVE, Action.VIEW_PERSONAL_DATA}),
+    # The cooperative's bendahara works under a village staff account: they post its savings.
+    Role.VILLAGE_STAFF: frozenset({Action.VIEW, Action.EDIT_COOPERATIVE, Action.VIEW_PERSONAL_DATA,
+                                   Action.MANAGE_SAVINGS}),
     # On their federation's own records: the director runs it, its staff keep its sites and figures.
     Role.FEDERATION_DIRECTOR: frozenset({Action.VIEW, Action.MANAGE_BUMDES, Action.EDIT_FEDERATION_SITES}),
     Role.FEDERATION_STAFF: frozenset({Action.VIEW, Action.EDIT_FEDERATION_SITES}),

@@ -65,6 +65,7 @@ LOCAL_APPS = [
     "units",
     "members",
     "bumdes",
+    "simpanan",
     "targets",
     "pendampingan",
     "impor",
@@ -333,6 +334,11 @@ SPECTACULAR_SETTINGS = {
         "AgreementKindEnum": "bumdes.models.AgreementKind",
         "AgreementStatusEnum": "bumdes.models.AgreementStatus",
         "AgreementStatusChangeEnum": [("ended", "Ended"), ("cancelled", "Cancelled")],
+        "SavingsKindEnum": "simpanan.models.SavingsKind",
+        "BillKindEnum": "simpanan.models.BillKind",
+        "EntryTypeEnum": "simpanan.models.EntryType",
+        "WajibPeriodEnum": "simpanan.models.WajibPeriod",
+        "ShuStatusEnum": "simpanan.models.ShuStatus",
     },
 }
 
@@ -391,6 +397,12 @@ CELERY_BEAT_SCHEDULE = {
     "notify-targets-at-risk": {
         "task": "targets.tasks.notify_targets_at_risk",
         "schedule": crontab(hour=6, minute=15),
+    },
+    # Simpanan wajib of the current period for every active member; idempotent, so daily is safe and catches up
+    # a day the worker was down.
+    "bill-simpanan-wajib": {
+        "task": "simpanan.tasks.bill_wajib",
+        "schedule": crontab(hour=0, minute=45),
     },
     "end-expired-agreements": {
         "task": "bumdes.tasks.end_expired_agreements",

@@ -1,0 +1,23 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SimpananConfig(AppConfig):
+    name = "simpanan"
+    verbose_name = _("Savings and SHU")
+
+    def ready(self):
+        # What savings add to the cooperative page, and the pokok bill of a member admitted one by one.
+        from django.db.models.signals import post_save
+
+        from koperasi import extensions
+        from members.models import Member
+
+        from .receivers import bill_pokok_on_admission
+        from .selectors import savings_section
+
+        extensions.register_cooperative_section(
+            "simpanan.savings", template_name="simpanan/partials/cooperative_savings.html",
+            context=savings_section, order=25,
+        )
+        post_save.connect(bill_pokok_on_admission, sender=Member, dispatch_uid="simpanan.bill_pokok_on_admission")

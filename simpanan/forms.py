@@ -1,0 +1,109 @@
+"""Forms of the bendahara's savings pages. Amounts are typed as printed (RupiahField); services decide the rules."""
+
+from decimal import Decimal
+from decimal import InvalidOperation
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.forms import RupiahField
+from core.forms import StyledFormMixin
+
+from .models import WajibPeriod
+
+__all__ = ["PaymentForm", "ReversalForm", "SavingsSettingForm", "ShuForm", "SukarelaForm", "parse_member_amounts"]
+
+
+class SavingsSettingForm(StyledFormMixin, forms.Form):
+    effective_from = forms.DateField(label=_("Effective from"))
+    pokok_amount = RupiahField(label=_("Simpanan pokok (once)"), min_value=1)
+    wajib_amount = RupiahField(label=_("Simpanan wajib per period"), min_value=1)
+    wajib_period = forms.ChoiceField(label=_("Wajib period"), choices=WajibPeriod.choices)
+    basis = forms.CharField(label=_("Basis (AD/ART article, meeting decision)"), max_length=200, required=False)
+
+
+class _PostingForm(StyledFormMixin, forms.Form):
+    amount = RupiahField(label=_("Amount (Rp)"), min_value=1)
+    transaction_date = forms.DateField(label=_("Date of the transaction"), initial=timezone.localdate)
+    reference = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+
+class PaymentForm(_PostingForm):
+    bill = forms.TypedChoiceField(label=_("Bill"), coerce=int)
+
+    def __init__(self, *args, bills=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["bill"].choices = [
+            (bill.pk, f"{bill.get_kind_display()} {bill.period:%m/%Y} — Rp {bill.outstanding:,}".replace(",", "."))
+            for bill in bills]
+        self.order_fields(["bill", "amount", "transaction_date", "reference"])
+
+
+class SukarelaForm(_PostingForm):
+    direction = forms.ChoiceField(label=_("Transaction"),
+                                  choices=[("deposit", _("Deposit")), ("withdrawal", _("Withdrawal"))])
+    field_order = ["direction", "amount", "transaction_date", "reference"]
+
+
+class ReversalForm(StyledFormMixin, forms.Form):
+    posting = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(label=_("Reason for the reversal"), max_length=200)
+
+
+class ShuForm(StyledFormMixin, forms.Form):
+    year = forms.IntegerField(label=_("Financial year"), min_value=2000, max_value=2100)
+    surplus = RupiahField(label=_("Surplus (SHU) of the year"), min_value=1)
+    jasa_modal_percent = forms.DecimalField(label=_("Jasa modal (% of SHU)"), min_value=0, max_value=100,
+                                            decimal_places=2)
+    jasa_usaha_percent = forms.DecimalField(label=_("Jasa usaha (% of SHU)"), min_value=0, max_value=100,
+                                            decimal_places=2)
+    other_allocations = forms.CharField(
+        label=_("Other allocations"), widget=forms.Textarea(attrs={"rows": 4}), required=False,
+        help_text=_("One per line, name = percent, e.g. cadangan = 40"))
+
+    def clean_other_allocations(self):
+        allocations = {}
+        for number, line in enumerate(self.cleaned_data["other_allocations"].splitlines(), start=1):
+            if not line.strip():
+                continue
+            name, _sep, percent = line.partition("=")
+            try:
+                basis_points = Decimal(percent.strip().replace(",", ".")) * 100
+            except InvalidOperation:
+                basis_points = None
+            if not name.strip() or basis_points is None or basis_points != basis_points.to_integral_value():
+                raise forms.ValidationError(_("Line %(number)s: write name = percent, e.g. cadangan = 40.") % {
+                    "number": number})
+            basis_points = int(basis_points)
+            allocations[name.strip()] = basis_points
+        return allocations
+
+    def basis_points(self, name: str) -> int:
+        return int(self.cleaned_data[name] * 100)
+
+
+def parse_member_amounts(cooperative, text: str) -> dict[int, int]:
+    """
+    Lines of ``member number = amount`` (amounts as printed: 1.250.000) into member id → rupiah; a line that
+    names no member of the cooperative or has no whole amount is refused with its line number.
+    """
+    wanted = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        member_number, _sep, amount = line.replace(";", "=").partition("=")
+        try:
+            rupiah = RupiahField(min_value=0).clean(amount.strip())
+        except forms.ValidationError:
+            rupiah = None
+        if not member_number.strip() or rupiah is None:
+            raise forms.ValidationError(_("Line %(number)s: write member number = amount, e.g. 0012 = 1.250.000.")
+                                        % {"number": number})
+        wanted[member_number.strip()] = (number, rupiah)
+    known = dict(cooperative.members.filter(member_number__in=list(wanted)).values_list("member_number", "pk"))
+    missing = [f"{line} ({key})" for key, (line, _amount) in wanted.items() if key not in known]
+    if missing:
+        raise forms.ValidationError(_("No member with this number in the cooperative, line: %(lines)s.")
+                                    % {"lines": ", ".join(missing)})
+    return {known[key]: amount for key, (_line, amount) in wanted.items()}

@@ -1,0 +1,121 @@
+"""The bendahara's pages: post with a receipt, see balances, arrears and SHU; each persona sees only their area."""
+
+from datetime import date
+
+import pytest
+
+from core.roles import Role
+from simpanan import services
+from simpanan.models import Bill
+from simpanan.models import MemberSavings
+from simpanan.models import Posting
+from tests.conftest import JATEN
+from tests.conftest import PAKEM
+from tests.conftest import make_user
+
+pytestmark = pytest.mark.django_db
+
+EN = {"django_language": "en"}
+
+
+def _english(client):
+    client.cookies["django_language"] = "en"
+    return client
+
+
+def test_the_bendahara_posts_a_payment_a_deposit_and_a_reversal_with_receipts(client, village_staff, coop, members):
+    services.wajib_bills_generate(today=date(2025, 6, 1))
+    bill = Bill.objects.get(member=members[0])
+    client.force_login(village_staff)
+    _english(client)
+    url = f"/koperasi/{coop.pk}/simpanan/anggota/{members[0].pk}/"
+    response = client.post(url, {"operation": "pay", "bill": bill.pk, "amount": "Rp 10.000",
+                                 "transaction_date": "2025-06-10", "reference": ""})
+    payment = Posting.objects.get(bill=bill)
+    assert response.status_code == 302 and response["Location"].endswith(f"/kwitansi/{payment.pk}/")
+    receipt = client.get(response["Location"]).content.decode()
+    assert "KW/2025/000001" in receipt and "Rp 10,000" in receipt
+    client.post(url, {"operation": "sukarela", "direction": "deposit", "amount": "25.000",
+                      "transaction_date": "2025-06-11"})
+    refused = client.post(url, {"operation": "sukarela", "direction": "withdrawal", "amount": "30.000",
+                                "transaction_date": "2025-06-11"})
+    assert refused.status_code == 200 and "cannot be more" in refused.content.decode()
+    client.post(url, {"operation": "reverse", "posting": payment.pk, "reason": "salah anggota"})
+    assert MemberSavings.objects.get(pk=members[0].pk).wajib == 0
+    page = client.get(url).content.decode()
+    reversal = Posting.objects.get(reverses=payment)  # dated today: numbered in today's year
+    assert reversal.receipt_number in page and "reversed" in page
+
+
+def test_the_bendahara_sets_the_ad_art_amounts(client, village_staff, coop):
+    client.force_login(village_staff)
+    response = client.post(f"/koperasi/{coop.pk}/simpanan/", {
+        "effective_from": "2026-01-01", "pokok_amount": "150.000", "wajib_amount": "20.000",
+        "wajib_period": "monthly"})
+    assert response.status_code == 302
+    assert coop.savings_settings.count() == 2
+    bad = client.post(f"/koperasi/{coop.pk}/simpanan/", {
+        "effective_from": "2026-01-01", "pokok_amount": "abc", "wajib_amount": "20.000", "wajib_period": "weekly"})
+    assert bad.status_code == 200 and coop.savings_settings.count() == 2
+
+
+def test_arrears_statement_and_shu_pages_open(client, village_staff, coop, members):
+    services.wajib_bills_generate(today=date(2025, 5, 1))
+    services.wajib_bills_generate(today=date(2025, 6, 1))
+    services.opening_balance_post(member=members[1], kind="wajib", amount=50_000, as_of=date(2024, 12, 31),
+                                  actor=village_staff)
+    client.force_login(village_staff)
+    _english(client)
+    arrears = client.get(f"/koperasi/{coop.pk}/simpanan/tunggakan/").content.decode()
+    assert "Anggota 1" in arrears and "5 members owe Rp 100,000" in arrears
+    pdf = client.get(f"/koperasi/{coop.pk}/simpanan/anggota/{members[1].pk}/rekening.pdf")
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    response = client.post(f"/koperasi/{coop.pk}/simpanan/shu/", {
+        "year": 2025, "surplus": "1.000.000", "jasa_modal_percent": "20", "jasa_usaha_percent": "30",
+        "other_allocations": "cadangan = 50"})
+    assert response.status_code == 302
+    shu_url = response["Location"]
+    client.post(shu_url, {"operation": "transactions", "transactions": f"{members[2].member_number} = 400.000"})
+    client.post(shu_url, {"operation": "review"})
+    client.post(shu_url, {"operation": "post"})
+    assert "Posted" in client.get(shu_url).content.decode()
+    assert MemberSavings.objects.get(pk=members[2].pk).sukarela == 300_000  # all of jasa usaha
+    member_page = client.get(f"/koperasi/{coop.pk}/simpanan/anggota/{members[1].pk}/").content.decode()
+    assert "200,000" in member_page  # all of jasa modal: the only member with savings at the end of 2025
+
+
+@pytest.mark.parametrize(("persona", "sees"), [
+    ("village_staff", True), ("other_village_staff", False), ("pati_officer", True), ("blitar_officer", False),
+    ("director", True),
+])
+def test_each_persona_sees_the_savings_of_their_area_only(client, request, coop, members, persona, sees):
+    user = {
+        "other_village_staff": lambda: make_user(Role.VILLAGE_STAFF, PAKEM),
+        "blitar_officer": lambda: make_user(Role.KABUPATEN_OFFICER, JATEN[:5]),
+    }.get(persona, lambda: request.getfixturevalue(persona))()
+    client.force_login(user)
+    for url in (f"/koperasi/{coop.pk}/simpanan/", f"/koperasi/{coop.pk}/simpanan/tunggakan/",
+                f"/koperasi/{coop.pk}/simpanan/anggota/{members[0].pk}/"):
+        assert client.get(url).status_code == (200 if sees else 404)
+
+
+@pytest.mark.parametrize("persona", ["pati_officer", "director"])
+def test_readers_who_do_not_keep_the_books_cannot_post(client, request, coop, members, persona):
+    client.force_login(request.getfixturevalue(persona))
+    url = f"/koperasi/{coop.pk}/simpanan/anggota/{members[0].pk}/"
+    assert "Post payment" not in client.get(url).content.decode()
+    response = client.post(url, {"operation": "sukarela", "direction": "deposit", "amount": "1000",
+                                 "transaction_date": "2025-06-11"})
+    assert response.status_code == 403
+    assert not Posting.objects.exists()
+
+
+def test_officers_see_their_areas_totals_and_arrears(client, village_staff, coop, members, pati_officer):
+    services.wajib_bills_generate(today=date(2025, 6, 1))
+    services.sukarela_deposit(actor=village_staff, member=members[0], amount=75_000, transaction_date=date(2025, 6, 2))
+    client.force_login(pati_officer)
+    _english(client)
+    page = client.get("/simpanan/").content.decode()
+    assert coop.name in page and "75,000" in page and "50,000" in page
+    client.force_login(make_user(Role.KABUPATEN_OFFICER, JATEN[:5]))
+    assert coop.name not in client.get("/simpanan/").content.decode()
