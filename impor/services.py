@@ -29,6 +29,7 @@ from core.outbox import outbox_enqueue
 from core.scoping import require_scope
 from core.scoping import scope_for
 
+from . import balance_import  # noqa: F401  (registers the kind)
 from . import formation_import  # noqa: F401  (registers the kind)
 from . import member_import  # noqa: F401  (registers the kind)
 from .kinds import ERROR
