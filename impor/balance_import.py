@@ -60,6 +60,7 @@ def parse_rupiah(value) -> int | None:
 @register_import_kind
 class BalanceImport(ImportKindBase):
     kind = "saldo_awal"
+    order = 20
     label = gettext_lazy("Opening savings balances")
     writes_in_dry_run = True
     columns = (

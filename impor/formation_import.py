@@ -64,6 +64,7 @@ def village_code(text: str) -> str:
 @register_import_kind
 class FormationImport(ImportKindBase):
     kind = "pembentukan"
+    order = 30
     label = gettext_lazy("Formation progress")
     action = Action.VERIFY_STAGES
     needs_cooperative = False

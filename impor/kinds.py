@@ -47,6 +47,7 @@ class ImportKindBase:
 
     do_not_call_in_templates = True  # templates list the kind classes themselves
     kind: str = ""
+    order = 0  # in the kind choice, the first is preselected
     label = ""
     columns: tuple[Column, ...] = ()
     action: Action = Action.EDIT_COOPERATIVE
@@ -85,4 +86,4 @@ def import_kind(kind: str) -> type[ImportKindBase]:
 
 
 def import_kinds() -> list[type[ImportKindBase]]:
-    return list(_KINDS.values())
+    return sorted(_KINDS.values(), key=lambda kind_class: kind_class.order)

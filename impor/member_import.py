@@ -54,6 +54,7 @@ _ERROR_COLUMNS = {"domicile_code": "domicile", "nik_warnings": "nik"}
 @register_import_kind
 class MemberImport(ImportKindBase):
     kind = "anggota"
+    order = 10
     label = gettext_lazy("Members")
     columns = (
         Column("nik", "NIK", gettext_lazy("16 digits as on the KTP. Format the column as text so Excel keeps "

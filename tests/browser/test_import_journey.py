@@ -56,6 +56,7 @@ def test_a_village_operator_imports_members_from_the_template_and_commits_the_va
     guide = load_workbook(template).worksheets[1]
     assert guide.title == "Panduan kolom" and guide["A2"].value == "NIK"
 
+    assert page.get_by_label("Isi berkas").input_value() == "anggota"
     page.set_input_files("input[type=file]", files=[{
         "name": "anggota-prawoto.xlsx", "buffer": _fill_template(template),
         "mimeType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}])
@@ -88,3 +89,34 @@ def test_a_village_operator_imports_members_from_the_template_and_commits_the_va
     assert sorted(Member.objects.filter(cooperative=cooperative).values_list("member_number", flat=True)) == [
         "00001", "00002", "00003"]
     assert_accessible(page)
+
+    # Then their opening balances, from the second template, and the balances on the savings page.
+    page.goto(page.base_url + f"/impor/koperasi/{cooperative.pk}/")
+    with page.expect_download() as download:
+        page.locator("[data-template=saldo_awal]").click()
+    balances = tmp_path / "saldo.xlsx"
+    download.value.save_as(balances)
+    workbook = load_workbook(balances)
+    sheet = workbook.worksheets[0]
+    for row, (nik, pokok, sukarela) in enumerate([(sample_nik(1), "100.000", "25.000"),
+                                                  (sample_nik(5), "100000", "")], start=2):
+        for column, value in enumerate([nik, "", pokok, "", sukarela, "31/12/2025", "Buku simpanan"], start=1):
+            sheet.cell(row=row, column=column, value=value)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    page.get_by_label("Isi berkas").select_option("saldo_awal")
+    page.set_input_files("input[type=file]", files=[{
+        "name": "saldo-awal.xlsx", "buffer": buffer.getvalue(),
+        "mimeType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}])
+    page.get_by_role("button", name="Unggah dan periksa").click()
+    page.wait_for_url("**/impor/*/")
+    page.locator("#import-counts").wait_for()
+    assert page.locator("[data-count=new]").inner_text() == "2"
+    page.get_by_role("button", name="Impor", exact=True).click()
+    page.locator("#import-committed").wait_for()
+    page.goto(page.base_url + f"/koperasi/{cooperative.pk}/simpanan/")
+    assert page.locator("#total-pokok").inner_text() == "Rp 200.000"
+    assert page.locator("#total-sukarela").inner_text() == "Rp 25.000"
+    siti = page.locator("tr", has_text="Siti Aminah").inner_text()
+    assert "100.000" in siti and "25.000" in siti
+    assert page.evaluate(NO_SIDEWAYS_SCROLL)
