@@ -13,6 +13,7 @@ from django.db import IntegrityError
 from django.db import transaction
 from django.db.models import BigIntegerField
 from django.db.models import Max
+from django.db.models import ProtectedError
 from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,6 +23,7 @@ from core.concurrency import save_changed
 from core.identifiers import mask_nik
 from core.roles import Action
 from core.scoping import require_scope
+from core.services import is_explained
 from core.services import require_known_fields
 from core.services import tidy_reason
 from koperasi.extensions import FormationIssue
@@ -34,7 +36,9 @@ from .models import PENGAWAS_ROLES
 from .models import PENGURUS_ROLES
 from .models import REQUIRED_PENGURUS_ROLES
 from .models import SINGLE_HOLDER_ROLES
+from .models import ApplicationStatus
 from .models import Member
+from .models import MemberApplication
 from .models import MemberStatus
 from .models import PersonalDataRead
 from .models import Position
@@ -47,6 +51,9 @@ from .rules import status_change_errors
 __all__ = [
     "MIN_FOUNDERS",
     "MIN_PENGURUS",
+    "application_approve",
+    "application_reject",
+    "application_submit",
     "cooperative_lock",
     "governance_issues",
     "member_add",
@@ -129,6 +136,11 @@ def member_add(*, actor, cooperative, nik: str, name: str, sex: str, domicile_co
         "phone": phone, "village_office": village_office, "joined_on": joined_on or timezone.localdate(),
         "address": address, "rt": rt, "rw": rw, "occupation": occupation,
     })
+    return _admit(actor=actor, cooperative=cooperative, cleaned=cleaned, is_founder=is_founder), warnings
+
+
+def _admit(*, actor, cooperative, cleaned: dict, is_founder: bool = False) -> Member:
+    """Write an admitted member with the next member number, under the cooperative's lock."""
     cooperative_lock(cooperative.pk)
     member = Member(cooperative=cooperative, is_founder=is_founder, created_by=actor,
                     member_number=member_number_format(member_numbers_next(cooperative.pk)), **cleaned)
@@ -139,7 +151,94 @@ def member_add(*, actor, cooperative, nik: str, name: str, sex: str, domicile_co
     except IntegrityError:
         raise ValidationError({"nik": [_("A member with this NIK is already registered in this cooperative.")]})
     cooperative_activity(cooperative.pk, cooperative.village_id)
-    return member, warnings
+    return member
+
+
+# Self-registration ----------------------------------------------------------------------------------------
+
+_APPLICATION_FIELDS = ("nik", "name", "sex", "birth_date", "domicile", "address", "rt", "rw", "occupation", "phone",
+                       "nik_warnings")
+
+
+@transaction.atomic
+def application_submit(*, cooperative, nik: str, name: str, sex: str, domicile_code: str, address: str,
+                       phone: str, rt: str = "", rw: str = "", occupation: str = "",
+                       birth_date: date | None = None) -> MemberApplication | None:
+    """
+    A person applies for membership themselves (no account). The fields follow the register's rules; the
+    application waits for the pengurus. Whether the NIK is already a member or has applied is not revealed
+    (the public form must not tell strangers who is a member): a repeated application is dropped quietly,
+    and the pengurus sees a member's NIK when deciding. Returns the new application, or None when dropped.
+    """
+    errors = {}
+    if not (address or "").strip():
+        errors["address"] = [_("Enter your address.")]
+    if not (phone or "").strip():
+        errors["phone"] = [_("Enter a phone number the pengurus can reach you on.")]
+    cleaned, _warnings, rule_errors = clean_member_data(
+        {"nik": nik, "name": name, "sex": sex, "domicile_code": domicile_code, "birth_date": birth_date,
+         "address": address, "rt": rt, "rw": rw, "occupation": occupation, "phone": phone},
+        villages=_villages_of(cooperative), known_regencies=regency_codes(), today=timezone.localdate())
+    errors = {**rule_errors, **errors}
+    if errors:
+        raise ValidationError(errors)
+    if MemberApplication.objects.filter(cooperative=cooperative, nik=cleaned["nik"],
+                                        status=ApplicationStatus.PENDING).exists():
+        return None
+    application = MemberApplication(cooperative=cooperative, **{key: cleaned[key] for key in _APPLICATION_FIELDS})
+    try:
+        with transaction.atomic():
+            application.save()
+    except IntegrityError:  # the same person sent the form twice at the same moment
+        return None
+    return application
+
+
+def _locked_pending(actor, application: MemberApplication) -> MemberApplication:
+    require_scope(actor, Action.APPROVE_MEMBERS, application.cooperative.village_id)
+    application = (MemberApplication.objects.select_for_update(of=("self",)).select_related("cooperative")
+                   .get(pk=application.pk))
+    if application.status != ApplicationStatus.PENDING:
+        raise ValidationError(_("This application was already decided (%(status)s).")
+                              % {"status": application.get_status_display()})
+    return application
+
+
+@transaction.atomic
+def application_approve(*, actor, application: MemberApplication, joined_on: date | None = None) -> Member:
+    """The pengurus admits the applicant: a member with the next member number, from the day of the decision."""
+    application = _locked_pending(actor, application)
+    cooperative = application.cooperative
+    existing = Member.objects.filter(cooperative=cooperative, nik=application.nik).first()
+    if existing is not None:
+        raise ValidationError(_(
+            "%(name)s is already a member of this cooperative (member number %(number)s); refuse this application."
+        ) % {"name": existing.name, "number": existing.member_number or "—"})
+    cleaned, _warnings, errors = clean_member_data(
+        {"joined_on": joined_on or timezone.localdate()}, current={"birth_date": application.birth_date},
+        villages={}, known_regencies=regency_codes(), today=timezone.localdate())
+    if errors:
+        raise ValidationError(errors)
+    values = {key: getattr(application, key) for key in _APPLICATION_FIELDS}
+    member = _admit(actor=actor, cooperative=cooperative, cleaned={**values, "joined_on": cleaned["joined_on"]})
+    application.status, application.member = ApplicationStatus.APPROVED, member
+    application.decided_by, application.decided_at = actor, timezone.now()
+    application._history_user = actor
+    application.save()
+    return member
+
+
+@transaction.atomic
+def application_reject(*, actor, application: MemberApplication, reason: str) -> MemberApplication:
+    """The pengurus refuses an application, with the reason (kept with the application)."""
+    application = _locked_pending(actor, application)
+    if not is_explained(reason):
+        raise ValidationError({"reason": [_("Give the reason (at least 5 characters).")]})
+    application.status, application.rejection_reason = ApplicationStatus.REJECTED, tidy_reason(reason)[:250]
+    application.decided_by, application.decided_at = actor, timezone.now()
+    application._history_user = actor
+    application.save()
+    return application
 
 
 @transaction.atomic
@@ -196,7 +295,12 @@ def member_remove(*, actor, member: Member) -> None:
         raise ValidationError(_("End this member's positions before removing them from the register."))
     member._history_user = actor
     member_id = member.pk
-    member.delete()
+    try:
+        with transaction.atomic():
+            member.delete()
+    except ProtectedError:
+        raise ValidationError(_("This member has records (e.g. savings postings) and cannot be removed; record "
+                                "that they left (keluar) instead.")) from None
     removed_members_forget_personal_data(member_ids=[member_id])
     cooperative_activity(member.cooperative_id, member.cooperative.village_id)
 

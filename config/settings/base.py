@@ -245,6 +245,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = DOCUMENT_MAX_BYTES + 1024 * 1024
 # Bulk import (impor): the largest spreadsheet accepted and the most rows one file may hold.
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
 IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=200_000)
+# The public membership application: sendings per client address per hour.
+SELF_REGISTRATION_PER_HOUR = env.int("SELF_REGISTRATION_PER_HOUR", default=5)
 # Dashboard content is cached per scope until the roll-up changes, at most this long (0 turns it off).
 DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=60)
 # Days over which a target's recent daily rate is measured.
