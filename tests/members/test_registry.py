@@ -185,4 +185,4 @@ def test_the_pengurus_admits_from_the_applications_page(client, village_staff, p
     client.post(f"/koperasi/{prawoto.pk}/anggota/pendaftaran/", {"application": application.pk,
                                                                 "operation": "approve"})
     assert Member.objects.get(cooperative=prawoto).name == "Siti Pemohon"
-    assert PRAWOTO == prawoto.village_id
+    assert prawoto.village_id == PRAWOTO
