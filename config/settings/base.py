@@ -341,6 +341,11 @@ SPECTACULAR_SETTINGS = {
         "EntryTypeEnum": "simpanan.models.EntryType",
         "WajibPeriodEnum": "simpanan.models.WajibPeriod",
         "ShuStatusEnum": "simpanan.models.ShuStatus",
+        "ImportKindEnum": "impor.models.ImportKind",
+        "ImportStatusEnum": "impor.models.ImportStatus",
+        "CommitModeEnum": "impor.models.CommitMode",
+        "MemberStatusEnum": "members.models.MemberStatus",
+        "ApplicationStatusEnum": "members.models.ApplicationStatus",
     },
 }
 

@@ -186,3 +186,36 @@ def test_the_pengurus_admits_from_the_applications_page(client, village_staff, p
                                                                 "operation": "approve"})
     assert Member.objects.get(cooperative=prawoto).name == "Siti Pemohon"
     assert prawoto.village_id == PRAWOTO
+
+
+def test_api_status_change_and_personal_fields_by_persona(village_staff, prawoto, director):
+    from tests.conftest import api_as
+
+    member = _add(village_staff, prawoto, 1, address="Dusun Krajan", rt="4", phone="081234567890")
+    staff = api_as(village_staff).get(f"/api/members/{member.pk}/").json()
+    assert (staff["address"], staff["rt"], staff["member_number"], staff["status"]) == (
+        "Dusun Krajan", "004", "00001", "aktif")
+    masked = api_as(director).get(f"/api/members/{member.pk}/").json()
+    assert (masked["address"], masked["rt"], masked["phone"]) == ("", "", "")
+    wrong = api_as(village_staff).post(f"/api/members/{member.pk}/status/", {"status": "keluar"}, format="json")
+    assert wrong.status_code == 400 and "status_on" in wrong.json()
+    done = api_as(village_staff).post(f"/api/members/{member.pk}/status/", {
+        "status": "keluar", "status_on": timezone.localdate().isoformat(), "reason": "Pindah ke Kudus"},
+        format="json")
+    assert done.status_code == 200 and done.json()["status"] == "keluar"
+    assert api_as(director).post(f"/api/members/{member.pk}/status/", {"status": "aktif"},
+                                 format="json").status_code == 403
+
+
+def test_api_applications_for_the_pengurus_only(village_staff, prawoto, pati_officer):
+    from tests.conftest import api_as
+
+    application = _apply(prawoto)
+    listed = api_as(village_staff).get("/api/member-applications/").json()["results"]
+    assert [row["nik_masked"] for row in listed] == [application.masked_nik]
+    assert api_as(pati_officer).get(f"/api/member-applications/{application.pk}/").status_code == 404
+    rejected = api_as(village_staff).post(f"/api/member-applications/{application.pk}/reject/", {"reason": "x"},
+                                          format="json")
+    assert rejected.status_code == 400
+    admitted = api_as(village_staff).post(f"/api/member-applications/{application.pk}/approve/")
+    assert admitted.status_code == 200 and admitted.json()["member_number"] == "00001"
