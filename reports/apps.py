@@ -10,7 +10,13 @@ class ReportsConfig(AppConfig):
         # Register the roll-up tasks in every process (web, worker, tests): other apps queue them by name.
         from koperasi import extensions
 
+        from . import extensions as report_extensions
         from . import tasks  # noqa: F401
+        from .savings_facts import savings_dashboard_section
 
         # The cooperative list and the verification queue export like the dashboard tables.
         extensions.register_list_action("reports.export", template_name="reports/partials/list_export.html")
+        # The members' savings of the area (roll-up columns of reports/savings_facts.py).
+        report_extensions.register_dashboard_section(
+            "savings", template_name="reports/partials/dashboard_savings.html", context=savings_dashboard_section,
+            order=30)

@@ -9,6 +9,7 @@ __all__ = [
     "METRIC_COLUMNS",
     "NATION",
     "OPS_BUCKETS",
+    "SAVINGS_COLUMNS",
     "STAGE_BUCKETS",
     "UNIT_CODES",
     "UNIT_STATUSES",
@@ -23,6 +24,11 @@ KINDS = ("kdmp", "kkmp")
 FORMATION_MODELS = ("baru", "pengembangan", "revitalisasi")
 UNIT_CODES = ("kantor", "gerai_sembako", "simpan_pinjam", "klinik", "apotek", "pergudangan", "logistik")
 UNIT_STATUSES = ("rencana", "lahan_tersedia", "bangunan", "izin", "operasional", "tidak_dijalankan")
+
+
+# Members' savings of the area's cooperatives in whole rupiah (big integers), and the simpanan wajib in arrears;
+# filled by reports/savings_facts.py.
+SAVINGS_COLUMNS = ("savings_pokok", "savings_wajib", "savings_sukarela", "savings_arrears")
 
 
 def stage_column(index: int) -> str:
@@ -45,4 +51,5 @@ METRIC_COLUMNS: tuple[str, ...] = (
     "visits_30d",
     "stalled",
     "awaiting_review",
+    *SAVINGS_COLUMNS,
 )

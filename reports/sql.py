@@ -30,6 +30,8 @@ from .metrics import STAGE_BUCKETS
 from .metrics import UNIT_CODES
 from .metrics import UNIT_STATUSES
 from .metrics import unit_column
+from .savings_facts import savings_cte
+from .savings_facts import savings_fact_columns
 
 __all__ = ["Query", "area_ctes_sql", "area_rows_sql", "bind", "village_facts"]
 
@@ -88,6 +90,7 @@ def _fact_columns() -> list[str]:
     columns += ["COALESCE(unit.units_local, 0)",
                 *(f"CASE WHEN COALESCE(unit.ops, 0) = {count} THEN 1 ELSE 0 END" for count in range(OPS_BUCKETS)),
                 "COALESCE(member.members, 0)", "0", "coop.stalled", "COALESCE(review.awaiting, 0)"]
+    columns += savings_fact_columns()
     assert len(columns) == len(METRIC_COLUMNS)
     return columns
 
@@ -166,10 +169,11 @@ def village_facts(*, codes: list[str] | None, stalled_before: datetime, visits_s
     # Cooperatives' facts and villages' visits are merged by grouping on the village code.
     sql = (
         f"WITH coop AS ({coop}), unit AS ({unit}), member AS ({member}), review AS ({review}), "
-        f"visit AS ({visit}), village AS (SELECT code, {sums} FROM ("
+        f"visit AS ({visit}), savings AS ({savings_cte(of_villages=of_villages, dated=as_of is not None)}), "
+        f"village AS (SELECT code, {sums} FROM ("
         f"SELECT coop.code AS code, {coop_facts} FROM coop "
         f"LEFT JOIN unit ON unit.cooperative_id = coop.id LEFT JOIN member ON member.cooperative_id = coop.id "
-        f"LEFT JOIN review ON review.cooperative_id = coop.id "
+        f"LEFT JOIN review ON review.cooperative_id = coop.id LEFT JOIN savings ON savings.cooperative_id = coop.id "
         f"UNION ALL SELECT visit.code AS code, {visit_facts} FROM visit"
         f") facts GROUP BY code)"
     )

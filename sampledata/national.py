@@ -48,6 +48,7 @@ from koperasi.stage_fields import STAGE_FIELDS
 from members.models import Member
 from members.models import Position
 from pendampingan.models import Visit
+from sampledata.national_simpanan import savings_national_generate
 from sampledata.plans import FAMILY_NAMES
 from sampledata.plans import FEMALE_GIVEN
 from sampledata.plans import GIVEN_NAMES
@@ -383,6 +384,8 @@ def generate_national(
         timed("koperasi_cooperative", lambda: _write_cooperatives(context))
         timed("koperasi_cooperativevillage", lambda: _write_seats(context))
         timed("targets_target", lambda: _write_targets(context, region))
+        timed("simpanan (opening balances)", lambda: savings_national_generate(
+            today=context.today, actor_id=staff_id, suspend=_suspend_constraints, restore=_restore_constraints))
         if suspended:
             timed("(indexes, foreign keys)", lambda: _restore_constraints(suspended))
         for model in _written_models():

@@ -9,10 +9,13 @@ class SimpananConfig(AppConfig):
     def ready(self):
         # What savings add to the cooperative page, and the pokok bill of a member admitted one by one.
         from django.db.models.signals import post_save
+        from django.db.models.signals import pre_delete
 
         from koperasi import extensions
         from members.models import Member
 
+        from .models import Bill
+        from .receivers import bill_deleted
         from .receivers import bill_pokok_on_admission
         from .selectors import savings_section
 
@@ -21,3 +24,4 @@ class SimpananConfig(AppConfig):
             context=savings_section, order=25,
         )
         post_save.connect(bill_pokok_on_admission, sender=Member, dispatch_uid="simpanan.bill_pokok_on_admission")
+        pre_delete.connect(bill_deleted, sender=Bill, dispatch_uid="simpanan.bill_deleted")

@@ -94,7 +94,9 @@ class Bill(models.Model):
 
     cooperative = models.ForeignKey(verbose_name=_("cooperative"), to="koperasi.Cooperative",
                                     on_delete=models.PROTECT, related_name="savings_bills")
-    member = models.ForeignKey(verbose_name=_("member"), to="members.Member", on_delete=models.PROTECT,
+    # A member removed from the register (a typing mistake) takes their unpaid bills along; one with postings
+    # cannot be removed (Posting.member protects them): they leave the cooperative instead (status keluar).
+    member = models.ForeignKey(verbose_name=_("member"), to="members.Member", on_delete=models.CASCADE,
                                related_name="savings_bills")
     kind = models.CharField(verbose_name=_("kind"), max_length=8, choices=BillKind.choices)
     period = models.DateField(verbose_name=_("period"))
@@ -223,7 +225,7 @@ class ReceiptSequence(models.Model):
 class MemberSavings(models.Model):
     """A member's balance of each kind, maintained at posting time; never below zero."""
 
-    member = models.OneToOneField(verbose_name=_("member"), to="members.Member", on_delete=models.PROTECT,
+    member = models.OneToOneField(verbose_name=_("member"), to="members.Member", on_delete=models.CASCADE,
                                   primary_key=True, related_name="savings")
     cooperative = models.ForeignKey(verbose_name=_("cooperative"), to="koperasi.Cooperative",
                                     on_delete=models.PROTECT, related_name="+")
@@ -345,7 +347,7 @@ class ShuLine(models.Model):
 
     distribution = models.ForeignKey(verbose_name=_("SHU distribution"), to=ShuDistribution,
                                      on_delete=models.CASCADE, related_name="lines")
-    member = models.ForeignKey(verbose_name=_("member"), to="members.Member", on_delete=models.PROTECT,
+    member = models.ForeignKey(verbose_name=_("member"), to="members.Member", on_delete=models.CASCADE,
                                related_name="shu_lines")
     savings_basis = models.PositiveBigIntegerField(verbose_name=_("savings at year end"), default=0)
     transactions_basis = models.PositiveBigIntegerField(verbose_name=_("transactions in the year"), default=0)

@@ -2,9 +2,10 @@
 
 from django.db import transaction
 
+from .services import bill_forget
 from .services import pokok_bill_create
 
-__all__ = ["bill_pokok_on_admission"]
+__all__ = ["bill_deleted", "bill_pokok_on_admission"]
 
 
 def bill_pokok_on_admission(sender, instance, created, raw=False, **kwargs):
@@ -14,3 +15,8 @@ def bill_pokok_on_admission(sender, instance, created, raw=False, **kwargs):
     """
     if created and not raw:
         transaction.on_commit(lambda: pokok_bill_create(member=instance))
+
+
+def bill_deleted(sender, instance, **kwargs):
+    """An unpaid bill goes with its member (removed from the register): the arrears forget it too."""
+    bill_forget(bill=instance)

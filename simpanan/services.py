@@ -47,10 +47,12 @@ from .shu import split_largest_remainder
 
 __all__ = [
     "EARLIEST_TRANSACTION_DATE",
+    "bill_forget",
     "bill_pay",
     "opening_balance_post",
     "period_start",
     "pokok_bill_create",
+    "pokok_bills_generate",
     "posting_reverse",
     "savings_setting_add",
     "setting_on",
@@ -249,7 +251,8 @@ def _settings_in_force(day: date, cooperative_id: int | None) -> list[SavingsSet
     if cooperative_id is not None:
         settings = settings.filter(cooperative_id=cooperative_id)
     latest: dict[int, SavingsSetting] = {}
-    for setting in settings.only("cooperative_id", "effective_from", "wajib_amount", "wajib_period").iterator():
+    for setting in settings.only("cooperative_id", "effective_from", "pokok_amount", "wajib_amount",
+                                 "wajib_period").iterator():
         latest.setdefault(setting.cooperative_id, setting)
     return list(latest.values())
 
@@ -292,6 +295,37 @@ def wajib_bills_generate(*, today: date | None = None, cooperative_id: int | Non
     return sum(count for _amount, count in added.values())
 
 
+_INSERT_POKOK_BILLS = """
+INSERT INTO simpanan_bill (cooperative_id, member_id, kind, period, amount, paid_amount, created_at)
+SELECT m.cooperative_id, m.id, 'pokok', m.joined_on, %s - COALESCE(s.pokok, 0), 0, %s
+FROM members_member m LEFT JOIN simpanan_membersavings s ON s.member_id = m.id
+WHERE m.cooperative_id IN ({placeholders}) AND m.status = 'aktif' AND COALESCE(s.pokok, 0) < %s
+  AND NOT EXISTS (SELECT 1 FROM simpanan_bill b WHERE b.member_id = m.id AND b.kind = 'pokok')
+ON CONFLICT DO NOTHING
+"""
+
+
+@transaction.atomic
+def pokok_bills_generate(*, today: date | None = None, cooperative_id: int | None = None) -> int:
+    """
+    The simpanan pokok bill of every active member who has none and whose pokok is not covered yet: members
+    created in bulk (imports) get no signal, so the daily billing run catches them up. Idempotent.
+    """
+    today = today or timezone.localdate()
+    by_amount: dict[int, list[int]] = {}
+    for setting in _settings_in_force(today, cooperative_id):
+        by_amount.setdefault(setting.pokok_amount, []).append(setting.cooperative_id)
+    created = 0
+    with connection.cursor() as cursor:
+        for amount, cooperatives in by_amount.items():
+            for offset in range(0, len(cooperatives), BILLING_CHUNK):
+                chunk = cooperatives[offset:offset + BILLING_CHUNK]
+                cursor.execute(_INSERT_POKOK_BILLS.format(placeholders=", ".join(["%s"] * len(chunk))),
+                               [amount, timezone.now(), *chunk, amount])
+                created += cursor.rowcount
+    return created
+
+
 @transaction.atomic
 def pokok_bill_create(*, member: Member) -> Bill | None:
     """
@@ -309,9 +343,19 @@ def pokok_bill_create(*, member: Member) -> Bill | None:
         return None
     bills = Bill.objects.bulk_create(
         [Bill(cooperative_id=member.cooperative_id, member=member, kind=BillKind.POKOK,
-              period=member.joined_on.replace(day=1), amount=setting.pokok_amount - paid)],
+              period=member.joined_on, amount=setting.pokok_amount - paid)],
         ignore_conflicts=True)
     return Bill.objects.filter(member=member, kind=BillKind.POKOK).first() if bills else None
+
+
+def bill_forget(*, bill: Bill) -> None:
+    """
+    A bill deleted with its member (removed from the register): what it still owed leaves the arrears. Bills
+    with payments are never deleted (the postings protect them).
+    """
+    if bill.kind == BillKind.WAJIB and bill.outstanding:
+        CooperativeSavings.objects.filter(pk=bill.cooperative_id).update(
+            arrears=F("arrears") - bill.outstanding, updated_at=timezone.now())
 
 
 # SECTION: postings

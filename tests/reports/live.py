@@ -12,6 +12,8 @@ from koperasi.models import FormationStage
 from members.models import Member
 from pendampingan.models import Visit
 from reports.metrics import METRIC_COLUMNS
+from simpanan.models import Bill
+from simpanan.models import Posting
 from units.models import Unit
 
 MANDATED = ("kantor", "gerai_sembako", "simpan_pinjam", "klinik", "apotek", "pergudangan", "logistik")
@@ -19,6 +21,17 @@ MANDATED = ("kantor", "gerai_sembako", "simpan_pinjam", "klinik", "apotek", "per
 
 def _areas(code: str) -> list[str]:
     return [code, code[:8], code[:5], code[:2], "ID"]
+
+
+def _savings_from_the_ledger() -> dict[int, Counter]:
+    """Each cooperative's savings summed posting by posting, and its arrears bill by bill."""
+    savings: dict[int, Counter] = defaultdict(Counter)
+    for posting in Posting.objects.all():
+        savings[posting.cooperative_id][f"savings_{posting.kind}"] += posting.amount
+    for bill in Bill.objects.filter(kind="wajib"):
+        savings[bill.cooperative_id]["savings_arrears"] += bill.amount - sum(
+            bill.postings.values_list("amount", flat=True))
+    return savings
 
 
 def live_counts() -> dict[str, dict[str, int]]:
@@ -31,6 +44,7 @@ def live_counts() -> dict[str, dict[str, int]]:
     for unit in Unit.objects.select_related("unit_type"):
         units[unit.cooperative_id].append(unit)
     counts: dict[str, Counter] = defaultdict(Counter)
+    savings = _savings_from_the_ledger()
     for cooperative in Cooperative.objects.all():
         row = Counter({"cooperatives": 1, f"kind_{cooperative.kind}": 1,
                        f"model_{cooperative.formation_model}": 1,
@@ -47,6 +61,7 @@ def live_counts() -> dict[str, dict[str, int]]:
         stalled_before = now - timedelta(days=settings.STALLED_AFTER_DAYS)
         row["stalled"] = int(not cooperative.formation_completed and cooperative.stage_reached_at < stalled_before)
         row["awaiting_review"] = cooperative.stages.filter(status="submitted").count()
+        row.update(savings[cooperative.pk])
         for area in _areas(cooperative.village_id):
             counts[area].update(row)
     since = timezone.localdate() - timedelta(days=30)

@@ -3,6 +3,7 @@
 from datetime import date
 
 import pytest
+from django.utils import translation
 
 from members.models import Member
 from members.models import MemberStatus
@@ -19,6 +20,13 @@ def add_members(cooperative, count: int, *, start: int = 1, joined_on=date(2025,
                **extra)
         for index in range(count)
     ])
+
+
+@pytest.fixture(autouse=True)
+def _english_messages():
+    """Service messages are asserted in English (the msgids); pages choose their language per request."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

@@ -3,9 +3,12 @@
 from datetime import date
 
 import pytest
+from django.db.models import ProtectedError
 
 from members.models import MemberStatus
+from members.services import member_remove
 from simpanan import services
+from simpanan.checks import savings_discrepancies
 from simpanan.models import Bill
 from simpanan.models import CooperativeSavings
 from simpanan.tasks import bill_wajib
@@ -28,9 +31,15 @@ def test_repeated_beat_runs_bill_each_active_member_once_per_period(village_staf
     assert CooperativeSavings.objects.get(pk=coop.pk).arrears == 110_000
 
 
-def test_the_beat_task_bills_the_current_period(village_staff, coop, members):
-    assert bill_wajib.delay().get() == 5
+def test_the_beat_task_bills_the_current_period_and_pokok_of_bulk_admitted_members(village_staff, coop, members):
+    services.opening_balance_post(member=members[0], kind="pokok", amount=100_000, as_of=date(2025, 1, 1),
+                                  actor=village_staff)  # covered: no pokok bill
+    services.opening_balance_post(member=members[1], kind="pokok", amount=40_000, as_of=date(2025, 1, 1),
+                                  actor=village_staff)  # partly covered: billed the rest
+    assert bill_wajib.delay().get() == 5 + 4
     assert bill_wajib.delay().get() == 0
+    pokok = dict(Bill.objects.filter(kind="pokok").values_list("member_id", "amount"))
+    assert members[0].pk not in pokok and pokok[members[1].pk] == 60_000 and pokok[members[2].pk] == 100_000
 
 
 def test_a_yearly_wajib_is_billed_once_a_year_with_the_amount_in_force(village_staff, coop, members):
@@ -59,3 +68,14 @@ def test_pokok_already_covered_by_an_opening_balance_is_not_billed(village_staff
     services.opening_balance_post(member=member, kind="pokok", amount=100_000, as_of=date(2024, 3, 1),
                                   actor=village_staff)
     assert services.pokok_bill_create(member=member) is None
+
+
+def test_a_member_removed_from_the_register_takes_their_unpaid_bills_out_of_the_arrears(village_staff, coop,
+                                                                                      members):
+    services.wajib_bills_generate(today=date(2025, 6, 1))
+    member_remove(actor=village_staff, member=members[0])  # a typing mistake, nothing paid yet
+    assert CooperativeSavings.objects.get(pk=coop.pk).arrears == 40_000
+    assert all(result.ok for result in savings_discrepancies())
+    services.sukarela_deposit(actor=village_staff, member=members[1], amount=1_000, transaction_date=date(2025, 6, 2))
+    with pytest.raises(ProtectedError):  # money on the books: the member leaves (status keluar) instead
+        member_remove(actor=village_staff, member=members[1])

@@ -1,0 +1,70 @@
+"""
+The savings part of the national generator: every cooperative gets AD/ART amounts and every member opening
+balances of simpanan pokok and wajib (as a district would bring in from paper books), with the balance rows,
+cooperative totals and receipt sequences the posting services keep, so that ``check_savings`` passes.
+
+Written set-based inside PostgreSQL (``INSERT … SELECT`` from the members just loaded): the rows are derived
+from rows already in the database, so this is cheaper than sending them back in through COPY. The foreign keys
+and non-unique indexes of the savings tables are suspended for the load and rebuilt in one sort each.
+"""
+
+from datetime import date
+
+from django.db import connection
+
+from simpanan.models import CooperativeSavings
+from simpanan.models import MemberSavings
+from simpanan.models import Posting
+from simpanan.models import ReceiptSequence
+from simpanan.models import SavingsSetting
+
+__all__ = ["savings_national_generate"]
+
+POKOK = 100_000
+WAJIB = 10_000
+# A member's opening simpanan wajib: 1 to 24 months paid, spread by member id.
+_WAJIB_OPENING = f"({WAJIB} * (1 + m.id % 24))"
+
+
+def savings_national_generate(*, today: date, actor_id: int, suspend, restore, progress=None) -> int:
+    """
+    Opening balances for every member; returns the number of postings written. ``suspend``/``restore`` are the
+    national generator's (passed in: this module is imported by it).
+    """
+    say = progress or (lambda _message: None)
+    as_of = date(today.year - 1, 12, 31)
+    suspended = suspend([Posting, MemberSavings, CooperativeSavings, ReceiptSequence, SavingsSetting])
+    params = {"as_of": as_of, "start": date(today.year - 1, 1, 1), "year": str(as_of.year), "actor": actor_id}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO simpanan_savingssetting (cooperative_id, effective_from, pokok_amount, wajib_amount, "
+            "wajib_period, basis, created_by_id, created_at) "
+            f"SELECT id, %(start)s, {POKOK}, {WAJIB}, 'monthly', 'AD/ART (data sintetis)', %(actor)s, now() "
+            "FROM koperasi_cooperative", params)
+        cursor.execute(
+            "INSERT INTO simpanan_posting (cooperative_id, member_id, kind, entry_type, amount, transaction_date, "
+            "receipt_number, reference, recorded_by_id, recorded_at) "
+            "SELECT m.cooperative_id, m.id, k.kind, 'opening', "
+            f"CASE k.kind WHEN 'pokok' THEN {POKOK} ELSE {_WAJIB_OPENING} END, %(as_of)s, "
+            "'KW/' || %(year)s || '/' || lpad((row_number() OVER (PARTITION BY m.cooperative_id "
+            "ORDER BY m.id, k.kind))::text, 6, '0'), 'saldo awal (data sintetis)', %(actor)s, now() "
+            "FROM members_member m CROSS JOIN (VALUES ('pokok'), ('wajib')) AS k(kind)", params)
+        postings = cursor.rowcount
+        say(f"  simpanan_posting (opening)       {postings:>10,} rows")
+        cursor.execute(
+            "INSERT INTO simpanan_membersavings (member_id, cooperative_id, pokok, wajib, sukarela, updated_at) "
+            f"SELECT m.id, m.cooperative_id, {POKOK}, {_WAJIB_OPENING}, 0, now() FROM members_member m")
+        cursor.execute(
+            "INSERT INTO simpanan_cooperativesavings (cooperative_id, pokok, wajib, sukarela, arrears, updated_at) "
+            "SELECT cooperative_id, SUM(pokok), SUM(wajib), 0, 0, now() FROM simpanan_membersavings "
+            "GROUP BY cooperative_id")
+        cursor.execute(
+            "INSERT INTO simpanan_receiptsequence (cooperative_id, year, last_number) "
+            "SELECT cooperative_id, %(year_number)s, 2 * COUNT(*) FROM members_member GROUP BY cooperative_id",
+            {"year_number": as_of.year})
+    if suspended:
+        restore(suspended)
+    with connection.cursor() as cursor:
+        for model in (Posting, MemberSavings, CooperativeSavings, ReceiptSequence, SavingsSetting):
+            cursor.execute(f"ANALYZE {model._meta.db_table}")
+    return postings
