@@ -8,9 +8,10 @@ under the cooperative's lock. Rows are written in batches (COPY on PostgreSQL) w
 import csv
 import io
 import json
-from datetime import date
 
 from django.db import connection
+from django.db.models import CharField
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -91,18 +92,20 @@ class MemberImport(ImportKindBase):
         if not self.dry_run:
             cooperative_lock(cooperative.pk)
             self.next_number = member_numbers_next(cooperative.pk)
+        self.seat = cooperative.village_id
         self.villages = {link.village_id: link.village for link in cooperative.villages.select_related("village")}
         self.village_names = {}
         for code, village in self.villages.items():
             self.village_names.setdefault(village.name.lower(), []).append(code)
         self.regencies = regency_codes()
         # The register as it is, keyed by NIK: a tuple per member is a few hundred bytes even for 100,000.
-        phone = 1 + _FIELDS.index("phone")
-        self.existing = {}
-        for nik, *row in Member.objects.filter(cooperative=cooperative).values_list("nik", "id", *_FIELDS).iterator(
-                chunk_size=5000):
-            row[phone] = str(row[phone] or "")
-            self.existing[nik] = tuple(row)
+        # The phone as stored text: read through its model field, every number would be parsed again.
+        fields = [field if field != "phone" else "phone_text" for field in _FIELDS]
+        self.existing = {
+            nik: tuple(row)
+            for nik, *row in Member.objects.filter(cooperative=cooperative)
+            .annotate(phone_text=Cast("phone", CharField())).values_list("nik", "id", *fields).iterator(chunk_size=5000)
+        }
         self.seen: dict[str, int] = {}
         self.new_rows: list[dict] = []
         self.updates: list[tuple[int, dict]] = []
@@ -149,7 +152,7 @@ class MemberImport(ImportKindBase):
         current = dict(zip(_FIELDS, current_row[1:], strict=True)) if current_row else None
         if current is None:
             data.setdefault("joined_on", self.today)
-            data.setdefault("domicile_code", self.job.cooperative.village_id)
+            data.setdefault("domicile_code", self.seat)
             if "status" in data or "status_on" in data or "status_reason" in data:
                 data.setdefault("status", MemberStatus.AKTIF)
         else:
@@ -245,27 +248,33 @@ class MemberImport(ImportKindBase):
 _COPY_COLUMNS = ("id", "cooperative_id", "nik", "name", "sex", "birth_date", "domicile_id", "phone", "address",
                  "rt", "rw", "occupation", "member_number", "status", "status_on", "status_reason",
                  "village_office", "is_founder", "joined_on", "nik_warnings", "created_by_id", "created_at")
+_NULL = "\\N"
 
 
-def _copy_value(value) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return "t" if value else "f"
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, list):
-        return json.dumps(value, ensure_ascii=False)
-    return str(value)
+def _copy_fields(member: dict) -> list[str]:
+    """The member's columns (between id and created_at) as COPY text, formatted once for both tables."""
+    birth_date, status_on = member["birth_date"], member["status_on"]
+    warnings = member["nik_warnings"]
+    return [
+        str(member["cooperative_id"]), member["nik"], member["name"], member["sex"],
+        birth_date.isoformat() if birth_date else _NULL, member["domicile_id"], member["phone"], member["address"],
+        member["rt"], member["rw"], member["occupation"], member["member_number"], member["status"],
+        status_on.isoformat() if status_on else _NULL, member["status_reason"], member["village_office"],
+        "t" if member["is_founder"] else "f", member["joined_on"].isoformat(),
+        json.dumps(warnings, ensure_ascii=False) if warnings else "[]", str(member["created_by_id"]),
+    ]
 
 
-def _copy(cursor, table: str, columns: tuple[str, ...], rows) -> None:
+def _copy(cursor, table: str, columns: tuple[str, ...], rows, *, nullable: tuple[str, ...]) -> None:
+    """
+    Every value quoted, so no text typed by a person can read as NULL; only the ``nullable`` columns turn the
+    NULL marker into NULL.
+    """
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    for row in rows:
-        writer.writerow(["\\N" if value is None else value for value in map(_copy_value, row)])
+    csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_ALL).writerows(rows)
     buffer.seek(0)
-    cursor.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN WITH (FORMAT csv, NULL '\\N')", buffer)
+    cursor.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN WITH (FORMAT csv, NULL '\\N', "
+                       f"FORCE_NULL ({', '.join(nullable)}))", buffer)
 
 
 def _copy_members(members: list[dict], *, actor_id: int) -> None:
@@ -273,14 +282,15 @@ def _copy_members(members: list[dict], *, actor_id: int) -> None:
     Insert members and their history rows ("+", by the importing user) with COPY: ids are taken from the
     table's identity sequence first, so each history row names its member.
     """
-    now = timezone.now()
+    now = timezone.now().isoformat()
     with connection.cursor() as cursor:
         cursor.execute("SELECT nextval(pg_get_serial_sequence('members_member', 'id')) FROM generate_series(1, %s)",
                        [len(members)])
         ids = [row[0] for row in cursor.fetchall()]
-        rows = [(pk, *(member[column] for column in _COPY_COLUMNS[1:-1]), now)
-                for pk, member in zip(ids, members, strict=True)]
-        _copy(cursor, "members_member", _COPY_COLUMNS, rows)
+        rows = [[str(pk), *_copy_fields(member), now] for pk, member in zip(ids, members, strict=True)]
+        _copy(cursor, "members_member", _COPY_COLUMNS, rows, nullable=("birth_date", "status_on"))
+        history = (str(actor_id), _NULL)
         _copy(cursor, "members_historicalmember",
               (*_COPY_COLUMNS, "history_date", "history_type", "history_user_id", "history_change_reason"),
-              ((*row, now, "+", actor_id, None) for row in rows))
+              ([*row, now, "+", *history] for row in rows),
+              nullable=("birth_date", "status_on", "history_change_reason"))

@@ -148,6 +148,8 @@ def _file_rows(header, numbered, total: int) -> FileRows:
 
 def text_cell(value) -> str:
     """A cell as text: whole numbers without “.0” (a NIK typed as a number), other text trimmed."""
+    if type(value) is str:  # most cells (every CSV cell): the quick way first
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -173,6 +175,8 @@ def parse_date_cell(value) -> date | None:
     if isinstance(value, date):
         return value
     text = str(value).strip()
+    if not text:
+        return None
     if match := _DMY.match(text):
         day, month, year = (int(part) for part in match.groups())
         return date(year, month, day)

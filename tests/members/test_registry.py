@@ -219,3 +219,23 @@ def test_api_applications_for_the_pengurus_only(village_staff, prawoto, pati_off
     assert rejected.status_code == 400
     admitted = api_as(village_staff).post(f"/api/member-applications/{application.pk}/approve/")
     assert admitted.status_code == 200 and admitted.json()["member_number"] == "00001"
+
+
+def test_the_quick_reading_of_mobile_numbers_agrees_with_libphonenumber():
+    """core.services.indonesian_phone reads 08…/+62 8… mobiles itself (an import checks 100,000): same answer."""
+    import random
+
+    from phonenumber_field.phonenumber import to_python
+
+    from core.services import indonesian_phone
+
+    rng = random.Random(12)
+    for _ in range(3000):
+        digits = "8" + "".join(str(rng.randint(0, 9)) for _ in range(rng.randint(6, 12)))
+        typed = rng.choice(["0", "+62", "+62 ", "(0", "62"]) + digits[:3] + rng.choice(["", "-", " "]) + digits[3:]
+        number = to_python(typed, region="ID")
+        expected = number.as_e164 if number and number.is_valid() else None
+        try:
+            assert indonesian_phone(typed) == expected, typed
+        except ValidationError:
+            assert expected is None, typed
