@@ -12,6 +12,7 @@ import hashlib
 import logging
 import tempfile
 from collections import Counter
+from datetime import timedelta
 
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
@@ -45,11 +46,13 @@ from .readers import normalise_header
 from .readers import open_rows
 
 __all__ = ["ERROR_PREVIEW", "import_cancel", "import_commit", "import_commit_run", "import_progress",
-           "import_template", "import_upload", "import_validate_run"]
+           "import_template", "import_upload", "import_uploads_forget", "import_validate_run"]
 
 logger = logging.getLogger(__name__)
 
 ERROR_PREVIEW = 50
+# How long a checked file waits for the user's decision before it is dropped (import_uploads_forget).
+UPLOAD_KEPT = timedelta(days=7)
 PROGRESS_EVERY = 1000
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -217,7 +220,8 @@ def _run(job: ImportJob, *, actor, dry_run: bool, mode: str = "") -> tuple[Count
 
 def _fail(job: ImportJob, message: str) -> ImportJob:
     job.status, job.message = ImportStatus.FAILED, message
-    job.save(update_fields=["status", "message"])
+    _forget_upload(job)
+    job.save(update_fields=["status", "message", "file"])
     return job
 
 
@@ -306,11 +310,25 @@ def import_commit_run(job_id: str) -> ImportJob:
     job.committed_counts, job.error_preview = dict(counts), sink.preview
     job.committed_at = timezone.now()
     job.status = ImportStatus.REFUSED if rolled_back else ImportStatus.COMMITTED
-    if not rolled_back:
-        _forget_upload(job)
+    _forget_upload(job)  # imported or refused, the file is done with: a new try is a new upload
     job.save(update_fields=["committed_counts", "error_preview", "error_file", "status", "committed_at", "file",
                             "rows_total"])
     return job
+
+
+def import_uploads_forget(*, older_than: timedelta = UPLOAD_KEPT) -> int:
+    """
+    Nightly: files checked but never decided on are dropped after ``older_than`` (they hold NIKs); the jobs
+    stay, cancelled, with their counts. Returns how many were dropped.
+    """
+    stale = ImportJob.objects.filter(status=ImportStatus.VALIDATED, validated_at__lt=timezone.now() - older_than)
+    dropped = 0
+    for job in stale.iterator():
+        _forget_upload(job)
+        job.status = ImportStatus.CANCELLED
+        job.save(update_fields=["status", "file"])
+        dropped += 1
+    return dropped
 
 
 # Templates --------------------------------------------------------------------------------------------------

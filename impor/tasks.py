@@ -3,9 +3,10 @@
 from celery import shared_task
 
 from .services import import_commit_run
+from .services import import_uploads_forget
 from .services import import_validate_run
 
-__all__ = ["import_commit", "import_validate"]
+__all__ = ["forget_stale_uploads", "import_commit", "import_validate"]
 
 
 @shared_task(name="impor.tasks.import_validate")
@@ -16,3 +17,9 @@ def import_validate(job_id: str) -> str:
 @shared_task(name="impor.tasks.import_commit")
 def import_commit(job_id: str) -> str:
     return import_commit_run(job_id).status
+
+
+@shared_task(name="impor.tasks.forget_stale_uploads")
+def forget_stale_uploads() -> int:
+    """Nightly from beat: checked files nobody decided on within a week are dropped."""
+    return import_uploads_forget()

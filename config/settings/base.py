@@ -407,6 +407,11 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Simpanan wajib of the current period for every active member; idempotent, so daily is safe and catches up
     # a day the worker was down.
+    # Uploaded spreadsheets hold NIKs: a checked file nobody imported within a week is dropped.
+    "impor-forget-stale-uploads": {
+        "task": "impor.tasks.forget_stale_uploads",
+        "schedule": crontab(hour=3, minute=40),
+    },
     "bill-simpanan-wajib": {
         "task": "simpanan.tasks.bill_wajib",
         "schedule": crontab(hour=0, minute=45),

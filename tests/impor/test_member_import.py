@@ -97,3 +97,32 @@ def test_duplicate_nik_in_the_file_is_an_error(village_staff, prawoto, django_ca
                  capture=django_capture_on_commit_callbacks)
     assert job.counts["errors"] == 1
     assert job.error_preview[0]["message"] == "NIK ini sudah ada di baris 2 berkas."
+
+
+def test_uploads_are_not_kept_once_decided_or_stale(village_staff, prawoto, django_capture_on_commit_callbacks):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from impor.models import ImportJob
+    from impor.services import import_uploads_forget
+
+    capture = django_capture_on_commit_callbacks
+    refused = commit(village_staff, upload(village_staff, _file_with_two_bad_rows(), cooperative=prawoto,
+                                           capture=capture), CommitMode.ALL_OR_NOTHING, capture=capture)
+    assert refused.status == ImportStatus.REFUSED and not refused.file
+    waiting = upload(village_staff, _file_with_two_bad_rows(), cooperative=prawoto, capture=capture)
+    assert waiting.file and import_uploads_forget() == 0
+    ImportJob.objects.filter(pk=waiting.pk).update(validated_at=timezone.now() - timedelta(days=8))
+    assert import_uploads_forget() == 1
+    waiting.refresh_from_db()
+    assert waiting.status == ImportStatus.CANCELLED and not waiting.file and waiting.counts["errors"] == 3
+
+
+def test_a_file_without_the_required_columns_fails_with_a_message(village_staff, prawoto,
+                                                                  django_capture_on_commit_callbacks):
+    job = upload(village_staff, xlsx_bytes(["Nama lengkap", "Alamat"], [["Siti", "Dusun"]]), cooperative=prawoto,
+                 capture=django_capture_on_commit_callbacks)
+    assert job.status == ImportStatus.FAILED
+    assert "“NIK”" in job.message and "“Jenis kelamin”" in job.message
+    assert not Member.objects.exists()
