@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("koperasi.api.urls")),
     path("", include("members.api.urls")),
     path("", include("simpanan.api.urls")),
+    path("", include("impor.api.urls")),
     path("", include("units.api.urls")),
     path("", include("bumdes.api.urls")),
     path("", include("targets.api.urls")),

@@ -33,6 +33,9 @@ class Action(StrEnum):
     EDIT_FEDERATION_SITES = "edit_federation_sites"
     # Keep a cooperative's savings: AD/ART amounts, payments, deposits, withdrawals, reversals, SHU.
     MANAGE_SAVINGS = "manage_savings"
+    # Admit or refuse people who applied for membership themselves: the pengurus decides, and the pengurus
+    # works in the portal under the village staff account of its cooperative.
+    APPROVE_MEMBERS = "approve_members"
 
 
 class Role(models.TextChoices):
@@ -78,7 +81,7 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
     ),
     # The cooperative's bendahara works under a village staff account: they post its savings.
     Role.VILLAGE_STAFF: frozenset({Action.VIEW, Action.EDIT_COOPERATIVE, Action.VIEW_PERSONAL_DATA,
-                                   Action.MANAGE_SAVINGS}),
+                                   Action.MANAGE_SAVINGS, Action.APPROVE_MEMBERS}),
     # On their federation's own records: the director runs it, its staff keep its sites and figures.
     Role.FEDERATION_DIRECTOR: frozenset({Action.VIEW, Action.MANAGE_BUMDES, Action.EDIT_FEDERATION_SITES}),
     Role.FEDERATION_STAFF: frozenset({Action.VIEW, Action.EDIT_FEDERATION_SITES}),

@@ -1,5 +1,6 @@
 """Small helpers shared by the apps' services."""
 
+import re
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -24,10 +25,19 @@ def require_known_fields(changes: dict, allowed) -> None:
         )
 
 
+# Indonesian mobile numbers as typed (0812-3456-7890, +62 812 3456 7890): the libphonenumber pattern of
+# Indonesian mobiles (8[1-35-9] and 7 to 10 more digits), read without the library's general parser, which
+# costs ~0.3 ms a number; a bulk import checks 100,000 of them. Anything else goes through the library.
+_MOBILE_ID = re.compile(r"^(?:\+62|0)(8[1-35-9]\d{7,10})$")
+_PHONE_PUNCTUATION = str.maketrans("", "", " -.()")
+
+
 def indonesian_phone(value: str, *, field: str = "phone") -> str:
     """An Indonesian phone number as typed (0812…, +62 812…) in E.164 form; empty stays empty."""
     if not value:
         return ""
+    if match := _MOBILE_ID.match(value.translate(_PHONE_PUNCTUATION)):
+        return "+62" + match.group(1)
     number = to_phone(value, region="ID")
     if not number or not number.is_valid():
         raise ValidationError(

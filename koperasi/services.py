@@ -490,7 +490,7 @@ def _earliest_date(cooperative: Cooperative) -> date:
     return EXISTING_COOPERATIVE_EARLIEST
 
 
-def _checked_uploads(progress: StageProgress, documents) -> list[tuple]:
+def _checked_uploads(progress: StageProgress, documents, *, require_all: bool = True) -> list[tuple]:
     """Check every file (pairs of document-type code and file) before any is written."""
     uploads = []
     for document_type_code, upload in documents:
@@ -502,7 +502,7 @@ def _checked_uploads(progress: StageProgress, documents) -> list[tuple]:
     present = set(_active_documents(progress).values_list("document_type__code", flat=True))
     present |= {document_type.code for document_type, _upload, _checked in uploads}
     missing = [doc.label for doc in progress.stage.required_documents.all() if doc.code not in present]
-    if missing:
+    if missing and require_all:
         raise ValidationError({"documents": [_("Attach: %(documents)s.") % {"documents": "; ".join(missing)}]})
     return uploads
 
@@ -624,12 +624,15 @@ def stage_reject(*, actor, progress: StageProgress, reason: str) -> StageProgres
 @transaction.atomic
 def stage_record_from_archive(
     *, actor, progress: StageProgress, completed_on: date | None, note: str, data: dict | None = None, documents=(),
+    documents_on_paper: bool = False,
 ) -> StageProgress:
     """
     Record a stage that was completed before it reached the portal (e.g. an SK AHU issued from paper
     records), with its real date and a note on the source. Only an officer who verifies stages may do
     it; the stage is shown everywhere as "from the archive" and the entry is in the audit trail. The
     same fields and documents as a submission are required, and stages stay in order, also in time.
+    ``documents_on_paper``: a bulk import of paper records (impor) brings the fields but no scans; the
+    documents then stay in the archive the note names, and the stage is recorded without files.
     """
     progress, cooperative = _locked(progress)
     require_scope(actor, Action.VERIFY_STAGES, cooperative.village_id)
@@ -663,7 +666,7 @@ def stage_record_from_archive(
         errors.update(error.message_dict)
     if errors:
         raise ValidationError(errors)
-    uploads = _checked_uploads(progress, documents)
+    uploads = _checked_uploads(progress, documents, require_all=not documents_on_paper)
     _store_uploads(actor=actor, progress=progress, uploads=uploads)
     _copy_identifiers(cooperative, cleaned, actor)
     now = timezone.now()

@@ -11,7 +11,8 @@ from simple_history.models import HistoricalRecords
 from core.identifiers import mask_nik
 from core.scoping import ScopedQuerySet
 
-__all__ = ["Member", "MemberStatus", "Position", "PositionRole", "Sex", "VillageOffice"]
+__all__ = ["ApplicationStatus", "Member", "MemberApplication", "MemberStatus", "Position", "PositionRole", "Sex",
+           "VillageOffice"]
 
 
 class Sex(models.TextChoices):
@@ -90,6 +91,65 @@ class Member(models.Model):
             ),
         ]
         indexes = [models.Index(fields=["cooperative", "status"], name="members_member_coop_status")]
+
+    def __str__(self):
+        return f"{self.name} ({self.masked_nik})"
+
+    @property
+    def masked_nik(self) -> str:
+        return mask_nik(self.nik)
+
+
+class ApplicationStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for the pengurus")
+    APPROVED = "approved", _("Admitted")
+    REJECTED = "rejected", _("Refused")
+
+
+class MemberApplication(models.Model):
+    """
+    A person's own application for membership (the public form): it waits until the pengurus of the
+    cooperative admits the person (who then gets a member number) or refuses with a reason.
+    """
+
+    cooperative = models.ForeignKey(verbose_name=_("cooperative"), to="koperasi.Cooperative",
+                                    on_delete=models.CASCADE, related_name="applications")
+    nik = models.CharField(verbose_name=_("NIK"), max_length=16)
+    name = models.CharField(verbose_name=_("name"), max_length=150)
+    sex = models.CharField(verbose_name=_("sex"), max_length=1, choices=Sex.choices)
+    birth_date = models.DateField(verbose_name=_("birth date"), null=True, blank=True)
+    domicile = models.ForeignKey(verbose_name=_("desa/kelurahan of domicile"), to="wilayah.Region",
+                                 on_delete=models.PROTECT, related_name="+")
+    address = models.CharField(verbose_name=_("address"), max_length=200)
+    rt = models.CharField(verbose_name=_("RT"), max_length=3, blank=True)
+    rw = models.CharField(verbose_name=_("RW"), max_length=3, blank=True)
+    occupation = models.CharField(verbose_name=_("occupation"), max_length=100, blank=True)
+    phone = PhoneNumberField(verbose_name=_("phone"), region="ID")
+    nik_warnings = models.JSONField(verbose_name=_("NIK warnings"), default=list, blank=True)
+    status = models.CharField(verbose_name=_("status"), max_length=10, choices=ApplicationStatus.choices,
+                              default=ApplicationStatus.PENDING)
+    rejection_reason = models.CharField(verbose_name=_("reason for refusal"), max_length=250, blank=True)
+    member = models.ForeignKey(verbose_name=_("member"), to=Member, on_delete=models.SET_NULL, null=True,
+                               blank=True, related_name="+")
+    decided_by = models.ForeignKey(verbose_name=_("decided by"), to=settings.AUTH_USER_MODEL,
+                                   on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    decided_at = models.DateTimeField(verbose_name=_("decided at"), null=True, blank=True)
+    submitted_at = models.DateTimeField(verbose_name=_("submitted at"), auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    scope_path = "cooperative__village__code"
+
+    class Meta:
+        ordering = ["-submitted_at"]
+        verbose_name = _("membership application")
+        verbose_name_plural = _("membership applications")
+        constraints = [
+            # One open application per person and cooperative: sending the form twice adds nothing.
+            models.UniqueConstraint(fields=["cooperative", "nik"], condition=Q(status="pending"),
+                                    name="members_application_one_pending"),
+        ]
 
     def __str__(self):
         return f"{self.name} ({self.masked_nik})"

@@ -20,6 +20,9 @@ MEMBER_REDACTIONS = {
     "nik": mask_nik,
     "birth_date": lambda value: getattr(value, "year", value),
     "phone": lambda value: "•••",
+    "address": lambda value: "•••" if value else value,
+    "rt": lambda value: "•••" if value else value,
+    "rw": lambda value: "•••" if value else value,
 }
 
 

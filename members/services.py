@@ -11,18 +11,23 @@ from functools import lru_cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.db import transaction
+from django.db.models import BigIntegerField
+from django.db.models import Max
+from django.db.models import ProtectedError
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.concurrency import locked
 from core.concurrency import save_changed
 from core.identifiers import mask_nik
-from core.identifiers import nik_check
 from core.roles import Action
 from core.scoping import require_scope
-from core.services import indonesian_phone
+from core.services import is_explained
 from core.services import require_known_fields
+from core.services import tidy_reason
 from koperasi.extensions import FormationIssue
+from koperasi.models import Cooperative
 from koperasi.services import cooperative_activity
 from wilayah.models import Region
 from wilayah.models import RegionLevel
@@ -31,104 +36,114 @@ from .models import PENGAWAS_ROLES
 from .models import PENGURUS_ROLES
 from .models import REQUIRED_PENGURUS_ROLES
 from .models import SINGLE_HOLDER_ROLES
+from .models import ApplicationStatus
 from .models import Member
+from .models import MemberApplication
+from .models import MemberStatus
 from .models import PersonalDataRead
 from .models import Position
 from .models import PositionRole
-from .models import Sex
 from .models import VillageOffice
+from .rules import clean_member_data
+from .rules import member_number_format
+from .rules import status_change_errors
 
 __all__ = [
     "MIN_FOUNDERS",
     "MIN_PENGURUS",
+    "application_approve",
+    "application_reject",
+    "application_submit",
+    "cooperative_lock",
     "governance_issues",
     "member_add",
+    "member_numbers_next",
     "member_remove",
+    "member_status_change",
     "member_update",
     "personal_data_reads_record",
     "position_assign",
     "position_end",
+    "regency_codes",
     "removed_members_forget_personal_data",
 ]
 
-EARLIEST_BIRTH_DATE = date(1900, 1, 1)
 MIN_FOUNDERS = 9  # UU 25/1992 as amended by UU 6/2023 (was 20)
 MIN_PENGURUS = 5
 
 
 @lru_cache(maxsize=1)
-def _regency_codes() -> frozenset[str]:
+def regency_codes() -> frozenset[str]:
+    """The regency codes a NIK's region digits are checked against (read once per process)."""
     return frozenset(Region.objects.filter(level=RegionLevel.REGENCY).values_list("code", flat=True))
 
 
+def _villages_of(cooperative) -> dict:
+    return {link.village_id: link.village for link in cooperative.villages.select_related("village")}
+
+
+def _current_values(member: Member | None) -> dict:
+    if member is None:
+        return {}
+    return {field: getattr(member, field) for field in ("nik", "sex", "birth_date", "joined_on", "status",
+                                                        "status_on", "status_reason")}
+
+
 def _clean_member_fields(cooperative, data: dict, *, instance: Member | None = None) -> tuple[dict, list[str]]:
-    errors: dict[str, list[str]] = {}
-    warnings: list[str] = []
-    cleaned = dict(data)
-    if "name" in data:
-        cleaned["name"] = " ".join((data["name"] or "").split())
-        if not cleaned["name"]:
-            errors["name"] = [_("Enter the member's name as on the KTP.")]
-    if "sex" in data and data["sex"] not in Sex.values:
-        errors["sex"] = [_("Choose L (male) or P (female).")]
-    if "village_office" in data and data["village_office"] not in ("", *VillageOffice.values):
-        errors["village_office"] = [_("Choose a valid village office, or none.")]
-    if "birth_date" in data and data["birth_date"] and data["birth_date"] > timezone.localdate():
-        errors["birth_date"] = [_("The birth date cannot be in the future.")]
-    elif "birth_date" in data and data["birth_date"] and data["birth_date"] < EARLIEST_BIRTH_DATE:
-        errors["birth_date"] = [_("A birth date before 1900 is a typing error; check the year.")]
-    if "domicile_code" in data:
-        domicile = cooperative.villages.filter(village_id=data["domicile_code"]).select_related("village").first()
-        if domicile is None:
-            errors["domicile_code"] = [_(
-                "Members live in the cooperative's own desa/kelurahan (KTP domicile); %(code)s is not one of them."
-            ) % {"code": data["domicile_code"]}]
-        else:
-            cleaned["domicile"] = domicile.village
-        cleaned.pop("domicile_code")
-    if "phone" in data:
-        try:
-            cleaned["phone"] = indonesian_phone(data["phone"])
-        except ValidationError as error:
-            errors.update(error.message_dict)
-    if "joined_on" in data and data["joined_on"] is None:
-        errors["joined_on"] = [_("Enter the date the person joined.")]
-    nik = data.get("nik", instance.nik if instance else "")
-    check = nik_check(
-        nik,
-        sex=cleaned.get("sex", instance.sex if instance else None),
-        birth_date=cleaned.get("birth_date", instance.birth_date if instance else None),
-        known_regencies=_regency_codes(),
+    cleaned, warnings, errors = clean_member_data(
+        data, current=_current_values(instance), villages=_villages_of(cooperative),
+        known_regencies=regency_codes(), today=timezone.localdate(),
     )
-    if "nik" in data:
-        if check.errors:
-            errors["nik"] = check.errors
-        elif (Member.objects.filter(cooperative=cooperative, nik=check.nik)
-              .exclude(pk=instance.pk if instance else None).exists()):
-            errors["nik"] = [_("A member with this NIK is already registered in this cooperative.")]
-        cleaned["nik"] = check.nik
-    warnings = check.warnings
-    cleaned["nik_warnings"] = warnings
+    if "nik" in data and "nik" not in errors and (
+        Member.objects.filter(cooperative=cooperative, nik=cleaned["nik"])
+        .exclude(pk=instance.pk if instance else None).exists()
+    ):
+        errors["nik"] = [_("A member with this NIK is already registered in this cooperative.")]
     if errors:
         raise ValidationError(errors)
     return cleaned, warnings
 
 
+def member_numbers_next(cooperative_id: int) -> int:
+    """
+    The next free sequence of a cooperative's member numbers. The caller holds the cooperative's row lock
+    (``cooperative_lock``), so two admissions never take the same number and none is skipped.
+    """
+    highest = (Member.objects.filter(cooperative_id=cooperative_id, member_number__regex=r"^[0-9]{1,9}$")
+               .annotate(sequence=Cast("member_number", BigIntegerField()))
+               .aggregate(highest=Max("sequence"))["highest"])
+    return (highest or 0) + 1
+
+
+def cooperative_lock(cooperative_id: int) -> Cooperative:
+    """Serialise admissions (and imports) into one cooperative: its member numbers are a gap-free sequence."""
+    return Cooperative.objects.select_for_update().get(pk=cooperative_id)
+
+
 @transaction.atomic
 def member_add(*, actor, cooperative, nik: str, name: str, sex: str, domicile_code: str,
                birth_date: date | None = None, phone: str = "", village_office: str = "", is_founder: bool = False,
-               joined_on: date | None = None) -> tuple[Member, list[str]]:
+               joined_on: date | None = None, address: str = "", rt: str = "", rw: str = "",
+               occupation: str = "") -> tuple[Member, list[str]]:
     """
-    Add a person to the member register. Returns the member and any NIK warnings (region or date
-    digits that look wrong): those are recorded and shown, but do not block.
+    Admit a person to the member register with the cooperative's next member number. Returns the member
+    and any NIK warnings (region or date digits that look wrong): those are recorded and shown, but do
+    not block.
     """
     require_scope(actor, Action.EDIT_COOPERATIVE, cooperative.village_id)
     cleaned, warnings = _clean_member_fields(cooperative, {
         "nik": nik, "name": name, "sex": sex, "domicile_code": domicile_code, "birth_date": birth_date,
-        "phone": phone, "village_office": village_office,
+        "phone": phone, "village_office": village_office, "joined_on": joined_on or timezone.localdate(),
+        "address": address, "rt": rt, "rw": rw, "occupation": occupation,
     })
-    member = Member(cooperative=cooperative, is_founder=is_founder, joined_on=joined_on or timezone.localdate(),
-                    created_by=actor, **cleaned)
+    return _admit(actor=actor, cooperative=cooperative, cleaned=cleaned, is_founder=is_founder), warnings
+
+
+def _admit(*, actor, cooperative, cleaned: dict, is_founder: bool = False) -> Member:
+    """Write an admitted member with the next member number, under the cooperative's lock."""
+    cooperative_lock(cooperative.pk)
+    member = Member(cooperative=cooperative, is_founder=is_founder, created_by=actor,
+                    member_number=member_number_format(member_numbers_next(cooperative.pk)), **cleaned)
     member._history_user = actor
     try:
         with transaction.atomic():
@@ -136,14 +151,101 @@ def member_add(*, actor, cooperative, nik: str, name: str, sex: str, domicile_co
     except IntegrityError:
         raise ValidationError({"nik": [_("A member with this NIK is already registered in this cooperative.")]})
     cooperative_activity(cooperative.pk, cooperative.village_id)
-    return member, warnings
+    return member
+
+
+# Self-registration ----------------------------------------------------------------------------------------
+
+_APPLICATION_FIELDS = ("nik", "name", "sex", "birth_date", "domicile", "address", "rt", "rw", "occupation", "phone",
+                       "nik_warnings")
+
+
+@transaction.atomic
+def application_submit(*, cooperative, nik: str, name: str, sex: str, domicile_code: str, address: str,
+                       phone: str, rt: str = "", rw: str = "", occupation: str = "",
+                       birth_date: date | None = None) -> MemberApplication | None:
+    """
+    A person applies for membership themselves (no account). The fields follow the register's rules; the
+    application waits for the pengurus. Whether the NIK is already a member or has applied is not revealed
+    (the public form must not tell strangers who is a member): a repeated application is dropped quietly,
+    and the pengurus sees a member's NIK when deciding. Returns the new application, or None when dropped.
+    """
+    errors = {}
+    if not (address or "").strip():
+        errors["address"] = [_("Enter your address.")]
+    if not (phone or "").strip():
+        errors["phone"] = [_("Enter a phone number the pengurus can reach you on.")]
+    cleaned, _warnings, rule_errors = clean_member_data(
+        {"nik": nik, "name": name, "sex": sex, "domicile_code": domicile_code, "birth_date": birth_date,
+         "address": address, "rt": rt, "rw": rw, "occupation": occupation, "phone": phone},
+        villages=_villages_of(cooperative), known_regencies=regency_codes(), today=timezone.localdate())
+    errors = {**rule_errors, **errors}
+    if errors:
+        raise ValidationError(errors)
+    if MemberApplication.objects.filter(cooperative=cooperative, nik=cleaned["nik"],
+                                        status=ApplicationStatus.PENDING).exists():
+        return None
+    application = MemberApplication(cooperative=cooperative, **{key: cleaned[key] for key in _APPLICATION_FIELDS})
+    try:
+        with transaction.atomic():
+            application.save()
+    except IntegrityError:  # the same person sent the form twice at the same moment
+        return None
+    return application
+
+
+def _locked_pending(actor, application: MemberApplication) -> MemberApplication:
+    require_scope(actor, Action.APPROVE_MEMBERS, application.cooperative.village_id)
+    application = (MemberApplication.objects.select_for_update(of=("self",)).select_related("cooperative")
+                   .get(pk=application.pk))
+    if application.status != ApplicationStatus.PENDING:
+        raise ValidationError(_("This application was already decided (%(status)s).")
+                              % {"status": application.get_status_display()})
+    return application
+
+
+@transaction.atomic
+def application_approve(*, actor, application: MemberApplication, joined_on: date | None = None) -> Member:
+    """The pengurus admits the applicant: a member with the next member number, from the day of the decision."""
+    application = _locked_pending(actor, application)
+    cooperative = application.cooperative
+    existing = Member.objects.filter(cooperative=cooperative, nik=application.nik).first()
+    if existing is not None:
+        raise ValidationError(_(
+            "%(name)s is already a member of this cooperative (member number %(number)s); refuse this application."
+        ) % {"name": existing.name, "number": existing.member_number or "—"})
+    cleaned, _warnings, errors = clean_member_data(
+        {"joined_on": joined_on or timezone.localdate()}, current={"birth_date": application.birth_date},
+        villages={}, known_regencies=regency_codes(), today=timezone.localdate())
+    if errors:
+        raise ValidationError(errors)
+    values = {key: getattr(application, key) for key in _APPLICATION_FIELDS}
+    member = _admit(actor=actor, cooperative=cooperative, cleaned={**values, "joined_on": cleaned["joined_on"]})
+    application.status, application.member = ApplicationStatus.APPROVED, member
+    application.decided_by, application.decided_at = actor, timezone.now()
+    application._history_user = actor
+    application.save()
+    return member
+
+
+@transaction.atomic
+def application_reject(*, actor, application: MemberApplication, reason: str) -> MemberApplication:
+    """The pengurus refuses an application, with the reason (kept with the application)."""
+    application = _locked_pending(actor, application)
+    if not is_explained(reason):
+        raise ValidationError({"reason": [_("Give the reason (at least 5 characters).")]})
+    application.status, application.rejection_reason = ApplicationStatus.REJECTED, tidy_reason(reason)[:250]
+    application.decided_by, application.decided_at = actor, timezone.now()
+    application._history_user = actor
+    application.save()
+    return application
 
 
 @transaction.atomic
 def member_update(*, actor, member: Member, **changes) -> tuple[Member, list[str]]:
     require_scope(actor, Action.EDIT_COOPERATIVE, member.cooperative.village_id)
     allowed = {"nik", "name", "sex", "domicile_code", "birth_date", "phone", "village_office", "is_founder",
-               "joined_on"}
+               "joined_on", "address", "rt", "rw", "occupation"}
     require_known_fields(changes, allowed)
     cleaned, warnings = _clean_member_fields(member.cooperative, changes, instance=member)
     new_office = cleaned.get("village_office", member.village_office)
@@ -160,13 +262,45 @@ def member_update(*, actor, member: Member, **changes) -> tuple[Member, list[str
 
 
 @transaction.atomic
+def member_status_change(*, actor, member: Member, status: str, status_on: date | None = None,
+                         reason: str = "") -> Member:
+    """
+    A member leaves (keluar) or has died (meninggal), on a date between joining and today, with a reason;
+    or is active again. The row stays in the register (with its member number); removing a row is only
+    for one entered by mistake (``member_remove``).
+    """
+    require_scope(actor, Action.EDIT_COOPERATIVE, member.cooperative.village_id)
+    fresh = locked(member)
+    errors = status_change_errors(status=status, status_on=status_on, reason=tidy_reason(reason),
+                                  joined_on=fresh.joined_on, today=timezone.localdate())
+    if errors:
+        raise ValidationError(errors)
+    if status == fresh.status and status == MemberStatus.AKTIF:
+        return fresh
+    if status != MemberStatus.AKTIF and fresh.positions.filter(ended_on__isnull=True).exists():
+        raise ValidationError({"status": [_("End this member's positions first.")]})
+    changes = {"status": status, "status_on": status_on if status != MemberStatus.AKTIF else None,
+               "status_reason": tidy_reason(reason) if status != MemberStatus.AKTIF else ""}
+    for field, value in changes.items():
+        setattr(fresh, field, value)
+    save_changed(fresh, changes, actor=actor)
+    cooperative_activity(fresh.cooperative_id, member.cooperative.village_id)
+    return fresh
+
+
+@transaction.atomic
 def member_remove(*, actor, member: Member) -> None:
     require_scope(actor, Action.EDIT_COOPERATIVE, member.cooperative.village_id)
     if member.positions.filter(ended_on__isnull=True).exists():
         raise ValidationError(_("End this member's positions before removing them from the register."))
     member._history_user = actor
     member_id = member.pk
-    member.delete()
+    try:
+        with transaction.atomic():
+            member.delete()
+    except ProtectedError:
+        raise ValidationError(_("This member has records (e.g. savings postings) and cannot be removed; record "
+                                "that they left (keluar) instead.")) from None
     removed_members_forget_personal_data(member_ids=[member_id])
     cooperative_activity(member.cooperative_id, member.cooperative.village_id)
 

@@ -1,6 +1,8 @@
 """The member register and board of one cooperative. NIKs are masked unless the user may see personal data."""
 
+from django.conf import settings
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -16,18 +18,26 @@ from core.roles import Action
 from core.scoping import scope_for
 from core.throttling import PersonalDataThrottledMixin
 from core.views import ActionRequiredMixin
+from core.views import user_can
+from koperasi.models import CooperativeVillage
 from koperasi.views import CooperativeObjectMixin
 
 from . import services
+from .forms import ApplicationDecisionForm
 from .forms import MemberForm
+from .forms import MemberStatusForm
 from .forms import PositionForm
+from .forms import SelfRegistrationForm
+from .models import ApplicationStatus
 from .models import Member
+from .models import MemberApplication
 from .models import Position
 from .models import ReadChannel
 from .selectors import MEMBER_REDACTIONS
 from .selectors import personal_data_reads
 
-__all__ = ["MemberDetailView", "MemberListView", "PersonalDataReadListView"]
+__all__ = ["ApplicationListView", "MemberDetailView", "MemberListView", "PersonalDataReadListView",
+           "SelfRegistrationView"]
 
 PER_PAGE = 50
 
@@ -52,6 +62,8 @@ class MemberListView(PersonalDataThrottledMixin, CooperativeObjectMixin, Templat
             founders=cooperative.members.filter(is_founder=True).count(),
             positions=cooperative.positions.filter(ended_on__isnull=True).select_related("member").order_by("role"),
             governance=services.governance_issues(cooperative),
+            can_approve=user_can(self.request.user, Action.APPROVE_MEMBERS, cooperative.village_id),
+            pending_applications=cooperative.applications.filter(status=ApplicationStatus.PENDING).count(),
             **permissions,
             **kwargs,
         )
@@ -113,7 +125,8 @@ class MemberDetailView(PersonalDataThrottledMixin, CooperativeObjectMixin, Templ
         return {
             "nik": member.nik, "name": member.name, "sex": member.sex, "birth_date": member.birth_date,
             "domicile_code": member.domicile_id, "phone": str(member.phone or ""),
-            "village_office": member.village_office, "is_founder": member.is_founder,
+            "village_office": member.village_office, "is_founder": member.is_founder, "address": member.address,
+            "rt": member.rt, "rw": member.rw, "occupation": member.occupation, "joined_on": member.joined_on,
         }
 
     def get_context_data(self, **kwargs):
@@ -124,6 +137,9 @@ class MemberDetailView(PersonalDataThrottledMixin, CooperativeObjectMixin, Templ
         if permissions["can_edit"] and permissions["can_see_personal"] and "form" not in kwargs:
             kwargs["form"] = MemberForm(cooperative=self.cooperative, initial=self.form_initial(member),
                                         version=etag_of(member))
+        if permissions["can_edit"] and "status_form" not in kwargs:
+            kwargs["status_form"] = MemberStatusForm(initial={"status": member.status, "status_on": member.status_on,
+                                                              "reason": member.status_reason})
         if permissions["can_see_personal"]:  # the page (and its edit form) shows the full NIK
             services.personal_data_reads_record(user=self.request.user, members=[member], channel=ReadChannel.PAGE,
                                                 ip_address=client_ip(self.request))
@@ -144,6 +160,17 @@ class MemberDetailView(PersonalDataThrottledMixin, CooperativeObjectMixin, Templ
                 return redirect("members:detail", pk=self.cooperative.pk, member=member.pk)
             messages.success(request, _("%(name)s was removed from the register.") % {"name": member.name})
             return redirect("members:list", pk=self.cooperative.pk)
+        if request.POST.get("operation") == "status":
+            status_form = MemberStatusForm(request.POST)
+            if status_form.is_valid():
+                data = status_form.cleaned_data
+                ok, _result = status_form.call_service(
+                    services.member_status_change, actor=request.user, member=member, status=data["status"],
+                    status_on=data["status_on"], reason=data["reason"])
+                if ok:
+                    messages.success(request, _("The member's status is saved."))
+                    return redirect("members:detail", pk=self.cooperative.pk, member=member.pk)
+            return self.render_to_response(self.get_context_data(status_form=status_form))
         form = MemberForm(request.POST, cooperative=self.cooperative, initial=self.form_initial(member),
                           version=etag_of(member))
         if form.is_valid():
@@ -174,3 +201,101 @@ class PersonalDataReadListView(ActionRequiredMixin, TemplateView):
         reads = personal_data_reads(filters=self.request.GET)
         page = Paginator(reads, 50).get_page(self.request.GET.get("page"))
         return super().get_context_data(page=page, **kwargs)
+
+
+def _village_choices(name: str) -> list[tuple[str, str]]:
+    """The desa/kelurahan with a cooperative whose name is ``name`` (“Desa Prawoto” or “prawoto”), with their areas."""
+    words = name.split()
+    if words and words[0].lower() in ("desa", "kelurahan", "kel.", "ds."):
+        words = words[1:]
+    links = (CooperativeVillage.objects.filter(village__name__iexact=" ".join(words), village__is_active=True)
+             .select_related("village__parent__parent").order_by("village_id")[:20])
+    return [(link.village_id, f"{link.village.name} — {link.village.parent.name}, {link.village.parent.parent.name}")
+            for link in links]
+
+
+class SelfRegistrationView(TemplateView):
+    """
+    The public membership application: anyone may apply to the cooperative of their desa/kelurahan. The
+    answer is the same whether or not the NIK is known (no one learns who is a member); a hidden trap field
+    and a budget per client address (``SELF_REGISTRATION_PER_HOUR``) keep robots out.
+    """
+
+    template_name = "members/self_registration.html"
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("form", SelfRegistrationForm())
+        return super().get_context_data(**kwargs)
+
+    def _over_budget(self, request) -> bool:
+        key = f"members:self-registration:{client_ip(request) or 'unknown'}"
+        cache.add(key, 0, 3600)
+        try:
+            count = cache.incr(key)
+        except ValueError:  # the cache was down and forgot the key: let the person through
+            return False
+        return count > settings.SELF_REGISTRATION_PER_HOUR
+
+    def post(self, request, *args, **kwargs):
+        if self._over_budget(request):
+            response = self.render_to_response(self.get_context_data(throttled=True), status=429)
+            response["Retry-After"] = "3600"
+            return response
+        choices = _village_choices(request.POST.get("village", "").strip())
+        form = SelfRegistrationForm(request.POST, village_choices=choices if len(choices) > 1 else ())
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form))
+        data = form.cleaned_data
+        if data["website"]:  # only robots fill the hidden field: they get the usual answer, nothing is stored
+            return self.render_to_response(self.get_context_data(received=True))
+        codes = [code for code, _label in choices]
+        code = codes[0] if len(codes) == 1 else data["village_code"]
+        if code not in codes:
+            if len(codes) > 1:
+                form.add_error("village_code", _("Several places have this name; choose yours."))
+            else:
+                form.add_error("village", _("No cooperative of a desa/kelurahan with this name is in the portal yet."))
+            return self.render_to_response(self.get_context_data(form=form))
+        cooperative = CooperativeVillage.objects.select_related("cooperative").get(village_id=code).cooperative
+        ok, _application = form.call_service(
+            services.application_submit, cooperative=cooperative, domicile_code=code,
+            **{key: data[key] for key in ("nik", "name", "sex", "birth_date", "address", "rt", "rw", "occupation",
+                                          "phone")})
+        if not ok:
+            form.errors.pop("domicile_code", None)
+            return self.render_to_response(self.get_context_data(form=form))
+        return self.render_to_response(self.get_context_data(received=True, cooperative=cooperative))
+
+
+class ApplicationListView(CooperativeObjectMixin, TemplateView):
+    """The pengurus (village staff of the cooperative) admits or refuses people who applied themselves."""
+
+    template_name = "members/applications.html"
+    scope_action = Action.APPROVE_MEMBERS
+
+    def get_context_data(self, **kwargs):
+        if not user_can(self.request.user, Action.APPROVE_MEMBERS, self.cooperative.village_id):
+            raise PermissionDenied
+        applications = self.cooperative.applications.select_related("domicile", "member", "decided_by")
+        kwargs.setdefault("decision_form", ApplicationDecisionForm())
+        return super().get_context_data(
+            cooperative=self.cooperative,
+            pending=applications.filter(status=ApplicationStatus.PENDING).order_by("submitted_at"),
+            decided=applications.exclude(status=ApplicationStatus.PENDING).order_by("-decided_at")[:30],
+            **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        application = get_object_or_404(MemberApplication.objects.for_user(request.user, Action.APPROVE_MEMBERS),
+                                         pk=request.POST.get("application"), cooperative=self.cooperative)
+        try:
+            if request.POST.get("operation") == "approve":
+                member = services.application_approve(actor=request.user, application=application)
+                messages.success(request, _("%(name)s is admitted as member number %(number)s.")
+                                 % {"name": member.name, "number": member.member_number})
+            else:
+                services.application_reject(actor=request.user, application=application,
+                                            reason=request.POST.get("reason", ""))
+                messages.success(request, _("The application of %(name)s was refused.") % {"name": application.name})
+        except (ValidationError, PermissionDenied) as error:
+            messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+        return redirect("members:applications", pk=self.cooperative.pk)

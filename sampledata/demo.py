@@ -44,6 +44,7 @@ from reports.services import rollup_reconcile
 from reports.services import snapshot_backfill
 from sampledata.bumdes import federation_roles_ensure
 from sampledata.bumdes import pati_federation_create
+from sampledata.demo_anggota import members_demo_create
 from sampledata.demo_simpanan import savings_demo_create
 from sampledata.plans import UNIT_CODES
 from sampledata.plans import CooperativePlan
@@ -329,6 +330,7 @@ def demo_data_create(seed: int = 2025) -> dict:
         savings_demo_create(prawoto_staff=User.objects.get(email="prawoto@demo.kopdes.id"),
                             admin=User.objects.get(email="admin@demo.kopdes.id"), rng=random.Random(seed + 12),
                             today=today)
+        members_demo_create(prawoto_staff=User.objects.get(email="prawoto@demo.kopdes.id"), today=today)
     # Dashboards read the roll-up; the burn-up charts read daily snapshots, rebuilt here for half a year.
     rollup_reconcile()
     # Weekly points for half a year, then daily for the 14-day pace of the targets.

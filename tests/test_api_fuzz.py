@@ -51,6 +51,7 @@ from tests.conftest import register
 from tests.conftest import seed_board
 from tests.conftest import submit_stage
 from tests.conftest import token_for
+from tests.impor.world import import_world
 from tests.simpanan.world import savings_world
 from units.models import UnitType
 
@@ -133,6 +134,7 @@ def _world(persona: str) -> dict:
         "/api/users/": [colleague.pk, village_staff.pk],
         "/api/notifications/": list(Notification.objects.filter(user=user).values_list("pk", flat=True)[:3]),
         **savings_world(village_staff, prawoto),
+        **import_world(village_staff, prawoto),
     }
     codes = {
         "/api/regions/": [PRAWOTO, SUKOLILO, PATI, "33", JATEN],

@@ -68,6 +68,7 @@ LOCAL_APPS = [
     "simpanan",
     "targets",
     "pendampingan",
+    "impor",
     "reports",
     "home",
     # Demo scenario and national generator (seed_demo, generate_national); nothing in the product imports it.
@@ -241,6 +242,11 @@ STALLED_AFTER_DAYS = env.int("STALLED_AFTER_DAYS", default=30)
 # Uploaded stage documents: PDF, JPG or PNG up to this size.
 DOCUMENT_MAX_BYTES = env.int("DOCUMENT_MAX_BYTES", default=5 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = DOCUMENT_MAX_BYTES + 1024 * 1024
+# Bulk import (impor): the largest spreadsheet accepted and the most rows one file may hold.
+IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=200_000)
+# The public membership application: sendings per client address per hour.
+SELF_REGISTRATION_PER_HOUR = env.int("SELF_REGISTRATION_PER_HOUR", default=5)
 # Dashboard content is cached per scope until the roll-up changes, at most this long (0 turns it off).
 DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=60)
 # Days over which a target's recent daily rate is measured.
@@ -335,6 +341,11 @@ SPECTACULAR_SETTINGS = {
         "EntryTypeEnum": "simpanan.models.EntryType",
         "WajibPeriodEnum": "simpanan.models.WajibPeriod",
         "ShuStatusEnum": "simpanan.models.ShuStatus",
+        "ImportKindEnum": "impor.models.ImportKind",
+        "ImportStatusEnum": "impor.models.ImportStatus",
+        "CommitModeEnum": "impor.models.CommitMode",
+        "MemberStatusEnum": "members.models.MemberStatus",
+        "ApplicationStatusEnum": "members.models.ApplicationStatus",
     },
 }
 
@@ -396,6 +407,11 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Simpanan wajib of the current period for every active member; idempotent, so daily is safe and catches up
     # a day the worker was down.
+    # Uploaded spreadsheets hold NIKs: a checked file nobody imported within a week is dropped.
+    "impor-forget-stale-uploads": {
+        "task": "impor.tasks.forget_stale_uploads",
+        "schedule": crontab(hour=3, minute=40),
+    },
     "bill-simpanan-wajib": {
         "task": "simpanan.tasks.bill_wajib",
         "schedule": crontab(hour=0, minute=45),

@@ -10,7 +10,10 @@ from core.api.fields import VillageCodeField
 from core.roles import Action
 from core.scoping import scope_for
 from koperasi.models import Cooperative
+from members.models import ApplicationStatus
 from members.models import Member
+from members.models import MemberApplication
+from members.models import MemberStatus
 from members.models import Position
 from members.models import PositionRole
 from members.models import Sex
@@ -18,9 +21,12 @@ from members.models import VillageOffice
 from wilayah.api.serializers import RegionBriefSerializer
 
 __all__ = [
+    "ApplicationRejectInputSerializer",
+    "MemberApplicationSerializer",
     "MemberCreateInputSerializer",
     "MemberResultSerializer",
     "MemberSerializer",
+    "MemberStatusInputSerializer",
     "MemberUpdateInputSerializer",
     "PositionCreateInputSerializer",
     "PositionEndInputSerializer",
@@ -42,7 +48,11 @@ class MemberSerializer(serializers.ModelSerializer):
                   "rebuild the full NIK. Others get birth_year."
     )
     birth_year = serializers.SerializerMethodField()
-    phone = serializers.SerializerMethodField(help_text="Only for users who may see personal data.")
+    phone = serializers.SerializerMethodField(help_text="Only for users who may see personal data (E.164).")
+    address = serializers.SerializerMethodField(help_text="Only for users who may see personal data.")
+    rt = serializers.SerializerMethodField(help_text="Only for users who may see personal data.")
+    rw = serializers.SerializerMethodField(help_text="Only for users who may see personal data.")
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
     village_office_label = serializers.CharField(source="get_village_office_display", read_only=True)
     nik_warnings = serializers.ListField(child=serializers.CharField(), read_only=True)
 
@@ -50,8 +60,9 @@ class MemberSerializer(serializers.ModelSerializer):
         model = Member
         fields = ["id", "cooperative", "nik", "nik_masked", "name", "sex", "sex_label", "birth_date", "birth_year",
                   "domicile",
-                  "phone", "village_office", "village_office_label", "is_founder", "joined_on", "nik_warnings",
-                  "created_at"]
+                  "phone", "address", "rt", "rw", "occupation", "member_number", "status", "status_label",
+                  "status_on", "status_reason", "village_office", "village_office_label", "is_founder", "joined_on",
+                  "nik_warnings", "created_at"]
 
     def _personal(self, member) -> bool:
         request = self.context.get("request")
@@ -69,6 +80,15 @@ class MemberSerializer(serializers.ModelSerializer):
 
     def get_phone(self, member) -> str:
         return str(member.phone or "") if self._personal(member) else ""
+
+    def get_address(self, member) -> str:
+        return member.address if self._personal(member) else ""
+
+    def get_rt(self, member) -> str:
+        return member.rt if self._personal(member) else ""
+
+    def get_rw(self, member) -> str:
+        return member.rw if self._personal(member) else ""
 
 
 class MemberResultSerializer(MemberSerializer):
@@ -94,6 +114,10 @@ class _MemberFields(serializers.Serializer):
     village_office = serializers.ChoiceField(choices=VillageOffice.choices, required=False, allow_blank=True)
     is_founder = serializers.BooleanField(required=False)
     joined_on = serializers.DateField(required=False, allow_null=True)
+    address = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    rt = serializers.CharField(max_length=3, required=False, allow_blank=True, help_text="1–3 digits, e.g. 005.")
+    rw = serializers.CharField(max_length=3, required=False, allow_blank=True, help_text="1–3 digits, e.g. 001.")
+    occupation = serializers.CharField(max_length=100, required=False, allow_blank=True)
 
 
 class MemberCreateInputSerializer(_MemberFields):
@@ -129,3 +153,31 @@ class PositionCreateInputSerializer(serializers.Serializer):
 
 class PositionEndInputSerializer(serializers.Serializer):
     ended_on = serializers.DateField(required=False, allow_null=True, help_text="Today when omitted.")
+
+
+class MemberStatusInputSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=MemberStatus.choices)
+    status_on = serializers.DateField(required=False, allow_null=True,
+                                      help_text="Required for keluar and meninggal: between joining and today.")
+    reason = serializers.CharField(max_length=250, required=False, allow_blank=True,
+                                   help_text="Required for keluar and meninggal (at least 5 characters).")
+
+
+class MemberApplicationSerializer(serializers.ModelSerializer):
+    """A self-registration. The NIK is always masked here; the pengurus sees it in full once admitted."""
+
+    nik_masked = serializers.CharField(source="masked_nik", read_only=True)
+    domicile = RegionBriefSerializer(read_only=True)
+    status = serializers.ChoiceField(choices=ApplicationStatus.choices, read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    phone = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = MemberApplication
+        fields = ["id", "cooperative", "nik_masked", "name", "sex", "domicile", "address", "rt", "rw", "occupation",
+                  "phone", "nik_warnings", "status", "status_label", "rejection_reason", "member", "decided_at",
+                  "submitted_at"]
+
+
+class ApplicationRejectInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=250, help_text="Why the application is refused (at least 5 characters).")

@@ -1,5 +1,6 @@
 from rest_framework.routers import SimpleRouter
 
+from .views import MemberApplicationViewSet
 from .views import MemberViewSet
 from .views import PositionViewSet
 
@@ -7,6 +8,7 @@ __all__ = ["urlpatterns"]
 
 router = SimpleRouter()
 router.register("members", MemberViewSet, basename="member")
+router.register("member-applications", MemberApplicationViewSet, basename="member-application")
 router.register("positions", PositionViewSet, basename="position")
 
 urlpatterns = router.urls

@@ -23,21 +23,25 @@ from core.scoping import scope_for
 from core.throttling import PersonalDataThrottle
 from members import services
 from members.models import Member
+from members.models import MemberApplication
 from members.models import Position
 from members.models import ReadChannel
 from members.selectors import MEMBER_REDACTIONS
 
 from .filtersets import MemberFilterSet
 from .filtersets import PositionFilterSet
+from .serializers import ApplicationRejectInputSerializer
+from .serializers import MemberApplicationSerializer
 from .serializers import MemberCreateInputSerializer
 from .serializers import MemberResultSerializer
 from .serializers import MemberSerializer
+from .serializers import MemberStatusInputSerializer
 from .serializers import MemberUpdateInputSerializer
 from .serializers import PositionCreateInputSerializer
 from .serializers import PositionEndInputSerializer
 from .serializers import PositionSerializer
 
-__all__ = ["MemberViewSet", "PositionViewSet"]
+__all__ = ["MemberApplicationViewSet", "MemberViewSet", "PositionViewSet"]
 
 
 @contextmanager
@@ -109,6 +113,8 @@ class MemberViewSet(ConditionalWriteMixin, AuditTrailMixin, ScopedViewSetMixin, 
                 sex=data["sex"], domicile_code=data["domicile"], birth_date=data.get("birth_date"),
                 phone=data.get("phone", ""), village_office=data.get("village_office", ""),
                 is_founder=data.get("is_founder", False), joined_on=data.get("joined_on"),
+                address=data.get("address", ""), rt=data.get("rt", ""), rw=data.get("rw", ""),
+                occupation=data.get("occupation", ""),
             )
         return self._result(member, warnings, status=status.HTTP_201_CREATED)
 
@@ -122,9 +128,22 @@ class MemberViewSet(ConditionalWriteMixin, AuditTrailMixin, ScopedViewSetMixin, 
             member, warnings = services.member_update(actor=request.user, member=member, **data)
         return self._result(member, warnings)
 
+    @extend_schema(request=MemberStatusInputSerializer, responses=MemberResultSerializer)
+    @action(detail=True, methods=["post"])
+    def status(self, request, pk=None):
+        """A member leaves (keluar) or has died (meninggal) on a date with a reason, or is active again."""
+        member = self.get_object()
+        data = validated_input(MemberStatusInputSerializer, request.data)
+        member = services.member_status_change(actor=request.user, member=member, status=data["status"],
+                                               status_on=data.get("status_on"), reason=data.get("reason", ""))
+        return self._result(member, [])
+
     @extend_schema(request=None, responses={204: None})
     def destroy(self, request, pk=None):
-        """Remove a person from the register (their positions must have ended)."""
+        """
+        Remove a row entered by mistake (its positions must have ended); its personal data are forgotten.
+        A member who leaves or dies is a status change instead (``…/status/``).
+        """
         services.member_remove(actor=request.user, member=self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -159,3 +178,37 @@ class PositionViewSet(AuditTrailMixin, ScopedViewSetMixin, mixins.ListModelMixin
         data = validated_input(PositionEndInputSerializer, request.data)
         position = services.position_end(actor=request.user, position=position, ended_on=data.get("ended_on"))
         return self._result(position)
+
+
+class MemberApplicationViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                               viewsets.GenericViewSet):
+    """
+    Self-registrations waiting for (or decided by) the pengurus: the village staff of the cooperative
+    (``approve_members``). Admitting one adds the person to the register with the next member number.
+    """
+
+    queryset = MemberApplication.objects.select_related("domicile")
+    serializer_class = MemberApplicationSerializer
+    scope_action = Action.APPROVE_MEMBERS
+    http_method_names = ["get", "post", "head", "options"]
+    lookup_value_regex = NUMERIC_ID
+
+    @extend_schema(request=None, responses=MemberResultSerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        """Admit the applicant; the new member is returned."""
+        member = services.application_approve(actor=request.user, application=self.get_object())
+        member = Member.objects.select_related("cooperative", "domicile").get(pk=member.pk)
+        services.personal_data_reads_record(user=request.user, members=[member], channel=ReadChannel.API,
+                                            ip_address=client_ip(request))
+        context = {**self.get_serializer_context(), "warnings": []}
+        return Response(MemberResultSerializer(member, context=context).data)
+
+    @extend_schema(request=ApplicationRejectInputSerializer, responses=MemberApplicationSerializer)
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk=None):
+        """Refuse the application with a reason."""
+        data = validated_input(ApplicationRejectInputSerializer, request.data)
+        application = services.application_reject(actor=request.user, application=self.get_object(),
+                                                  reason=data["reason"])
+        return Response(MemberApplicationSerializer(application, context=self.get_serializer_context()).data)

@@ -1,0 +1,199 @@
+"""
+Benchmark of the bulk member import on PostgreSQL. Prints figures; checks nothing.
+
+    BENCH_DATABASE=kopdes_imports_bench REDIS_URL=redis://127.0.0.1:6379/12 .venv/bin/python bench/imports.py \
+        [--rows 100000] [--xlsx]
+
+1. Writes a member file of --rows valid rows (CSV, as the template's columns; --xlsx also times an XLSX of the
+   same rows) for one cooperative.
+2. Times the dry run (``import_validate_run``: read, check every row by the register's rules, count, error
+   file) and the commit (``import_commit_run``: every row checked again under the cooperative's lock,
+   written with COPY and history rows, member numbers assigned), each in process, as the worker runs them.
+3. Times the floor: a plain PostgreSQL COPY of the same member rows into a copy of the member table (its
+   indexes included), and prints the ratio (validate + commit) / COPY.
+4. Times the re-upload of the same file (every row unchanged, nothing written).
+"""
+
+import argparse
+import csv
+import io
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from datetime import timedelta
+from pathlib import Path
+
+os.environ.setdefault("BENCH_DATABASE", "kopdes_imports_bench")
+os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/12")
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+# Importing bench.rollup sets the environment (production settings, the benchmark database) before Django loads.
+from bench.rollup import DATABASE
+from bench.rollup import setup_django
+
+VILLAGE = "33.18.01.2001"  # Prawoto, Sukolilo, Pati
+HEADER = ["NIK", "Nama lengkap", "Jenis kelamin", "Tanggal lahir", "Desa/kelurahan domisili", "Alamat", "RT", "RW",
+          "Pekerjaan", "Nomor HP", "Tanggal masuk", "Anggota pendiri", "Status", "Tanggal keluar/meninggal",
+          "Alasan keluar/meninggal"]
+
+
+def uptime() -> str:
+    return subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
+
+
+def prepare_database():
+    exists = subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-tAc",
+                             f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE}'"],
+                            capture_output=True, text=True).stdout.strip() == "1"
+    if not exists:
+        subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-c", f"CREATE DATABASE {DATABASE}"], check=True)
+    setup_django()
+    from django.core.management import call_command
+
+    from wilayah.models import Region
+
+    call_command("migrate", verbosity=0)
+    if not Region.objects.filter(code=VILLAGE).exists():
+        call_command("load_wilayah", verbosity=0)
+
+
+def fresh_cooperative():
+    """A national administrator and the cooperative of Prawoto, without members (earlier runs are wiped)."""
+    from django.db import connection
+
+    from accounts.models import RoleAssignment
+    from accounts.models import User
+    from core.roles import Role
+    from koperasi.models import Cooperative
+    from koperasi.services import cooperative_register
+
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS bench_member_copy")
+        cursor.execute("TRUNCATE members_member, members_historicalmember, impor_importjob CASCADE")
+    admin = User.objects.filter(email="bench-imports@kopdes.id").first()
+    if admin is None:
+        admin = User.objects.create_user(email="bench-imports@kopdes.id", password="bench-only-Passw0rd",
+                                         full_name="Benchmark")
+        RoleAssignment.objects.create(user=admin, role=Role.NATIONAL_ADMIN)
+    cooperative = Cooperative.objects.filter(village_id=VILLAGE).first()
+    if cooperative is None:
+        cooperative = cooperative_register(actor=admin, village_code=VILLAGE)
+    return admin, cooperative
+
+
+def member_rows(count: int):
+    """Valid, distinct members: NIKs registered in Kec. Sukolilo, birth dates spread over 1950–2005."""
+    start = date(1950, 1, 1)
+    for index in range(count):
+        born = start + timedelta(days=(index * 7) % 20000)
+        female = index % 2 == 1
+        day = born.day + (40 if female else 0)
+        nik = f"331801{day:02d}{born:%m%y}{index % 9999 + 1:04d}"
+        if index >= 9999:  # keep NIKs distinct past the 4-digit sequence: another kecamatan of Pati
+            nik = f"3318{(index // 9999) % 21 + 2:02d}{nik[6:]}"
+        yield [nik, f"Warga Bench {index}", "P" if female else "L", born.strftime("%d/%m/%Y"), "",
+               f"Dusun {index % 12 + 1}", str(index % 20 + 1), str(index % 5 + 1), "Petani",
+               f"0812{index % 100_000_000:08d}", "01/08/2025", "tidak", "", "", ""]
+
+
+def write_csv(path: Path, count: int) -> None:
+    with path.open("w", newline="", encoding="utf-8-sig") as handle:
+        writer = csv.writer(handle, delimiter=";")
+        writer.writerow(HEADER)
+        writer.writerows(member_rows(count))
+
+
+def write_xlsx(path: Path, count: int) -> None:
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet()
+    sheet.append(HEADER)
+    for row in member_rows(count):
+        sheet.append(row)
+    workbook.save(path)
+
+
+def run_import(admin, cooperative, path: Path, *, commit: bool) -> tuple[float, float, object]:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.db import transaction
+
+    from impor.models import CommitMode
+    from impor.services import import_commit
+    from impor.services import import_commit_run
+    from impor.services import import_upload
+    from impor.services import import_validate_run
+
+    with transaction.atomic():
+        job = import_upload(actor=admin, kind="anggota", cooperative=cooperative, language="id",
+                            upload=SimpleUploadedFile(path.name, path.read_bytes()))
+    started = time.perf_counter()
+    job = import_validate_run(job.pk)
+    validated = time.perf_counter() - started
+    committed = 0.0
+    if commit:
+        import_commit(actor=admin, job=job, mode=CommitMode.ALL_OR_NOTHING)
+        started = time.perf_counter()
+        job = import_commit_run(job.pk)
+        committed = time.perf_counter() - started
+    return validated, committed, job
+
+
+def copy_floor(cooperative) -> float:
+    """A plain COPY of the same member rows into a copy of the member table with its indexes."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        buffer = io.StringIO()
+        cursor.copy_expert(f"COPY (SELECT * FROM members_member WHERE cooperative_id = {cooperative.pk}) TO STDOUT",
+                           buffer)
+        cursor.execute("CREATE TABLE bench_member_copy (LIKE members_member INCLUDING DEFAULTS INCLUDING INDEXES)")
+        buffer.seek(0)
+        started = time.perf_counter()
+        cursor.copy_expert("COPY bench_member_copy FROM STDIN", buffer)
+        elapsed = time.perf_counter() - started
+        cursor.execute("DROP TABLE bench_member_copy")
+    return elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--xlsx", action="store_true", help="also time the dry run of the same rows as XLSX")
+    arguments = parser.parse_args()
+    os.environ["IMPORT_MAX_ROWS"] = str(max(arguments.rows, 200_000))
+    prepare_database()
+    from members.models import Member
+
+    admin, cooperative = fresh_cooperative()
+    directory = Path(tempfile.mkdtemp(prefix="kopdes-bench-imports-"))
+    path = directory / "anggota.csv"
+    write_csv(path, arguments.rows)
+    print(f"Member import benchmark: {arguments.rows:,} rows, CSV {path.stat().st_size / 1e6:.1f} MB "
+          f"(load: {uptime()})", flush=True)
+
+    validated, committed, job = run_import(admin, cooperative, path, commit=True)
+    total = validated + committed
+    print(f"  dry run (read + check every row):      {validated:6.2f} s  counts {job.counts}", flush=True)
+    print(f"  commit (check again + COPY + history): {committed:6.2f} s  counts {job.committed_counts}", flush=True)
+    print(f"  validate + commit:                     {total:6.2f} s  (goal < 10 s)", flush=True)
+    assert Member.objects.filter(cooperative=cooperative).count() == arguments.rows, "not every row was imported"
+    floor = copy_floor(cooperative)
+    print(f"  floor, plain COPY of the same rows:    {floor:6.2f} s  → ratio {total / floor:.1f}× (goal ≤ 5×)",
+          flush=True)
+    again, _committed, job = run_import(admin, cooperative, path, commit=False)
+    print(f"  re-upload of the same file (dry run):  {again:6.2f} s  counts {job.counts}", flush=True)
+    if arguments.xlsx:
+        xlsx = directory / "anggota.xlsx"
+        write_xlsx(xlsx, arguments.rows)
+        xlsx_validated, _committed, job = run_import(admin, cooperative, xlsx, commit=False)
+        print(f"  the same rows as XLSX, dry run:        {xlsx_validated:6.2f} s  "
+              f"({xlsx.stat().st_size / 1e6:.1f} MB) counts {job.counts}", flush=True)
+    print(f"  load after: {uptime()}", flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,366 @@
+"""
+Bulk import: upload, check in one pass (the dry run), import on the user's decision.
+
+Every run reads the stored file row by row and hands each row to its kind (``kinds``), inside one
+transaction: the dry run is rolled back (or writes nothing), an import either commits whole or, when the
+user chose all-or-nothing and a row is wrong, not at all, so a bad file never leaves half an import. The
+import checks every row again: the register may have changed since the dry run. Progress is kept in the
+cache, where the page polls it; the outcome is saved on the job.
+"""
+
+import hashlib
+import logging
+import tempfile
+from collections import Counter
+from datetime import timedelta
+
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.db import transaction
+from django.utils import timezone
+from django.utils import translation
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+
+from core.outbox import outbox_enqueue
+from core.scoping import require_scope
+from core.scoping import scope_for
+
+from . import balance_import  # noqa: F401  (registers the kind)
+from . import formation_import  # noqa: F401  (registers the kind)
+from . import member_import  # noqa: F401  (registers the kind)
+from .kinds import ERROR
+from .kinds import NEW
+from .kinds import UNCHANGED
+from .kinds import UPDATED
+from .kinds import import_kind
+from .models import CommitMode
+from .models import ImportJob
+from .models import ImportStatus
+from .readers import check_upload
+from .readers import normalise_header
+from .readers import open_rows
+
+__all__ = ["ERROR_PREVIEW", "import_cancel", "import_commit", "import_commit_run", "import_progress",
+           "import_template", "import_upload", "import_uploads_forget", "import_validate_run"]
+
+logger = logging.getLogger(__name__)
+
+ERROR_PREVIEW = 50
+# How long a checked file waits for the user's decision before it is dropped (import_uploads_forget).
+UPLOAD_KEPT = timedelta(days=7)
+PROGRESS_EVERY = 1000
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+class _RolledBack(Exception):
+    """Leaves the run's transaction without committing it (a dry run, or all-or-nothing with errors)."""
+
+
+def _progress_key(job_id) -> str:
+    return f"impor:progress:{job_id}"
+
+
+def _set_progress(job_id, phase: str, done: int, total: int) -> None:
+    cache.set(_progress_key(job_id), {"phase": phase, "done": done, "total": total}, 6 * 3600)
+
+
+def import_progress(job: ImportJob) -> dict:
+    """What the page's progress bar shows: the phase, rows done and the total, and the percentage."""
+    running = cache.get(_progress_key(job.pk)) if job.is_running else None
+    done, total = (running["done"], running["total"]) if running else (0, job.rows_total)
+    if not job.is_running:
+        done = total
+    percent = 100 if not job.is_running else (min(99, round(100 * done / total)) if total else 0)
+    return {"status": job.status, "status_label": str(job.get_status_display()), "done": done, "total": total,
+            "percent": percent, "running": job.is_running, "counts": job.counts,
+            "committed_counts": job.committed_counts}
+
+
+# Upload ---------------------------------------------------------------------------------------------------
+
+def _scope_code(actor, kind_class, cooperative) -> str:
+    if kind_class.needs_cooperative:
+        if cooperative is None:
+            raise ValidationError({"cooperative": [_("Choose the cooperative to import into.")]})
+        require_scope(actor, kind_class.action, cooperative.village_id)
+        return cooperative.village_id
+    scope = scope_for(actor, kind_class.action)
+    if scope.is_empty:
+        raise PermissionDenied(_("Your account has no role that allows this import."))
+    return "" if scope.everything else min(scope.roots, key=len)
+
+
+@transaction.atomic
+def import_upload(*, actor, kind: str, upload, cooperative=None, language: str | None = None) -> ImportJob:
+    """Store an uploaded file privately and queue its check (the dry run)."""
+    try:
+        kind_class = import_kind(kind)
+    except KeyError:
+        raise ValidationError({"kind": [_("Choose what the file holds.")]}) from None
+    scope_code = _scope_code(actor, kind_class, cooperative)
+    file_format = check_upload(upload)
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    name = (getattr(upload, "name", "") or f"impor.{file_format}").rsplit("/", 1)[-1][:200]
+    job = ImportJob(kind=kind, cooperative=cooperative if kind_class.needs_cooperative else None,
+                    scope_code=scope_code, original_name=name, file_format=file_format, size=upload.size,
+                    sha256=digest.hexdigest(), created_by=actor,
+                    language=language or translation.get_language() or "id")
+    job.file.save(f"upload.{file_format}", upload, save=False)
+    job.save()
+    _set_progress(job.pk, "validate", 0, 0)
+    outbox_enqueue("impor.tasks.import_validate", str(job.pk))
+    return job
+
+
+# The run ----------------------------------------------------------------------------------------------------
+
+class _ErrorSink:
+    """The error file (row, column, value, message), written as it goes; the first errors kept for the page."""
+
+    def __init__(self):
+        self.count = 0
+        self.preview: list[dict] = []
+        self.workbook = self.sheet = None
+
+    def _open(self) -> None:
+        # Made on the first error only: a write-only workbook must be saved once it has a sheet.
+        self.workbook = Workbook(write_only=True)
+        self.sheet = self.workbook.create_sheet(_("Errors"))
+        bold = Font(bold=True)
+        header = []
+        for label in (_("Row"), _("Column"), _("Value"), _("Message")):
+            cell = WriteOnlyCell(self.sheet, value=label)
+            cell.font = bold
+            header.append(cell)
+        self.sheet.append(header)
+
+    def add(self, row: int, column: str, value, message: str) -> None:
+        if self.workbook is None:
+            self._open()
+        self.count += 1
+        text = "" if value is None else str(value)
+        if text.startswith(_FORMULA_STARTS):
+            text = "'" + text
+        self.sheet.append([row, column, text, message])
+        if len(self.preview) < ERROR_PREVIEW:
+            self.preview.append({"row": row, "column": column, "value": text[:100], "message": message})
+
+    def save(self, job: ImportJob) -> None:
+        if job.error_file:
+            job.error_file.delete(save=False)
+            job.error_file = ""
+        if self.workbook is None:
+            return
+        with tempfile.TemporaryFile() as handle:
+            self.workbook.save(handle)
+            handle.seek(0)
+            job.error_file.save("errors.xlsx", File(handle), save=False)
+
+
+def _map_headers(headers: list[str], columns) -> dict[str, int]:
+    """Which cell holds which column; the required columns must be there."""
+    known = {}
+    for column in columns:
+        for name in (column.header, *column.aliases, column.key):
+            known.setdefault(normalise_header(name), column.key)
+    mapping: dict[str, int] = {}
+    for index, header in enumerate(headers):
+        key = known.get(header)
+        if key and key not in mapping:
+            mapping[key] = index
+    missing = [column.header for column in columns if column.required and column.key not in mapping]
+    if missing:
+        raise ValidationError(_("The file lacks the column(s) %(columns)s. Use the template's header row.")
+                              % {"columns": ", ".join(f"“{name}”" for name in missing)})
+    return mapping
+
+
+def _run(job: ImportJob, *, actor, dry_run: bool, mode: str = "") -> tuple[Counter, _ErrorSink, bool]:
+    kind_class = import_kind(job.kind)
+    handler = kind_class(job=job, actor=actor, dry_run=dry_run)
+    headers = {column.key: column.header for column in kind_class.columns}
+    counts: Counter = Counter({NEW: 0, UNCHANGED: 0, UPDATED: 0, ERROR: 0})
+    sink = _ErrorSink()
+    phase = "validate" if dry_run else "commit"
+    rolled_back = False
+    with job.file.open("rb") as handle, open_rows(handle, job.file_format) as rows:
+        mapping = _map_headers(rows.headers, kind_class.columns)
+        ImportJob.objects.filter(pk=job.pk).update(rows_total=rows.total)
+        job.rows_total = rows.total
+        _set_progress(job.pk, phase, 0, rows.total)
+        done = 0
+        try:
+            with transaction.atomic():
+                handler.start()
+                for number, cells in rows.rows:
+                    values = {key: (cells[index] if index < len(cells) else None) for key, index in mapping.items()}
+                    outcome = handler.check(number, values)
+                    counts[outcome.action] += 1
+                    for key, message in outcome.errors:
+                        sink.add(number, headers.get(key, key), values.get(key), message)
+                    done += 1
+                    if done % PROGRESS_EVERY == 0:
+                        _set_progress(job.pk, phase, done, max(rows.total, done))
+                handler.finish()
+                if dry_run or (mode == CommitMode.ALL_OR_NOTHING and counts[ERROR]):
+                    raise _RolledBack
+        except _RolledBack:
+            rolled_back = True
+    job.rows_total = done
+    return counts, sink, rolled_back
+
+
+def _fail(job: ImportJob, message: str) -> ImportJob:
+    job.status, job.message = ImportStatus.FAILED, message
+    _forget_upload(job)
+    job.save(update_fields=["status", "message", "file"])
+    return job
+
+
+def import_validate_run(job_id: str) -> ImportJob:
+    """The dry run of a queued upload: counts and the error file. Repeatable: a checked job is left alone."""
+    job = ImportJob.objects.select_related("cooperative", "created_by").get(pk=job_id)
+    if job.status != ImportStatus.QUEUED:
+        return job
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.VALIDATING)
+    job.status = ImportStatus.VALIDATING
+    with translation.override(job.language):
+        try:
+            counts, sink, _rolled_back = _run(job, actor=job.created_by, dry_run=True)
+        except ValidationError as error:
+            return _fail(job, " ".join(error.messages))
+        except Exception:
+            logger.exception("Import %s could not be checked", job.pk)
+            return _fail(job, _("The file could not be read. Check that it is the template, saved as .xlsx or CSV."))
+        sink.save(job)
+    job.counts, job.error_preview = dict(counts), sink.preview
+    job.status, job.validated_at = ImportStatus.VALIDATED, timezone.now()
+    job.save(update_fields=["counts", "error_preview", "error_file", "status", "validated_at", "rows_total"])
+    return job
+
+
+def _locked_job(job: ImportJob, actor) -> ImportJob:
+    job = ImportJob.objects.select_for_update(of=("self",)).select_related("cooperative").get(pk=job.pk)
+    kind_class = import_kind(job.kind)
+    if kind_class.needs_cooperative:
+        require_scope(actor, kind_class.action, job.cooperative.village_id)
+    elif not scope_for(actor, kind_class.action).contains(job.scope_code or None) and not scope_for(
+            actor, kind_class.action).everything:
+        raise PermissionDenied(_("This import is outside your area."))
+    return job
+
+
+@transaction.atomic
+def import_commit(*, actor, job: ImportJob, mode: str) -> ImportJob:
+    """The user's decision after the dry run: import the valid rows, or all or nothing. Runs in the background."""
+    job = _locked_job(job, actor)
+    if mode not in CommitMode.values:
+        raise ValidationError({"mode": [_("Choose how to import: the valid rows, or all or nothing.")]})
+    if job.status != ImportStatus.VALIDATED:
+        raise ValidationError(_("This file is not waiting for a decision (it is: %(status)s).")
+                              % {"status": job.get_status_display()})
+    job.status, job.mode, job.committed_by = ImportStatus.COMMITTING, mode, actor
+    job.save(update_fields=["status", "mode", "committed_by"])
+    _set_progress(job.pk, "commit", 0, job.rows_total)
+    outbox_enqueue("impor.tasks.import_commit", str(job.pk))
+    return job
+
+
+@transaction.atomic
+def import_cancel(*, actor, job: ImportJob) -> ImportJob:
+    """Drop a checked file without importing it; the stored upload is deleted (it holds personal data)."""
+    job = _locked_job(job, actor)
+    if job.status not in (ImportStatus.VALIDATED, ImportStatus.FAILED, ImportStatus.REFUSED):
+        raise ValidationError(_("Only a file waiting for a decision can be cancelled."))
+    job.status = ImportStatus.CANCELLED
+    _forget_upload(job)
+    job.save(update_fields=["status", "file"])
+    return job
+
+
+def _forget_upload(job: ImportJob) -> None:
+    """The uploaded file holds NIKs: once imported or dropped it is deleted (UU PDP: kept only as needed)."""
+    if job.file:
+        job.file.delete(save=False)
+    job.file = ""
+
+
+def import_commit_run(job_id: str) -> ImportJob:
+    """Import a job the user decided on; every row is checked again. Repeatable: a finished job is left alone."""
+    job = ImportJob.objects.select_related("cooperative", "committed_by").get(pk=job_id)
+    if job.status != ImportStatus.COMMITTING:
+        return job
+    with translation.override(job.language):
+        try:
+            counts, sink, rolled_back = _run(job, actor=job.committed_by, dry_run=False, mode=job.mode)
+        except (ValidationError, PermissionDenied) as error:
+            return _fail(job, " ".join(getattr(error, "messages", [str(error)])))
+        except Exception:
+            logger.exception("Import %s failed", job.pk)
+            return _fail(job, _("The import failed and nothing was written. Try again, or ask the administrator."))
+        sink.save(job)
+    job.committed_counts, job.error_preview = dict(counts), sink.preview
+    job.committed_at = timezone.now()
+    job.status = ImportStatus.REFUSED if rolled_back else ImportStatus.COMMITTED
+    _forget_upload(job)  # imported or refused, the file is done with: a new try is a new upload
+    job.save(update_fields=["committed_counts", "error_preview", "error_file", "status", "committed_at", "file",
+                            "rows_total"])
+    return job
+
+
+def import_uploads_forget(*, older_than: timedelta = UPLOAD_KEPT) -> int:
+    """
+    Nightly: files checked but never decided on are dropped after ``older_than`` (they hold NIKs); the jobs
+    stay, cancelled, with their counts. Returns how many were dropped.
+    """
+    stale = ImportJob.objects.filter(status=ImportStatus.VALIDATED, validated_at__lt=timezone.now() - older_than)
+    dropped = 0
+    for job in stale.iterator():
+        _forget_upload(job)
+        job.status = ImportStatus.CANCELLED
+        job.save(update_fields=["status", "file"])
+        dropped += 1
+    return dropped
+
+
+# Templates --------------------------------------------------------------------------------------------------
+
+def import_template(kind: str) -> tuple[str, bytes]:
+    """The XLSX template of a kind: the header row (and an example row) on the first sheet, the guide on the second."""
+    kind_class = import_kind(kind)
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = str(kind_class.label)[:31]
+    bold = Font(bold=True)
+    for index, column in enumerate(kind_class.columns, start=1):
+        cell = sheet.cell(row=1, column=index, value=column.header + (" *" if column.required else ""))
+        cell.font = bold
+        letter = cell.column_letter
+        sheet.column_dimensions[letter].width = max(14, len(column.header) + 4)
+        # Text, so Excel keeps a NIK's 16 digits and the leading zeros of RT/RW.
+        for row in range(2, 1002):
+            sheet.cell(row=row, column=index).number_format = "@"
+    sheet.freeze_panes = "A2"
+    guide = workbook.create_sheet(_("Column guide"))
+    guide.append([_("Column"), _("Required"), _("How to fill it in"), _("Example")])
+    for cell in guide[1]:
+        cell.font = bold
+    for column in kind_class.columns:
+        guide.append([column.header, _("yes") if column.required else _("no"), str(column.guide), column.example])
+    guide.append([])
+    guide.append([_("Rows are keyed as the guide says: uploading the same file again changes nothing.")])
+    guide.column_dimensions["A"].width = 28
+    guide.column_dimensions["C"].width = 90
+    guide.column_dimensions["D"].width = 24
+    with tempfile.TemporaryFile() as handle:
+        workbook.save(handle)
+        handle.seek(0)
+        return f"template-impor-{kind}.xlsx", handle.read()

@@ -1,0 +1,128 @@
+"""Importing a member register from XLSX or CSV: dry run, commit, all or nothing, idempotence, error file."""
+
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from impor.models import CommitMode
+from impor.models import ImportStatus
+from members.models import Member
+from members.services import member_add
+from tests.conftest import sample_nik
+from tests.impor.helpers import MEMBER_HEADER
+from tests.impor.helpers import commit
+from tests.impor.helpers import csv_bytes
+from tests.impor.helpers import member_row
+from tests.impor.helpers import upload
+from tests.impor.helpers import xlsx_bytes
+
+pytestmark = pytest.mark.django_db
+
+
+def _file_with_two_bad_rows() -> bytes:
+    return xlsx_bytes(MEMBER_HEADER, [
+        member_row(1), member_row(2, **{"Jenis kelamin": "P", "Tanggal lahir": "55/08/1985"}),
+        member_row(3, NIK="12345"),  # too short
+        member_row(4, **{"Tanggal masuk": "01/01/2099"}),  # in the future
+        member_row(5),
+    ])
+
+
+def test_dry_run_counts_and_writes_nothing(village_staff, prawoto, django_capture_on_commit_callbacks):
+    job = upload(village_staff, _file_with_two_bad_rows(), cooperative=prawoto,
+                 capture=django_capture_on_commit_callbacks)
+    assert job.status == ImportStatus.VALIDATED
+    assert job.counts == {"new": 2, "unchanged": 0, "updated": 0, "errors": 3}
+    assert not Member.objects.filter(cooperative=prawoto).exists()
+    # Row 4 of the sheet is the third member (row 1 holds the header).
+    messages = {(error["row"], error["column"]) for error in job.error_preview}
+    assert (3, "Tanggal lahir") in messages and (4, "NIK") in messages and (5, "Tanggal masuk") in messages
+    assert "16 digit" in next(e["message"] for e in job.error_preview if e["row"] == 4)
+
+
+def test_error_file_lists_row_column_value_and_message_in_indonesian(
+        village_staff, prawoto, django_capture_on_commit_callbacks):
+    job = upload(village_staff, _file_with_two_bad_rows(), cooperative=prawoto,
+                 capture=django_capture_on_commit_callbacks)
+    rows = list(load_workbook(io.BytesIO(job.error_file.read())).active.iter_rows(values_only=True))
+    assert rows[0] == ("Baris", "Kolom", "Nilai", "Pesan")
+    assert (4, "NIK", "12345", "NIK harus tepat 16 digit.") in rows
+    assert any(row[0] == 5 and row[1] == "Tanggal masuk" and row[2] == "01/01/2099" for row in rows)
+
+
+def test_commit_valid_rows_then_reupload_changes_nothing(village_staff, prawoto, django_capture_on_commit_callbacks):
+    capture = django_capture_on_commit_callbacks
+    content = _file_with_two_bad_rows()
+    job = commit(village_staff, upload(village_staff, content, cooperative=prawoto, capture=capture),
+                 CommitMode.VALID_ROWS, capture=capture)
+    assert job.status == ImportStatus.COMMITTED
+    assert job.committed_counts["new"] == 2 and job.committed_counts["errors"] == 3
+    members = Member.objects.filter(cooperative=prawoto).order_by("member_number")
+    assert [(m.nik, m.member_number) for m in members] == [(sample_nik(1), "00001"), (sample_nik(5), "00002")]
+    first = members[0]
+    assert (first.rt, first.rw, str(first.phone), first.occupation) == ("003", "001", "+6281234567890", "Petani")
+    assert first.history.get().history_user == village_staff
+    assert not job.file  # the upload (with its NIKs) is deleted once imported
+    again = upload(village_staff, content, cooperative=prawoto, capture=capture)
+    assert again.counts == {"new": 0, "unchanged": 2, "updated": 0, "errors": 3}
+    again = commit(village_staff, again, CommitMode.VALID_ROWS, capture=capture)
+    assert Member.objects.filter(cooperative=prawoto).count() == 2
+    assert Member.history.filter(cooperative=prawoto).count() == 2
+
+
+def test_all_or_nothing_writes_nothing_when_a_row_is_wrong(village_staff, prawoto, django_capture_on_commit_callbacks):
+    capture = django_capture_on_commit_callbacks
+    job = upload(village_staff, _file_with_two_bad_rows(), cooperative=prawoto, capture=capture)
+    job = commit(village_staff, job, CommitMode.ALL_OR_NOTHING, capture=capture)
+    assert job.status == ImportStatus.REFUSED
+    assert not Member.objects.filter(cooperative=prawoto).exists()
+
+
+def test_csv_with_semicolons_updates_an_existing_member(village_staff, prawoto, django_capture_on_commit_callbacks):
+    capture = django_capture_on_commit_callbacks
+    existing, _warnings = member_add(actor=village_staff, cooperative=prawoto, nik=sample_nik(1), name="Warga 1",
+                                     sex="L", domicile_code=prawoto.village_id)
+    content = csv_bytes(MEMBER_HEADER, [member_row(1, Pekerjaan="Pedagang"), member_row(2)])
+    job = upload(village_staff, content, name="anggota.csv", cooperative=prawoto, capture=capture)
+    assert job.counts == {"new": 1, "unchanged": 0, "updated": 1, "errors": 0}
+    commit(village_staff, job, CommitMode.ALL_OR_NOTHING, capture=capture)
+    existing.refresh_from_db()
+    assert existing.occupation == "Pedagang" and existing.member_number == "00001"
+    assert Member.objects.get(cooperative=prawoto, nik=sample_nik(2)).member_number == "00002"
+
+
+def test_duplicate_nik_in_the_file_is_an_error(village_staff, prawoto, django_capture_on_commit_callbacks):
+    job = upload(village_staff, xlsx_bytes(MEMBER_HEADER, [member_row(1), member_row(1)]), cooperative=prawoto,
+                 capture=django_capture_on_commit_callbacks)
+    assert job.counts["errors"] == 1
+    assert job.error_preview[0]["message"] == "NIK ini sudah ada di baris 2 berkas."
+
+
+def test_uploads_are_not_kept_once_decided_or_stale(village_staff, prawoto, django_capture_on_commit_callbacks):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from impor.models import ImportJob
+    from impor.services import import_uploads_forget
+
+    capture = django_capture_on_commit_callbacks
+    refused = commit(village_staff, upload(village_staff, _file_with_two_bad_rows(), cooperative=prawoto,
+                                           capture=capture), CommitMode.ALL_OR_NOTHING, capture=capture)
+    assert refused.status == ImportStatus.REFUSED and not refused.file
+    waiting = upload(village_staff, _file_with_two_bad_rows(), cooperative=prawoto, capture=capture)
+    assert waiting.file and import_uploads_forget() == 0
+    ImportJob.objects.filter(pk=waiting.pk).update(validated_at=timezone.now() - timedelta(days=8))
+    assert import_uploads_forget() == 1
+    waiting.refresh_from_db()
+    assert waiting.status == ImportStatus.CANCELLED and not waiting.file and waiting.counts["errors"] == 3
+
+
+def test_a_file_without_the_required_columns_fails_with_a_message(village_staff, prawoto,
+                                                                  django_capture_on_commit_callbacks):
+    job = upload(village_staff, xlsx_bytes(["Nama lengkap", "Alamat"], [["Siti", "Dusun"]]), cooperative=prawoto,
+                 capture=django_capture_on_commit_callbacks)
+    assert job.status == ImportStatus.FAILED
+    assert "“NIK”" in job.message and "“Jenis kelamin”" in job.message
+    assert not Member.objects.exists()
