@@ -6,6 +6,7 @@ counts; the same list drives the SQL that fills them, the model, the API and the
 __all__ = [
     "FORMATION_MODELS",
     "KINDS",
+    "LAND_COLUMNS",
     "METRIC_COLUMNS",
     "NATION",
     "OPS_BUCKETS",
@@ -23,6 +24,11 @@ KINDS = ("kdmp", "kkmp")
 FORMATION_MODELS = ("baru", "pengembangan", "revitalisasi")
 UNIT_CODES = ("kantor", "gerai_sembako", "simpan_pinjam", "klinik", "apotek", "pergudangan", "logistik")
 UNIT_STATUSES = ("rencana", "lahan_tersedia", "bangunan", "izin", "operasional", "tidak_dijalankan")
+
+
+# Land and construction (pembangunan): plots recorded (not rejected), verified by the Dinas (and beyond), under
+# construction, and handed over. Filled by reports/land_facts.py.
+LAND_COLUMNS = ("land_plots", "land_verified", "land_construction", "land_handed_over")
 
 
 def stage_column(index: int) -> str:
@@ -45,4 +51,5 @@ METRIC_COLUMNS: tuple[str, ...] = (
     "visits_30d",
     "stalled",
     "awaiting_review",
+    *LAND_COLUMNS,
 )

@@ -65,6 +65,7 @@ LOCAL_APPS = [
     "units",
     "members",
     "bumdes",
+    "pembangunan",
     "targets",
     "pendampingan",
     "reports",
