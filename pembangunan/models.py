@@ -250,6 +250,10 @@ class ConstructionProject(models.Model):
 
     # private_file_response reads these three names.
     @property
+    def file(self):
+        return self.handover_file
+
+    @property
     def original_name(self) -> str:
         return self.handover_original_name
 

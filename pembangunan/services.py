@@ -158,7 +158,8 @@ def plot_record(*, actor, cooperative: Cooperative, name: str, area_m2: int, own
     plot.save()
     plot.unit_types.set(unit_types)
     for upload in photos:
-        _store_photo(actor=actor, plot=plot, upload=upload, keep_location=keep_location, field="photos")
+        _store_photo(actor=actor, plot=plot, upload=upload, keep_location=keep_location, field="photo",
+                     latitude=plot.latitude, longitude=plot.longitude)
     _counts_moved(plot)
     return plot
 

@@ -14,3 +14,10 @@ class ReportsConfig(AppConfig):
 
         # The cooperative list and the verification queue export like the dashboard tables.
         extensions.register_list_action("reports.export", template_name="reports/partials/list_export.html")
+
+        # Land and construction (pembangunan) figures and the kabupaten's plot map on the area dashboard.
+        from .extensions import register_dashboard_section
+        from .land import land_dashboard_section
+
+        register_dashboard_section("reports.land", template_name="reports/partials/dashboard_land.html",
+                                   context=land_dashboard_section, order=20)
