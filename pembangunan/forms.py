@@ -1,5 +1,7 @@
 """The shapes of land and construction input; the services check their meaning again."""
 
+from decimal import Decimal
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -27,9 +29,11 @@ _COORDINATE = {"max_digits": 9, "decimal_places": 6, "required": False}
 class _LocationMixin(forms.Form):
     """Latitude and longitude typed or filled by the phone's GPS button (static/js/land.js)."""
 
-    latitude = forms.DecimalField(label=_("Latitude"), min_value=-11.5, max_value=6.5, **_COORDINATE,
+    latitude = forms.DecimalField(label=_("Latitude"), min_value=Decimal("-11.5"), max_value=Decimal("6.5"),
+                                  **_COORDINATE,
                                   help_text=_("Decimal degrees, negative south of the equator, e.g. -6.812345."))
-    longitude = forms.DecimalField(label=_("Longitude"), min_value=94.5, max_value=141.5, **_COORDINATE,
+    longitude = forms.DecimalField(label=_("Longitude"), min_value=Decimal("94.5"), max_value=Decimal("141.5"),
+                                   **_COORDINATE,
                                    help_text=_("Decimal degrees, e.g. 111.001234."))
 
     def __init__(self, *args, **kwargs):

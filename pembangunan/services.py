@@ -82,8 +82,8 @@ MAX_PROJECT_YEARS = 10
 
 _PLOT_EDITABLE = {"name", "address", "village_code", "latitude", "longitude", "area_m2", "owner_kind", "owner_name",
                   "legal_status", "legal_reference", "unit_type_codes"}
-_PROJECT_EDITABLE = {"title", "building_area_m2", "executor", "executor_name", "contractor_name", "contract_number", "contract_value",
-                     "contract_date", "planned_start", "planned_finish", "bank_name", "loan_amount",
+_PROJECT_EDITABLE = {"title", "building_area_m2", "executor", "executor_name", "contractor_name", "contract_number",
+                     "contract_value", "contract_date", "planned_start", "planned_finish", "bank_name", "loan_amount",
                      "loan_tenor_months"}
 
 
@@ -341,7 +341,8 @@ def project_create(*, actor, plot: LandPlot, title: str, building_area_m2: int, 
     if plot.status not in (PlotStatus.VERIFIED, PlotStatus.CONSTRUCTION):
         raise ValidationError(_("Construction starts only on a plot the Dinas has verified."))
     project = ConstructionProject(
-        plot=plot, title=title.strip(), building_area_m2=building_area_m2, executor=executor, executor_name=executor_name.strip(),
+        plot=plot, title=title.strip(), building_area_m2=building_area_m2, executor=executor,
+        executor_name=executor_name.strip(),
         contractor_name=contractor_name.strip(), contract_number=contract_number.strip(),
         contract_value=contract_value, contract_date=contract_date, planned_start=planned_start,
         planned_finish=planned_finish, bank_name=bank_name.strip(), loan_amount=loan_amount,

@@ -21,9 +21,9 @@ from units.models import READINESS_ORDER
 from units.models import UnitStatus
 from units.models import UnitType
 
-from .metrics import FORMATION_MODELS
 from .land_facts import land_branch_sql
 from .land_facts import land_cte_sql
+from .metrics import FORMATION_MODELS
 from .metrics import KINDS
 from .metrics import LAND_COLUMNS
 from .metrics import METRIC_COLUMNS

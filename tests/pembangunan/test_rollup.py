@@ -23,9 +23,9 @@ from tests.conftest import pdf_upload
 from tests.pembangunan.conftest import photo_upload
 from tests.pembangunan.conftest import record
 from tests.pembangunan.conftest import start_project
+from tests.reports.live import live_counts
 from tests.reports.live import nonzero
 from tests.reports.live import stored_counts
-from tests.reports.live import live_counts
 from tests.reports.test_federation_rollup import FederationWorld
 from tests.reports.test_federation_rollup import live_federation_rows
 from tests.reports.test_federation_rollup import stored_federation_rows

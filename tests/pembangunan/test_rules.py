@@ -213,7 +213,7 @@ def test_slippage_compares_the_plan_with_the_latest_report():
     standing = slippage(start=start, finish=finish, reports=reports, day=date(2025, 12, 16))
     assert (standing.planned, standing.actual, standing.behind) == (50.0, 25, 25.0)
     assert standing.is_slipping and standing.overdue_days == 0
-    late = slippage(start=start, finish=finish, reports=reports + [(date(2026, 2, 1), 96)], day=date(2026, 2, 9))
+    late = slippage(start=start, finish=finish, reports=[*reports, (date(2026, 2, 1), 96)], day=date(2026, 2, 9))
     assert late.overdue_days == 10 and late.is_slipping
     done = slippage(start=start, finish=finish, reports=[], day=date(2026, 3, 1), handed_over_on=date(2026, 2, 20))
     assert not done.is_slipping
@@ -226,7 +226,7 @@ def test_slipping_projects_are_listed_worst_first(village_staff, dinas, cooperat
     behind = start_project(dinas, plot, title="Behind")
     services.progress_report_add(actor=village_staff, project=behind, reported_on=TODAY(), percent=10,
                                  photos=[photo_upload()])
-    overdue = start_project(dinas, plot, title="Overdue", planned_start=TODAY() - timedelta(days=50),
+    start_project(dinas, plot, title="Overdue", planned_start=TODAY() - timedelta(days=50),
                             planned_finish=TODAY() - timedelta(days=3))
     on_track = start_project(dinas, plot, title="On track")
     services.progress_report_add(actor=village_staff, project=on_track, reported_on=TODAY(), percent=50,
