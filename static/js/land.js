@@ -9,11 +9,18 @@
   var DAY = new Intl.DateTimeFormat(LOCALE, { day: "numeric", month: "short", year: "numeric" });
   var MAX_SIDE = 1600;  // as pembangunan/photos.py keeps on the server
 
+  // The area dashboard's script may load Leaflet too: one copy only, or maps would mix two Leaflets.
   function loadScript(url) {
+    var existing = document.querySelector("script[src='" + url + "']");
+    if (existing) {
+      return new Promise(function (resolve) {
+        if (existing.dataset.loaded) { resolve(); } else { existing.addEventListener("load", resolve); }
+      });
+    }
     return new Promise(function (resolve, reject) {
       var script = document.createElement("script");
       script.src = url;
-      script.onload = resolve;
+      script.onload = function () { script.dataset.loaded = "1"; resolve(); };
       script.onerror = reject;
       document.head.appendChild(script);
     });
