@@ -48,6 +48,7 @@ from koperasi.stage_fields import STAGE_FIELDS
 from members.models import Member
 from members.models import Position
 from pendampingan.models import Visit
+from sampledata.national_pembangunan import land_write
 from sampledata.plans import FAMILY_NAMES
 from sampledata.plans import FEMALE_GIVEN
 from sampledata.plans import GIVEN_NAMES
@@ -383,6 +384,7 @@ def generate_national(
         timed("koperasi_cooperative", lambda: _write_cooperatives(context))
         timed("koperasi_cooperativevillage", lambda: _write_seats(context))
         timed("targets_target", lambda: _write_targets(context, region))
+        timed("pembangunan (plots, projects)", lambda: land_write(context, copy=_copy, next_id=_next_id))
         if suspended:
             timed("(indexes, foreign keys)", lambda: _restore_constraints(suspended))
         for model in _written_models():
@@ -832,13 +834,19 @@ def _member_rows(context: _Context) -> Iterator[tuple]:
                 str(coop.first_member + index), nik,
                 f"{given} {choice(FAMILY_NAMES)}", "P" if female else "L", born, "",
                 "kepala_desa" if index == founders else "", "t" if index < founders else "f", joined, "[]",
-                created + offset, cooperative, staff, village,
+                created + offset, cooperative, staff, village, *_MEMBER_REGISTRY_BLANKS,
             )
+
+
+# The member registry fields (address with RT/RW, occupation, member number, status): blank, active.
+_MEMBER_REGISTRY_COLUMNS = ("address", "rt", "rw", "occupation", "member_number", "status", "status_reason")
+_MEMBER_REGISTRY_BLANKS = ("", "", "", "", "", "aktif", "")
 
 
 def _write_members(context: _Context) -> int:
     columns = ("id", "nik", "name", "sex", "birth_date", "phone", "village_office", "is_founder", "joined_on",
-               "nik_warnings", "created_at", "cooperative_id", "created_by_id", "domicile_id")
+               "nik_warnings", "created_at", "cooperative_id", "created_by_id", "domicile_id",
+               *_MEMBER_REGISTRY_COLUMNS)
     return _copy(Member, columns, _member_rows(context))
 
 
