@@ -160,5 +160,5 @@ class UnitReportForm(StyledFormMixin, forms.Form):
             self.fields[f"figure_{key}"] = field
 
     def figures(self) -> dict:
-        return {name.removeprefix("figure_"): (float(value) if not isinstance(value, int) else value)
+        return {name.removeprefix("figure_"): int(value) if value == int(value) else float(value)
                 for name, value in self.cleaned_data.items() if name.startswith("figure_") and value is not None}

@@ -520,7 +520,7 @@ def unit_report_file(*, actor, unit: Unit, month: date, revenue: int, costs: int
             if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= FIGURE_MAX:
                 errors[key] = [_("Enter a number from 0 upwards.")]
             else:
-                clean[key] = int(value) if known[key].rupiah else value
+                clean[key] = int(value) if known[key].rupiah or value == int(value) else value
     if UnitMonthlyReport.objects.filter(unit=unit, month=month).exists():
         errors["month"] = [_("This month is already reported for the unit.")]
     if errors:
