@@ -283,7 +283,7 @@ end
 
 def _serve(cached: bool, access_log: Path):
     env = {**os.environ, "DASHBOARD_CACHE_SECONDS": "60" if cached else "0"}
-    port = 18765
+    port = int(os.environ.get("BENCH_PORT", "18765"))  # parallel runs on one machine each take their own port
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--bind", f"127.0.0.1:{port}",
          "--workers", "4", "--worker-class", "gthread", "--threads", "4", "--log-level", "warning",

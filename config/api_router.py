@@ -17,5 +17,6 @@ urlpatterns = [
     path("", include("bumdes.api.urls")),
     path("", include("targets.api.urls")),
     path("", include("pendampingan.api.urls")),
+    path("", include("pembangunan.api.urls")),
     path("", include("reports.api.urls")),
 ]

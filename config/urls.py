@@ -28,6 +28,7 @@ urlpatterns = [
     path("target/", include("targets.urls")),
     path("pendampingan/", include("pendampingan.urls")),
     path("impor/", include("impor.urls")),
+    path("pembangunan/", include("pembangunan.urls")),
     path("", include("reports.urls")),
     path("pengguna/", include("accounts.urls")),
     path("notifikasi/", include("notifications.urls")),

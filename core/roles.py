@@ -36,6 +36,11 @@ class Action(StrEnum):
     # Admit or refuse people who applied for membership themselves: the pengurus decides, and the pengurus
     # works in the portal under the village staff account of its cooperative.
     APPROVE_MEMBERS = "approve_members"
+    # Land and construction (pembangunan): record plots, their documents and photos, construction progress
+    # and the monthly reports of operating units.
+    RECORD_LAND = "record_land"
+    # The Dinas verifies or rejects land plots, assigns them to construction and records the handover.
+    VERIFY_LAND = "verify_land"
 
 
 class Role(models.TextChoices):
@@ -94,3 +99,14 @@ FEDERATION_MEMBER_ACTIONS: dict[str, frozenset[Action]] = {
     Role.FEDERATION_DIRECTOR: frozenset({Action.VIEW}),
     Role.FEDERATION_STAFF: frozenset(),
 }
+
+
+# Land and construction (pembangunan), kept as one additive block: who records plots and progress on the ground,
+# and the Dinas of the kabupaten/kota who verifies plots, assigns them to construction and takes the handover.
+_LAND_ACTIONS: dict[str, frozenset[Action]] = {
+    Role.KABUPATEN_OFFICER: frozenset({Action.RECORD_LAND, Action.VERIFY_LAND}),
+    Role.KECAMATAN_OFFICER: frozenset({Action.RECORD_LAND}),
+    Role.VILLAGE_STAFF: frozenset({Action.RECORD_LAND}),
+}
+for _role, _actions in _LAND_ACTIONS.items():
+    ROLE_ACTIONS[_role] = ROLE_ACTIONS[_role] | _actions

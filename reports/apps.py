@@ -12,6 +12,7 @@ class ReportsConfig(AppConfig):
 
         from . import extensions as report_extensions
         from . import tasks  # noqa: F401
+        from .land import land_dashboard_section
         from .savings_facts import savings_dashboard_section
 
         # The cooperative list and the verification queue export like the dashboard tables.
@@ -20,3 +21,7 @@ class ReportsConfig(AppConfig):
         report_extensions.register_dashboard_section(
             "savings", template_name="reports/partials/dashboard_savings.html", context=savings_dashboard_section,
             order=30)
+        # Land and construction (pembangunan) figures and the kabupaten's plot map on the area dashboard.
+        report_extensions.register_dashboard_section(
+            "reports.land", template_name="reports/partials/dashboard_land.html", context=land_dashboard_section,
+            order=20)

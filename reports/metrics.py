@@ -6,6 +6,7 @@ counts; the same list drives the SQL that fills them, the model, the API and the
 __all__ = [
     "FORMATION_MODELS",
     "KINDS",
+    "LAND_COLUMNS",
     "METRIC_COLUMNS",
     "NATION",
     "OPS_BUCKETS",
@@ -29,6 +30,9 @@ UNIT_STATUSES = ("rencana", "lahan_tersedia", "bangunan", "izin", "operasional",
 # Members' savings of the area's cooperatives in whole rupiah (big integers), and the simpanan wajib in arrears;
 # filled by reports/savings_facts.py.
 SAVINGS_COLUMNS = ("savings_pokok", "savings_wajib", "savings_sukarela", "savings_arrears")
+# Land and construction (pembangunan): plots recorded (not rejected), verified by the Dinas (and beyond), under
+# construction, and handed over. Filled by reports/land_facts.py.
+LAND_COLUMNS = ("land_plots", "land_verified", "land_construction", "land_handed_over")
 
 
 def stage_column(index: int) -> str:
@@ -52,4 +56,5 @@ METRIC_COLUMNS: tuple[str, ...] = (
     "stalled",
     "awaiting_review",
     *SAVINGS_COLUMNS,
+    *LAND_COLUMNS,
 )

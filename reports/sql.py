@@ -21,8 +21,11 @@ from units.models import READINESS_ORDER
 from units.models import UnitStatus
 from units.models import UnitType
 
+from .land_facts import land_branch_sql
+from .land_facts import land_cte_sql
 from .metrics import FORMATION_MODELS
 from .metrics import KINDS
+from .metrics import LAND_COLUMNS
 from .metrics import METRIC_COLUMNS
 from .metrics import NATION
 from .metrics import OPS_BUCKETS
@@ -91,6 +94,7 @@ def _fact_columns() -> list[str]:
                 *(f"CASE WHEN COALESCE(unit.ops, 0) = {count} THEN 1 ELSE 0 END" for count in range(OPS_BUCKETS)),
                 "COALESCE(member.members, 0)", "0", "coop.stalled", "COALESCE(review.awaiting, 0)"]
     columns += savings_fact_columns()
+    columns += ["0"] * len(LAND_COLUMNS)  # plots come through their own branch (land_facts)
     assert len(columns) == len(METRIC_COLUMNS)
     return columns
 
@@ -170,11 +174,13 @@ def village_facts(*, codes: list[str] | None, stalled_before: datetime, visits_s
     sql = (
         f"WITH coop AS ({coop}), unit AS ({unit}), member AS ({member}), review AS ({review}), "
         f"visit AS ({visit}), savings AS ({savings_cte(of_villages=of_villages, dated=as_of is not None)}), "
+        f"land AS ({land_cte_sql(only=only, as_of=as_of is not None)}), "
         f"village AS (SELECT code, {sums} FROM ("
         f"SELECT coop.code AS code, {coop_facts} FROM coop "
         f"LEFT JOIN unit ON unit.cooperative_id = coop.id LEFT JOIN member ON member.cooperative_id = coop.id "
         f"LEFT JOIN review ON review.cooperative_id = coop.id LEFT JOIN savings ON savings.cooperative_id = coop.id "
-        f"UNION ALL SELECT visit.code AS code, {visit_facts} FROM visit"
+        f"UNION ALL SELECT visit.code AS code, {visit_facts} FROM visit "
+        f"UNION ALL {land_branch_sql()}"
         f") facts GROUP BY code)"
     )
     return bind(sql, codes=list(codes or []), false=False, stalled_before=stalled_before,

@@ -48,6 +48,7 @@ from koperasi.stage_fields import STAGE_FIELDS
 from members.models import Member
 from members.models import Position
 from pendampingan.models import Visit
+from sampledata.national_pembangunan import land_write
 from sampledata.national_simpanan import savings_national_generate
 from sampledata.plans import FAMILY_NAMES
 from sampledata.plans import FEMALE_GIVEN
@@ -386,6 +387,7 @@ def generate_national(
         timed("targets_target", lambda: _write_targets(context, region))
         timed("simpanan (opening balances)", lambda: savings_national_generate(
             today=context.today, actor_id=staff_id, suspend=_suspend_constraints, restore=_restore_constraints))
+        timed("pembangunan (plots, projects)", lambda: land_write(context, copy=_copy, next_id=_next_id))
         if suspended:
             timed("(indexes, foreign keys)", lambda: _restore_constraints(suspended))
         for model in _written_models():
@@ -844,10 +846,14 @@ def _member_rows(context: _Context) -> Iterator[tuple]:
             )
 
 
+# The member registry fields (address with RT/RW, occupation, member number, status), as the rows give them.
+_MEMBER_REGISTRY_COLUMNS = ("address", "rt", "rw", "occupation", "member_number", "status", "status_reason")
+
+
 def _write_members(context: _Context) -> int:
     columns = ("id", "nik", "name", "sex", "birth_date", "phone", "village_office", "is_founder", "joined_on",
                "nik_warnings", "created_at", "cooperative_id", "created_by_id", "domicile_id",
-               "address", "rt", "rw", "occupation", "member_number", "status", "status_reason")
+               *_MEMBER_REGISTRY_COLUMNS)
     return _copy(Member, columns, _member_rows(context))
 
 

@@ -18,7 +18,7 @@ def targets_table(user, code, params, progress):
     rows = []
     for row in dashboard_targets(user=user, board=board, limit=5000):
         target, figures = row.target, row.figures
-        measure = (target.stage.label if target.stage_id
+        measure = (target.stage.label if target.stage_id else target.get_land_step_display() if target.land_step
                    else f"{target.unit_type.label}: {target.get_unit_status_display()}")
         rows.append([target.region_id, target.region.name, target.title, measure, figures.target, figures.achieved,
                      figures.gap, target.due_date.isoformat(), figures.days_left,

@@ -9,6 +9,7 @@ from units.models import READINESS_ORDER
 from units.models import UnitType
 from wilayah.forms import RegionField
 
+from .models import LandStep
 from .models import TargetMetric
 
 __all__ = ["TargetEditForm", "TargetForm"]
@@ -24,6 +25,8 @@ class TargetForm(StyledFormMixin, forms.Form):
     unit_type = forms.ChoiceField(label=_("Unit type"), required=False)
     unit_status = forms.ChoiceField(label=_("Unit status"), required=False,
                                     choices=[("", "—"), *[(s.value, s.label) for s in READINESS_ORDER[1:]]])
+    land_step = forms.ChoiceField(label=_("Land step"), required=False, choices=[("", "—"), *LandStep.choices],
+                                  help_text=_("For a land and construction target."))
     target_count = forms.IntegerField(label=_("Target"), required=False, min_value=1, max_value=100_000,
                                       help_text=_("Leave empty for the number of desa/kelurahan in the region."))
     start_date = forms.DateField(label=_("Start date"))

@@ -9,12 +9,22 @@ from simple_history.models import HistoricalRecords
 from core.scoping import ScopedQuerySet
 from units.models import UnitStatus
 
-__all__ = ["Target", "TargetMetric"]
+__all__ = ["LandStep", "Target", "TargetMetric"]
 
 
 class TargetMetric(models.TextChoices):
     STAGE = "stage", _("Cooperatives that completed a formation stage")
     UNIT_STATUS = "unit_status", _("Business units that reached a readiness status")
+    LAND = "land", _("Land plots that reached a step (land and construction)")
+
+
+class LandStep(models.TextChoices):
+    """A step of the land ladder counted cumulatively: a handed-over plot has also been recorded, verified, built."""
+
+    RECORDED = "recorded", _("Plots recorded")
+    VERIFIED = "verified", _("Plots verified by the Dinas")
+    CONSTRUCTION = "construction", _("Construction started")
+    HANDED_OVER = "handed_over", _("Sites handed over")
 
 
 class Target(models.Model):
@@ -39,6 +49,7 @@ class Target(models.Model):
         verbose_name=_("unit status"), max_length=20, blank=True,
         choices=[(value, label) for value, label in UnitStatus.choices if value != UnitStatus.TIDAK_DIJALANKAN],
     )
+    land_step = models.CharField(verbose_name=_("land step"), max_length=20, blank=True, choices=LandStep.choices)
     target_count = models.PositiveIntegerField(verbose_name=_("target"))
     start_date = models.DateField(verbose_name=_("start date"))
     due_date = models.DateField(verbose_name=_("due date"))
@@ -69,10 +80,15 @@ class Target(models.Model):
         verbose_name_plural = _("targets")
         constraints = [
             models.CheckConstraint(
-                condition=(Q(metric="stage") & Q(stage__isnull=False) & Q(unit_type__isnull=True) & Q(unit_status=""))
-                | (Q(metric="unit_status") & Q(stage__isnull=True) & Q(unit_type__isnull=False) & ~Q(unit_status="")),
+                condition=(Q(metric="stage") & Q(stage__isnull=False) & Q(unit_type__isnull=True) & Q(unit_status="")
+                           & Q(land_step=""))
+                | (Q(metric="unit_status") & Q(stage__isnull=True) & Q(unit_type__isnull=False) & ~Q(unit_status="")
+                   & Q(land_step=""))
+                | (Q(metric="land") & Q(stage__isnull=True) & Q(unit_type__isnull=True) & Q(unit_status="")
+                   & ~Q(land_step="")),
                 name="targets_target_metric_fields",
-                violation_error_message=_("A stage target names a stage; a unit target names a unit type and status."),
+                violation_error_message=_("A stage target names a stage; a unit target names a unit type and status; "
+                                          "a land target names a step."),
             ),
             models.CheckConstraint(
                 condition=Q(due_date__gte=models.F("start_date")), name="targets_target_due_after_start",

@@ -16,6 +16,7 @@ from core.roles import Action
 from core.scoping import Scope
 from koperasi.models import COMPLETED_STATUSES
 from koperasi.models import StageProgress
+from pembangunan.models import LandPlot
 from reports.charts import line_chart_svg
 from reports.metrics import STAGE_BUCKETS
 from reports.metrics import stage_column
@@ -30,6 +31,7 @@ from units.models import READINESS_ORDER
 from units.models import UnitMilestone
 
 from .filtersets import TargetFilterSet
+from .models import LandStep
 from .models import Target
 from .models import TargetMetric
 from .progress import TargetFigures
@@ -65,6 +67,8 @@ def target_achieved(target: Target, on: date) -> int:
     target_rows); this counts what no snapshot holds.
     """
     area = Scope.of([target.region_id])
+    if target.metric == TargetMetric.LAND:
+        return land_reached_by(area, target.land_step, on)
     if target.metric == TargetMetric.STAGE:
         return (StageProgress.objects.within(area)
                 .filter(stage_id=target.stage_id, status__in=COMPLETED_STATUSES, completed_at__date__lte=on).count())
@@ -75,7 +79,28 @@ def target_achieved(target: Target, on: date) -> int:
     )
 
 
+# A land step counted cumulatively from the roll-up's land columns (reports.metrics.LAND_COLUMNS).
+LAND_STEP_COLUMNS = {
+    LandStep.RECORDED: ("land_plots",),
+    LandStep.VERIFIED: ("land_verified",),
+    LandStep.CONSTRUCTION: ("land_construction", "land_handed_over"),
+    LandStep.HANDED_OVER: ("land_handed_over",),
+}
+
+
+def land_reached_by(area: Scope, step: str, on: date) -> int:
+    """Plots in ``area`` that had reached ``step`` by the end of ``on``, from the dates each step was reached."""
+    plots = LandPlot.objects.within(area)
+    if step == LandStep.RECORDED:
+        return plots.filter(created_at__date__lte=on).exclude(status="rejected", rejected_at__date__lte=on).count()
+    field = {LandStep.VERIFIED: "verified_at", LandStep.CONSTRUCTION: "construction_at",
+             LandStep.HANDED_OVER: "handed_over_at"}[step]
+    return plots.filter(**{f"{field}__date__lte": on}).count()
+
+
 def _achieved(target: Target, metrics: dict[str, int], ranks: dict[str, int]) -> int:
+    if target.metric == TargetMetric.LAND:
+        return sum(metrics.get(column, 0) for column in LAND_STEP_COLUMNS.get(target.land_step, ()))
     if target.metric == TargetMetric.STAGE:
         rank = ranks.get(target.stage.code, STAGE_BUCKETS)
         return sum(metrics.get(stage_column(index), 0) for index in range(rank, STAGE_BUCKETS))

@@ -26,6 +26,7 @@ from units.models import UnitType
 from wilayah.models import Region
 from wilayah.models import RegionLevel
 
+from .models import LandStep
 from .models import Target
 from .models import TargetMetric
 from .selectors import target_rows
@@ -34,7 +35,12 @@ __all__ = ["target_can_split", "target_create", "target_delete", "target_split",
            "targets_at_risk_notify"]
 
 
-def _metric_fields(metric: str, stage_code: str | None, unit_type_code: str | None, unit_status: str) -> dict:
+def _metric_fields(metric: str, stage_code: str | None, unit_type_code: str | None, unit_status: str,
+                   land_step: str = "") -> dict:
+    if metric == TargetMetric.LAND:
+        if land_step not in LandStep.values:
+            raise ValidationError({"land_step": [_("Choose the land step the target counts.")]})
+        return {"stage": None, "unit_type": None, "unit_status": "", "land_step": land_step}
     if metric == TargetMetric.STAGE:
         stage = FormationStage.objects.filter(code=stage_code).first()
         if stage is None:
@@ -85,7 +91,7 @@ def _check_count(count: int, region: Region) -> None:
 @transaction.atomic
 def target_create(*, actor, region_code: str, metric: str, start_date: date, due_date: date,
                   stage_code: str | None = None, unit_type_code: str | None = None, unit_status: str = "",
-                  target_count: int | None = None, title: str = "", notes: str = "") -> Target:
+                  target_count: int | None = None, title: str = "", notes: str = "", land_step: str = "") -> Target:
     """
     Set a target on a region. Without a count it is the number of desa/kelurahan in the region
     (every village to have its cooperative).
@@ -94,7 +100,7 @@ def target_create(*, actor, region_code: str, metric: str, start_date: date, due
     if region is None:
         raise ValidationError({"region": [_("No active region has the code %(code)s.") % {"code": region_code}]})
     require_scope(actor, Action.MANAGE_TARGETS, region.code)
-    fields = _metric_fields(metric, stage_code, unit_type_code, unit_status)
+    fields = _metric_fields(metric, stage_code, unit_type_code, unit_status, land_step)
     _check_dates(start_date, due_date)
     count = target_count if target_count is not None else region.village_count
     _check_count(count, region)
@@ -165,8 +171,9 @@ def target_split(*, actor, target: Target) -> list[Target]:
     existing = set(target.children.values_list("region_id", flat=True))
     parts = [
         Target(region=child, metric=target.metric, stage=target.stage, unit_type=target.unit_type,
-               unit_status=target.unit_status, target_count=share, start_date=target.start_date,
-               due_date=target.due_date, parent=target, title=target.title, created_by=actor)
+               unit_status=target.unit_status, land_step=target.land_step, target_count=share,
+               start_date=target.start_date, due_date=target.due_date, parent=target, title=target.title,
+               created_by=actor)
         for child, share in zip(children, shares, strict=True)
         if child.code not in existing and share
     ]

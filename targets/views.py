@@ -61,7 +61,8 @@ class TargetCreateView(ActionRequiredMixin, FormView):
             services.target_create,
             actor=self.request.user, region_code=data["region"].code, metric=data["metric"],
             stage_code=data["stage"] or None, unit_type_code=data["unit_type"] or None,
-            unit_status=data["unit_status"], target_count=data["target_count"], start_date=data["start_date"],
+            unit_status=data["unit_status"], land_step=data["land_step"], target_count=data["target_count"],
+            start_date=data["start_date"],
             due_date=data["due_date"], title=data["title"], notes=data["notes"],
         )
         if not ok:

@@ -36,6 +36,7 @@ from members.models import Position
 from notifications.models import Notification
 from notifications.models import NotificationKind
 from notifications.services import notify
+from pembangunan import services as land
 from pendampingan.services import visit_log
 from targets.services import target_create
 from tests.conftest import BLITAR
@@ -52,6 +53,7 @@ from tests.conftest import seed_board
 from tests.conftest import submit_stage
 from tests.conftest import token_for
 from tests.impor.world import import_world
+from tests.pembangunan.conftest import photo_upload
 from tests.simpanan.world import savings_world
 from units.models import UnitType
 
@@ -119,6 +121,20 @@ def _world(persona: str) -> dict:
            params={"target": "Sosialisasi Pati", "days": 14, "region": "Pati", "due": "2026-01-31",
                    "achieved": 1, "count": 406})
 
+    # Land and construction: a proposed plot and a verified one under construction with a published report.
+    proposed = land.plot_record(actor=village_staff, cooperative=prawoto, name="Tanah kas desa", area_m2=1200,
+                                owner_kind="tanah_kas_desa", legal_status="perdes", latitude="-6.8", longitude="111")
+    building = land.plot_record(actor=village_staff, cooperative=prawoto, name="Aset pemda", area_m2=900,
+                                owner_kind="aset_pemda", legal_status="sertifikat", latitude="-6.81",
+                                longitude="111.01")
+    land.plot_survey(actor=village_staff, plot=building, surveyed_on=today)
+    land.plot_verify(actor=pati_officer, plot=building)
+    project = land.project_create(actor=pati_officer, plot=building, title="Gerai", building_area_m2=500,
+                                  contract_value=1_500_000_000, contract_date=today - timedelta(days=30),
+                                  planned_start=today - timedelta(days=20), planned_finish=today + timedelta(days=90))
+    report = land.progress_report_add(actor=village_staff, project=project, reported_on=today, percent=20,
+                                      photos=[photo_upload()])
+
     user = admin if persona == "national_admin" else village_staff
     documents = [doc.pk for progress in prawoto.stages.all() for doc in progress.documents.all()]
     members = list(Member.objects.filter(cooperative=prawoto).order_by("pk").values_list("pk", flat=True))
@@ -131,6 +147,9 @@ def _world(persona: str) -> dict:
         "/api/targets/": [target.pk],
         "/api/units/": list(prawoto.units.values_list("pk", flat=True)[:2]),
         "/api/visits/": [visit.pk],
+        "/api/land-plots/": [proposed.pk, building.pk],
+        "/api/construction-projects/": [project.pk],
+        "/api/progress-reports/": [report.pk],
         "/api/users/": [colleague.pk, village_staff.pk],
         "/api/notifications/": list(Notification.objects.filter(user=user).values_list("pk", flat=True)[:3]),
         **savings_world(village_staff, prawoto),

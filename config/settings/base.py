@@ -66,6 +66,7 @@ LOCAL_APPS = [
     "members",
     "bumdes",
     "simpanan",
+    "pembangunan",
     "targets",
     "pendampingan",
     "impor",

@@ -57,9 +57,15 @@
   function loadScript(url) {
     if (!loaded[url]) {
       loaded[url] = new Promise(function (resolve, reject) {
+        // A card's own script (land.js) may have started loading the same library: wait for that copy.
+        var existing = document.querySelector("script[src='" + url + "']");
+        if (existing) {
+          if (existing.dataset.loaded) { resolve(); } else { existing.addEventListener("load", resolve); }
+          return;
+        }
         var script = document.createElement("script");
         script.src = url;
-        script.onload = resolve;
+        script.onload = function () { script.dataset.loaded = "1"; resolve(); };
         script.onerror = reject;
         document.head.appendChild(script);
       });

@@ -5,6 +5,7 @@ from rest_framework import serializers
 
 from core.api.fields import RegionCodeField
 from koperasi.api.serializers import FormationStageBriefSerializer
+from targets.models import LandStep
 from targets.models import Target
 from targets.models import TargetMetric
 from targets.selectors import target_rows
@@ -47,7 +48,7 @@ class TargetSerializer(serializers.ModelSerializer):
     class Meta:
         model = Target
         fields = ["id", "region", "title", "metric", "metric_label", "stage", "unit_type", "unit_status",
-                  "target_count", "start_date", "due_date", "parent", "notes", "created_at", "figures"]
+                  "land_step", "target_count", "start_date", "due_date", "parent", "notes", "created_at", "figures"]
 
     @extend_schema_field(TargetFiguresSerializer)
     def get_figures(self, target):
@@ -67,6 +68,8 @@ class TargetCreateInputSerializer(serializers.Serializer):
         choices=[(status.value, status.label) for status in READINESS_ORDER[1:]], required=False, allow_blank=True,
         default="", help_text="Readiness status to reach, for a unit target.",
     )
+    land_step = serializers.ChoiceField(choices=LandStep.choices, required=False, allow_blank=True, default="",
+                                        help_text="Land step to reach, for a land target (cumulative).")
     target_count = serializers.IntegerField(
         required=False, allow_null=True, min_value=1, max_value=100_000,
         help_text="Defaults to the number of desa/kelurahan in the region, which is also its upper bound.",

@@ -59,7 +59,8 @@ class TargetViewSet(ConditionalWriteMixin, AuditTrailMixin, ScopedViewSetMixin, 
         target = services.target_create(
             actor=request.user, region_code=data["region"], metric=data["metric"], start_date=data["start_date"],
             due_date=data["due_date"], stage_code=data.get("stage"), unit_type_code=data.get("unit_type"),
-            unit_status=data["unit_status"], target_count=data.get("target_count"), title=data["title"],
+            unit_status=data["unit_status"], land_step=data["land_step"], target_count=data.get("target_count"),
+            title=data["title"],
             notes=data["notes"],
         )
         return Response(self._data(target), status=status.HTTP_201_CREATED)

@@ -68,7 +68,21 @@ def live_counts() -> dict[str, dict[str, int]]:
     for village in Visit.objects.filter(visited_on__gt=since).values_list("village_id", flat=True):
         for area in _areas(village):
             counts[area]["visits_30d"] += 1
+    _add_land(counts)
     return {code: {name: row.get(name, 0) for name in METRIC_COLUMNS} for code, row in counts.items()}
+
+
+def _add_land(counts: dict[str, Counter]) -> None:
+    """Land plots by status, counted at their cooperative's seat."""
+    from pembangunan.models import LandPlot
+
+    for status, seat in LandPlot.objects.values_list("status", "cooperative__village_id"):
+        row = Counter({"land_plots": int(status != "rejected"),
+                       "land_verified": int(status in ("verified", "construction", "handed_over")),
+                       "land_construction": int(status == "construction"),
+                       "land_handed_over": int(status == "handed_over")})
+        for area in _areas(seat):
+            counts[area].update(row)
 
 
 def stored_counts() -> dict[str, dict[str, int]]:
