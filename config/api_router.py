@@ -15,5 +15,6 @@ urlpatterns = [
     path("", include("bumdes.api.urls")),
     path("", include("targets.api.urls")),
     path("", include("pendampingan.api.urls")),
+    path("", include("kegiatan.api.urls")),
     path("", include("reports.api.urls")),
 ]

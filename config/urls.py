@@ -26,6 +26,7 @@ urlpatterns = [
     path("bumdes/", include("bumdes.urls")),
     path("target/", include("targets.urls")),
     path("pendampingan/", include("pendampingan.urls")),
+    path("kegiatan/", include("kegiatan.urls")),
     path("", include("reports.urls")),
     path("pengguna/", include("accounts.urls")),
     path("notifikasi/", include("notifications.urls")),

@@ -65,6 +65,7 @@ LOCAL_APPS = [
     "units",
     "members",
     "bumdes",
+    "kegiatan",
     "targets",
     "pendampingan",
     "reports",
