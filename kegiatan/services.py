@@ -182,7 +182,7 @@ def event_cancel(*, actor, event: Event) -> Event:
     if event.cancelled_at is None:
         event.cancelled_at = timezone.now()
         save_changed(event, ["cancelled_at"], actor=actor)
-        _refresh_event_villages(event)
+        _refresh_event_villages(event, *event.attendees.values_list("village_id", flat=True).distinct())
     return event
 
 

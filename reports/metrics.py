@@ -4,7 +4,10 @@ counts; the same list drives the SQL that fills them, the model, the API and the
 """
 
 __all__ = [
+    "BIG_METRIC_COLUMNS",
+    "EVENT_ROLES",
     "FORMATION_MODELS",
+    "KEGIATAN_COLUMNS",
     "KINDS",
     "METRIC_COLUMNS",
     "NATION",
@@ -23,6 +26,26 @@ KINDS = ("kdmp", "kkmp")
 FORMATION_MODELS = ("baru", "pengembangan", "revitalisasi")
 UNIT_CODES = ("kantor", "gerai_sembako", "simpan_pinjam", "klinik", "apotek", "pergudangan", "logistik")
 UNIT_STATUSES = ("rencana", "lahan_tersedia", "bangunan", "izin", "operasional", "tidak_dijalankan")
+
+
+# Events, attendance and the deal pipeline (kegiatan): see reports/kegiatan_facts.py for what each counts.
+EVENT_ROLES = ("kepala_desa", "pj_kepala_desa", "sekretaris_desa", "bpd", "operator_desa", "direktur_bumdes",
+               "pendamping_desa", "pengurus", "pengawas", "manajer", "anggota")
+DEAL_KINDS = ("procurement", "project", "financing", "mentoring")
+DEAL_STAGES = ("lead", "talks", "agreed", "running", "closed", "lost")
+KEGIATAN_COLUMNS: tuple[str, ...] = (
+    "events_held",
+    "villages_reached",
+    "attendees",
+    *(f"attendees_{role}" for role in EVENT_ROLES),
+    "deals",
+    *(f"deals_{kind}" for kind in DEAL_KINDS),
+    *(f"deals_{stage}" for stage in DEAL_STAGES),
+    "deal_value_open",
+    "deal_value_closed",
+)
+# Columns holding rupiah: a kabupaten's pipeline passes 2^31 rupiah easily, so they are 64-bit.
+BIG_METRIC_COLUMNS = frozenset({"deal_value_open", "deal_value_closed"})
 
 
 def stage_column(index: int) -> str:
@@ -45,4 +68,5 @@ METRIC_COLUMNS: tuple[str, ...] = (
     "visits_30d",
     "stalled",
     "awaiting_review",
+    *KEGIATAN_COLUMNS,
 )

@@ -11,6 +11,7 @@ from core.scoping import ScopedQuerySet
 from core.storage import private_storage
 
 from .extensions import export_table
+from .metrics import BIG_METRIC_COLUMNS
 from .metrics import METRIC_COLUMNS
 
 __all__ = [
@@ -46,7 +47,8 @@ class RegionRollupBase(models.Model):
 
 # The metric columns are generated from their single definition rather than typed out 72 times.
 for _name in METRIC_COLUMNS:
-    RegionRollupBase.add_to_class(_name, models.IntegerField(default=0))
+    RegionRollupBase.add_to_class(_name, (models.BigIntegerField if _name in BIG_METRIC_COLUMNS
+                                          else models.IntegerField)(default=0))
 
 
 class RegionRollup(RegionRollupBase):
@@ -98,7 +100,8 @@ class FederationRollup(models.Model):
 
 
 for _name in METRIC_COLUMNS:
-    FederationRollup.add_to_class(_name, models.IntegerField(default=0))
+    FederationRollup.add_to_class(_name, (models.BigIntegerField if _name in BIG_METRIC_COLUMNS
+                                          else models.IntegerField)(default=0))
 
 
 class RegionSnapshot(RegionRollupBase):

@@ -22,6 +22,8 @@ from units.models import UnitStatus
 from units.models import UnitType
 
 from .metrics import FORMATION_MODELS
+from .kegiatan_facts import kegiatan_village_sql
+from .metrics import KEGIATAN_COLUMNS
 from .metrics import KINDS
 from .metrics import METRIC_COLUMNS
 from .metrics import NATION
@@ -88,6 +90,7 @@ def _fact_columns() -> list[str]:
     columns += ["COALESCE(unit.units_local, 0)",
                 *(f"CASE WHEN COALESCE(unit.ops, 0) = {count} THEN 1 ELSE 0 END" for count in range(OPS_BUCKETS)),
                 "COALESCE(member.members, 0)", "0", "coop.stalled", "COALESCE(review.awaiting, 0)"]
+    columns += ["0"] * len(KEGIATAN_COLUMNS)  # events and deals come from their own CTE (kegiatan_facts)
     assert len(columns) == len(METRIC_COLUMNS)
     return columns
 
@@ -166,11 +169,13 @@ def village_facts(*, codes: list[str] | None, stalled_before: datetime, visits_s
     # Cooperatives' facts and villages' visits are merged by grouping on the village code.
     sql = (
         f"WITH coop AS ({coop}), unit AS ({unit}), member AS ({member}), review AS ({review}), "
-        f"visit AS ({visit}), village AS (SELECT code, {sums} FROM ("
+        f"visit AS ({visit}), kegiatan AS ({kegiatan_village_sql(only=only, dated=as_of is not None)}), "
+        f"village AS (SELECT code, {sums} FROM ("
         f"SELECT coop.code AS code, {coop_facts} FROM coop "
         f"LEFT JOIN unit ON unit.cooperative_id = coop.id LEFT JOIN member ON member.cooperative_id = coop.id "
         f"LEFT JOIN review ON review.cooperative_id = coop.id "
-        f"UNION ALL SELECT visit.code AS code, {visit_facts} FROM visit"
+        f"UNION ALL SELECT visit.code AS code, {visit_facts} FROM visit "
+        f"UNION ALL SELECT kegiatan.code AS code, {', '.join(METRIC_COLUMNS)} FROM kegiatan"
         f") facts GROUP BY code)"
     )
     return bind(sql, codes=list(codes or []), false=False, stalled_before=stalled_before,
