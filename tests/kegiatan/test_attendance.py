@@ -1,8 +1,11 @@
 """Events, invitations and attendance: coverage by role, the door search with masked NIK, training records."""
 
+from datetime import timedelta
+
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from kegiatan import services
 from kegiatan.models import Attendee
@@ -17,6 +20,7 @@ from notifications.models import NotificationKind
 from tests.conftest import PATI
 from tests.conftest import PRAWOTO
 from tests.conftest import SUKOLILO
+from tests.conftest import client_login
 from tests.conftest import sample_nik
 from tests.conftest import seed_board
 from wilayah.models import Region
@@ -97,10 +101,6 @@ def test_an_uninvited_village_or_a_bad_nik_is_refused_with_a_field_error(sukolil
 
 
 def test_event_times_are_validated(sukolilo_officer):
-    from datetime import timedelta
-
-    from django.utils import timezone
-
     starts = timezone.now()
     with pytest.raises(ValidationError) as error:
         services.event_create(actor=sukolilo_officer, title="Rakor", kind=EventKind.RAKOR, starts_at=starts,
@@ -146,8 +146,6 @@ def test_door_search_by_full_nik_shows_it_masked_and_links_the_member(sukolilo_o
 
 
 def test_training_records_show_on_the_cooperative_page(client, sukolilo_officer, village_staff, prawoto):
-    from tests.conftest import client_login
-
     people, _kades = seed_board(village_staff, prawoto)
     event = past_event(sukolilo_officer, kind=EventKind.BIMTEK, training_title="Bimtek tata kelola koperasi")
     services.attendee_add(actor=sukolilo_officer, event=event, member=people[1], role=AttendeeRole.PENGURUS)
