@@ -4,6 +4,7 @@ exports, the partner directory and the deal pipeline, and co-working spaces with
 """
 
 from datetime import date
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -266,21 +267,27 @@ class AttendanceView(ActionRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         event = kwargs.pop("event", None) or self._event()
-        query = self.request.GET.get("q", "")
+        query = " ".join(str(kwargs.pop("query", None) or self.request.GET.get("q", "")).split())[:100]
+        by_nik = query.replace(" ", "").isdigit()
+        matches = attendee_search(user=self.request.user, event=event, text=query, suggested_role=member_attendee_role)
         villages = [inv.village for inv in event.invitations.select_related("village").order_by("village__name")]
-        kwargs.setdefault("form", QuickAttendeeForm(villages=villages, initial={"name": query if not query.replace(
-            " ", "").isdigit() else "", "nik": query.replace(" ", "") if query.replace(" ", "").isdigit() else ""}))
+        # A NIK typed at the door stays out of the page unless it is needed to add a person nobody's record has.
+        initial = {"nik": query.replace(" ", "")} if by_nik and not matches else {"name": "" if by_nik else query}
+        kwargs.setdefault("form", QuickAttendeeForm(villages=villages, initial=initial))
         return super().get_context_data(
-            event=event, query=query, coverage=event_coverage(event),
-            matches=attendee_search(user=self.request.user, event=event, text=query,
-                                    suggested_role=member_attendee_role),
-            recent=event.attendees.select_related("village").order_by("-recorded_at", "-pk")[:10],
+            event=event, query=query, shown_query="" if by_nik else query, by_nik=by_nik, coverage=event_coverage(event),
+            matches=matches, recent=event.attendees.select_related("village").order_by("-recorded_at", "-pk")[:10],
             role_choices=AttendeeRole.choices, **kwargs)
 
     def post(self, request, *args, **kwargs):
         event = self._event()
         operation = request.POST.get("operation")
-        back = redirect(f"{request.path}?q={request.POST.get('q', '')}" if operation == "member" else request.path)
+        if operation == "search":
+            # By POST, so that a NIK never lands in a URL (browser history, server logs, the Referer header).
+            return self.render_to_response(self.get_context_data(event=event, query=request.POST.get("q", "")))
+        query = " ".join(request.POST.get("q", "").split())
+        back = redirect(f"{request.path}?{urlencode({'q': query})}" if query and not query.replace(" ", "").isdigit()
+                        else request.path)
         if operation == "member":
             member = get_object_or_404(attendee_member_queryset(request.user), pk=request.POST.get("member"))
             try:
