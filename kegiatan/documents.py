@@ -4,6 +4,7 @@ or XLSX, and reading a paper/Excel attendance list (CSV or XLSX after the templa
 service.
 """
 
+import contextlib
 import csv
 import io
 
@@ -180,10 +181,8 @@ def _raw_rows(upload) -> list[list]:
         except UnicodeDecodeError:
             text = content.decode("latin-1")
         dialect = csv.excel
-        try:
+        with contextlib.suppress(csv.Error):
             dialect = csv.Sniffer().sniff(text[:2048], delimiters=",;\t")
-        except csv.Error:
-            pass
         return [row for _index, row in zip(range(MAX_IMPORT_ROWS + 2), csv.reader(io.StringIO(text), dialect),
                                            strict=False)]
     raise ValueError(_("Upload the list as CSV or XLSX (use the template)."))

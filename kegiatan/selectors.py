@@ -241,7 +241,8 @@ def space_usage(space: Space, month: date) -> SpaceUsage:
         by_kind=dict(Counter(booking.booker_kind for booking in bookings)),
         groups=sorted(groups.items(), key=lambda item: (-item[1], item[0])),
         events=space.events.filter(starts_at__gte=start, starts_at__lt=end, cancelled_at__isnull=True).count(),
-        by_resource=[(name, len(rows), round(sum(b.hours for b in rows), 1)) for name, rows in sorted(resources.items())],
+        by_resource=[(name, len(rows), round(sum(b.hours for b in rows), 1))
+                     for name, rows in sorted(resources.items())],
     )
 
 

@@ -284,8 +284,8 @@ def _refresh_event_villages(event: Event, *codes: str | None) -> None:
 
 
 _MEMBER_ROLES = {
-    **{role: AttendeeRole.PENGURUS for role in PENGURUS_ROLES},
-    **{role: AttendeeRole.PENGAWAS for role in PENGAWAS_ROLES},
+    **dict.fromkeys(PENGURUS_ROLES, AttendeeRole.PENGURUS),
+    **dict.fromkeys(PENGAWAS_ROLES, AttendeeRole.PENGAWAS),
     PositionRole.MANAJER: AttendeeRole.MANAJER,
 }
 

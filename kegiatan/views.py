@@ -56,7 +56,6 @@ from .models import EventKind
 from .models import Partner
 from .models import Space
 from .selectors import attendee_search
-from .selectors import attendees_of
 from .selectors import deal_filter
 from .selectors import event_coverage
 from .selectors import event_filter
@@ -275,7 +274,8 @@ class AttendanceView(ActionRequiredMixin, TemplateView):
         initial = {"nik": query.replace(" ", "")} if by_nik and not matches else {"name": "" if by_nik else query}
         kwargs.setdefault("form", QuickAttendeeForm(villages=villages, initial=initial))
         return super().get_context_data(
-            event=event, query=query, shown_query="" if by_nik else query, by_nik=by_nik, coverage=event_coverage(event),
+            event=event, query=query, shown_query="" if by_nik else query, by_nik=by_nik,
+            coverage=event_coverage(event),
             matches=matches, recent=event.attendees.select_related("village").order_by("-recorded_at", "-pk")[:10],
             role_choices=AttendeeRole.choices, **kwargs)
 

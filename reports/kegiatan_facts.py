@@ -17,11 +17,11 @@ when recorded by then; a deal counts at its current stage (stage moves are not d
 """
 
 from kegiatan.models import OPEN_STAGES
+from kegiatan.models import Attendee
 from kegiatan.models import AttendeeRole
+from kegiatan.models import Deal
 from kegiatan.models import DealKind
 from kegiatan.models import DealStage
-from kegiatan.models import Attendee
-from kegiatan.models import Deal
 from kegiatan.models import Event
 from koperasi.models import Cooperative
 

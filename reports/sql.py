@@ -21,8 +21,8 @@ from units.models import READINESS_ORDER
 from units.models import UnitStatus
 from units.models import UnitType
 
-from .metrics import FORMATION_MODELS
 from .kegiatan_facts import kegiatan_village_sql
+from .metrics import FORMATION_MODELS
 from .metrics import KEGIATAN_COLUMNS
 from .metrics import KINDS
 from .metrics import METRIC_COLUMNS

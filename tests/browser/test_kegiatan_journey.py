@@ -103,7 +103,7 @@ def test_a_district_officer_records_three_meetings_and_sees_the_pipeline_on_the_
                 (pakem, pos, "mentoring", "0")]
     for cooperative, partner, kind, value in meetings:
         details = page.locator("#record-meeting")
-        if not details.get_attribute("open") == "":
+        if details.get_attribute("open") != "":
             details.locator("summary").click()
         page.fill("#id_village", cooperative.village_id)
         page.select_option("#id_partner", str(partner.pk))

@@ -60,9 +60,9 @@ def test_pipeline_totals_by_stage_and_kind(pati_officer, prawoto, partner):
     services.deal_move(actor=pati_officer, deal=deals[2], stage=DealStage.LOST)
     summary = pipeline_summary(Deal.objects.for_user(pati_officer))
     assert summary.open_count == 2 and summary.open_value == 2_000_000_100
-    assert dict((s, n) for s, _l, n, _v in summary.by_stage) == {"lead": 2, "talks": 0, "agreed": 0, "running": 0,
+    assert {s: n for s, _l, n, _v in summary.by_stage} == {"lead": 2, "talks": 0, "agreed": 0, "running": 0,
                                                                    "closed": 0, "lost": 1}
-    assert dict((k, v) for k, _l, _n, v in summary.by_kind)["financing"] == 2_000_000_000
+    assert {k: v for k, _l, _n, v in summary.by_kind}["financing"] == 2_000_000_000
 
 
 def test_the_national_directory_is_read_by_every_officer_and_kept_by_administrators(pati_officer, village_staff,
