@@ -67,14 +67,17 @@ def events_visible(user, action: Action = Action.VIEW):
 
 
 def event_filter(*, request, filters: dict | None = None) -> EventFilterSet:
-    events = events_visible(request.user).annotate(attendee_count=Count("attendees", distinct=True),
-                                                  invited_count=Count("invitations", distinct=True))
+    events = (events_visible(request.user)
+              .annotate(attendee_count=Count("attendees", distinct=True),
+                        invited_count=Count("invitations", distinct=True))
+              .order_by("-starts_at", "-pk"))
     return EventFilterSet(filters or {}, events, request=request)
 
 
 def partner_filter(*, request, filters: dict | None = None) -> PartnerFilterSet:
     partners = Partner.objects.for_user(request.user, Action.VIEW).select_related("region")
-    return PartnerFilterSet(filters or {}, partners.annotate(deal_count=Count("deals")), request=request)
+    return PartnerFilterSet(filters or {}, partners.annotate(deal_count=Count("deals")).order_by("name", "pk"),
+                            request=request)
 
 
 def deal_filter(*, request, filters: dict | None = None) -> DealFilterSet:
