@@ -48,7 +48,7 @@ MAX_RUPIAH = 10**15
 
 class EventSerializer(serializers.ModelSerializer):
     region = RegionBriefSerializer(read_only=True)
-    venue_village = RegionBriefSerializer(read_only=True)
+    venue_village = RegionBriefSerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = Event
@@ -81,7 +81,7 @@ class InviteInputSerializer(serializers.Serializer):
 
 class AttendeeSerializer(serializers.ModelSerializer):
     nik = serializers.CharField(source="masked_nik", read_only=True, help_text="Masked.")
-    village = RegionBriefSerializer(read_only=True)
+    village = RegionBriefSerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = Attendee
@@ -111,7 +111,7 @@ class CoverageSerializer(serializers.Serializer):
 
 
 class PartnerSerializer(serializers.ModelSerializer):
-    region = RegionBriefSerializer(read_only=True)
+    region = RegionBriefSerializer(read_only=True, allow_null=True, help_text="Null: the national directory.")
     areas_served = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
 
     class Meta:
