@@ -44,6 +44,7 @@ from reports.services import rollup_reconcile
 from reports.services import snapshot_backfill
 from sampledata.bumdes import federation_roles_ensure
 from sampledata.bumdes import pati_federation_create
+from sampledata.demo_kegiatan import kegiatan_demo_create
 from sampledata.plans import UNIT_CODES
 from sampledata.plans import CooperativePlan
 from sampledata.plans import Profile
@@ -325,6 +326,7 @@ def demo_data_create(seed: int = 2025) -> dict:
         _targets(User.objects.get(email="admin@demo.kopdes.id"), today)
         _visits(rng, today)
         pati_federation_create(officer=officer, rng=random.Random(seed + 33), today=today)
+        kegiatan_demo_create(rng=random.Random(seed + 44), today=today, password=DEMO_PASSWORD)
     # Dashboards read the roll-up; the burn-up charts read daily snapshots, rebuilt here for half a year.
     rollup_reconcile()
     # Weekly points for half a year, then daily for the 14-day pace of the targets.
