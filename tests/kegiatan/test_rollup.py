@@ -131,4 +131,4 @@ def test_the_dashboard_shows_the_pipeline_total(client, pati_officer, national_a
                                 value=12_500_000)
     client_login(client, pati_officer)
     page = client.get("/dasbor/", follow=True).content.decode()
-    assert 'data-figure="pipeline-value">12.500.000<' in page
+    assert 'data-figure="pipeline-value">12.500.000<' in page and '12,5 juta' in page
