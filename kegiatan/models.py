@@ -365,7 +365,7 @@ class DealStage(models.TextChoices):
     LEAD = "lead", _("Lead")
     TALKS = "talks", _("In talks")
     AGREED = "agreed", _("Agreed")
-    RUNNING = "running", _("Running")
+    RUNNING = "running", _("Running (under way)")
     CLOSED = "closed", _("Closed (completed)")
     LOST = "lost", _("Lost")
 

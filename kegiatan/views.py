@@ -525,7 +525,7 @@ class SpaceDetailView(ActionRequiredMixin, TemplateView):
             kwargs.setdefault("booking_form", BookingForm(space=space))
             kwargs.setdefault("weekly_form", WeeklyBookingForm(space=space))
         upcoming = (Booking.objects.filter(resource__space=space, ends_at__gte=timezone.now())
-                    .select_related("resource").order_by("starts_at")[:50])
+                    .select_related("resource").order_by("starts_at")[:20])
         previous = (month.replace(day=1) - timezone.timedelta(days=1)).replace(day=1)
         following = (month.replace(day=28) + timezone.timedelta(days=4)).replace(day=1)
         return super().get_context_data(
