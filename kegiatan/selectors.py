@@ -47,6 +47,7 @@ __all__ = [
     "event_coverage",
     "event_filter",
     "events_visible",
+    "month_bounds",
     "partner_filter",
     "pipeline_summary",
     "space_usage",

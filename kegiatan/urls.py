@@ -19,4 +19,5 @@ urlpatterns = [
     path("kesepakatan/ekspor.<str:fmt>", views.DealExportView.as_view(), name="deals-export"),
     path("ruang/", views.SpaceListView.as_view(), name="spaces"),
     path("ruang/<int:pk>/", views.SpaceDetailView.as_view(), name="space"),
+    path("ruang/<int:pk>/pemakaian.<str:fmt>", views.SpaceUsageExportView.as_view(), name="space-usage-export"),
 ]

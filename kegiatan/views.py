@@ -60,6 +60,7 @@ from .selectors import deal_filter
 from .selectors import event_coverage
 from .selectors import event_filter
 from .selectors import events_visible
+from .selectors import month_bounds
 from .selectors import partner_filter
 from .selectors import pipeline_summary
 from .selectors import space_usage
@@ -80,6 +81,7 @@ __all__ = [
     "PartnerListView",
     "SpaceDetailView",
     "SpaceListView",
+    "SpaceUsageExportView",
 ]
 
 PER_PAGE = 50
@@ -498,12 +500,36 @@ class SpaceListView(ActionRequiredMixin, TemplateView):
         return self.render_to_response(self.get_context_data(form=form))
 
 
+class SpaceUsageExportView(ActionRequiredMixin, View):
+    """The month's confirmed bookings of a space (the usage report's rows) as CSV or XLSX."""
+
+    def get(self, request, pk, fmt):
+        if fmt not in ("csv", "xlsx"):
+            raise Http404
+        space = get_object_or_404(Space.objects.for_user(request.user), pk=pk)
+        month = _month(request.GET.get("bulan"))
+        start, end = month_bounds(month)
+        bookings = (Booking.objects.filter(resource__space=space, status="confirmed", starts_at__gte=start,
+                                           starts_at__lt=end).select_related("resource").order_by("starts_at"))
+        header = [_("From"), _("Until"), _("Room or desk"), _("Booked by"), _("Booker"), _("Group served"),
+                  _("People"), _("Hours")]
+        rows = [[timezone.localtime(b.starts_at).strftime("%Y-%m-%d %H:%M"),
+                 timezone.localtime(b.ends_at).strftime("%H:%M"), b.resource.name, b.booker_name,
+                 str(b.get_booker_kind_display()), b.group, b.people, round(b.hours, 2)] for b in bookings]
+        name = f"pemakaian-ruang-{space.pk}-{month:%Y-%m}.{fmt}"
+        if fmt == "xlsx":
+            return _file(table_xlsx(header, rows, title=_("Bookings")), name,
+                         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        return _file(table_csv(header, rows), name, "text/csv; charset=utf-8")
+
+
 def _month(text: str | None) -> date:
+    """The month asked for as "2026-03" (2025 to 2100), else this month."""
     try:
         year, month = (int(part) for part in (text or "").split("-"))
-        return date(year, month, 1) if 2025 <= year <= 2100 and 1 <= month <= 12 else timezone.localdate()
     except ValueError:
         return timezone.localdate().replace(day=1)
+    return date(year, month, 1) if 2025 <= year <= 2100 and 1 <= month <= 12 else timezone.localdate().replace(day=1)
 
 
 class SpaceDetailView(ActionRequiredMixin, TemplateView):

@@ -18,6 +18,7 @@ from kegiatan.models import ResourceKind
 from kegiatan.models import SpaceOwnerKind
 from kegiatan.selectors import space_usage
 from tests.conftest import SUKOLILO
+from tests.conftest import client_login
 
 pytestmark = pytest.mark.django_db
 
@@ -117,3 +118,16 @@ def test_monthly_usage_counts_bookings_hours_users_and_groups(sukolilo_officer, 
 def test_village_staff_cannot_book_a_kecamatan_space(village_staff, room):
     with pytest.raises(PermissionDenied):
         _book(village_staff, room, _next_monday(), 9, 10)
+
+
+def test_the_usage_report_exports_the_months_bookings(client, sukolilo_officer, room):
+    day = date(2026, 3, 3)
+    Booking.objects.create(resource=room, booker_name="Komunitas Tuli", booker_kind=BookerKind.PUBLIC,
+                           group="komunitas disabilitas", starts_at=_at(day, 9), ends_at=_at(day, 11), people=8)
+    client_login(client, sukolilo_officer)
+    page = client.get(f"/kegiatan/ruang/{room.space_id}/?bulan=2026-03").content.decode()
+    assert "komunitas disabilitas: 1" in page
+    export = client.get(f"/kegiatan/ruang/{room.space_id}/pemakaian.csv?bulan=2026-03")
+    lines = export.content.decode("utf-8-sig").splitlines()
+    assert len(lines) == 2 and "Komunitas Tuli" in lines[1] and lines[1].endswith(";2.0")
+    assert client.get(f"/kegiatan/ruang/{room.space_id}/pemakaian.pdf").status_code == 404
