@@ -28,6 +28,7 @@ __all__ = [
     "AttendanceImportForm",
     "BookingForm",
     "DealMoveForm",
+    "EventEditForm",
     "EventForm",
     "InviteForm",
     "MeetingForm",
@@ -104,6 +105,19 @@ class EventForm(StyledFormMixin, forms.Form):
         if not cleaned.get("region") and not cleaned.get("federation") and "region" not in self.errors:
             self.add_error("region", _("Choose the organising office's area or the federation."))
         return cleaned
+
+
+class EventEditForm(StyledFormMixin, forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    place = forms.CharField(label=_("Place"), max_length=200)
+    starts_at = _date_time_field(_("Starts at"))
+    ends_at = _date_time_field(_("Ends at"))
+    respond_by = forms.DateField(label=_("Confirm attendance by"), required=False)
+    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    @classmethod
+    def initial_for(cls, event) -> dict:
+        return {name: getattr(event, name) for name in cls.base_fields}
 
 
 class InviteForm(StyledFormMixin, forms.Form):

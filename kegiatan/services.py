@@ -31,6 +31,7 @@ from core.roles import Role
 from core.scoping import require_scope
 from core.scoping import scope_for
 from core.services import indonesian_phone
+from core.services import require_known_fields
 from koperasi.models import Cooperative
 from koperasi.models import CooperativeVillage
 from koperasi.services import stage_submit
@@ -82,6 +83,7 @@ __all__ = [
     "event_create",
     "event_invite",
     "event_sosialisasi_submit",
+    "event_update",
     "meeting_record",
     "partner_contact_add",
     "partner_create",
@@ -163,6 +165,28 @@ def event_create(*, actor, title: str, kind: str, starts_at: datetime, ends_at: 
     )
     event._history_user = actor
     event.save()
+    return event
+
+
+_EVENT_EDITABLE = {"title", "place", "starts_at", "ends_at", "respond_by", "description", "training_title",
+                   "organiser_name"}
+
+
+@transaction.atomic
+def event_update(*, actor, event: Event, **changes) -> Event:
+    """Reschedule or correct an event (title, place, times, deadline, description); the kind and area stay."""
+    _require_organiser(actor, event)
+    require_known_fields(changes, _EVENT_EDITABLE)
+    event = locked(event)
+    _require_open(event)
+    for name, value in changes.items():
+        setattr(event, name, value.strip() if isinstance(value, str) else value)
+    if not event.title:
+        raise ValidationError({"title": _("Give the event a title.")})
+    if not event.place:
+        raise ValidationError({"place": _("Say where the event takes place.")})
+    _check_event_times(event.starts_at, event.ends_at, event.respond_by)
+    save_changed(event, changes, actor=actor)
     return event
 
 

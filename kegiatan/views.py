@@ -37,6 +37,7 @@ from .filtersets import SpaceFilterSet
 from .forms import AttendanceImportForm
 from .forms import BookingForm
 from .forms import DealMoveForm
+from .forms import EventEditForm
 from .forms import EventForm
 from .forms import InviteForm
 from .forms import MeetingForm
@@ -157,6 +158,7 @@ class EventDetailView(ActionRequiredMixin, TemplateView):
                    "role_labels": dict(AttendeeRole.choices)}
         if organiser:
             kwargs.setdefault("invite_form", InviteForm(actor=user))
+            kwargs.setdefault("edit_form", EventEditForm(initial=EventEditForm.initial_for(event)))
             kwargs.setdefault("import_form", AttendanceImportForm())
         if event.kind == EventKind.BUSINESS_MATCHING:
             deals = deal_filter(request=self.request, filters={"event": event.pk}).qs
@@ -183,12 +185,22 @@ class EventDetailView(ActionRequiredMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         event = _event_for(request, self.kwargs["pk"])
         operation = request.POST.get("operation")
-        handlers = {"invite": self._invite, "import": self._import, "meeting": self._meeting,
+        handlers = {"edit": self._edit, "invite": self._invite, "import": self._import, "meeting": self._meeting,
                     "cancel": self._cancel, "sosialisasi": self._sosialisasi}
         if operation not in handlers:
             messages.error(request, _("Unknown operation."))
             return redirect("kegiatan:event", event.pk)
         return handlers[operation](request, event)
+
+    def _edit(self, request, event):
+        form = EventEditForm(request.POST)
+        if form.is_valid():
+            ok, _event = form.call_service(services.event_update, actor=request.user, event=event,
+                                           **form.cleaned_data)
+            if ok:
+                messages.success(request, _("Event updated."))
+                return redirect("kegiatan:event", event.pk)
+        return self.render_to_response(self.get_context_data(edit_form=form))
 
     def _invite(self, request, event):
         form = InviteForm(request.POST, actor=request.user)

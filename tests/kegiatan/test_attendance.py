@@ -152,3 +152,19 @@ def test_training_records_show_on_the_cooperative_page(client, sukolilo_officer,
     client_login(client, village_staff)
     page = client.get(f"/koperasi/{prawoto.pk}/")
     assert "Bimtek tata kelola koperasi" in page.content.decode()
+
+
+def test_an_event_is_rescheduled_by_its_organiser_with_its_history(sukolilo_officer, village_staff):
+    event = past_event(sukolilo_officer)
+    later = event.starts_at + timedelta(days=1)
+    services.event_update(actor=sukolilo_officer, event=event, starts_at=later, ends_at=later + timedelta(hours=2),
+                          place="Balai Desa Prawoto")
+    event.refresh_from_db()
+    assert event.place == "Balai Desa Prawoto" and event.starts_at == later
+    assert event.history.count() == 2
+    with pytest.raises(ValidationError):
+        services.event_update(actor=sukolilo_officer, event=event, ends_at=later - timedelta(hours=1))
+    with pytest.raises(ValidationError):
+        services.event_update(actor=sukolilo_officer, event=event, kind="pelatihan")
+    with pytest.raises(PermissionDenied):
+        services.event_update(actor=village_staff, event=event, title="Rakor lain")
