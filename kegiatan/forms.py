@@ -140,10 +140,18 @@ class QuickAttendeeForm(StyledFormMixin, forms.Form):
                             widget=forms.TextInput(attrs={"inputmode": "tel"}))
     organisation = forms.CharField(label=_("Organisation (optional)"), max_length=200, required=False)
 
-    def __init__(self, *args, villages, **kwargs):
+    def __init__(self, *args, villages, actor, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["village"].choices = [("", _("— none (e.g. a partner) —")),
-                                          *((v.code, v.name.title()) for v in villages)]
+        if villages:  # the invited villages, to pick with one tap
+            self.fields["village"].choices = [("", _("— none (e.g. a partner) —")),
+                                              *((v.code, v.name.title()) for v in villages)]
+        else:  # an event without invitations: any desa/kelurahan of the officer's area, by the region picker
+            self.fields["village"] = RegionField(label=_("Desa/kelurahan"), action=Action.VIEW, levels=_VILLAGE,
+                                                 required=False).for_user(actor)
+
+    def clean_village(self):
+        village = self.cleaned_data.get("village")
+        return village.code if isinstance(village, Region) else village or None
 
 
 class AttendanceImportForm(forms.Form):

@@ -286,7 +286,7 @@ class AttendanceView(ActionRequiredMixin, TemplateView):
         villages = [inv.village for inv in event.invitations.select_related("village").order_by("village__name")]
         # A NIK typed at the door stays out of the page unless it is needed to add a person nobody's record has.
         initial = {"nik": query.replace(" ", "")} if by_nik and not matches else {"name": "" if by_nik else query}
-        kwargs.setdefault("form", QuickAttendeeForm(villages=villages, initial=initial))
+        kwargs.setdefault("form", QuickAttendeeForm(villages=villages, actor=self.request.user, initial=initial))
         return super().get_context_data(
             event=event, query=query, shown_query="" if by_nik else query, by_nik=by_nik,
             coverage=event_coverage(event),
@@ -320,7 +320,7 @@ class AttendanceView(ActionRequiredMixin, TemplateView):
                 messages.error(request, _errors(error))
             return back
         villages = [inv.village for inv in event.invitations.select_related("village").order_by("village__name")]
-        form = QuickAttendeeForm(request.POST, villages=villages)
+        form = QuickAttendeeForm(request.POST, villages=villages, actor=request.user)
         if form.is_valid():
             data = dict(form.cleaned_data)
             ok, attendee = form.call_service(services.attendee_add, actor=request.user, event=event,

@@ -168,3 +168,24 @@ def test_an_event_is_rescheduled_by_its_organiser_with_its_history(sukolilo_offi
         services.event_update(actor=sukolilo_officer, event=event, kind="pelatihan")
     with pytest.raises(PermissionDenied):
         services.event_update(actor=village_staff, event=event, title="Rakor lain")
+
+
+def test_at_an_event_without_invitations_the_door_form_takes_any_village_of_the_area(client, sukolilo_officer):
+    event = past_event(sukolilo_officer, kind=EventKind.PELATIHAN)
+    client_login(client, sukolilo_officer)
+    response = client.post(f"/kegiatan/{event.pk}/hadir/", {"operation": "add", "name": "Sri", "role": "bpd",
+                                                           "village": PRAWOTO})
+    assert response.status_code == 302
+    assert Attendee.objects.get(event=event).village_id == PRAWOTO
+    outside = client.post(f"/kegiatan/{event.pk}/hadir/", {"operation": "add", "name": "Tamu", "role": "bpd",
+                                                          "village": "35.05.01.2001"})
+    assert outside.status_code == 200 and Attendee.objects.filter(event=event).count() == 1
+
+
+
+def test_village_staff_have_no_door_page(client, sukolilo_officer, village_staff):
+    event = past_event(sukolilo_officer)
+    services.event_invite(actor=sukolilo_officer, event=event, region_codes=[PRAWOTO])
+    client_login(client, village_staff)
+    assert client.get(f"/kegiatan/{event.pk}/").status_code == 200  # invited: they see the event
+    assert client.get(f"/kegiatan/{event.pk}/hadir/").status_code == 403
