@@ -1,5 +1,6 @@
 """Input and output serializers of the kegiatan endpoints."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from bumdes.models import Federation
@@ -46,6 +47,25 @@ __all__ = [
 MAX_RUPIAH = 10**15
 
 
+class TextField(serializers.CharField):
+    """Text as text: a number or a boolean sent for a name is refused (DRF would turn 0 into "0")."""
+
+    default_error_messages = {"invalid": "Not a valid string."}
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+@extend_schema_field({"type": "string", "pattern": "^[0-2][0-9]:[0-5][0-9]$", "example": "08:00"})
+class ClockTimeField(serializers.TimeField):
+    """A time of day as opening hours are written, "08:00" (no time zone: the space's local time)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%H:%M", **kwargs)
+
+
 class EventSerializer(serializers.ModelSerializer):
     region = RegionBriefSerializer(read_only=True)
     venue_village = RegionBriefSerializer(read_only=True, allow_null=True)
@@ -58,20 +78,20 @@ class EventSerializer(serializers.ModelSerializer):
 
 
 class EventInputSerializer(serializers.Serializer):
-    title = serializers.CharField(max_length=200)
+    title = TextField(max_length=200)
     kind = serializers.ChoiceField(choices=EventKind.choices)
     region = RegionCodeField(required=False, allow_null=True, default=None,
                              help_text="The organising office's area (kabupaten/kota, province or kecamatan).")
     federation = ScopedPrimaryKeyRelatedField(Federation, Action.MANAGE_EVENTS, required=False, allow_null=True,
                                               default=None)
-    organiser_name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    place = serializers.CharField(max_length=200)
+    organiser_name = TextField(max_length=200, required=False, allow_blank=True, default="")
+    place = TextField(max_length=200)
     venue_village = VillageCodeField(required=False, allow_null=True, default=None)
     starts_at = serializers.DateTimeField()
     ends_at = serializers.DateTimeField()
     respond_by = serializers.DateField(required=False, allow_null=True, default=None)
-    description = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
-    training_title = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+    description = TextField(required=False, allow_blank=True, default="", max_length=5000)
+    training_title = TextField(required=False, allow_blank=True, default="", max_length=200)
 
 
 class InviteInputSerializer(serializers.Serializer):
@@ -90,12 +110,12 @@ class AttendeeSerializer(serializers.ModelSerializer):
 
 
 class AttendeeInputSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
+    name = TextField(max_length=150, required=False, allow_blank=True, default="")
     role = serializers.ChoiceField(choices=AttendeeRole.choices)
     village = VillageCodeField(required=False, allow_null=True, default=None)
-    nik = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
-    phone = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
-    organisation = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    nik = TextField(max_length=20, required=False, allow_blank=True, default="")
+    phone = TextField(max_length=20, required=False, allow_blank=True, default="")
+    organisation = TextField(max_length=200, required=False, allow_blank=True, default="")
     member = ScopedPrimaryKeyRelatedField(Member, required=False, allow_null=True, default=None)
     partner = ScopedPrimaryKeyRelatedField(Partner, required=False, allow_null=True, default=None)
 
@@ -107,7 +127,7 @@ class CoverageSerializer(serializers.Serializer):
     attendees = serializers.IntegerField()
     by_role = serializers.DictField(child=serializers.IntegerField())
     attendees_by_role = serializers.DictField(child=serializers.IntegerField())
-    missing = serializers.ListField(child=serializers.CharField())
+    missing = serializers.ListField(child=TextField())
 
 
 class PartnerSerializer(serializers.ModelSerializer):
@@ -120,12 +140,12 @@ class PartnerSerializer(serializers.ModelSerializer):
 
 
 class PartnerInputSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=200)
+    name = TextField(max_length=200)
     kind = serializers.ChoiceField(choices=PartnerKind.choices)
     region = RegionCodeField(required=False, allow_null=True, default=None,
                              help_text="The area that keeps this entry; empty for the national directory.")
     areas_served = serializers.ListField(child=RegionCodeField(), required=False, default=list, max_length=500)
-    offer = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
+    offer = TextField(required=False, allow_blank=True, default="", max_length=5000)
     website = serializers.URLField(required=False, allow_blank=True, default="")
 
 
@@ -144,11 +164,11 @@ class MeetingInputSerializer(serializers.Serializer):
     partner = ScopedPrimaryKeyRelatedField(Partner)
     event = ScopedPrimaryKeyRelatedField(Event, required=False, allow_null=True, default=None)
     kind = serializers.ChoiceField(choices=DealKind.choices)
-    title = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    title = TextField(max_length=200, required=False, allow_blank=True, default="")
     value = serializers.IntegerField(min_value=0, max_value=MAX_RUPIAH, required=False, default=0)
-    next_step = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+    next_step = TextField(max_length=300, required=False, allow_blank=True, default="")
     next_step_on = serializers.DateField(required=False, allow_null=True, default=None)
-    notes = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
+    notes = TextField(required=False, allow_blank=True, default="", max_length=5000)
     met_on = serializers.DateField(required=False, allow_null=True, default=None)
 
 
@@ -157,13 +177,13 @@ class DealMoveInputSerializer(serializers.Serializer):
 
     stage = serializers.ChoiceField(choices=DealStage.choices, required=False)
     value = serializers.IntegerField(min_value=0, max_value=MAX_RUPIAH, required=False)
-    next_step = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    next_step = TextField(max_length=300, required=False, allow_blank=True)
     next_step_on = serializers.DateField(required=False)
 
 
 class _Bucket(serializers.Serializer):
-    code = serializers.CharField()
-    label = serializers.CharField()
+    code = TextField()
+    label = TextField()
     count = serializers.IntegerField()
     value = serializers.IntegerField()
 
@@ -177,6 +197,9 @@ class PipelineSerializer(serializers.Serializer):
 
 
 class ResourceSerializer(serializers.ModelSerializer):
+    opens_at = ClockTimeField(read_only=True)
+    closes_at = ClockTimeField(read_only=True)
+
     class Meta:
         model = Resource
         fields = ["id", "name", "kind", "capacity", "opens_at", "closes_at", "open_days"]
@@ -201,15 +224,15 @@ class BookingSerializer(serializers.ModelSerializer):
 
 class BookingInputSerializer(serializers.Serializer):
     resource = ScopedPrimaryKeyRelatedField(Resource, Action.MANAGE_SPACES)
-    booker_name = serializers.CharField(max_length=150)
+    booker_name = TextField(max_length=150)
     booker_kind = serializers.ChoiceField(choices=BookerKind.choices)
-    booker_contact = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
-    group = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
-    purpose = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    booker_contact = TextField(max_length=150, required=False, allow_blank=True, default="")
+    group = TextField(max_length=150, required=False, allow_blank=True, default="")
+    purpose = TextField(max_length=200, required=False, allow_blank=True, default="")
     people = serializers.IntegerField(min_value=1, max_value=1000, required=False, default=1)
     starts_at = serializers.DateTimeField()
     ends_at = serializers.DateTimeField()
 
 
 class BookingCancelInputSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    reason = TextField(max_length=200, required=False, allow_blank=True, default="")
