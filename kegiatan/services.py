@@ -791,12 +791,21 @@ def booking_create_weekly(*, actor, resource: Resource, booker_name: str, booker
 
 
 @transaction.atomic
-def booking_cancel(*, actor, booking: Booking, reason: str = "") -> Booking:
+def booking_cancel(*, actor, booking: Booking, reason: str = "", following: bool = False) -> list[Booking]:
+    """Cancel a booking (``following``: and the later weeks of its weekly series); returns those cancelled."""
     _require_space_manager(actor, booking.resource.space)
     booking = locked(booking)
-    if booking.status == BookingStatus.CANCELLED:
-        return booking
-    booking.status = BookingStatus.CANCELLED
-    booking.cancel_reason = " ".join((reason or "").split())[:200]
-    save_changed(booking, ["status", "cancel_reason"], actor=actor)
-    return booking
+    bookings = [booking]
+    if following and booking.series:
+        bookings = list(Booking.objects.select_for_update().filter(series=booking.series,
+                                                                   starts_at__gte=booking.starts_at)
+                        .order_by("starts_at"))
+    cancelled = []
+    for item in bookings:
+        if item.status == BookingStatus.CANCELLED:
+            continue
+        item.status = BookingStatus.CANCELLED
+        item.cancel_reason = " ".join((reason or "").split())[:200]
+        save_changed(item, ["status", "cancel_reason"], actor=actor)
+        cancelled.append(item)
+    return cancelled

@@ -608,8 +608,10 @@ class SpaceDetailView(ActionRequiredMixin, TemplateView):
         if operation == "cancel":
             booking = get_object_or_404(Booking, resource__space=space, pk=request.POST.get("booking"))
             try:
-                services.booking_cancel(actor=request.user, booking=booking, reason=request.POST.get("reason", ""))
-                messages.success(request, _("Booking cancelled."))
+                cancelled = services.booking_cancel(actor=request.user, booking=booking,
+                                                    reason=request.POST.get("reason", ""),
+                                                    following=request.POST.get("following") == "1")
+                messages.success(request, _("%(count)s booking(s) cancelled.") % {"count": len(cancelled)})
             except (ValidationError, PermissionDenied) as error:
                 messages.error(request, _errors(error))
             return redirect("kegiatan:space", space.pk)

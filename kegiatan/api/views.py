@@ -192,5 +192,6 @@ class BookingViewSet(AuditTrailMixin, ScopedViewSetMixin, mixins.ListModelMixin,
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
         data = validated_input(BookingCancelInputSerializer, request.data)
-        booking = services.booking_cancel(actor=request.user, booking=self.get_object(), reason=data["reason"])
-        return Response(BookingSerializer(booking).data)
+        booking = self.get_object()
+        services.booking_cancel(actor=request.user, booking=booking, reason=data["reason"])
+        return Response(BookingSerializer(self.get_queryset().get(pk=booking.pk)).data)

@@ -70,7 +70,7 @@ def test_closed_hours_and_capacity_are_refused(sukolilo_officer, room):
 def test_a_cancelled_booking_frees_its_time(sukolilo_officer, room):
     monday = _next_monday()
     booking = _book(sukolilo_officer, room, monday, 13, 15)
-    services.booking_cancel(actor=sukolilo_officer, booking=booking, reason="Acara diundur")
+    assert services.booking_cancel(actor=sukolilo_officer, booking=booking, reason="Acara diundur") == [booking]
     booking.refresh_from_db()
     assert booking.status == BookingStatus.CANCELLED
     _book(sukolilo_officer, room, monday, 13, 15)
@@ -131,3 +131,13 @@ def test_the_usage_report_exports_the_months_bookings(client, sukolilo_officer, 
     lines = export.content.decode("utf-8-sig").splitlines()
     assert len(lines) == 2 and "Komunitas Tuli" in lines[1] and lines[1].endswith(";2.0")
     assert client.get(f"/kegiatan/ruang/{room.space_id}/pemakaian.pdf").status_code == 404
+
+
+def test_cancelling_a_week_and_the_following_of_a_series(sukolilo_officer, room):
+    monday = _next_monday()
+    created, _conflicts = services.booking_create_weekly(
+        actor=sukolilo_officer, resource=room, booker_name="Karang Taruna", booker_kind=BookerKind.PUBLIC,
+        first_day=monday, until=monday + timedelta(days=21), starts=time(9), ends=time(10))
+    cancelled = services.booking_cancel(actor=sukolilo_officer, booking=created[2], following=True)
+    assert [b.pk for b in cancelled] == [created[2].pk, created[3].pk]
+    assert Booking.objects.filter(series=created[0].series, status=BookingStatus.CONFIRMED).count() == 2
