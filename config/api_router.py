@@ -18,5 +18,6 @@ urlpatterns = [
     path("", include("targets.api.urls")),
     path("", include("pendampingan.api.urls")),
     path("", include("pembangunan.api.urls")),
+    path("", include("kegiatan.api.urls")),
     path("", include("reports.api.urls")),
 ]

@@ -29,6 +29,7 @@ urlpatterns = [
     path("pendampingan/", include("pendampingan.urls")),
     path("impor/", include("impor.urls")),
     path("pembangunan/", include("pembangunan.urls")),
+    path("kegiatan/", include("kegiatan.urls")),
     path("", include("reports.urls")),
     path("pengguna/", include("accounts.urls")),
     path("notifikasi/", include("notifications.urls")),

@@ -41,6 +41,12 @@ class Action(StrEnum):
     RECORD_LAND = "record_land"
     # The Dinas verifies or rejects land plots, assigns them to construction and records the handover.
     VERIFY_LAND = "verify_land"
+    # Organise events (sosialisasi, rakor, pelatihan, business matching, …), invite villages, take attendance.
+    MANAGE_EVENTS = "manage_events"
+    # Keep the partner directory and record meetings and deals between cooperatives and partners.
+    MANAGE_PARTNERS = "manage_partners"
+    # Run co-working spaces: their rooms and desks, bookings and community events.
+    MANAGE_SPACES = "manage_spaces"
 
 
 class Role(models.TextChoices):
@@ -72,24 +78,27 @@ FEDERATION_ROLES = frozenset({Role.FEDERATION_DIRECTOR, Role.FEDERATION_STAFF})
 
 ROLE_ACTIONS: dict[str, frozenset[Action]] = {
     Role.NATIONAL_ADMIN: frozenset(Action),
-    Role.PROVINCE_OFFICER: frozenset({Action.VIEW, Action.MANAGE_USERS, Action.MANAGE_TARGETS, Action.LOG_VISITS}),
+    Role.PROVINCE_OFFICER: frozenset({Action.VIEW, Action.MANAGE_USERS, Action.MANAGE_TARGETS, Action.LOG_VISITS,
+                                      Action.MANAGE_EVENTS, Action.MANAGE_PARTNERS}),
     # The Dinas Koperasi of a kabupaten/kota verifies formation and sets kecamatan targets.
     # It also registers the BUMDes of its villages and looks after federations seated in the kabupaten.
     Role.KABUPATEN_OFFICER: frozenset(
         {Action.VIEW, Action.MANAGE_USERS, Action.EDIT_COOPERATIVE, Action.VERIFY_STAGES, Action.MANAGE_TARGETS,
-         Action.LOG_VISITS, Action.VIEW_PERSONAL_DATA, Action.MANAGE_BUMDES, Action.EDIT_FEDERATION_SITES}
+         Action.LOG_VISITS, Action.VIEW_PERSONAL_DATA, Action.MANAGE_BUMDES, Action.EDIT_FEDERATION_SITES,
+         Action.MANAGE_EVENTS, Action.MANAGE_PARTNERS, Action.MANAGE_SPACES}
     ),
     # Area coordinators assist villages and may enter data for them (BUMDes too), but do not verify.
     Role.KECAMATAN_OFFICER: frozenset(
         {Action.VIEW, Action.MANAGE_USERS, Action.EDIT_COOPERATIVE, Action.LOG_VISITS, Action.VIEW_PERSONAL_DATA,
-         Action.MANAGE_BUMDES}
+         Action.MANAGE_BUMDES, Action.MANAGE_EVENTS, Action.MANAGE_PARTNERS, Action.MANAGE_SPACES}
     ),
     # The cooperative's bendahara works under a village staff account: they post its savings.
     Role.VILLAGE_STAFF: frozenset({Action.VIEW, Action.EDIT_COOPERATIVE, Action.VIEW_PERSONAL_DATA,
-                                   Action.MANAGE_SAVINGS, Action.APPROVE_MEMBERS}),
+                                   Action.MANAGE_SAVINGS, Action.APPROVE_MEMBERS, Action.MANAGE_SPACES}),
     # On their federation's own records: the director runs it, its staff keep its sites and figures.
-    Role.FEDERATION_DIRECTOR: frozenset({Action.VIEW, Action.MANAGE_BUMDES, Action.EDIT_FEDERATION_SITES}),
-    Role.FEDERATION_STAFF: frozenset({Action.VIEW, Action.EDIT_FEDERATION_SITES}),
+    Role.FEDERATION_DIRECTOR: frozenset({Action.VIEW, Action.MANAGE_BUMDES, Action.EDIT_FEDERATION_SITES,
+                                         Action.MANAGE_EVENTS, Action.MANAGE_SPACES}),
+    Role.FEDERATION_STAFF: frozenset({Action.VIEW, Action.EDIT_FEDERATION_SITES, Action.MANAGE_SPACES}),
 }
 
 # What a federation role grants over the federation's member villages as they are today (their

@@ -16,6 +16,7 @@ class NotificationKind(models.TextChoices):
     FOLLOW_UP_DUE = "follow_up_due", _("A visit follow-up is due today")
     AGREEMENT_PROPOSED = "agreement_proposed", _("A cooperation agreement of mine was recorded")
     AGREEMENT_ACTIVATED = "agreement_activated", _("A cooperation agreement of mine became active")
+    EVENT_INVITATION = "event_invitation", _("My desa/kelurahan is invited to an event")
 
 
 # What each kind says; ``params`` fill the placeholders, in the reader's language when it is read.
@@ -50,6 +51,10 @@ MESSAGES = {
         _("Agreement active: %(title)s"),
         _("The cooperation agreement “%(title)s” between %(cooperative)s and %(partner)s is active, made so by "
           "%(author)s."),
+    ),
+    NotificationKind.EVENT_INVITATION: (
+        _("Invitation: %(title)s"),
+        _("%(village)s is invited to “%(title)s” (%(kind)s) by %(organiser)s on %(starts)s at %(place)s."),
     ),
 }
 

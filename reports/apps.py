@@ -12,6 +12,7 @@ class ReportsConfig(AppConfig):
 
         from . import extensions as report_extensions
         from . import tasks  # noqa: F401
+        from .kegiatan_facts import dashboard_kegiatan_section
         from .land import land_dashboard_section
         from .savings_facts import savings_dashboard_section
 
@@ -25,3 +26,7 @@ class ReportsConfig(AppConfig):
         report_extensions.register_dashboard_section(
             "reports.land", template_name="reports/partials/dashboard_land.html", context=land_dashboard_section,
             order=20)
+        # Events, attendance and the deal pipeline of the area (kegiatan), from the roll-up like the rest.
+        report_extensions.register_dashboard_section(
+            "kegiatan", template_name="reports/partials/dashboard_kegiatan.html", context=dashboard_kegiatan_section,
+            order=40)

@@ -4,7 +4,10 @@ counts; the same list drives the SQL that fills them, the model, the API and the
 """
 
 __all__ = [
+    "BIG_METRIC_COLUMNS",
+    "EVENT_ROLES",
     "FORMATION_MODELS",
+    "KEGIATAN_COLUMNS",
     "KINDS",
     "LAND_COLUMNS",
     "METRIC_COLUMNS",
@@ -33,6 +36,24 @@ SAVINGS_COLUMNS = ("savings_pokok", "savings_wajib", "savings_sukarela", "saving
 # Land and construction (pembangunan): plots recorded (not rejected), verified by the Dinas (and beyond), under
 # construction, and handed over. Filled by reports/land_facts.py.
 LAND_COLUMNS = ("land_plots", "land_verified", "land_construction", "land_handed_over")
+# Events, attendance and the deal pipeline (kegiatan): see reports/kegiatan_facts.py for what each counts.
+EVENT_ROLES = ("kepala_desa", "pj_kepala_desa", "sekretaris_desa", "bpd", "operator_desa", "direktur_bumdes",
+               "pendamping_desa", "pengurus", "pengawas", "manajer", "anggota")
+DEAL_KINDS = ("procurement", "project", "financing", "mentoring")
+DEAL_STAGES = ("lead", "talks", "agreed", "running", "closed", "lost")
+KEGIATAN_COLUMNS: tuple[str, ...] = (
+    "events_held",
+    "villages_reached",
+    "attendees",
+    *(f"attendees_{role}" for role in EVENT_ROLES),
+    "deals",
+    *(f"deals_{kind}" for kind in DEAL_KINDS),
+    *(f"deals_{stage}" for stage in DEAL_STAGES),
+    "deal_value_open",
+    "deal_value_closed",
+)
+# Columns holding rupiah: a kabupaten's savings or pipeline pass 2^31 rupiah easily, so they are 64-bit.
+BIG_METRIC_COLUMNS = frozenset({*SAVINGS_COLUMNS, "deal_value_open", "deal_value_closed"})
 
 
 def stage_column(index: int) -> str:
@@ -57,4 +78,5 @@ METRIC_COLUMNS: tuple[str, ...] = (
     "awaiting_review",
     *SAVINGS_COLUMNS,
     *LAND_COLUMNS,
+    *KEGIATAN_COLUMNS,
 )

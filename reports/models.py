@@ -11,8 +11,8 @@ from core.scoping import ScopedQuerySet
 from core.storage import private_storage
 
 from .extensions import export_table
+from .metrics import BIG_METRIC_COLUMNS
 from .metrics import METRIC_COLUMNS
-from .metrics import SAVINGS_COLUMNS
 
 __all__ = [
     "DocumentSequence", "ExportJob", "FederationRollup", "Letterhead", "RegionRollup", "RegionSnapshot", "RollupState",
@@ -47,9 +47,8 @@ class RegionRollupBase(models.Model):
 
 # The metric columns are generated from their single definition rather than typed out 72 times.
 for _name in METRIC_COLUMNS:
-    # Rupiah sums outgrow a 32-bit integer (Rp 2,1 billion) in any kabupaten.
-    RegionRollupBase.add_to_class(
-        _name, models.BigIntegerField(default=0) if _name in SAVINGS_COLUMNS else models.IntegerField(default=0))
+    RegionRollupBase.add_to_class(_name, (models.BigIntegerField if _name in BIG_METRIC_COLUMNS
+                                          else models.IntegerField)(default=0))
 
 
 class RegionRollup(RegionRollupBase):
@@ -101,8 +100,8 @@ class FederationRollup(models.Model):
 
 
 for _name in METRIC_COLUMNS:
-    FederationRollup.add_to_class(
-        _name, models.BigIntegerField(default=0) if _name in SAVINGS_COLUMNS else models.IntegerField(default=0))
+    FederationRollup.add_to_class(_name, (models.BigIntegerField if _name in BIG_METRIC_COLUMNS
+                                          else models.IntegerField)(default=0))
 
 
 class RegionSnapshot(RegionRollupBase):

@@ -21,9 +21,11 @@ from units.models import READINESS_ORDER
 from units.models import UnitStatus
 from units.models import UnitType
 
+from .kegiatan_facts import kegiatan_village_sql
 from .land_facts import land_branch_sql
 from .land_facts import land_cte_sql
 from .metrics import FORMATION_MODELS
+from .metrics import KEGIATAN_COLUMNS
 from .metrics import KINDS
 from .metrics import LAND_COLUMNS
 from .metrics import METRIC_COLUMNS
@@ -95,6 +97,7 @@ def _fact_columns() -> list[str]:
                 "COALESCE(member.members, 0)", "0", "coop.stalled", "COALESCE(review.awaiting, 0)"]
     columns += savings_fact_columns()
     columns += ["0"] * len(LAND_COLUMNS)  # plots come through their own branch (land_facts)
+    columns += ["0"] * len(KEGIATAN_COLUMNS)  # events and deals come from their own CTE (kegiatan_facts)
     assert len(columns) == len(METRIC_COLUMNS)
     return columns
 
@@ -175,12 +178,14 @@ def village_facts(*, codes: list[str] | None, stalled_before: datetime, visits_s
         f"WITH coop AS ({coop}), unit AS ({unit}), member AS ({member}), review AS ({review}), "
         f"visit AS ({visit}), savings AS ({savings_cte(of_villages=of_villages, dated=as_of is not None)}), "
         f"land AS ({land_cte_sql(only=only, as_of=as_of is not None)}), "
+        f"kegiatan AS ({kegiatan_village_sql(only=only, dated=as_of is not None)}), "
         f"village AS (SELECT code, {sums} FROM ("
         f"SELECT coop.code AS code, {coop_facts} FROM coop "
         f"LEFT JOIN unit ON unit.cooperative_id = coop.id LEFT JOIN member ON member.cooperative_id = coop.id "
         f"LEFT JOIN review ON review.cooperative_id = coop.id LEFT JOIN savings ON savings.cooperative_id = coop.id "
         f"UNION ALL SELECT visit.code AS code, {visit_facts} FROM visit "
-        f"UNION ALL {land_branch_sql()}"
+        f"UNION ALL {land_branch_sql()} "
+        f"UNION ALL SELECT kegiatan.code AS code, {', '.join(METRIC_COLUMNS)} FROM kegiatan"
         f") facts GROUP BY code)"
     )
     return bind(sql, codes=list(codes or []), false=False, stalled_before=stalled_before,

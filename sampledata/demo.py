@@ -45,6 +45,7 @@ from reports.services import snapshot_backfill
 from sampledata.bumdes import federation_roles_ensure
 from sampledata.bumdes import pati_federation_create
 from sampledata.demo_anggota import members_demo_create
+from sampledata.demo_kegiatan import kegiatan_demo_create
 from sampledata.demo_pembangunan import demo_land_create
 from sampledata.demo_simpanan import savings_demo_create
 from sampledata.plans import UNIT_CODES
@@ -333,6 +334,7 @@ def demo_data_create(seed: int = 2025) -> dict:
                             today=today)
         members_demo_create(prawoto_staff=User.objects.get(email="prawoto@demo.kopdes.id"), today=today)
         demo_land_create()
+        kegiatan_demo_create(rng=random.Random(seed + 44), today=today, password=DEMO_PASSWORD)
     # Dashboards read the roll-up; the burn-up charts read daily snapshots, rebuilt here for half a year.
     rollup_reconcile()
     # Weekly points for half a year, then daily for the 14-day pace of the targets.

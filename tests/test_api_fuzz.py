@@ -16,6 +16,8 @@ methods); the village staff's meets their 403s and 404s in the fuzzing phase. ``
 """
 
 import zlib
+from datetime import datetime
+from datetime import time
 from datetime import timedelta
 
 import pytest
@@ -30,6 +32,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.roles import Role
+from kegiatan import services as kegiatan_services
 from koperasi.models import FormationStage
 from members.models import Member
 from members.models import Position
@@ -135,6 +138,7 @@ def _world(persona: str) -> dict:
     report = land.progress_report_add(actor=village_staff, project=project, reported_on=today, percent=20,
                                       photos=[photo_upload()])
 
+    kegiatan = _kegiatan(sukolilo_officer, pati_officer, admin, prawoto)
     user = admin if persona == "national_admin" else village_staff
     documents = [doc.pk for progress in prawoto.stages.all() for doc in progress.documents.all()]
     members = list(Member.objects.filter(cooperative=prawoto).order_by("pk").values_list("pk", flat=True))
@@ -154,6 +158,7 @@ def _world(persona: str) -> dict:
         "/api/notifications/": list(Notification.objects.filter(user=user).values_list("pk", flat=True)[:3]),
         **savings_world(village_staff, prawoto),
         **import_world(village_staff, prawoto),
+        **kegiatan,
     }
     codes = {
         "/api/regions/": [PRAWOTO, SUKOLILO, PATI, "33", JATEN],
@@ -163,6 +168,30 @@ def _world(persona: str) -> dict:
     }
     assignments = list(colleague.role_assignments.values_list("pk", flat=True))
     return {"user": user, "ids": ids, "codes": codes, "assignment_ids": assignments}
+
+
+def _kegiatan(sukolilo_officer, pati_officer, admin, prawoto) -> dict:
+    """An event with an attendee, a partner with a deal, a space with a room and a booking: their ids by route."""
+    starts = timezone.now() - timedelta(hours=2)
+    event = kegiatan_services.event_create(actor=sukolilo_officer, title="Rakor", kind="rakor", starts_at=starts,
+                                           ends_at=starts + timedelta(hours=3), place="Aula", region_code=SUKOLILO)
+    kegiatan_services.event_invite(actor=sukolilo_officer, event=event, region_codes=[PRAWOTO])
+    kegiatan_services.attendee_add(actor=sukolilo_officer, event=event, name="Kades", role="kepala_desa",
+                                   village_code=PRAWOTO)
+    partner = kegiatan_services.partner_create(actor=admin, name="PT Pos Indonesia", kind="pos")
+    deal = kegiatan_services.meeting_record(actor=pati_officer, cooperative=prawoto, partner=partner,
+                                            kind="procurement", value=5_000_000).deal
+    space = kegiatan_services.space_create(actor=sukolilo_officer, name="Ruang Kreatif", owner_kind="kecamatan",
+                                           region_code=SUKOLILO)
+    room = kegiatan_services.resource_add(actor=sukolilo_officer, space=space, name="Aula", kind="room",
+                                          capacity=30, opens_at=time(0), closes_at=time(23, 59), open_days="1234567")
+    day = timezone.localdate() + timedelta(days=1)
+    booking = kegiatan_services.booking_create(
+        actor=sukolilo_officer, resource=room, booker_name="UMKM", booker_kind="umkm",
+        starts_at=datetime.combine(day, time(9), tzinfo=timezone.get_current_timezone()),
+        ends_at=datetime.combine(day, time(10), tzinfo=timezone.get_current_timezone()))
+    return {"/api/events/": [event.pk], "/api/partners/": [partner.pk], "/api/deals/": [deal.pk],
+            "/api/spaces/": [space.pk], "/api/bookings/": [booking.pk]}
 
 
 def _real_values(world: dict, path: str) -> dict:

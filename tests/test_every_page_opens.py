@@ -4,13 +4,18 @@ only) and must answer with a page, a redirect, or a refusal — never a server e
 """
 
 from datetime import date
+from datetime import datetime
+from datetime import time
+from datetime import timedelta
 from html.parser import HTMLParser
 from urllib.parse import urljoin
 from urllib.parse import urlsplit
 
 import pytest
+from django.utils import timezone
 
 from core.roles import Role
+from kegiatan import services as kegiatan_services
 from pendampingan.services import visit_log
 from reports.services import rollup_reconcile
 from targets.services import target_create
@@ -80,8 +85,30 @@ def portal(village_staff, pati_officer, kabupaten_officer_2, sukolilo_officer):
                   start_date=date(2025, 4, 1), due_date=date(2026, 12, 31))
     visit_log(actor=sukolilo_officer, village_code=PRAWOTO, visited_on=date(2025, 5, 2), topic="Persiapan Musdesus",
               follow_up_on=date(2025, 5, 9))
+    _kegiatan(sukolilo_officer, pati_officer, cooperative)
     rollup_reconcile()
     return cooperative
+
+
+def _kegiatan(sukolilo_officer, pati_officer, cooperative):
+    """A rakor with attendance, a partner with a deal, and a co-working space with a booking."""
+    starts = timezone.make_aware(datetime(2025, 6, 2, 9))
+    event = kegiatan_services.event_create(actor=sukolilo_officer, title="Rakor KDKMP", kind="rakor", starts_at=starts,
+                                  ends_at=starts.replace(hour=12), place="Aula", region_code=SUKOLILO)
+    kegiatan_services.event_invite(actor=sukolilo_officer, event=event, region_codes=[PRAWOTO])
+    kegiatan_services.attendee_add(actor=sukolilo_officer, event=event, name="Kades", role="kepala_desa",
+                                   village_code=PRAWOTO)
+    partner = kegiatan_services.partner_create(actor=pati_officer, name="PD BPR Pati", kind="bumd", region_code=PATI)
+    kegiatan_services.meeting_record(actor=pati_officer, cooperative=cooperative, partner=partner, kind="financing",
+                                     value=1)
+    space = kegiatan_services.space_create(actor=sukolilo_officer, name="Ruang Kreatif", owner_kind="kecamatan",
+                                  region_code=SUKOLILO)
+    room = kegiatan_services.resource_add(actor=sukolilo_officer, space=space, name="Aula", kind="room", capacity=30,
+                                 opens_at=time(8), closes_at=time(17), open_days="1234567")
+    day = timezone.localdate() + timedelta(days=1)
+    kegiatan_services.booking_create(actor=sukolilo_officer, resource=room, booker_name="UMKM", booker_kind="umkm",
+                            starts_at=timezone.make_aware(datetime.combine(day, time(9))),
+                            ends_at=timezone.make_aware(datetime.combine(day, time(10))))
 
 
 def _director_on_a_federation(pati_officer):

@@ -67,6 +67,7 @@ LOCAL_APPS = [
     "bumdes",
     "simpanan",
     "pembangunan",
+    "kegiatan",
     "targets",
     "pendampingan",
     "impor",
