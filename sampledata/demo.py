@@ -89,6 +89,11 @@ DEMO_LOGINS = (
               ((Role.KABUPATEN_OFFICER, BLITAR),)),
     DemoLogin("bathinsolapan@demo.kopdes.id", "Koordinator Kec. Bathin Solapan",
               "Kecamatan officer, Bathin Solapan (Bengkalis)", ((Role.KECAMATAN_OFFICER, BATHIN_SOLAPAN),)),
+    DemoLogin("banjarnegara@demo.kopdes.id", "Dinas Koperasi Kab. Banjarnegara",
+              "District officer, Kabupaten Banjarnegara (business-matching day)", ((Role.KABUPATEN_OFFICER, "33.04"),)),
+    DemoLogin("pedurungan@demo.kopdes.id", "Kantor Kec. Pedurungan",
+              "Kecamatan officer, Pedurungan (Kota Semarang), co-working space",
+              ((Role.KECAMATAN_OFFICER, "33.74.06"),)),
     # Roles held on a federation are given once the federation exists (sampledata.bumdes).
     DemoLogin("federasi@demo.kopdes.id", "Direktur BUMDes Bersama", "Federation director, BUM Desa Bersama of 159 "
               "Pati desa", ()),
