@@ -56,13 +56,14 @@ def prepare_database() -> None:
     call_command("load_wilayah", verbosity=0)
 
 
-def generate(members: int) -> None:
+def generate(members: int, region: str | None = None) -> None:
     from django.core.management import call_command
 
     from koperasi.models import Cooperative
 
     started = time.perf_counter()
-    call_command("generate_national", members=members, wipe=Cooperative.objects.exists(), verbosity=1)
+    call_command("generate_national", members=members, wipe=Cooperative.objects.exists(), verbosity=1,
+                 **({"region": region} if region else {}))
     print(f"Generated {members:,} members with opening balances in {time.perf_counter() - started:.1f} s "
           f"(load: {uptime()})", flush=True)
 
@@ -88,7 +89,7 @@ def post_payments(count: int, month: date) -> None:
         email="bench-bendahara@example.id", password="bench-only-password-123")
     bills = list(Bill.objects.filter(kind="wajib", period=month, paid_amount=0)
                  .select_related("member", "member__cooperative").order_by("?")[:count])
-    day = month.replace(day=5)
+    day = min(date.today(), month.replace(day=5))
     started = time.perf_counter()
     checkpoints = []
     for number, bill in enumerate(bills, start=1):
@@ -185,11 +186,12 @@ def main() -> None:
     parser.add_argument("--members", type=int, default=5_000_000)
     parser.add_argument("--payments", type=int, default=1_000_000)
     parser.add_argument("--skip-generate", action="store_true")
+    parser.add_argument("--region", default=None, help="generate only this region's subtree (a smaller run)")
     args = parser.parse_args()
     print(f"Load before: {uptime()}", flush=True)
     prepare_database()
     if not args.skip_generate:
-        generate(args.members)
+        generate(args.members, args.region)
     from django.db import connection
 
     from members.models import Member
