@@ -386,7 +386,8 @@ def generate_national(
         timed("koperasi_cooperativevillage", lambda: _write_seats(context))
         timed("targets_target", lambda: _write_targets(context, region))
         timed("simpanan (opening balances)", lambda: savings_national_generate(
-            today=context.today, actor_id=staff_id, suspend=_suspend_constraints, restore=_restore_constraints))
+            today=context.today, actor_id=staff_id, suspend=_suspend_constraints, restore=_restore_constraints,
+            progress=say))
         timed("pembangunan (plots, projects)", lambda: land_write(context, copy=_copy, next_id=_next_id))
         if suspended:
             timed("(indexes, foreign keys)", lambda: _restore_constraints(suspended))

@@ -33,7 +33,14 @@ def savings_national_generate(*, today: date, actor_id: int, suspend, restore, p
     """
     say = progress or (lambda _message: None)
     as_of = date(today.year - 1, 12, 31)
+    with connection.cursor() as cursor:
+        # Foreign-key checks still pending in this transaction (the generator's users, written through the ORM)
+        # would make dropping the savings tables' foreign keys fail, and then 10 million rows queue a deferred
+        # check each for the commit: run the pending ones now.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
     suspended = suspend([Posting, MemberSavings, CooperativeSavings, ReceiptSequence, SavingsSetting])
+    say(f"  savings tables: {len(suspended)} foreign keys and indexes suspended for the load")
     params = {"as_of": as_of, "start": date(today.year - 1, 1, 1), "year": str(as_of.year), "actor": actor_id}
     with connection.cursor() as cursor:
         cursor.execute(
