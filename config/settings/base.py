@@ -336,6 +336,8 @@ SPECTACULAR_SETTINGS = {
         "SiteKindEnum": "bumdes.models.SiteKind",
         "SiteStatusEnum": "bumdes.models.SiteStatus",
         "AgreementKindEnum": "bumdes.models.AgreementKind",
+        "LandDocumentKindEnum": "pembangunan.models.LandDocumentKind",
+        "PlotStatusEnum": "pembangunan.models.PlotStatus",
         "AgreementStatusEnum": "bumdes.models.AgreementStatus",
         "AgreementStatusChangeEnum": [("ended", "Ended"), ("cancelled", "Cancelled")],
         "SavingsKindEnum": "simpanan.models.SavingsKind",

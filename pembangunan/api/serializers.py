@@ -182,7 +182,7 @@ class ProgressReportInputSerializer(serializers.Serializer):
     reported_on = serializers.DateField()
     percent = serializers.IntegerField(min_value=0, max_value=100)
     notes = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
-    photo = serializers.FileField(required=False, allow_null=True, default=None,
+    photo = serializers.FileField(required=False,
                                   help_text="Without a photo the report is a draft until one is added.")
     keep_location = serializers.BooleanField(required=False, default=False)
     latitude = serializers.DecimalField(required=False, allow_null=True, default=None, **_LATITUDE)

@@ -174,7 +174,7 @@ class ConstructionProjectViewSet(ConditionalWriteMixin, AuditTrailMixin, ScopedV
         """Report progress; with a photo it is published, without one it is a draft."""
         project = self.get_object()
         data = validated_input(ProgressReportInputSerializer, request.data)
-        photo = data.pop("photo")
+        photo = data.pop("photo", None)
         report = services.progress_report_add(actor=request.user, project=project, photos=[photo] if photo else [],
                                               **data)
         return Response(ProgressReportSerializer(report).data, status=status.HTTP_201_CREATED)

@@ -35,6 +35,8 @@ def phone(chromium, live_server, committed_regions):
     """A phone-sized page whose GPS answers with a position in Desa Prawoto."""
     context = chromium.new_context(viewport={"width": 390, "height": 844}, locale="en-US",
                                    geolocation=PHONE_POSITION, permissions=["geolocation"])
+    # The journey reads the English labels: the portal's language follows the cookie (Indonesian by default).
+    context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
     page = context.new_page()
     page.set_default_timeout(15_000)
     page.base_url = live_server.url
@@ -74,7 +76,7 @@ def test_plot_from_the_phone_to_construction_moves_the_kabupaten_dashboard(phone
     page.fill("#id_area_m2", "1500")
     page.select_option("#id_owner_kind", "tanah_kas_desa")
     page.select_option("#id_legal_status", "sertifikat")
-    page.get_by_label("Gerai sembako").check()
+    page.check("input[name=unit_type_codes][value=gerai_sembako]")
     page.get_by_role("button", name="Use my phone's GPS").click()
     page.wait_for_selector("[data-gps-button][data-filled='1']")
     assert page.input_value("#id_latitude") == "-6.812345"
@@ -96,6 +98,7 @@ def test_plot_from_the_phone_to_construction_moves_the_kabupaten_dashboard(phone
     plot_url = page.url
 
     page.context.clear_cookies()
+    page.context.add_cookies([{"name": "django_language", "value": "en", "url": page.base_url}])
     browser_login(page, officer.email)
     page.goto(f"{page.base_url}/dasbor/{PATI}/")
     assert _land_figures(page) == ("1", "0", "0", "0")

@@ -7,6 +7,7 @@ from fractions import Fraction
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from django.utils import translation
 from PIL import ExifTags
 from PIL import Image
 
@@ -70,6 +71,13 @@ def start_project(verifier, plot, **kwargs):
     kwargs.setdefault("planned_finish", today + timedelta(days=50))
     kwargs.setdefault("contractor_name", "CV Karya Pati")
     return services.project_create(actor=verifier, plot=plot, **kwargs)
+
+
+@pytest.fixture(autouse=True)
+def english_messages():
+    """Service messages are asserted in English (the msgids); pages keep the portal's language per request."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

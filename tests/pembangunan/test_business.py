@@ -46,7 +46,10 @@ def test_missing_and_late_reports_are_listed_for_follow_up(village_staff, dinas,
         services.unit_report_file(actor=village_staff, unit=gerai, month=_month(timezone.localdate(), back),
                                   revenue=40_000_000, costs=35_000_000, figures={"transactions": 900})
     # One report filed late: after the 10th of the month after.
+    # The first filed on the 5th of the month after (on time), the second only two months after (late).
+    on_time = timezone.make_aware(datetime.combine(_month(timezone.localdate(), 3).replace(day=5), time(9)))
     filed_late = timezone.make_aware(datetime.combine(_month(timezone.localdate(), 1), time(9)))
+    UnitMonthlyReport.objects.filter(month=_month(timezone.localdate(), 4)).update(filed_at=on_time)
     UnitMonthlyReport.objects.filter(month=_month(timezone.localdate(), 3)).update(filed_at=filed_late)
     rows = selectors.missing_unit_reports(user=dinas, code=PATI, today=timezone.localdate())
     assert len(rows) == 1 and rows[0]["unit"] == gerai

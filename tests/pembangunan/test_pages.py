@@ -86,7 +86,7 @@ def test_a_progress_report_from_the_page_with_and_without_photo(client, village_
     assert not report.is_draft and project.progress_percent == 30
     response = client.post(url, {"operation": "report", "report-reported_on": timezone.localdate(),
                                  "report-percent": "10", "report-photo": photo_upload()})
-    assert response.status_code == 400 and "cannot go back" in response.content.decode()
+    assert response.status_code == 400 and "Progres tidak boleh mundur" in response.content.decode()
     page = client.get(url).content.decode()
     assert 'id="progress-chart"' in page and 'id="handover"' not in page  # the village does not take handover
 

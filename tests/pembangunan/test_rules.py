@@ -274,7 +274,7 @@ def test_photos_that_are_not_photos_or_too_big_are_refused_with_a_clear_message(
     huge.size = 50 * 1024 * 1024
     with pytest.raises(ValidationError) as error:
         services.plot_photo_add(actor=village_staff, plot=plot, upload=huge)
-    assert "at most 12,0\xa0MB" in error.value.message_dict["photo"][0]
+    assert "at most 12.0\xa0MB" in error.value.message_dict["photo"][0]
 
 
 def test_documents_are_checked_like_stage_documents(village_staff, cooperative):
