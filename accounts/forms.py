@@ -13,6 +13,7 @@ from core.roles import ROLE_ACTIONS
 from core.roles import ROLE_REGION_LEVELS
 from core.roles import Action
 from core.roles import Role
+from core.roles import granting_action
 from core.scoping import scope_for
 from wilayah.forms import RegionField
 from wilayah.models import LEVELS_BY_DEPTH
@@ -42,7 +43,7 @@ def grantable_roles(actor) -> list[tuple[str, str]]:
     for value, label in Role.choices:
         levels = ROLE_REGION_LEVELS[value]
         # Never more than one has: a role whose rights the actor lacks everywhere is not offered.
-        holds_its_rights = all(not scope_for(actor, action).is_empty for action in ROLE_ACTIONS[value])
+        holds_its_rights = all(not scope_for(actor, granting_action(action)).is_empty for action in ROLE_ACTIONS[value])
         at_a_region = levels and any(LEVELS_BY_DEPTH.index(level) >= top_depth for level in levels)
         if holds_its_rights and (at_a_region or value in FEDERATION_ROLES):
             allowed.append((value, label))

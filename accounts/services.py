@@ -32,6 +32,7 @@ from core.roles import ROLE_ACTIONS
 from core.roles import ROLE_REGION_LEVELS
 from core.roles import Action
 from core.roles import Role
+from core.roles import granting_action
 from core.scoping import forget_scope
 from core.scoping import scope_for
 from wilayah.models import Region
@@ -75,7 +76,7 @@ def _assignment_federation(*, actor: User, role: str, federation_id: int):
         raise ValidationError({"federation": _("Choose a federation.")})
     # Never more than you have: every right of the role must be one the granter holds on that federation.
     missing = [action for action in ROLE_ACTIONS[role]
-               if not federations.for_user(actor, action).filter(pk=federation.pk).exists()]
+               if not federations.for_user(actor, granting_action(action)).filter(pk=federation.pk).exists()]
     if missing:
         raise PermissionDenied(
             _("The role %(role)s may do things your own role may not do for %(federation)s; an officer who may do "
@@ -119,7 +120,7 @@ def _assignment_region(*, actor: User, role: str, region_code: str | None) -> Re
     # Never more than you have: every right the role grants there must be one the granter holds there (a
     # federation role held on a village grants only what it grants over member villages).
     actions = FEDERATION_MEMBER_ACTIONS[role] if role in FEDERATION_ROLES else ROLE_ACTIONS[role]
-    missing = [action for action in actions if not scope_for(actor, action).contains(region.code)]
+    missing = [action for action in actions if not scope_for(actor, granting_action(action)).contains(region.code)]
     if missing:
         raise PermissionDenied(
             _("The role %(role)s may do things your own role may not do in %(region)s; an officer who may do "

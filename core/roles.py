@@ -119,3 +119,14 @@ _LAND_ACTIONS: dict[str, frozenset[Action]] = {
 }
 for _role, _actions in _LAND_ACTIONS.items():
     ROLE_ACTIONS[_role] = ROLE_ACTIONS[_role] | _actions
+
+
+# Rights over a cooperative's own books that only its own staff hold (the bendahara posts savings, the pengurus
+# admits members). The Dinas does not keep a village's books, yet it gives village staff their accounts: an officer
+# who may edit the cooperatives of an area may hand these rights to a village's staff there without holding them.
+COOPERATIVE_BOOK_ACTIONS = frozenset({Action.MANAGE_SAVINGS, Action.APPROVE_MEMBERS})
+
+
+def granting_action(action: Action) -> Action:
+    """The right a granter must hold where a role is granted, so that the role's ``action`` may be handed on."""
+    return Action.EDIT_COOPERATIVE if action in COOPERATIVE_BOOK_ACTIONS else action

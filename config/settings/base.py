@@ -350,6 +350,16 @@ SPECTACULAR_SETTINGS = {
         "CommitModeEnum": "impor.models.CommitMode",
         "MemberStatusEnum": "members.models.MemberStatus",
         "ApplicationStatusEnum": "members.models.ApplicationStatus",
+        "LandOwnerKindEnum": "pembangunan.models.OwnerKind",
+        "EventKindEnum": "kegiatan.models.EventKind",
+        "AttendeeRoleEnum": "kegiatan.models.AttendeeRole",
+        "PartnerKindEnum": "kegiatan.models.PartnerKind",
+        "DealKindEnum": "kegiatan.models.DealKind",
+        "DealStageEnum": "kegiatan.models.DealStage",
+        "SpaceOwnerKindEnum": "kegiatan.models.SpaceOwnerKind",
+        "ResourceKindEnum": "kegiatan.models.ResourceKind",
+        "BookerKindEnum": "kegiatan.models.BookerKind",
+        "BookingStatusEnum": "kegiatan.models.BookingStatus",
     },
 }
 

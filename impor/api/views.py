@@ -13,6 +13,7 @@ from rest_framework.parsers import JSONParser
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
+from core.api.schema import error_response
 from core.api.views import validated_input
 from core.storage import private_file_response
 from impor import services
@@ -85,7 +86,8 @@ class ImportJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         job = services.import_cancel(actor=request.user, job=self.get_object())
         return Response(self.get_serializer(self.get_queryset().get(pk=job.pk)).data)
 
-    @extend_schema(responses={(200, _XLSX): OpenApiResponse(OpenApiTypes.BINARY), 404: None})
+    @extend_schema(responses={(200, _XLSX): OpenApiResponse(OpenApiTypes.BINARY),
+                              404: error_response(404, "No such import, or it has no error file.")})
     @action(detail=True, methods=["get"], url_path="errors")
     def error_file(self, request, pk=None):
         """The error file (XLSX): row, column, value and message of every problem."""

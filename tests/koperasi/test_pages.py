@@ -261,7 +261,7 @@ def test_the_member_form_can_clear_a_field(client, village_staff):
 
     response = client.post(f"/koperasi/{cooperative.pk}/anggota/{member.pk}/", {
         "nik": sample_nik(5), "name": "Pak Kades", "sex": "L", "domicile_code": PRAWOTO, "village_office": "",
-        "phone": ""})
+        "phone": "", "joined_on": member.joined_on.isoformat()})
 
     assert response.status_code == 302
     member.refresh_from_db()
