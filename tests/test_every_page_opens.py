@@ -69,7 +69,10 @@ def _crawl(client) -> dict[str, int]:
         if response.status_code in (301, 302):
             queue.append(response["Location"])
         elif response.status_code == 200 and "html" in response.get("Content-Type", ""):
-            queue.extend(sorted(_internal_links(path, response.content.decode()) - set(seen)))
+            # Breadth first, the many area dashboards last: a national crawl would otherwise spend its page
+            # budget on 38 provinces' dashboards before the apps' own pages.
+            queue.extend(sorted(_internal_links(path, response.content.decode()) - set(seen),
+                                key=lambda link: (link.startswith("/dasbor/"), link)))
     return seen
 
 
