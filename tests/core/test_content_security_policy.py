@@ -11,8 +11,9 @@ import pytest
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 TEMPLATES = BASE_DIR / "templates"
-# WeasyPrint renders these on the server into PDFs; no browser, so no policy, reads them.
-SERVER_ONLY = [TEMPLATES / "reports" / "pdf"]
+# WeasyPrint renders these on the server into PDFs (each app's templates/<app>/pdf/); no browser, so no policy,
+# reads them.
+SERVER_ONLY = sorted(TEMPLATES.glob("*/pdf"))
 
 INLINE_SCRIPT = re.compile(r"<script\b(?![^>]*\bsrc=)(?![^>]*type=\"application/json\")[^>]*>", re.IGNORECASE)
 STYLE_ATTRIBUTE = re.compile(r"\sstyle\s*=", re.IGNORECASE)
