@@ -178,7 +178,7 @@ def main() -> None:
     validated, committed, job = run_import(admin, cooperative, path, commit=True)
     total = validated + committed
     print(f"  dry run (read + check every row):      {validated:6.2f} s  counts {job.counts}", flush=True)
-    print(f"  commit (check again + COPY + history): {committed:6.2f} s  counts {job.committed_counts}", flush=True)
+    print(f"  commit (checked rows: COPY + history):{committed:6.2f} s  counts {job.committed_counts}", flush=True)
     print(f"  validate + commit:                     {total:6.2f} s  (goal < 10 s)", flush=True)
     assert Member.objects.filter(cooperative=cooperative).count() == arguments.rows, "not every row was imported"
     floor = copy_floor(cooperative)

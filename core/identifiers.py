@@ -123,7 +123,7 @@ class NikCheck:
 
 
 def nik_check(value: str, *, sex: str | None = None, birth_date: date | None = None,
-              known_regencies: frozenset[str] | None = None) -> NikCheck:
+              known_regencies: frozenset[str] | None = None, today: date | None = None) -> NikCheck:
     """
     Check a NIK: PP KK CC (place of first registration), DD MM YY (birth date, day + 40 for women),
     then a 4-digit sequence from 0001.
@@ -150,7 +150,7 @@ def nik_check(value: str, *, sex: str | None = None, birth_date: date | None = N
     day, month, year = int(nik[6:8]), int(nik[8:10]), int(nik[10:12])
     result.sex_hint = "P" if day > 40 else "L"
     day = day - 40 if day > 40 else day
-    century = 2000 if year <= date.today().year % 100 else 1900
+    century = 2000 if year <= (today or date.today()).year % 100 else 1900
     try:
         result.birth_date_hint = date(century + year, month, day)
     except ValueError:

@@ -6,6 +6,7 @@ the services of its own app (members, koperasi, simpanan) and calls them.
 
 from dataclasses import dataclass
 from dataclasses import field
+from typing import IO
 
 from core.roles import Action
 
@@ -67,6 +68,20 @@ class ImportKindBase:
 
     def finish(self) -> None:
         pass
+
+    # Kinds that keep what their dry run checked: ``checked_rows`` (after a dry run) gives a file of the rows
+    # ready to write and ``checked_token()``; the import later calls ``start`` and, while ``checked_token()``
+    # still gives the same token (nothing the rows were checked against has changed), ``commit_checked`` and
+    # ``finish`` instead of checking every row again.
+
+    def checked_rows(self) -> tuple[IO, str] | None:
+        return None
+
+    def checked_token(self) -> str:
+        return ""
+
+    def commit_checked(self, handle: IO[bytes]) -> None:
+        raise NotImplementedError
 
     @classmethod
     def column(cls, key: str) -> Column:

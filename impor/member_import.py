@@ -3,11 +3,18 @@ Importing a cooperative's member register. Each row is checked by the register's
 (``members.rules.clean_member_data``); a row is keyed by its NIK within the cooperative, so uploading the
 same file again changes nothing. New members get the cooperative's next member numbers, in file order,
 under the cooperative's lock. Rows are written in batches (COPY on PostgreSQL) with their history rows.
+
+The dry run keeps the rows it checked (``checked_rows``) with a token of the register it checked them
+against; the import writes those rows as they are while the token holds, and checks every row again if not.
 """
 
 import csv
+import hashlib
 import io
 import json
+import tempfile
+from datetime import date
+from functools import cached_property
 
 from django.db import connection
 from django.db.models import CharField
@@ -49,6 +56,12 @@ _YES = {"ya", "y", "yes", "1", "true", "benar"}
 _NO = {"tidak", "t", "no", "n", "0", "false", "salah", ""}
 _SEX = {"l": "L", "laki-laki": "L", "laki laki": "L", "lk": "L", "p": "P", "perempuan": "P", "pr": "P", "wanita": "P"}
 _DATE_COLUMNS = ("birth_date", "joined_on", "status_on")
+# A new member's own values, in the order the dry run keeps them (after the marker "n", as COPY text) and COPY
+# writes them; a checked change is kept as "u", the member's id and the changes as JSON.
+_OWN_COLUMNS = ("nik", "name", "sex", "birth_date", "domicile_id", "phone", "address", "rt", "rw", "occupation",
+                "joined_on", "is_founder", "status", "status_on", "status_reason", "nik_warnings")
+_CHECKED_FORMAT = "2"  # part of the token: rows kept by an older release are checked again
+_NULL = "\\N"  # COPY's NULL marker (only in the columns allowed to be NULL)
 _ERROR_COLUMNS = {"domicile_code": "domicile", "nik_warnings": "nik"}
 
 
@@ -98,18 +111,31 @@ class MemberImport(ImportKindBase):
         for code, village in self.villages.items():
             self.village_names.setdefault(village.name.lower(), []).append(code)
         self.regencies = regency_codes()
-        # The register as it is, keyed by NIK: a tuple per member is a few hundred bytes even for 100,000.
-        # The phone as stored text: read through its model field, every number would be parsed again.
-        fields = [field if field != "phone" else "phone_text" for field in _FIELDS]
-        self.existing = {
-            nik: tuple(row)
-            for nik, *row in Member.objects.filter(cooperative=cooperative)
-            .annotate(phone_text=Cast("phone", CharField())).values_list("nik", "id", *fields).iterator(chunk_size=5000)
-        }
+        # Taken before the register is read: a change in between makes the import check every row again.
+        self.token = _register_token(cooperative.pk, villages=self.villages, regencies=self.regencies,
+                                     today=self.today)
         self.seen: dict[str, int] = {}
         self.new_rows: list[dict] = []
         self.updates: list[tuple[int, dict]] = []
         self.written = 0
+        self.checked = None
+        if self.dry_run and self.token:
+            # Handed to the engine by ``checked_rows``, which closes it (a temporary file is gone once closed).
+            self.checked = io.TextIOWrapper(tempfile.TemporaryFile(), encoding="utf-8", newline="")  # noqa: SIM115
+            self.checked_writer = csv.writer(self.checked, lineterminator="\n")
+
+    @cached_property
+    def existing(self) -> dict[str, tuple]:
+        """
+        The register as it is, keyed by NIK: a tuple per member is a few hundred bytes even for 100,000. The
+        phone as stored text: read through its model field, every number would be parsed again.
+        """
+        fields = [field if field != "phone" else "phone_text" for field in _FIELDS]
+        return {
+            nik: tuple(row)
+            for nik, *row in Member.objects.filter(cooperative=self.job.cooperative)
+            .annotate(phone_text=Cast("phone", CharField())).values_list("nik", "id", *fields).iterator(chunk_size=5000)
+        }
 
     def _parse(self, values: dict, errors: dict) -> dict:
         data: dict = {}
@@ -173,24 +199,52 @@ class MemberImport(ImportKindBase):
         if "domicile" in cleaned:
             cleaned["domicile_id"] = cleaned.pop("domicile").code
         if current is None:
-            if not self.dry_run:
-                self._add(cleaned)
+            if self.checked:
+                self.checked_writer.writerow(["n", *_own_copy_text(cleaned)])
+            elif not self.dry_run:
+                self._add(_own_copy_text(cleaned))
             return RowOutcome(NEW)
         changes = {key: cleaned[key] for key in _FIELDS if key in cleaned and cleaned[key] != current[key]}
         if not changes:
             return RowOutcome(UNCHANGED)
-        if not self.dry_run:
-            self.updates.append((current_row[0], changes))
-            if len(self.updates) >= BATCH:
-                self._write_updates()
+        if self.checked:
+            self.checked_writer.writerow(["u", current_row[0], json.dumps(changes, default=date.isoformat)])
+        elif not self.dry_run:
+            self._update(current_row[0], changes)
         return RowOutcome(UPDATED)
 
-    def _add(self, cleaned: dict) -> None:
-        cleaned["member_number"] = member_number_format(self.next_number)
+    def _update(self, member_id: int, changes: dict) -> None:
+        self.updates.append((member_id, changes))
+        if len(self.updates) >= BATCH:
+            self._write_updates()
+
+    def _add(self, own: list[str]) -> None:
+        """A new member (its own values as COPY text) gets the next member number; written in batches."""
+        self.new_rows.append((member_number_format(self.next_number), own))
         self.next_number += 1
-        self.new_rows.append(cleaned)
         if len(self.new_rows) >= BATCH:
             self._write_new()
+
+    def checked_rows(self):
+        if self.checked is None:
+            return None
+        self.checked.flush()
+        return self.checked.detach(), self.token
+
+    def checked_token(self) -> str:
+        return self.token
+
+    def commit_checked(self, handle) -> None:
+        with io.TextIOWrapper(handle, encoding="utf-8", newline="") as text:
+            for marker, *cells in csv.reader(text):
+                if marker == "n":
+                    self._add(cells)
+                else:
+                    changes = json.loads(cells[1])
+                    for key in _DATE_COLUMNS:
+                        if changes.get(key):
+                            changes[key] = date.fromisoformat(changes[key])
+                    self._update(int(cells[0]), changes)
 
     def finish(self) -> None:
         if self.dry_run:
@@ -204,29 +258,18 @@ class MemberImport(ImportKindBase):
 
     # Writing -------------------------------------------------------------------------------------------
 
-    def _member(self, row: dict) -> dict:
-        return {
-            "cooperative_id": self.job.cooperative_id, "nik": row["nik"], "name": row["name"], "sex": row["sex"],
-            "birth_date": row.get("birth_date"), "domicile_id": row["domicile_id"], "phone": row.get("phone", ""),
-            "address": row.get("address", ""), "rt": row.get("rt", ""), "rw": row.get("rw", ""),
-            "occupation": row.get("occupation", ""), "member_number": row["member_number"],
-            "status": row.get("status", MemberStatus.AKTIF), "status_on": row.get("status_on"),
-            "status_reason": row.get("status_reason", ""), "village_office": "",
-            "is_founder": row.get("is_founder", False), "joined_on": row["joined_on"],
-            "nik_warnings": row.get("nik_warnings", []), "created_by_id": self.actor.pk,
-        }
-
     def _write_new(self) -> None:
         if not self.new_rows:
             return
-        members = [self._member(row) for row in self.new_rows]
-        self.new_rows = []
-        self.written += len(members)
+        rows, self.new_rows = self.new_rows, []
+        self.written += len(rows)
+        cooperative_id, actor_id = str(self.job.cooperative_id), str(self.actor.pk)
         if connection.vendor == "postgresql":
-            _copy_members(members, actor_id=self.actor.pk)
+            _copy_members([[cooperative_id, number, "", actor_id, *own] for number, own in rows], actor_id=actor_id)
             return
-        bulk_create_with_history([Member(**member) for member in members], Member, batch_size=1000,
-                                 default_user=self.actor)
+        members = [Member(cooperative_id=self.job.cooperative_id, member_number=number, created_by_id=self.actor.pk,
+                          **_own_values(own)) for number, own in rows]
+        bulk_create_with_history(members, Member, batch_size=1000, default_user=self.actor)
 
     def _write_updates(self) -> None:
         if not self.updates:
@@ -243,26 +286,51 @@ class MemberImport(ImportKindBase):
         bulk_update_with_history(members, Member, sorted(fields), batch_size=1000, default_user=self.actor)
 
 
+def _own_copy_text(row: dict) -> list[str]:
+    """A checked new member's own values (``_OWN_COLUMNS``) as COPY text, the defaults filled in."""
+    birth_date, status_on, warnings = row.get("birth_date"), row.get("status_on"), row.get("nik_warnings")
+    return [
+        row["nik"], row["name"], row["sex"], birth_date.isoformat() if birth_date else _NULL, row["domicile_id"],
+        row.get("phone", ""), row.get("address", ""), row.get("rt", ""), row.get("rw", ""), row.get("occupation", ""),
+        row["joined_on"].isoformat(), "t" if row.get("is_founder") else "f", row.get("status", MemberStatus.AKTIF),
+        status_on.isoformat() if status_on else _NULL, row.get("status_reason", ""),
+        json.dumps(warnings, ensure_ascii=False) if warnings else "[]",
+    ]
+
+
+def _own_values(own: list[str]) -> dict:
+    """``_own_copy_text`` read back into field values (the bulk insert on databases without COPY)."""
+    values = dict(zip(_OWN_COLUMNS, own, strict=True))
+    for key in _DATE_COLUMNS:
+        values[key] = date.fromisoformat(values[key]) if values[key] != _NULL else None
+    values["is_founder"] = values["is_founder"] == "t"
+    values["nik_warnings"] = json.loads(values["nik_warnings"])
+    return values
+
+
+def _register_token(cooperative_id: int, *, villages: dict, regencies: frozenset[str], today: date) -> str:
+    """
+    A digest of everything a member row is checked against: the cooperative's register (every field a row
+    is compared with), its desa/kelurahan, the region codes and the day. PostgreSQL only (elsewhere "": the
+    import checks every row again).
+    """
+    if connection.vendor != "postgresql":
+        return ""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*), coalesce(md5(string_agg(ROW(id, nik, name, sex, birth_date, domicile_id, phone, "
+            "address, rt, rw, occupation, joined_on, is_founder, status, status_on, status_reason, member_number)"
+            "::text, E'\\n' ORDER BY id)), '') FROM members_member WHERE cooperative_id = %s", [cooperative_id])
+        count, digest = cursor.fetchone()
+    parts = [_CHECKED_FORMAT, str(cooperative_id), str(count), digest, today.isoformat(), ",".join(sorted(villages)),
+             hashlib.md5(",".join(sorted(regencies)).encode(), usedforsecurity=False).hexdigest()]
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()
+
+
 # COPY -------------------------------------------------------------------------------------------------
 
-_COPY_COLUMNS = ("id", "cooperative_id", "nik", "name", "sex", "birth_date", "domicile_id", "phone", "address",
-                 "rt", "rw", "occupation", "member_number", "status", "status_on", "status_reason",
-                 "village_office", "is_founder", "joined_on", "nik_warnings", "created_by_id", "created_at")
-_NULL = "\\N"
-
-
-def _copy_fields(member: dict) -> list[str]:
-    """The member's columns (between id and created_at) as COPY text, formatted once for both tables."""
-    birth_date, status_on = member["birth_date"], member["status_on"]
-    warnings = member["nik_warnings"]
-    return [
-        str(member["cooperative_id"]), member["nik"], member["name"], member["sex"],
-        birth_date.isoformat() if birth_date else _NULL, member["domicile_id"], member["phone"], member["address"],
-        member["rt"], member["rw"], member["occupation"], member["member_number"], member["status"],
-        status_on.isoformat() if status_on else _NULL, member["status_reason"], member["village_office"],
-        "t" if member["is_founder"] else "f", member["joined_on"].isoformat(),
-        json.dumps(warnings, ensure_ascii=False) if warnings else "[]", str(member["created_by_id"]),
-    ]
+_COPY_COLUMNS = ("cooperative_id", "member_number", "village_office", "created_by_id", *_OWN_COLUMNS)
+_NULLABLE = ("birth_date", "status_on")
 
 
 def _copy(cursor, table: str, columns: tuple[str, ...], rows, *, nullable: tuple[str, ...]) -> None:
@@ -277,20 +345,24 @@ def _copy(cursor, table: str, columns: tuple[str, ...], rows, *, nullable: tuple
                        f"FORCE_NULL ({', '.join(nullable)}))", buffer)
 
 
-def _copy_members(members: list[dict], *, actor_id: int) -> None:
+def _copy_members(rows: list[list[str]], *, actor_id: str) -> None:
     """
-    Insert members and their history rows ("+", by the importing user) with COPY: ids are taken from the
-    table's identity sequence first, so each history row names its member.
+    Insert members (``_COPY_COLUMNS`` as text) with COPY, ids taken from the table's identity sequence first,
+    then their history rows ("+", by the importing user) copied from them inside the database.
     """
-    now = timezone.now().isoformat()
+    now = timezone.now()
     with connection.cursor() as cursor:
         cursor.execute("SELECT nextval(pg_get_serial_sequence('members_member', 'id')) FROM generate_series(1, %s)",
-                       [len(members)])
+                       [len(rows)])
         ids = [row[0] for row in cursor.fetchall()]
-        rows = [[str(pk), *_copy_fields(member), now] for pk, member in zip(ids, members, strict=True)]
-        _copy(cursor, "members_member", _COPY_COLUMNS, rows, nullable=("birth_date", "status_on"))
-        history = (str(actor_id), _NULL)
-        _copy(cursor, "members_historicalmember",
-              (*_COPY_COLUMNS, "history_date", "history_type", "history_user_id", "history_change_reason"),
-              ([*row, now, "+", *history] for row in rows),
-              nullable=("birth_date", "status_on", "history_change_reason"))
+        stamp = now.isoformat()
+        _copy(cursor, "members_member", ("id", "created_at", *_COPY_COLUMNS),
+              ([str(pk), stamp, *row] for pk, row in zip(ids, rows, strict=True)), nullable=_NULLABLE)
+        columns = ", ".join(("id", "created_at", *_COPY_COLUMNS))
+        cursor.execute(
+            f"INSERT INTO members_historicalmember ({columns}, history_date, history_type, history_user_id, "
+            f"history_change_reason) SELECT {columns}, %s, '+', %s, NULL FROM members_member "
+            # The range lets the primary key find the batch (the ids came from one sequence call) without a
+            # lookup per id; the list keeps out anyone else's member numbered inside that range meanwhile.
+            "WHERE id BETWEEN %s AND %s AND id = ANY(%s)",
+            [now, actor_id, min(ids), max(ids), ids])

@@ -43,6 +43,10 @@ def _errors_path(instance, filename: str) -> str:
     return f"imports/{instance.pk}/errors-{uuid.uuid4().hex}.xlsx"
 
 
+def _checked_path(instance, filename: str) -> str:
+    return f"imports/{instance.pk}/checked-{uuid.uuid4().hex}.csv"
+
+
 class ImportJob(models.Model):
     """
     One uploaded file. It is checked in full in the background (a dry run: counts and an error file),
@@ -72,6 +76,12 @@ class ImportJob(models.Model):
     error_preview = models.JSONField(verbose_name=_("first errors"), default=list, blank=True)
     error_file = models.FileField(verbose_name=_("error file"), upload_to=_errors_path, storage=private_storage,
                                   blank=True)
+    # What the dry run checked, row by row, ready to write, and a token of everything the rows were checked
+    # against (the register, the cooperative's villages, the day): while the token holds, the import writes
+    # these rows without checking each again. Holds NIKs: deleted with the upload.
+    checked_file = models.FileField(verbose_name=_("checked rows"), upload_to=_checked_path, storage=private_storage,
+                                    blank=True)
+    checked_token = models.CharField(verbose_name=_("checked against"), max_length=64, blank=True)
     message = models.TextField(verbose_name=_("message"), blank=True)
     created_by = models.ForeignKey(verbose_name=_("uploaded by"), to=settings.AUTH_USER_MODEL,
                                    on_delete=models.PROTECT, related_name="+")

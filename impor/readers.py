@@ -4,7 +4,6 @@ XLSX, the csv module for CSV (UTF-8, ``;`` or ``,`` between fields, as Excel wri
 English). Cells are handed over as text or as the date/number the spreadsheet holds; the kinds parse them.
 """
 
-import codecs
 import csv
 import io
 import re
@@ -14,6 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from datetime import datetime
+from functools import lru_cache
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -117,30 +117,42 @@ def open_rows(handle, file_format: str):
             workbook.close()
         return
     total = max(_count_lines(handle) - 1, 0)
-    text = codecs.getreader("utf-8-sig")(handle, errors="strict")
-    first = text.readline()
-    delimiter = ";" if first.count(";") > first.count(",") else ","
-    header = next(csv.reader(io.StringIO(first), delimiter=delimiter), None)
-    reader = csv.reader(text, delimiter=delimiter)
+    # The io module's decoder on the stored file itself: Django's File proxy costs a call per read.
+    raw = handle
+    while getattr(raw, "file", None) is not None:  # FieldFile → File → the open file
+        raw = raw.file
+    text = io.TextIOWrapper(raw, encoding="utf-8-sig", errors="strict", newline="")
     try:
-        yield _file_rows(header, enumerate(reader, start=2), total)
+        first = text.readline()
+        delimiter = ";" if first.count(";") > first.count(",") else ","
+        header = next(csv.reader(io.StringIO(first), delimiter=delimiter), None)
+        reader = csv.reader(text, delimiter=delimiter)
+        yield _file_rows(header, enumerate(reader, start=2), total, all_text=True)
     except UnicodeDecodeError:
         raise ValidationError(_("The CSV file is not in UTF-8. In Excel choose “CSV UTF-8” when saving.")) from None
+    finally:
+        text.detach()  # the caller closes the stored file
 
 
-def _file_rows(header, numbered, total: int) -> FileRows:
+def _file_rows(header, numbered, total: int, *, all_text: bool = False) -> FileRows:
     if not header or not any(cell not in (None, "") for cell in header):
         raise ValidationError(_("The first row must hold the column headers of the template."))
     if total > settings.IMPORT_MAX_ROWS:
         raise ValidationError(_("The file has %(rows)s rows; at most %(limit)s are imported at once. Split it.")
                               % {"rows": f"{total:n}", "limit": f"{settings.IMPORT_MAX_ROWS:n}"})
 
+    limit = settings.IMPORT_MAX_ROWS
+
+    def blank(cells) -> bool:
+        if all_text:  # CSV: every cell is text
+            return not "".join(cells).strip()
+        return not any(cell not in (None, "") and str(cell).strip() for cell in cells)
+
     def rows():
         for number, cells in numbered:
-            if number - 1 > settings.IMPORT_MAX_ROWS:  # a sheet whose dimension understated its size
-                raise ValidationError(_("The file has more than %(limit)s rows; split it.")
-                                      % {"limit": f"{settings.IMPORT_MAX_ROWS:n}"})
-            if any(cell not in (None, "") and str(cell).strip() for cell in cells):
+            if number - 1 > limit:  # a sheet whose dimension understated its size
+                raise ValidationError(_("The file has more than %(limit)s rows; split it.") % {"limit": f"{limit:n}"})
+            if not blank(cells):
                 yield number, tuple(cells)
 
     return FileRows(headers=[normalise_header(cell) for cell in header], rows=rows(), total=total)
@@ -168,13 +180,21 @@ _DMY = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
 
 def parse_date_cell(value) -> date | None:
     """A date cell, or text as 2025-06-12 or 12/06/2025 (day first, as written in Indonesia); ValueError else."""
-    if value in (None, ""):
+    if value is None:
         return None
+    if type(value) is str:
+        return _parse_date_text(value)
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
         return value
-    text = str(value).strip()
+    return _parse_date_text(str(value))
+
+
+@lru_cache(maxsize=1 << 16)
+def _parse_date_text(value: str) -> date | None:
+    # Cached: a register repeats its dates (one joining date for a whole village, birth dates over 60 years).
+    text = value.strip()
     if not text:
         return None
     if match := _DMY.match(text):

@@ -4,7 +4,8 @@ Bulk import: upload, check in one pass (the dry run), import on the user's decis
 Every run reads the stored file row by row and hands each row to its kind (``kinds``), inside one
 transaction: the dry run is rolled back (or writes nothing), an import either commits whole or, when the
 user chose all-or-nothing and a row is wrong, not at all, so a bad file never leaves half an import. The
-import checks every row again: the register may have changed since the dry run. Progress is kept in the
+import writes the rows the dry run checked when nothing they were checked against has changed since, and
+otherwise checks every row again (the register may have changed). Progress is kept in the
 cache, where the page polls it; the outcome is saved on the job.
 """
 
@@ -183,7 +184,11 @@ def _map_headers(headers: list[str], columns) -> dict[str, int]:
     return mapping
 
 
-def _run(job: ImportJob, *, actor, dry_run: bool, mode: str = "") -> tuple[Counter, _ErrorSink, bool]:
+def _run(job: ImportJob, *, actor, dry_run: bool, mode: str = "") -> tuple[Counter, _ErrorSink, bool, object]:
+    """
+    Check (and unless ``dry_run`` import) every row. Returns the counts, the errors, whether the run was rolled
+    back, and for a dry run the kind's checked rows (a file and its token, or None).
+    """
     kind_class = import_kind(job.kind)
     handler = kind_class(job=job, actor=actor, dry_run=dry_run)
     headers = {column.key: column.header for column in kind_class.columns}
@@ -191,17 +196,22 @@ def _run(job: ImportJob, *, actor, dry_run: bool, mode: str = "") -> tuple[Count
     sink = _ErrorSink()
     phase = "validate" if dry_run else "commit"
     rolled_back = False
+    checked = None
     with job.file.open("rb") as handle, open_rows(handle, job.file_format) as rows:
         mapping = _map_headers(rows.headers, kind_class.columns)
         ImportJob.objects.filter(pk=job.pk).update(rows_total=rows.total)
         job.rows_total = rows.total
         _set_progress(job.pk, phase, 0, rows.total)
         done = 0
+        keys, indexes = tuple(mapping), tuple(mapping.values())
+        width = max(indexes) + 1
         try:
             with transaction.atomic():
                 handler.start()
                 for number, cells in rows.rows:
-                    values = {key: (cells[index] if index < len(cells) else None) for key, index in mapping.items()}
+                    if len(cells) < width:  # a short row: the missing cells are empty
+                        cells = (*cells, *(None,) * (width - len(cells)))
+                    values = dict(zip(keys, [cells[index] for index in indexes], strict=True))
                     outcome = handler.check(number, values)
                     counts[outcome.action] += 1
                     for key, message in outcome.errors:
@@ -210,18 +220,20 @@ def _run(job: ImportJob, *, actor, dry_run: bool, mode: str = "") -> tuple[Count
                     if done % PROGRESS_EVERY == 0:
                         _set_progress(job.pk, phase, done, max(rows.total, done))
                 handler.finish()
+                if dry_run:
+                    checked = handler.checked_rows()
                 if dry_run or (mode == CommitMode.ALL_OR_NOTHING and counts[ERROR]):
                     raise _RolledBack
         except _RolledBack:
             rolled_back = True
     job.rows_total = done
-    return counts, sink, rolled_back
+    return counts, sink, rolled_back, checked
 
 
 def _fail(job: ImportJob, message: str) -> ImportJob:
     job.status, job.message = ImportStatus.FAILED, message
     _forget_upload(job)
-    job.save(update_fields=["status", "message", "file"])
+    job.save(update_fields=["status", "message", *_UPLOAD_FIELDS])
     return job
 
 
@@ -234,16 +246,22 @@ def import_validate_run(job_id: str) -> ImportJob:
     job.status = ImportStatus.VALIDATING
     with translation.override(job.language):
         try:
-            counts, sink, _rolled_back = _run(job, actor=job.created_by, dry_run=True)
+            counts, sink, _rolled_back, checked = _run(job, actor=job.created_by, dry_run=True)
         except ValidationError as error:
             return _fail(job, " ".join(error.messages))
         except Exception:
             logger.exception("Import %s could not be checked", job.pk)
             return _fail(job, _("The file could not be read. Check that it is the template, saved as .xlsx or CSV."))
         sink.save(job)
+    if checked is not None:
+        handle, job.checked_token = checked
+        with handle:
+            handle.seek(0)
+            job.checked_file.save("checked.csv", File(handle), save=False)
     job.counts, job.error_preview = dict(counts), sink.preview
     job.status, job.validated_at = ImportStatus.VALIDATED, timezone.now()
-    job.save(update_fields=["counts", "error_preview", "error_file", "status", "validated_at", "rows_total"])
+    job.save(update_fields=["counts", "error_preview", "error_file", "status", "validated_at", "rows_total",
+                            "checked_file", "checked_token"])
     return job
 
 
@@ -282,37 +300,78 @@ def import_cancel(*, actor, job: ImportJob) -> ImportJob:
         raise ValidationError(_("Only a file waiting for a decision can be cancelled."))
     job.status = ImportStatus.CANCELLED
     _forget_upload(job)
-    job.save(update_fields=["status", "file"])
+    job.save(update_fields=["status", *_UPLOAD_FIELDS])
     return job
 
 
+_UPLOAD_FIELDS = ["file", "checked_file", "checked_token"]
+
+
 def _forget_upload(job: ImportJob) -> None:
-    """The uploaded file holds NIKs: once imported or dropped it is deleted (UU PDP: kept only as needed)."""
-    if job.file:
-        job.file.delete(save=False)
-    job.file = ""
+    """
+    The uploaded file and the checked rows hold NIKs: once imported or dropped they are deleted (UU PDP: kept
+    only as needed).
+    """
+    for stored in (job.file, job.checked_file):
+        if stored:
+            stored.delete(save=False)
+    job.file = job.checked_file = ""
+    job.checked_token = ""
+
+
+def _commit_checked(job: ImportJob, *, actor) -> tuple[Counter, bool] | None:
+    """
+    Import the rows the dry run checked, as they are, when nothing they were checked against has changed
+    since (the kind's token: for members the register, the cooperative's villages and the day). Returns the
+    counts and whether nothing was written (all or nothing with errors), or None when the rows must be
+    checked again.
+    """
+    if not job.checked_file or not job.checked_token:
+        return None
+    handler = import_kind(job.kind)(job=job, actor=actor, dry_run=False)
+    counts = Counter(job.counts)
+    _set_progress(job.pk, "commit", 0, job.rows_total)
+    with transaction.atomic():
+        handler.start()
+        if handler.checked_token() != job.checked_token:
+            return None
+        if job.mode == CommitMode.ALL_OR_NOTHING and counts[ERROR]:
+            return counts, True
+        with job.checked_file.open("rb") as handle:
+            handler.commit_checked(handle)
+        handler.finish()
+    return counts, False
 
 
 def import_commit_run(job_id: str) -> ImportJob:
-    """Import a job the user decided on; every row is checked again. Repeatable: a finished job is left alone."""
+    """
+    Import a job the user decided on: the rows the dry run checked when nothing has changed since, otherwise
+    every row checked again. Repeatable: a finished job is left alone.
+    """
     job = ImportJob.objects.select_related("cooperative", "committed_by").get(pk=job_id)
     if job.status != ImportStatus.COMMITTING:
         return job
     with translation.override(job.language):
         try:
-            counts, sink, rolled_back = _run(job, actor=job.committed_by, dry_run=False, mode=job.mode)
+            result = _commit_checked(job, actor=job.committed_by)
+            if result is None:
+                counts, sink, rolled_back, _checked = _run(job, actor=job.committed_by, dry_run=False,
+                                                           mode=job.mode)
+                sink.save(job)
+                job.error_preview = sink.preview
+            else:  # the dry run's error file and preview stand
+                counts, rolled_back = result
         except (ValidationError, PermissionDenied) as error:
             return _fail(job, " ".join(getattr(error, "messages", [str(error)])))
         except Exception:
             logger.exception("Import %s failed", job.pk)
             return _fail(job, _("The import failed and nothing was written. Try again, or ask the administrator."))
-        sink.save(job)
-    job.committed_counts, job.error_preview = dict(counts), sink.preview
+    job.committed_counts = dict(counts)
     job.committed_at = timezone.now()
     job.status = ImportStatus.REFUSED if rolled_back else ImportStatus.COMMITTED
     _forget_upload(job)  # imported or refused, the file is done with: a new try is a new upload
-    job.save(update_fields=["committed_counts", "error_preview", "error_file", "status", "committed_at", "file",
-                            "rows_total"])
+    job.save(update_fields=["committed_counts", "error_preview", "error_file", "status", "committed_at",
+                            "rows_total", *_UPLOAD_FIELDS])
     return job
 
 
@@ -326,7 +385,7 @@ def import_uploads_forget(*, older_than: timedelta = UPLOAD_KEPT) -> int:
     for job in stale.iterator():
         _forget_upload(job)
         job.status = ImportStatus.CANCELLED
-        job.save(update_fields=["status", "file"])
+        job.save(update_fields=["status", *_UPLOAD_FIELDS])
         dropped += 1
     return dropped
 

@@ -37,15 +37,21 @@ class MemberStatus(models.TextChoices):
 class Member(models.Model):
     """A person in a cooperative's member register, unique per cooperative by NIK."""
 
+    # No index of its own: the unique (cooperative, NIK) index serves every lookup by cooperative. Each index
+    # costs every bulk import a write per row.
     cooperative = models.ForeignKey(
-        verbose_name=_("cooperative"), to="koperasi.Cooperative", on_delete=models.CASCADE, related_name="members"
+        verbose_name=_("cooperative"), to="koperasi.Cooperative", on_delete=models.CASCADE, related_name="members",
+        db_index=False,
     )
     nik = models.CharField(verbose_name=_("NIK"), max_length=16)
     name = models.CharField(verbose_name=_("name"), max_length=150)
     sex = models.CharField(verbose_name=_("sex"), max_length=1, choices=Sex.choices)
     birth_date = models.DateField(verbose_name=_("birth date"), null=True, blank=True)
+    # Not indexed: members are never looked up by domicile across cooperatives, and regions are never deleted
+    # (load_wilayah deactivates them), so PROTECT never has to search.
     domicile = models.ForeignKey(
-        verbose_name=_("desa/kelurahan of domicile"), to="wilayah.Region", on_delete=models.PROTECT, related_name="+"
+        verbose_name=_("desa/kelurahan of domicile"), to="wilayah.Region", on_delete=models.PROTECT, related_name="+",
+        db_index=False,
     )
     phone = PhoneNumberField(verbose_name=_("phone"), region="ID", blank=True)
     address = models.CharField(verbose_name=_("address"), max_length=200, blank=True)
@@ -64,14 +70,18 @@ class Member(models.Model):
     is_founder = models.BooleanField(verbose_name=_("founding member"), default=False)
     joined_on = models.DateField(verbose_name=_("joined on"), default=timezone.localdate)
     nik_warnings = models.JSONField(verbose_name=_("NIK warnings"), default=list, blank=True)
+    # Who typed the row in: Django sets it to NULL when that account is deleted (SET_NULL runs in Django, not in
+    # the database). No database constraint, which would check the same user on every row of a bulk import.
     created_by = models.ForeignKey(
         verbose_name=_("entered by"), to=settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+",
+        related_name="+", db_constraint=False,
     )
     created_at = models.DateTimeField(verbose_name=_("entered at"), auto_now_add=True)
 
     objects = ScopedQuerySet.as_manager()
-    history = HistoricalRecords()
+    # The history is read per member (by id), by date and by cooperative; other foreign keys unindexed there.
+    # Its user likewise without a database constraint (a bulk import writes one history row per member).
+    history = HistoricalRecords(no_db_index=["created_by", "domicile"], user_db_constraint=False)
 
     scope_path = "cooperative__village__code"
 

@@ -155,6 +155,7 @@ def clean_member_data(data: dict, *, current: dict | None = None, villages: dict
         sex=cleaned.get("sex", current.get("sex")),
         birth_date=cleaned.get("birth_date", current.get("birth_date")),
         known_regencies=known_regencies,
+        today=today,
     )
     if "nik" in data:
         if check.errors:

@@ -126,3 +126,41 @@ def test_a_file_without_the_required_columns_fails_with_a_message(village_staff,
     assert job.status == ImportStatus.FAILED
     assert "“NIK”" in job.message and "“Jenis kelamin”" in job.message
     assert not Member.objects.exists()
+
+
+def test_the_import_writes_every_value_the_dry_run_checked(village_staff, prawoto, django_capture_on_commit_callbacks):
+    capture = django_capture_on_commit_callbacks
+    content = csv_bytes(MEMBER_HEADER, [
+        member_row(1, **{"Anggota pendiri": "ya", "Tanggal lahir": "16/08/1985"}),  # NIK digits say the 15th
+        member_row(2, Status="keluar", **{"Tanggal keluar/meninggal": "02/09/2025",
+                                          "Alasan keluar/meninggal": "Pindah ke Kudus"}),
+    ])
+    job = upload(village_staff, content, name="anggota.csv", cooperative=prawoto, capture=capture)
+    assert job.checked_file  # the checked rows wait with the upload for the decision
+    job = commit(village_staff, job, CommitMode.ALL_OR_NOTHING, capture=capture)
+    assert job.status == ImportStatus.COMMITTED and not job.checked_file and not job.checked_token
+    founder = Member.objects.get(cooperative=prawoto, nik=sample_nik(1))
+    assert founder.is_founder and founder.birth_date.isoformat() == "1985-08-16"
+    assert founder.nik_warnings == ["Tanggal lahir tidak sesuai dengan digit 7–12 NIK (tanggal lahir berbeda)."]
+    left = Member.objects.get(cooperative=prawoto, nik=sample_nik(2))
+    assert (left.status, left.status_on.isoformat(), left.status_reason) == ("keluar", "2025-09-02",
+                                                                              "Pindah ke Kudus")
+    assert (left.joined_on.isoformat(), left.domicile_id, left.member_number) == ("2025-08-01", prawoto.village_id,
+                                                                                 "00002")
+
+
+def test_a_register_changed_after_the_dry_run_is_checked_again(village_staff, prawoto,
+                                                                django_capture_on_commit_callbacks):
+    capture = django_capture_on_commit_callbacks
+    job = upload(village_staff, xlsx_bytes(MEMBER_HEADER, [member_row(1), member_row(2)]), cooperative=prawoto,
+                 capture=capture)
+    assert job.counts == {"new": 2, "unchanged": 0, "updated": 0, "errors": 0}
+    # Meanwhile the pengurus admits the first person by hand, under another spelling of the name.
+    by_hand, _warnings = member_add(actor=village_staff, cooperative=prawoto, nik=sample_nik(1), name="Warga Satu",
+                                    sex="L", domicile_code=prawoto.village_id)
+    job = commit(village_staff, job, CommitMode.ALL_OR_NOTHING, capture=capture)
+    assert job.status == ImportStatus.COMMITTED
+    assert job.committed_counts == {"new": 1, "unchanged": 0, "updated": 1, "errors": 0}
+    by_hand.refresh_from_db()
+    assert (by_hand.name, by_hand.member_number) == ("Warga 1", "00001")
+    assert Member.objects.get(cooperative=prawoto, nik=sample_nik(2)).member_number == "00002"
