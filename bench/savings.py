@@ -9,8 +9,10 @@ Benchmark of the savings (simpanan) on PostgreSQL. Prints figures; checks nothin
    table (sampledata/national.py, sampledata/national_simpanan.py).
 2. Runs the wajib billing of one month for every member (one set-based run, then a repeated run that must
    create nothing).
-3. Posts --payments payments against those bills through the service layer (``bill_pay``: row locks, receipt
-   sequence, balances, roll-up notice), one transaction each; prints postings/s.
+3. Posts --payments payments against those bills (as many months billed as that needs) through the service
+   layer: 2,000 one by one (``bill_pay``: row locks, receipt sequence, balances, roll-up notice, one
+   transaction each), the rest on collection sheets (``bill_payments_post``: the same rules, one transaction
+   per sheet of up to 500 payments of one cooperative); prints postings/s of each.
 4. Times a member's balance read (the selector the pages use, and the API in process), p50/p95 of 1,000
    random members, and a cooperative's arrears page (the one with most members, 12 months billed), median
    of 10, server time and database time.
@@ -23,12 +25,15 @@ import random
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from datetime import date
 from pathlib import Path
 
 os.environ.setdefault("BENCH_DATABASE", "kopdes_savings")
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/11")
+# The pages render with the production settings' hashed static files: collected once into this folder.
+os.environ.setdefault("STATIC_ROOT", str(Path(tempfile.gettempdir()) / f"kopdes-bench-static-{os.getuid()}"))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 # Importing bench.rollup sets the environment (production settings, the benchmark database) before Django loads.
@@ -68,7 +73,7 @@ def generate(members: int, region: str | None = None) -> None:
           f"(load: {uptime()})", flush=True)
 
 
-def bill_month(month: date) -> None:
+def bill_month(month: date) -> int:
     from simpanan.services import wajib_bills_generate
 
     started = time.perf_counter()
@@ -78,29 +83,66 @@ def bill_month(month: date) -> None:
     again = wajib_bills_generate(today=month)
     print(f"Wajib billing of {month:%m/%Y}: {created:,} bills in {first:.1f} s; repeated run: {again} new bills "
           f"in {time.perf_counter() - started:.1f} s", flush=True)
+    return created
 
 
-def post_payments(count: int, month: date) -> None:
+def months_back(month: date, count: int) -> list[date]:
+    months = []
+    for back in range(count):
+        year, index = divmod(month.year * 12 + month.month - 1 - back, 12)
+        months.append(date(year, index + 1, 1))
+    return months
+
+
+def post_payments(count: int, months: list[date], *, single: int = 2_000, sheet_size: int = 500) -> None:
+    """
+    ``single`` payments one by one (``bill_pay``, a teller at the counter), the rest through collection sheets
+    (``bill_payments_post``, up to ``sheet_size`` payments of one cooperative per transaction).
+    """
+    from collections import defaultdict
+
     from accounts.models import User
+    from koperasi.models import Cooperative
     from simpanan.models import Bill
     from simpanan.services import bill_pay
+    from simpanan.services import bill_payments_post
 
     actor = User.objects.filter(is_superuser=True).first() or User.objects.create_superuser(
         email="bench-bendahara@example.id", password="bench-only-password-123")
-    bills = list(Bill.objects.filter(kind="wajib", period=month, paid_amount=0)
-                 .select_related("member", "member__cooperative").order_by("?")[:count])
-    day = min(date.today(), month.replace(day=5))
+    bills = list(Bill.objects.filter(kind="wajib", period__in=months, paid_amount=0)
+                 .values_list("pk", "cooperative_id", "amount").order_by("?")[:count])
+    if len(bills) < count:
+        print(f"  only {len(bills):,} unpaid bills: posting those", flush=True)
+    day = min(date.today(), max(months).replace(day=5))
+    single_bills = Bill.objects.in_bulk([pk for pk, _coop, _amount in bills[:single]])
     started = time.perf_counter()
-    checkpoints = []
-    for number, bill in enumerate(bills, start=1):
-        bill_pay(actor=actor, bill=bill, amount=bill.amount, transaction_date=day)
-        if number % 50_000 == 0:
-            checkpoints.append((number, time.perf_counter() - started))
-            print(f"  {number:,} payments, {number / checkpoints[-1][1]:.0f} postings/s", flush=True)
+    for pk, _cooperative, amount in bills[:single]:
+        bill_pay(actor=actor, bill=single_bills[pk], amount=amount, transaction_date=day)
     seconds = time.perf_counter() - started
-    print(f"Posted {len(bills):,} payments through the service layer in {seconds:.1f} s: "
-          f"{len(bills) / seconds:.0f} postings/s (one process, one transaction each; load: {uptime()})",
-          flush=True)
+    done = min(single, len(bills))
+    print(f"Posted {done:,} payments one by one (bill_pay, one transaction each) in {seconds:.1f} s: "
+          f"{done / seconds:.0f} postings/s (load: {uptime()})", flush=True)
+
+    per_cooperative = defaultdict(list)
+    for pk, cooperative_id, amount in bills[single:]:
+        per_cooperative[cooperative_id].append((pk, amount))
+    cooperatives = Cooperative.objects.in_bulk(list(per_cooperative))
+    sheets = [(cooperatives[pk], payments[start:start + sheet_size])
+              for pk, payments in per_cooperative.items() for start in range(0, len(payments), sheet_size)]
+    random.Random(7).shuffle(sheets)
+    posted, next_report = 0, 100_000
+    started = time.perf_counter()
+    for cooperative, payments in sheets:
+        bill_payments_post(actor=actor, cooperative=cooperative, payments=payments, transaction_date=day)
+        posted += len(payments)
+        if posted >= next_report:
+            print(f"  {posted:,} payments on sheets, {posted / (time.perf_counter() - started):.0f} postings/s",
+                  flush=True)
+            next_report += 100_000
+    seconds = time.perf_counter() - started
+    print(f"Posted {posted:,} payments on {len(sheets):,} collection sheets (bill_payments_post, one transaction "
+          f"per sheet of one cooperative, at most {sheet_size}) in {seconds:.1f} s: {posted / seconds:.0f} postings/s "
+          f"(load: {uptime()})", flush=True)
 
 
 def read_balances() -> None:
@@ -140,7 +182,12 @@ def read_balances() -> None:
 
 
 def arrears_page(months: int = 12) -> None:
+    from django.core.management import call_command
     from django.db import connection
+    from django.test import Client
+
+    if not Path(os.environ["STATIC_ROOT"], "staticfiles.json").exists():
+        call_command("collectstatic", interactive=False, verbosity=0)
 
     from accounts.models import User
     from koperasi.models import Cooperative
@@ -173,8 +220,30 @@ def arrears_page(months: int = 12) -> None:
     assert rows
     members = cooperative.members.count()
     print(f"Arrears page of the largest cooperative ({members:,} members, {months} months billed): "
-          f"the page's reads (arrears list, count, totals) {ms(statistics.median(times))} (median of 10; the page's "
-          f"rendering was not measured: production settings need collectstatic first)")
+          f"the page's reads (arrears list, count, totals) {ms(statistics.median(times))} (median of 10)")
+    page_times, database_times = [], []
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(bendahara)
+    url = f"/koperasi/{cooperative.pk}/simpanan/tunggakan/"
+    for _run in range(11):
+        spent = []
+
+        def timed(execute, sql, params, many, context, spent=spent):
+            started = time.perf_counter()
+            try:
+                return execute(sql, params, many, context)
+            finally:
+                spent.append(time.perf_counter() - started)
+
+        started = time.perf_counter()
+        with connection.execute_wrapper(timed):
+            response = client.get(url)
+        assert response.status_code == 200, response.status_code
+        page_times.append(time.perf_counter() - started)
+        database_times.append(sum(spent))
+    print(f"  the whole page (GET {url} as the cooperative's bendahara, in process, after one warm-up): "
+          f"{ms(statistics.median(page_times[1:]))} median, of which database "
+          f"{ms(statistics.median(database_times[1:]))} in {len(spent)} queries", flush=True)
 
 
 def check() -> None:
@@ -208,10 +277,12 @@ def main() -> None:
         version = cursor.fetchone()[0].split(",")[0]
     print(f"Dataset: {Member.objects.count():,} members, ledger {Posting.objects.count():,} postings — {version}",
           flush=True)
-    month = date.today().replace(day=1)
-    bill_month(month)
+    members = Member.objects.count()
+    months = months_back(date.today().replace(day=1), max(1, -(-args.payments // max(members, 1))))
+    for month in sorted(months):
+        bill_month(month)
     if args.payments:
-        post_payments(args.payments, month)
+        post_payments(args.payments, months)
     read_balances()
     arrears_page()
     check()

@@ -49,6 +49,7 @@ __all__ = [
     "EARLIEST_TRANSACTION_DATE",
     "bill_forget",
     "bill_pay",
+    "bill_payments_post",
     "opening_balance_post",
     "period_start",
     "pokok_bill_create",
@@ -66,6 +67,9 @@ __all__ = [
 ]
 
 EARLIEST_TRANSACTION_DATE = date(1990, 1, 1)
+# A collection sheet's payments are posted in one transaction: bounded, so a sheet never holds the
+# cooperative's locks for long.
+MAX_SHEET_PAYMENTS = 2000
 MIN_REVERSAL_REASON = 5
 # The names of the two member pools among a distribution's allocations, and of what could not be distributed.
 SHU_JASA_MODAL = "jasa_modal"
@@ -122,21 +126,22 @@ def _cooperative_totals_rows(cooperative_ids: list[int]) -> None:
                                            ignore_conflicts=True)
 
 
-def _next_receipt_number(cooperative_id: int, on: date) -> str:
+def _next_receipt_numbers(cooperative_id: int, on: date, count: int = 1) -> list[str]:
     """
-    The cooperative's next receipt number of the transaction's year, ``KW/2026/000001``: the sequence row is
-    locked until the posting commits, and a rolled-back posting rolls its number back, so there are no gaps.
+    The cooperative's next ``count`` receipt numbers of the transaction's year, ``KW/2026/000001``: the
+    sequence row is locked until the postings commit, and a rollback rolls the numbers back, so there are no
+    gaps.
     """
     ReceiptSequence.objects.bulk_create([ReceiptSequence(cooperative_id=cooperative_id, year=on.year)],
                                         ignore_conflicts=True)
     with connection.cursor() as cursor:
         cursor.execute(
-            "UPDATE simpanan_receiptsequence SET last_number = last_number + 1 "
+            "UPDATE simpanan_receiptsequence SET last_number = last_number + %s "
             "WHERE cooperative_id = %s AND year = %s RETURNING last_number",
-            [cooperative_id, on.year],
+            [count, cooperative_id, on.year],
         )
-        (number,) = cursor.fetchone()
-    return f"KW/{on.year}/{number:06d}"
+        (last,) = cursor.fetchone()
+    return [f"KW/{on.year}/{number:06d}" for number in range(last - count + 1, last + 1)]
 
 
 def _post(*, savings: MemberSavings, member: Member, kind: str, entry_type: str, amount: int,
@@ -154,7 +159,7 @@ def _post(*, savings: MemberSavings, member: Member, kind: str, entry_type: str,
     posting = Posting.objects.create(
         cooperative_id=member.cooperative_id, member=member, kind=kind, entry_type=entry_type, amount=amount,
         bill=bill, reverses=reverses, shu_line=shu_line, transaction_date=transaction_date,
-        receipt_number=_next_receipt_number(member.cooperative_id, transaction_date),
+        receipt_number=_next_receipt_numbers(member.cooperative_id, transaction_date)[0],
         reference=reference, recorded_by=actor, recorded_at=timezone.now(),
     )
     setattr(savings, kind, new_balance)
@@ -380,6 +385,80 @@ def bill_pay(*, actor, bill: Bill, amount: int, transaction_date: date, referenc
             "outstanding": f"{bill.outstanding:,}".replace(",", ".")}})
     return _post(savings=savings, member=member, kind=bill.kind, entry_type=EntryType.PAYMENT, amount=amount,
                  transaction_date=transaction_date, actor=actor, bill=bill, reference=reference)
+
+
+@transaction.atomic
+def bill_payments_post(*, actor, cooperative: Cooperative, payments: list[tuple[int, int]], transaction_date: date,
+                       reference: str = "") -> list[Posting]:
+    """
+    A collection sheet: payments against many bills of one cooperative, e.g. the wajib the bendahara collected
+    on a round of the village, posted together. ``payments`` are (bill id, amount) pairs. The same rules as
+    ``bill_pay`` for every row, and all or nothing: a wrong row refuses the sheet with a message naming it.
+    Balances, bills and the cooperative's totals move in this transaction, a few statements for the sheet.
+    """
+    _require_savings_scope(actor, cooperative)
+    transaction_date, reference = _clean_date(transaction_date), _clean_reference(reference)
+    if not payments:
+        raise ValidationError({"payments": [_("Enter at least one payment.")]})
+    if len(payments) > MAX_SHEET_PAYMENTS:
+        raise ValidationError({"payments": [_("At most %(limit)s payments per sheet; split it.")
+                                            % {"limit": f"{MAX_SHEET_PAYMENTS:n}"}]})
+    errors: list[tuple[int, str]] = []  # (row, message), shown in row order
+    amounts: dict[int, int] = {}
+    rows: dict[int, int] = {}
+    for row, (bill_id, amount) in enumerate(payments, start=1):
+        try:
+            amounts[bill_id] = _clean_amount(amount)
+        except ValidationError as error:
+            errors.extend((row, message) for message in error.messages)
+        if bill_id in rows:
+            errors.append((row, _("This bill is already on the sheet.")))
+        rows.setdefault(bill_id, row)
+    bill_member = dict(Bill.objects.filter(pk__in=rows, cooperative=cooperative).values_list("pk", "member_id"))
+    errors.extend((row, _("No such bill in this cooperative.")) for bill_id, row in rows.items()
+                  if bill_id not in bill_member)
+    # Locks in the module's order: the members' balance rows, then the bills, then receipts, then the totals;
+    # taken before the sheet is refused too, so every row's message is given at once.
+    member_ids = sorted(set(bill_member.values()))
+    MemberSavings.objects.bulk_create(
+        [MemberSavings(member_id=pk, cooperative_id=cooperative.pk) for pk in member_ids], ignore_conflicts=True)
+    savings = {row.pk: row for row in MemberSavings.objects.select_for_update().filter(pk__in=member_ids)
+               .order_by("pk")}
+    bills = list(Bill.objects.select_for_update().filter(pk__in=bill_member).order_by("pk"))
+    for bill in bills:
+        if bill.outstanding == 0:
+            errors.append((rows[bill.pk], _("This bill is already paid in full.")))
+        elif amounts.get(bill.pk, 0) > bill.outstanding:
+            errors.append((rows[bill.pk], _("The bill still owes Rp %(outstanding)s; enter at most that.")
+                           % {"outstanding": f"{bill.outstanding:,}".replace(",", ".")}))
+    if errors:
+        raise ValidationError({"payments": [_("Row %(row)d: %(message)s") % {"row": row, "message": message}
+                                            for row, message in sorted(errors, key=lambda error: error[0])]})
+    now = timezone.now()
+    by_id = {bill.pk: bill for bill in bills}
+    receipts = _next_receipt_numbers(cooperative.pk, transaction_date, len(payments))
+    postings = []
+    totals = {SavingsKind.POKOK: 0, SavingsKind.WAJIB: 0}
+    for (bill_id, _amount), receipt in zip(payments, receipts, strict=True):
+        bill, amount = by_id[bill_id], amounts[bill_id]
+        bill.paid_amount += amount
+        balance = savings[bill.member_id]
+        setattr(balance, bill.kind, getattr(balance, bill.kind) + amount)
+        balance.updated_at = now
+        totals[bill.kind] += amount
+        postings.append(Posting(
+            cooperative_id=cooperative.pk, member_id=bill.member_id, kind=bill.kind, entry_type=EntryType.PAYMENT,
+            amount=amount, bill=bill, transaction_date=transaction_date, receipt_number=receipt, reference=reference,
+            recorded_by=actor, recorded_at=now))
+    Posting.objects.bulk_create(postings)
+    MemberSavings.objects.bulk_update(savings.values(), ["pokok", "wajib", "updated_at"])
+    Bill.objects.bulk_update(bills, ["paid_amount"])
+    _cooperative_totals_rows([cooperative.pk])
+    CooperativeSavings.objects.filter(pk=cooperative.pk).update(
+        pokok=F("pokok") + totals[SavingsKind.POKOK], wajib=F("wajib") + totals[SavingsKind.WAJIB],
+        arrears=F("arrears") - totals[SavingsKind.WAJIB], updated_at=now)
+    village_changed(cooperative.village_id)
+    return postings
 
 
 @transaction.atomic
