@@ -17,6 +17,7 @@ from simpanan.models import SavingsSetting
 from simpanan.models import ShuDistribution
 from simpanan.models import ShuLine
 from simpanan.models import WajibPeriod
+from simpanan.services import MAX_SHEET_PAYMENTS
 
 __all__ = [
     "BalanceSerializer",
@@ -99,6 +100,20 @@ class PostingCreateInputSerializer(serializers.Serializer):
         if missing:
             raise serializers.ValidationError(missing)
         return data
+
+
+class SheetPaymentSerializer(serializers.Serializer):
+    bill = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
+    amount = _amount()
+
+
+class SheetInputSerializer(serializers.Serializer):
+    """A collection sheet: payments against bills of one cooperative, posted together or not at all."""
+
+    cooperative = ScopedPrimaryKeyRelatedField(Cooperative)
+    transaction_date = serializers.DateField()
+    reference = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    payments = SheetPaymentSerializer(many=True, allow_empty=False, max_length=MAX_SHEET_PAYMENTS)
 
 
 class ReversalInputSerializer(serializers.Serializer):

@@ -43,6 +43,7 @@ from .serializers import PostingSerializer
 from .serializers import ReversalInputSerializer
 from .serializers import SettingCreateInputSerializer
 from .serializers import SettingSerializer
+from .serializers import SheetInputSerializer
 from .serializers import ShuCreateInputSerializer
 from .serializers import ShuLineSerializer
 from .serializers import ShuPostInputSerializer
@@ -106,6 +107,21 @@ class PostingViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveM
             posting = services.opening_balance_post(member=data["member"], kind=data["kind"],
                                                     as_of=data["transaction_date"], **common)
         return self._result(posting)
+
+    @extend_schema(request=SheetInputSerializer, responses={201: PostingSerializer(many=True)})
+    @action(detail=False, methods=["post"])
+    def sheet(self, request):
+        """
+        Post a collection sheet: payments against many bills of one cooperative, all or nothing (a wrong row
+        refuses the sheet; the messages name the rows). Answers the postings with their receipt numbers.
+        """
+        data = validated_input(SheetInputSerializer, request.data, context=self.get_serializer_context())
+        postings = services.bill_payments_post(
+            actor=request.user, cooperative=data["cooperative"], transaction_date=data["transaction_date"],
+            reference=data.get("reference", ""),
+            payments=[(payment["bill"], payment["amount"]) for payment in data["payments"]])
+        rows = self.get_queryset().filter(pk__in=[posting.pk for posting in postings]).order_by("id")
+        return Response(PostingSerializer(rows, many=True).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=ReversalInputSerializer, responses={201: PostingSerializer})
     @action(detail=True, methods=["post"])

@@ -111,3 +111,22 @@ def test_detail_routes_advertise_only_what_they_answer(village_staff, coop):
     for url in (f"/api/shu-distributions/{distribution.pk}/", "/api/savings-postings/1/"):
         allowed = api.options(url)["Allow"] if api.options(url).status_code != 404 else "GET"
         assert "POST" not in allowed and "PUT" not in allowed and "DELETE" not in allowed
+
+
+def test_a_collection_sheet_over_the_api_is_all_or_nothing(village_staff, coop, members):
+    services.wajib_bills_generate(today=date(2025, 6, 1))
+    first, second = (Bill.objects.get(member=member) for member in members[:2])
+    api = api_as(village_staff)
+    sheet = {"cooperative": coop.pk, "transaction_date": "2025-06-05", "reference": "Keliling RT 01",
+             "payments": [{"bill": first.pk, "amount": 10_000}, {"bill": second.pk, "amount": 10_001}]}
+    refused = api.post("/api/savings-postings/sheet/", sheet, format="json")
+    assert refused.status_code == 400
+    assert refused.json()["payments"] == ["Baris 2: Sisa tagihan Rp 10.000; isi paling banyak sejumlah itu."]
+    assert not Posting.objects.exists()
+    sheet["payments"][1]["amount"] = 10_000
+    posted = api.post("/api/savings-postings/sheet/", sheet, format="json")
+    assert posted.status_code == 201, posted.json()
+    assert [(row["bill"], row["receipt_number"]) for row in posted.json()] == [
+        (first.pk, "KW/2025/000001"), (second.pk, "KW/2025/000002")]
+    empty = api.post("/api/savings-postings/sheet/", {**sheet, "payments": []}, format="json")
+    assert empty.status_code == 400 and "payments" in empty.json()
