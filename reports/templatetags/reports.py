@@ -21,16 +21,17 @@ def operational_percent(row, k) -> float:
 @register.simple_tag
 def indicator_line(row, code: str):
     """``<div>12,34 % of cooperatives</div>``: an indicator's percentage with its base, as the registry declares."""
-    item = indicator(code)
+    return _line(indicator(code), row, code)
+
+
+def _line(item, row, key: str):
     text = _("%(percent)s of %(base)s") % {"percent": item.display(row), "base": item.base_label()}
-    return format_html('<div class="muted small" data-indicator="{}">{}</div>', code, text)
+    return format_html('<div class="muted small" data-indicator="{}">{}</div>', key, text)
 
 
 @register.filter
 def operational_line(row, k):
-    item = operational_indicator(int(k))
-    text = _("%(percent)s of %(base)s") % {"percent": item.display(row), "base": item.base_label()}
-    return format_html('<div class="muted small" data-indicator="operational">{}</div>', text)
+    return _line(operational_indicator(int(k)), row, "operational")
 
 
 @register.simple_tag
