@@ -150,7 +150,10 @@ class AreaRow:
     def stage_done(self, code: str) -> int:
         """Cooperatives that completed this stage, whatever the order of the others."""
         rank = stage_ranks().get(code)
-        return self.metrics.get(stage_done_column(rank), 0) if rank else 0
+        if not rank:
+            return 0
+        # Whoever's unbroken run of stages passed it completed it too (also in snapshots older than stage_done).
+        return max(self.stage_at_least(rank), self.metrics.get(stage_done_column(rank), 0))
 
     @property
     def desa(self) -> int:

@@ -98,3 +98,20 @@ def test_snapshots_count_milestones_and_coverage_by_their_dates(pati_officer, ka
     assert five_days_ago[stage_done_column(ranks["nib"])] == 0
     assert by_day[today - timedelta(days=1)][stage_done_column(ranks["nib"])] == 1
     assert by_day.get(today - timedelta(days=11), {}).get("villages_covered", 0) == 0
+
+
+def test_a_target_on_an_order_free_milestone_counts_it_whatever_the_order(village_staff, pati_officer, prawoto):
+    from datetime import date
+
+    from targets.selectors import target_achieved
+    from targets.selectors import target_rows
+    from targets.services import target_create
+
+    seed_board(village_staff, prawoto)
+    for code in ("sosialisasi", "musdesus", "rapat_pendirian", "akta_notaris", "sk_ahu", "simkopdes"):
+        complete_stage(village_staff, pati_officer, prawoto, code)
+    rollup_reconcile()
+    target = target_create(actor=pati_officer, region_code="33.18", metric="stage", stage_code="simkopdes",
+                           start_date=date(2025, 4, 1), due_date=date(2030, 5, 31), target_count=10)
+    [row] = target_rows([target])
+    assert row.figures.achieved == 1 == target_achieved(target, on=timezone.localdate())
