@@ -3,7 +3,7 @@ The default formation workflow (SE Menkop 1/2025, Juklak 1/2025) as data. Loaded
 migration and re-runnable: existing rows are updated, officers' additions are left alone.
 """
 
-__all__ = ["DOCUMENT_TYPES", "FORMATION_STAGES", "formation_catalog_ensure"]
+__all__ = ["ANY_ORDER_STAGES", "DOCUMENT_TYPES", "FORMATION_STAGES", "formation_catalog_ensure"]
 
 # Existing cooperatives (pengembangan, revitalisasi) may already have these; plain values, as this
 # module also runs inside migrations.
@@ -22,6 +22,10 @@ DOCUMENT_TYPES = {
     "bukti_simkopdes": ("Tangkapan layar akun SIMKOPDES", "Screenshot of the SIMKOPDES account"),
     "foto_operasional": ("Foto kantor/gerai beroperasi", "Photo of the office or outlet in operation"),
 }
+
+# Once the legal entity exists (SK AHU) these may be completed in any order among themselves; the legally ordered
+# steps before them (Musdesus → deed → SK AHU) stay in order, and "operasional" still comes after all of them.
+ANY_ORDER_STAGES = frozenset({"npwp", "nib", "rekening_bank", "simkopdes"})
 
 # code: (order, name, name_en, documents, fields, skippable_for, guidance_id, guidance_en)
 FORMATION_STAGES = {
@@ -86,10 +90,12 @@ def formation_catalog_ensure(formation_stage_model=None, document_type_model=Non
         documents[code], _created = document_type_model.objects.update_or_create(
             code=code, defaults={"name": name, "name_en": name_en}
         )
+    # Migrations older than the field call this with a model that does not have it yet.
+    has_any_order = any(f.name == "any_order" for f in formation_stage_model._meta.get_fields())
     for code, (order, name, name_en, docs, fields, skippable, guide, guide_en) in FORMATION_STAGES.items():
-        stage, _created = formation_stage_model.objects.update_or_create(
-            code=code,
-            defaults={"order": order, "name": name, "name_en": name_en, "required_fields": fields,
-                      "skippable_for": skippable, "description": guide, "description_en": guide_en},
-        )
+        defaults = {"order": order, "name": name, "name_en": name_en, "required_fields": fields,
+                    "skippable_for": skippable, "description": guide, "description_en": guide_en}
+        if has_any_order:
+            defaults["any_order"] = code in ANY_ORDER_STAGES
+        stage, _created = formation_stage_model.objects.update_or_create(code=code, defaults=defaults)
         stage.required_documents.set([documents[doc] for doc in docs])

@@ -62,7 +62,8 @@ class DocumentType(BilingualNameMixin):
 class FormationStage(BilingualNameMixin):
     """
     One step of the formation workflow, configured as data: its order, the documents and fields a
-    submission needs, and the formation models for which it may be marked not applicable.
+    submission needs, the formation models for which it may be marked not applicable, and whether the law
+    lets it be completed in any order once the ordered steps before it are done (``any_order``).
     """
 
     code = models.SlugField(verbose_name=_("code"), max_length=40, unique=True)
@@ -79,6 +80,11 @@ class FormationStage(BilingualNameMixin):
     skippable_for = models.JSONField(
         verbose_name=_("may be not applicable for"), default=list, blank=True,
         help_text=_("Formation models for which an officer may mark this stage not applicable."),
+    )
+    any_order = models.BooleanField(
+        verbose_name=_("may be completed in any order"), default=False,
+        help_text=_("Needs only the earlier stages that must be taken in order (e.g. NIB, NPWP, bank account and "
+                    "SIMKOPDES once the SK AHU exists); later ordered stages still need it."),
     )
 
     class Meta:

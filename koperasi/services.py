@@ -4,7 +4,8 @@ Registering cooperatives and moving them through the formation stages.
 Rules (sources in docs/domain-rules.md): one cooperative per desa/kelurahan unless it is a joint
 cooperative of small villages; KDMP for a desa, KKMP for a kelurahan; the default name is
 "Koperasi Desa/Kelurahan Merah Putih <village>", disambiguated with the kecamatan and kabupaten when
-the village name is shared; stages are taken in order, each needing its documents and fields;
+the village name is shared; stages are taken in order, each needing its documents and fields
+(except that NIB, NPWP, bank account and SIMKOPDES may come in any order once the SK AHU exists);
 a district officer verifies or rejects; stages that do not apply to an existing cooperative may be
 marked not applicable with a reason.
 """
@@ -18,6 +19,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.db import transaction
+from django.db.models import Max
 from django.urls import reverse
 from django.utils import formats
 from django.utils import timezone
@@ -334,12 +336,19 @@ def _locked(progress: StageProgress) -> tuple[StageProgress, Cooperative]:
     return progress, cooperative
 
 
+def _earlier(progress: StageProgress):
+    """
+    The stages that must be completed before this one: every earlier stage, except that a stage the law lets
+    happen in any order (``any_order``: NIB, NPWP, bank account, SIMKOPDES) needs only the earlier ordered ones.
+    """
+    earlier = StageProgress.objects.filter(cooperative_id=progress.cooperative_id,
+                                           stage__order__lt=progress.stage.order)
+    return earlier.filter(stage__any_order=False) if progress.stage.any_order else earlier
+
+
 def _earlier_incomplete(progress: StageProgress) -> list[StageProgress]:
-    return list(
-        StageProgress.objects.filter(cooperative_id=progress.cooperative_id, stage__order__lt=progress.stage.order)
-        .exclude(status__in=COMPLETED_STATUSES)
-        .select_related("stage")
-    )
+    return list(_earlier(progress).exclude(status__in=COMPLETED_STATUSES).select_related("stage")
+                .order_by("stage__order"))
 
 
 def _require_in_order(progress: StageProgress) -> None:
@@ -639,13 +648,13 @@ def stage_record_from_archive(
     _require_open(progress, cooperative,
                   when_submitted=_("This stage is submitted: verify it or send it back instead."))
     earliest = _earliest_date(cooperative)
-    # A new KDKMP takes its stages in order, also in time. An existing cooperative's deed or SK AHU may
-    # well be older than its 2025 Musdesus; stages marked not applicable carry no date of their own.
+    # A new KDKMP takes its stages in order, also in time (a stage the law lets happen in any order only after
+    # the ordered ones). An existing cooperative's deed or SK AHU may well be older than its 2025 Musdesus;
+    # stages marked not applicable carry no date of their own.
     previous = None
     if cooperative.formation_model == FormationModel.BARU:
-        previous = (StageProgress.objects.filter(cooperative=cooperative, stage__order__lt=progress.stage.order,
-                                                 status=StageStatus.VERIFIED)
-                    .order_by("-stage__order").values_list("completed_at", flat=True).first())
+        previous = (_earlier(progress).filter(status=StageStatus.VERIFIED)
+                    .aggregate(latest=Max("completed_at"))["latest"])
     errors: dict[str, list] = {}
     if completed_on is None:
         errors["completed_on"] = [_("Enter the date the stage was completed.")]

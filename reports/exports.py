@@ -8,6 +8,7 @@ import io
 import itertools
 from collections.abc import Callable
 from collections.abc import Iterable
+from decimal import Decimal
 
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -36,6 +37,7 @@ from .charts import stacked_bars_svg
 from .extensions import export_table
 from .extensions import export_table_kinds
 from .extensions import report_sections
+from .indicators import INDICATORS
 from .metrics import NATION
 from .models import export_kind_label
 from .selectors import ZERO
@@ -52,9 +54,17 @@ __all__ = ["PercentColumn", "available_exports", "build_export", "export_file_na
 
 
 class PercentColumn(str):
-    """A column header whose values are percentages (27.3 means 27,3 %): XLSX stores them as real percentages."""
+    """
+    A column header whose values are percentages (27.3 means 27,3 %): XLSX stores them as real percentages, shown
+    with ``precision`` decimals (the indicator's published precision).
+    """
 
-    __slots__ = ()
+    precision: int = 1
+
+    def __new__(cls, label, precision: int = 1):
+        column = super().__new__(cls, label)
+        column.precision = precision
+        return column
 
 ProgressCallback = Callable[[int], None]
 
@@ -66,10 +76,19 @@ def _children(user, code, params, progress) -> tuple[list[str], Iterable[list]]:
               _("Legal entity"), PercentColumn(_("Legal entity (%)")), _("≥ %(k)d units operational") % {"k": k},
               PercentColumn(_("≥ %(k)d units operational (%%)") % {"k": k}), _("Members"), _("Visits (30 days)"),
               _("Stalled"), _("Awaiting verification")]
+    # Then every published indicator over its own base, with its published precision (reports.indicators).
+    header += [_("Desa"), _("Kelurahan"), *(
+        PercentColumn(_("%(indicator)s (%% of %(base)s)") % {"indicator": item.label, "base": item.base_label()},
+                      item.precision) for item in INDICATORS)]
     rows = [[row.code, row.name, row.villages, row.cooperatives, row.registered_percent, row.legal_entity,
              row.legal_entity_percent, row.operational_at_least(k), row.operational_percent(k), row.members,
-             row.visits_30d, row.stalled, row.awaiting_review] for row in [board.area, *board.children]]
+             row.visits_30d, row.stalled, row.awaiting_review, row.desa, row.kelurahan,
+             *(_or_blank(item.percent(row)) for item in INDICATORS)] for row in [board.area, *board.children]]
     return header, rows
+
+
+def _or_blank(value):
+    return "" if value is None else value
 
 
 def _units(user, code, params, progress):
@@ -200,7 +219,7 @@ _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 def _cell(value):
     """Numbers stay numbers; labels (possibly lazy translations) become text, never a formula."""
-    if isinstance(value, int | float):
+    if isinstance(value, int | float | Decimal):
         return value
     text = str(value)
     return "'" + text if text.startswith(_FORMULA_STARTS) else text
@@ -220,7 +239,8 @@ def _csv(header, rows, *, indonesian: bool) -> bytes:
 
     def localised(row):
         values = _plain(row)
-        return [str(value).replace(".", ",") if indonesian and isinstance(value, float) else value for value in values]
+        return [str(value).replace(".", ",") if indonesian and isinstance(value, float | Decimal) else value
+                for value in values]
 
     writer.writerow(_plain(header))
     writer.writerows(localised(row) for row in rows)
@@ -252,14 +272,14 @@ def _xlsx(header, rows, *, sheet_title: str, heading: str) -> bytes:
         cell.font, cell.fill = Font(bold=True), PatternFill("solid", fgColor="E8ECF0")
         header_cells.append(cell)
     sheet.append(header_cells)
-    percent = {index for index, label in enumerate(header) if isinstance(label, PercentColumn)}
+    percent = {index: label.precision for index, label in enumerate(header) if isinstance(label, PercentColumn)}
     for row in itertools.chain(sample, rows):
         cells = []
         for index, value in enumerate(_plain(row)):
-            cell = WriteOnlyCell(sheet, value=value / 100 if index in percent and isinstance(value, int | float)
-                                 else value)
+            cell = WriteOnlyCell(sheet, value=value / 100 if index in percent
+                                 and isinstance(value, int | float | Decimal) else value)
             if index in percent:
-                cell.number_format = "0.0%"
+                cell.number_format = "0." + "0" * percent[index] + "%" if percent[index] else "0%"
             elif isinstance(value, int) and not isinstance(value, bool):
                 cell.number_format = "#,##0"
             elif isinstance(value, float):

@@ -11,6 +11,7 @@ __all__ = [
     "KINDS",
     "LAND_COLUMNS",
     "METRIC_COLUMNS",
+    "MILESTONE_COLUMNS",
     "NATION",
     "OPS_BUCKETS",
     "SAVINGS_COLUMNS",
@@ -18,6 +19,7 @@ __all__ = [
     "UNIT_CODES",
     "UNIT_STATUSES",
     "stage_column",
+    "stage_done_column",
     "unit_column",
 ]
 
@@ -64,6 +66,23 @@ def unit_column(unit_code: str, status: str) -> str:
     return f"unit_{unit_code}_{status}"
 
 
+def stage_done_column(index: int) -> str:
+    return f"stage_done_{index}"
+
+
+# Milestones and coverage (reports/coverage_facts.py): stage_done_k = cooperatives that completed the k-th stage
+# (verified or not applicable), whatever the order (NIB, NPWP, bank account and SIMKOPDES may come in any order);
+# simkopdes_account = cooperatives with a SIMKOPDES account (their own field or the verified stage);
+# villages_covered / kelurahan_covered = desa/kelurahan served by a cooperative, a joint cooperative's villages
+# included (each village once; the cooperative itself is still counted once, at its seat).
+MILESTONE_COLUMNS: tuple[str, ...] = (
+    *(stage_done_column(index) for index in range(1, STAGE_BUCKETS)),
+    "simkopdes_account",
+    "villages_covered",
+    "kelurahan_covered",
+)
+
+
 METRIC_COLUMNS: tuple[str, ...] = (
     "cooperatives",
     *(f"kind_{kind}" for kind in KINDS),
@@ -79,4 +98,5 @@ METRIC_COLUMNS: tuple[str, ...] = (
     *SAVINGS_COLUMNS,
     *LAND_COLUMNS,
     *KEGIATAN_COLUMNS,
+    *MILESTONE_COLUMNS,
 )

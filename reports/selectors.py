@@ -39,8 +39,13 @@ from koperasi.models import FormationStage
 from units.models import UnitStatus
 from units.models import UnitType
 from wilayah.models import Region
+from wilayah.models import RegionKind
 from wilayah.models import RegionLevel
 
+from .indicators import INDICATORS
+from .indicators import Indicator
+from .indicators import indicator
+from .indicators import operational_indicator
 from .metrics import METRIC_COLUMNS
 from .metrics import NATION
 from .metrics import OPS_BUCKETS
@@ -48,6 +53,7 @@ from .metrics import STAGE_BUCKETS
 from .metrics import UNIT_CODES
 from .metrics import UNIT_STATUSES
 from .metrics import stage_column
+from .metrics import stage_done_column
 from .metrics import unit_column
 from .models import FederationRollup
 from .models import Letterhead
@@ -111,6 +117,11 @@ def _nation_villages() -> int:
         total=Sum("village_count"))["total"] or 0)
 
 
+def _nation_kelurahan() -> int:
+    return _memo("nation-kelurahan", lambda: Region.objects.filter(level=RegionLevel.PROVINCE).aggregate(
+        total=Sum("kelurahan_count"))["total"] or 0)
+
+
 @dataclass
 class AreaRow:
     """One region's counts with the percentages the dashboard shows."""
@@ -121,6 +132,7 @@ class AreaRow:
     villages: int
     metrics: dict[str, int]
     reachable: bool = True
+    kelurahan: int = 0  # of the villages; the rest are desa (the base of desa-only indicators)
 
     def __getattr__(self, name):
         metrics = self.__dict__.get("metrics", {})
@@ -128,12 +140,24 @@ class AreaRow:
             return metrics[name]
         raise AttributeError(name)
 
-    def _percent(self, count: int, of: int | None = None) -> float:
-        base = self.villages if of is None else of
-        return round(100 * count / base, 1) if base else 0.0
+    def _percent(self, item: Indicator) -> float:
+        """An indicator's percentage as a number (0 over a base of 0), for sorting, the map and the API."""
+        return float(item.percent(self) or 0)
 
     def stage_at_least(self, rank: int) -> int:
         return sum(self.metrics[stage_column(index)] for index in range(rank, STAGE_BUCKETS))
+
+    def stage_done(self, code: str) -> int:
+        """Cooperatives that completed this stage, whatever the order of the others."""
+        rank = stage_ranks().get(code)
+        if not rank:
+            return 0
+        # Whoever's unbroken run of stages passed it completed it too (also in snapshots older than stage_done).
+        return max(self.stage_at_least(rank), self.metrics.get(stage_done_column(rank), 0))
+
+    @property
+    def desa(self) -> int:
+        return self.villages - self.kelurahan
 
     @property
     def legal_entity(self) -> int:
@@ -141,17 +165,26 @@ class AreaRow:
 
     @property
     def registered_percent(self) -> float:
-        return self._percent(self.metrics["cooperatives"])
+        """Desa/kelurahan with a cooperative (a joint cooperative covers all its villages)."""
+        return self._percent(indicator("villages_with_cooperative"))
 
     @property
     def legal_entity_percent(self) -> float:
-        return self._percent(self.legal_entity)
+        return self._percent(indicator("legal_entity_villages"))
 
     def operational_at_least(self, k: int) -> int:
         return sum(self.metrics[f"ops_{count}"] for count in range(k, OPS_BUCKETS))
 
     def operational_percent(self, k: int) -> float:
-        return self._percent(self.operational_at_least(k))
+        return self._percent(operational_indicator(k))
+
+    def indicators(self) -> list[dict]:
+        """Every published indicator of this area: count, base, base count, percentage and its display."""
+        return [item.as_dict(self) for item in INDICATORS]
+
+    def shown(self, code: str) -> str:
+        """An indicator's percentage as displayed ("12,34 %")."""
+        return indicator(code).display(self)
 
     def unit_matrix(self) -> list[dict]:
         labels = _labels("units", lambda: {t.code: t.label for t in UnitType.objects.filter(code__in=UNIT_CODES)})
@@ -199,7 +232,8 @@ def snapshots_for(codes: list[str], *, day: date | None = None, since: date | No
 
 
 def _area(region: Region, metrics: dict | None, reachable: bool = True) -> AreaRow:
-    return AreaRow(region.code, region.name, region.level, region.village_count, metrics or dict(ZERO), reachable)
+    return AreaRow(region.code, region.name, region.level, region.village_count, metrics or dict(ZERO), reachable,
+                   region.kelurahan_count)
 
 
 def _sum(rows: list[AreaRow]) -> dict[str, int]:
@@ -257,13 +291,15 @@ def dashboard(*, user, code: str | None) -> Dashboard:
         if scope.everything:
             provinces = list(Region.objects.filter(level=RegionLevel.PROVINCE).order_by("code"))
             counts = rollup_for([NATION, *(p.code for p in provinces)])
-            area = AreaRow(NATION, _("Indonesia"), "nation", _nation_villages(), counts.get(NATION, dict(ZERO)))
+            area = AreaRow(NATION, _("Indonesia"), "nation", _nation_villages(), counts.get(NATION, dict(ZERO)),
+                           kelurahan=_nation_kelurahan())
             children = [_area(p, counts.get(p.code)) for p in provinces]
             return Dashboard(area, children, [], is_nation=True, child_level="province", map_layer="provinces")
         roots = list(Region.objects.filter(code__in=scope.roots).order_by("code"))
         counts = rollup_for([root.code for root in roots])
         children = [_area(root, counts.get(root.code)) for root in roots]
-        area = AreaRow("", _("My area"), "combined", sum(root.village_count for root in roots), _sum(children))
+        area = AreaRow("", _("My area"), "combined", sum(root.village_count for root in roots), _sum(children),
+                       kelurahan=sum(root.kelurahan_count for root in roots))
         return Dashboard(area, children, [], is_combined=True)
     region = Region.objects.for_user(user, Action.VIEW).filter(code=code).first()
     if region is None:
@@ -308,19 +344,19 @@ def area_at(*, user, code: str, day: date) -> AreaRow:
     if code == NATION:
         if not scope.everything:
             raise Http404
-        name, level, villages = _("Indonesia"), "nation", _nation_villages()
+        name, level, villages, kelurahan = _("Indonesia"), "nation", _nation_villages(), _nation_kelurahan()
     else:
         region = Region.objects.for_user(user, Action.VIEW).filter(code=code).first()
         if region is None:
             raise Http404
-        name, level, villages = region.name, region.level, region.village_count
+        name, level, villages, kelurahan = region.name, region.level, region.village_count, region.kelurahan_count
     found = snapshots_for([code], day=day)
     metrics = found[0][2] if found else None
     if metrics is None:
         if not SnapshotDay.objects.filter(day=day).exists():
             raise Http404
         metrics = dict(ZERO)  # the day was snapshotted and this area had nothing to count
-    return AreaRow(code, name, level, villages, metrics)
+    return AreaRow(code, name, level, villages, metrics, kelurahan=kelurahan)
 
 
 def area_rows(*, user, code: str | None) -> list[AreaRow]:
@@ -430,7 +466,8 @@ def federation_board(*, user, federation_id: int, page: int | str | None = 1) ->
     codes = federation_member_codes(user, [federation.pk])
     row = FederationRollup.objects.filter(federation=federation).first()
     metrics = row.metrics() if row else dict(ZERO)
-    area = AreaRow(f"F{federation.pk}", federation.name, "federation", len(codes), metrics)
+    kelurahan = Region.objects.filter(code__in=codes, kind=RegionKind.KELURAHAN).count()
+    area = AreaRow(f"F{federation.pk}", federation.name, "federation", len(codes), metrics, kelurahan=kelurahan)
     members = Paginator(codes, FEDERATION_MEMBERS_PER_PAGE).get_page(page)
     regions = {region.code: region for region in Region.objects.filter(code__in=list(members)).select_related(
         "parent")}

@@ -21,6 +21,10 @@ from units.models import READINESS_ORDER
 from units.models import UnitStatus
 from units.models import UnitType
 
+from .coverage_facts import coverage_branch_sql
+from .coverage_facts import coverage_cte_sql
+from .coverage_facts import milestone_cte_sql
+from .coverage_facts import milestone_fact_columns
 from .kegiatan_facts import kegiatan_village_sql
 from .land_facts import land_branch_sql
 from .land_facts import land_cte_sql
@@ -98,6 +102,7 @@ def _fact_columns() -> list[str]:
     columns += savings_fact_columns()
     columns += ["0"] * len(LAND_COLUMNS)  # plots come through their own branch (land_facts)
     columns += ["0"] * len(KEGIATAN_COLUMNS)  # events and deals come from their own CTE (kegiatan_facts)
+    columns += milestone_fact_columns()  # stages completed in any order, SIMKOPDES; coverage has its own branch
     assert len(columns) == len(METRIC_COLUMNS)
     return columns
 
@@ -179,12 +184,16 @@ def village_facts(*, codes: list[str] | None, stalled_before: datetime, visits_s
         f"visit AS ({visit}), savings AS ({savings_cte(of_villages=of_villages, dated=as_of is not None)}), "
         f"land AS ({land_cte_sql(only=only, as_of=as_of is not None)}), "
         f"kegiatan AS ({kegiatan_village_sql(only=only, dated=as_of is not None)}), "
+        f"milestone AS ({milestone_cte_sql(stage_rank=stage_rank, of_villages=of_villages, dated=as_of is not None)}), "
+        f"coverage AS ({coverage_cte_sql(only=only, dated=as_of is not None)}), "
         f"village AS (SELECT code, {sums} FROM ("
         f"SELECT coop.code AS code, {coop_facts} FROM coop "
         f"LEFT JOIN unit ON unit.cooperative_id = coop.id LEFT JOIN member ON member.cooperative_id = coop.id "
         f"LEFT JOIN review ON review.cooperative_id = coop.id LEFT JOIN savings ON savings.cooperative_id = coop.id "
+        f"LEFT JOIN milestone ON milestone.cooperative_id = coop.id "
         f"UNION ALL SELECT visit.code AS code, {visit_facts} FROM visit "
         f"UNION ALL {land_branch_sql()} "
+        f"UNION ALL {coverage_branch_sql()} "
         f"UNION ALL SELECT kegiatan.code AS code, {', '.join(METRIC_COLUMNS)} FROM kegiatan"
         f") facts GROUP BY code)"
     )

@@ -20,6 +20,7 @@ from pembangunan.models import LandPlot
 from reports.charts import line_chart_svg
 from reports.metrics import STAGE_BUCKETS
 from reports.metrics import stage_column
+from reports.metrics import stage_done_column
 from reports.metrics import unit_column
 from reports.models import SnapshotDay
 from reports.selectors import ZERO
@@ -102,8 +103,12 @@ def _achieved(target: Target, metrics: dict[str, int], ranks: dict[str, int]) ->
     if target.metric == TargetMetric.LAND:
         return sum(metrics.get(column, 0) for column in LAND_STEP_COLUMNS.get(target.land_step, ()))
     if target.metric == TargetMetric.STAGE:
+        # Cooperatives that completed the stage, whatever the order (NIB, NPWP, bank account and SIMKOPDES may
+        # come in any order after the SK AHU), as target_achieved counts them from the stages' dates. Whoever's
+        # unbroken run of stages passed it completed it too: that also covers snapshots older than stage_done.
         rank = ranks.get(target.stage.code, STAGE_BUCKETS)
-        return sum(metrics.get(stage_column(index), 0) for index in range(rank, STAGE_BUCKETS))
+        in_run = sum(metrics.get(stage_column(index), 0) for index in range(rank, STAGE_BUCKETS))
+        return max(in_run, metrics.get(stage_done_column(rank), 0))
     reached = READINESS_ORDER[READINESS_ORDER.index(target.unit_status):]
     return sum(metrics.get(unit_column(target.unit_type.code, status), 0) for status in reached)
 

@@ -90,6 +90,12 @@ class Region(models.Model):
         default=0,
         help_text=_("Desa and kelurahan in this region's subtree (1 for a village itself)."),
     )
+    kelurahan_count = models.PositiveIntegerField(
+        verbose_name=_("number of kelurahan"),
+        default=0,
+        help_text=_("Kelurahan in this region's subtree (1 for a kelurahan itself); the rest of its villages are "
+                    "desa."),
+    )
     is_active = models.BooleanField(
         verbose_name=_("in the current official list"),
         default=True,

@@ -29,7 +29,7 @@ _KINDS_BY_LEVEL = {
     RegionLevel.DISTRICT: {""},
     RegionLevel.VILLAGE: {RegionKind.DESA, RegionKind.KELURAHAN, RegionKind.DESA_ADAT},
 }
-_FIELDS = ("name", "level", "kind", "parent_id", "child_count", "village_count", "is_active")
+_FIELDS = ("name", "level", "kind", "parent_id", "child_count", "village_count", "kelurahan_count", "is_active")
 _BATCH_SIZE = 5000
 _MAX_REPORTED_ERRORS = 20
 
@@ -107,10 +107,11 @@ def _read_rows(path: Path) -> dict[str, dict]:
 
 
 def _add_counts(rows: dict[str, dict]) -> None:
-    """Child and village counts per region, accumulated bottom-up in one pass over the file."""
+    """Child, village and kelurahan counts per region, accumulated bottom-up in one pass over the file."""
     for row in rows.values():
         row["child_count"] = 0
         row["village_count"] = 1 if row["level"] == RegionLevel.VILLAGE else 0
+        row["kelurahan_count"] = int(row["level"] == RegionLevel.VILLAGE and row["kind"] == RegionKind.KELURAHAN)
     # Parents precede their children in the file, so walking it backwards finishes each subtree
     # before its parent is reached.
     for code in reversed(rows):
@@ -119,6 +120,7 @@ def _add_counts(rows: dict[str, dict]) -> None:
             parent = rows[row["parent_id"]]
             parent["child_count"] += 1
             parent["village_count"] += row["village_count"]
+            parent["kelurahan_count"] += row["kelurahan_count"]
 
 
 def _copy_value(value) -> str:

@@ -323,6 +323,7 @@ SPECTACULAR_SETTINGS = {
     "PARSER_WHITELIST": ["rest_framework.parsers.JSONParser"],
     # Several models have a field called kind, status or role with different choices.
     "ENUM_NAME_OVERRIDES": {
+        "IndicatorBaseEnum": "reports.indicators.Base",
         "RegionKindEnum": "wilayah.models.RegionKind",
         "CooperativeKindEnum": "koperasi.models.CooperativeKind",
         "FormationModelEnum": "koperasi.models.FormationModel",

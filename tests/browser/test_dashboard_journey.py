@@ -30,6 +30,11 @@ def test_district_officer_opens_the_dashboard_drills_down_and_sees_the_map(page)
     page.goto(page.base_url + "/dasbor/")
     page.wait_for_url(f"**/dasbor/{PATI}/")
     assert page.locator("[data-figure=cooperatives]").inner_text() == "2"
+    # Each indicator over its own base, on a 390 px phone without sideways scrolling (tables scroll in their card).
+    assert page.viewport_size["width"] == 390
+    assert page.locator("#indicators tr[data-indicator=simkopdes_cooperatives]").is_visible()
+    assert "0,00 %" in page.locator("[data-indicator=simkopdes_cooperatives]").first.inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
     # The map and the chart load their libraries when they come into view.
     page.locator("#map").scroll_into_view_if_needed()
     page.wait_for_selector("#map[data-ready='1']")

@@ -15,6 +15,7 @@ from reports.metrics import METRIC_COLUMNS
 from simpanan.models import Bill
 from simpanan.models import Posting
 from units.models import Unit
+from wilayah.models import Region
 
 MANDATED = ("kantor", "gerai_sembako", "simpan_pinjam", "klinik", "apotek", "pergudangan", "logistik")
 
@@ -62,8 +63,19 @@ def live_counts() -> dict[str, dict[str, int]]:
         row["stalled"] = int(not cooperative.formation_completed and cooperative.stage_reached_at < stalled_before)
         row["awaiting_review"] = cooperative.stages.filter(status="submitted").count()
         row.update(savings[cooperative.pk])
+        # Each completed stage on its own, whatever the order; the SIMKOPDES account from the field or the stage.
+        done = {ranks[pk] for pk in cooperative.stages.filter(status__in=["verified", "not_applicable"])
+                .values_list("stage_id", flat=True)}
+        row.update({f"stage_done_{rank}": 1 for rank in done})
+        row["simkopdes_account"] = int(bool(cooperative.simkopdes_account) or cooperative.stages.filter(
+            stage__code="simkopdes", status__in=["verified", "not_applicable"]).exists())
         for area in _areas(cooperative.village_id):
             counts[area].update(row)
+        # A joint cooperative covers all its villages; its seat too (also without a link row).
+        for village in {cooperative.village_id, *cooperative.villages.values_list("village_id", flat=True)}:
+            kind = Region.objects.get(code=village).kind
+            for area in _areas(village):
+                counts[area].update({"villages_covered": 1, "kelurahan_covered": int(kind == "kelurahan")})
     since = timezone.localdate() - timedelta(days=30)
     for village in Visit.objects.filter(visited_on__gt=since).values_list("village_id", flat=True):
         for area in _areas(village):
