@@ -278,7 +278,8 @@ def main() -> None:
     print(f"Dataset: {Member.objects.count():,} members, ledger {Posting.objects.count():,} postings — {version}",
           flush=True)
     members = Member.objects.count()
-    months = months_back(date.today().replace(day=1), max(1, -(-args.payments // max(members, 1))))
+    # One month more than the payments need: members who joined during the first month are not billed for it.
+    months = months_back(date.today().replace(day=1), 1 + -(-args.payments // max(members, 1)))
     for month in sorted(months):
         bill_month(month)
     if args.payments:

@@ -178,6 +178,28 @@ def _post(*, savings: MemberSavings, member: Member, kind: str, entry_type: str,
     return posting
 
 
+def _add_to_rows(model, columns: tuple[str, ...], increments: dict[int, tuple[int, ...]], *, objects,
+                 touched=None) -> None:
+    """
+    Add ``increments`` (primary key → one amount per column) to rows the caller holds locked, in one
+    ``UPDATE … FROM (VALUES …)`` on PostgreSQL. Elsewhere ``objects`` (already carrying the new values) are
+    saved with ``bulk_update``, which builds a CASE per row in Python: correct, but slow for a long sheet.
+    """
+    if connection.vendor != "postgresql":
+        model.objects.bulk_update(list(objects), [*columns, *(["updated_at"] if touched else [])])
+        return
+    table, key = model._meta.db_table, model._meta.pk.column
+    assignments = ", ".join(f"{column} = t.{column} + v.{column}" for column in columns)
+    if touched:
+        assignments += ", updated_at = %s"
+    rows = ", ".join(["(" + ", ".join(["%s"] * (len(columns) + 1)) + ")"] * len(increments))
+    parameters = [value for pk, amounts in increments.items() for value in (pk, *amounts)]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} AS t SET {assignments} FROM (VALUES {rows}) AS v({key}, {', '.join(columns)}) "
+            f"WHERE t.{key} = v.{key}", ([touched] if touched else []) + parameters)
+
+
 def _member_of(cooperative_id: int, member: Member) -> Member:
     return Member.objects.select_related("cooperative").get(pk=member.pk, cooperative_id=cooperative_id)
 
@@ -451,8 +473,12 @@ def bill_payments_post(*, actor, cooperative: Cooperative, payments: list[tuple[
             amount=amount, bill=bill, transaction_date=transaction_date, receipt_number=receipt, reference=reference,
             recorded_by=actor, recorded_at=now))
     Posting.objects.bulk_create(postings)
-    MemberSavings.objects.bulk_update(savings.values(), ["pokok", "wajib", "updated_at"])
-    Bill.objects.bulk_update(bills, ["paid_amount"])
+    paid: dict[int, dict[str, int]] = {}
+    for bill in bills:
+        paid.setdefault(bill.member_id, {SavingsKind.POKOK: 0, SavingsKind.WAJIB: 0})[bill.kind] += amounts[bill.pk]
+    _add_to_rows(MemberSavings, ("pokok", "wajib"), {pk: (row["pokok"], row["wajib"]) for pk, row in paid.items()},
+                 objects=savings.values(), touched=now)
+    _add_to_rows(Bill, ("paid_amount",), {bill.pk: (amounts[bill.pk],) for bill in bills}, objects=bills)
     _cooperative_totals_rows([cooperative.pk])
     CooperativeSavings.objects.filter(pk=cooperative.pk).update(
         pokok=F("pokok") + totals[SavingsKind.POKOK], wajib=F("wajib") + totals[SavingsKind.WAJIB],
