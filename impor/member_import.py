@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history
 from simple_history.utils import bulk_update_with_history
 
+from core.changes import village_backdated
 from core.changes import village_changed
 from koperasi.services import cooperative_activity
 from members.models import Member
@@ -110,6 +111,7 @@ class MemberImport(ImportKindBase):
         self.new_rows: list[dict] = []
         self.updates: list[tuple[int, dict]] = []
         self.written = 0
+        self.earliest_joined = None  # the earliest joining date written: past snapshots from then on change
 
     def _parse(self, values: dict, errors: dict) -> dict:
         data: dict = {}
@@ -180,12 +182,19 @@ class MemberImport(ImportKindBase):
         if not changes:
             return RowOutcome(UNCHANGED)
         if not self.dry_run:
+            if "joined_on" in changes:
+                self._joined(min(changes["joined_on"], current["joined_on"] or changes["joined_on"]))
             self.updates.append((current_row[0], changes))
             if len(self.updates) >= BATCH:
                 self._write_updates()
         return RowOutcome(UPDATED)
 
+    def _joined(self, day) -> None:
+        if day is not None:
+            self.earliest_joined = min(self.earliest_joined or day, day)
+
     def _add(self, cleaned: dict) -> None:
+        self._joined(cleaned.get("joined_on"))
         cleaned["member_number"] = member_number_format(self.next_number)
         self.next_number += 1
         self.new_rows.append(cleaned)
@@ -201,6 +210,7 @@ class MemberImport(ImportKindBase):
             cooperative = self.job.cooperative
             cooperative_activity(cooperative.pk, cooperative.village_id)
             village_changed(*self.villages)
+            village_backdated(cooperative.village_id, self.earliest_joined)
 
     # Writing -------------------------------------------------------------------------------------------
 

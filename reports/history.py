@@ -5,7 +5,7 @@ day, on PostgreSQL.
 Recomputing every village for every day would cost a full roll-up a day (seconds at national scale, hours for a year
 and a half). But a village's counts change only on the days something about it is dated: a stage completed, a unit
 milestone, a member joining, a visit (and the day it leaves the 30-day window), the day its cooperative turns
-"stalled", a posting, a plot's step, an event … ``village_change_days`` lists those (village, day) pairs in one query.
+"stalled", a posting, a plot's step, an event … ``_change_days_sql`` lists those (village, day) pairs in one query.
 The first day is computed in full; each later day recomputes only the villages changed that day (``village_facts``
 restricted to them, as the incremental refresh does), turns the difference against their previous counts (kept in a
 temporary table) into differences per kecamatan, kabupaten/kota, province and nation, and writes the day's
@@ -43,12 +43,12 @@ def _change_days_sql() -> str:
     seat = "JOIN koperasi_cooperative c ON c.id = {alias}.cooperative_id"
     stall = settings.STALLED_AFTER_DAYS
     parts = [
-        # The cooperative appears, turns stalled (and, a day later, for the boundary), stops being stalled (operating).
+        # The cooperative appears, turns stalled (its last event + STALLED_AFTER_DAYS), stops being stalled (operating).
         *(f"SELECT c.village_id, {local.format(column='c.created_at')} + {shift} FROM koperasi_cooperative c"
-          for shift in (0, stall, stall + 1)),
+          for shift in (0, stall)),
         "SELECT c.village_id, c.operational_since FROM koperasi_cooperative c WHERE c.operational_since IS NOT NULL",
         *(f"SELECT c.village_id, {local.format(column='sp.completed_at')} + {shift} FROM koperasi_stageprogress sp "
-          f"{seat.format(alias='sp')} WHERE sp.completed_at IS NOT NULL" for shift in (0, stall, stall + 1)),
+          f"{seat.format(alias='sp')} WHERE sp.completed_at IS NOT NULL" for shift in (0, stall)),
         *(f"SELECT c.village_id, {local.format(column=f'sp.{column}')} FROM koperasi_stageprogress sp "
           f"{seat.format(alias='sp')} WHERE sp.{column} IS NOT NULL" for column in ("submitted_at", "reviewed_at")),
         "SELECT c.village_id, m.reached_on FROM units_unitmilestone m JOIN units_unit u ON u.id = m.unit_id "

@@ -283,7 +283,8 @@ def snapshot_rebuild_backdated() -> int:
     Returns the snapshot rows changed.
     """
     today = timezone.localdate()
-    changed = 0
+    changed: set[str] = set()
+    written = 0
     with transaction.atomic():
         queued = list(BackdatedVillage.objects.select_for_update(skip_locked=True).values_list("code", "since"))
         if not queued:
@@ -296,11 +297,14 @@ def snapshot_rebuild_backdated() -> int:
         days = SnapshotDay.objects.filter(day__gte=min(since.values()), day__lt=today).order_by("day")
         for day in days.values_list("day", flat=True):
             districts = sorted(code for code, first in since.items() if first <= day)
-            changed += _snapshot_rebuild_districts(day, districts)
-    return changed
+            rows = _snapshot_rebuild_districts(day, districts)
+            changed.update(rows)
+            written += len(rows)
+        area_versions_renew_on_commit(changed)  # cached pages of those areas' past days are drawn again
+    return written
 
 
-def _snapshot_rebuild_districts(day: date, districts: list[str]) -> int:
+def _snapshot_rebuild_districts(day: date, districts: list[str]) -> list[str]:
     """Recompute these kecamatan's rows of ``day``'s snapshot and add the change to their ancestors' rows."""
     villages = list(Region.objects.filter(parent_id__in=districts).values_list("code", flat=True))
     moment = end_of_day(day)
@@ -314,7 +318,7 @@ def _snapshot_rebuild_districts(day: date, districts: list[str]) -> int:
                   for code, _day, metrics in snapshots_for(districts, day=day)}
         deltas = _ancestor_deltas(districts, fresh, stored)
         if not deltas:
-            return 0
+            return []
         targets = sorted(deltas)
         width = len(METRIC_COLUMNS)
         values = ", ".join(["(%s, %s, %s, " + ", ".join(["%s"] * width) + ")"] * len(targets))
@@ -322,7 +326,7 @@ def _snapshot_rebuild_districts(day: date, districts: list[str]) -> int:
         updates = ", ".join(f"{name} = {_SNAPSHOT}.{name} + excluded.{name}" for name in METRIC_COLUMNS)
         cursor.execute(f"INSERT INTO {_SNAPSHOT} (day, code, level, {_COLUMNS}) VALUES {values} "
                        f"ON CONFLICT (day, code) DO UPDATE SET {updates}", params)
-    return len(targets)
+    return targets
 
 
 # SECTION: exports
