@@ -77,8 +77,7 @@ def floor(start, days: int) -> float:
     columns = ", ".join(METRIC_COLUMNS)
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("DROP TABLE IF EXISTS bench_floor")
-        cursor.execute("CREATE TEMPORARY TABLE bench_floor (LIKE reports_regionsnapshot INCLUDING DEFAULTS)")
-        cursor.execute(f"INSERT INTO bench_floor (day, code, level, {columns}) SELECT day, code, level, {columns} "
+        cursor.execute(f"CREATE TEMPORARY TABLE bench_floor AS SELECT day, code, level, {columns} "
                        "FROM reports_regionsnapshot WHERE day = %s", [start])
         started = time.perf_counter()
         for offset in range(1, days):
