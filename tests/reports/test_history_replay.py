@@ -279,3 +279,13 @@ def test_the_history_rebuild_equals_recomputing_every_day(people):
     RegionSnapshot.objects.all().delete()
     snapshot_backfill(start, end)
     assert snapshots() == every_day
+
+
+def test_manage_rollup_since_rebuilds_from_that_day(people):
+    from django.core.management import call_command
+
+    from reports.models import SnapshotDay
+
+    call_command("rollup", "--since", D3.isoformat(), stdout=io.StringIO())
+    days = set(SnapshotDay.objects.values_list("day", flat=True))
+    assert {D3 + timedelta(days=offset) for offset in range((TODAY - D3).days)} <= days and D2 not in days
