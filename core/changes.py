@@ -21,20 +21,25 @@ import logging
 import time
 from dataclasses import dataclass
 from datetime import UTC
+from datetime import date
 from datetime import datetime
 
 import redis
 from celery import current_app
 from django.conf import settings
+from django.db import connection
 from django.db import transaction
 from django.db.models import Count
 from django.db.models import Min
+from django.utils import timezone
 
 from .cache import OutageBreaker
+from .models import BackdatedVillage
 from .models import DirtyVillage
 from .outbox import outbox_enqueue
 
 __all__ = [
+    "BACKDATED_TASK",
     "DIRTY_VILLAGES_KEY",
     "DRAIN_QUEUED_KEY",
     "PendingRefreshes",
@@ -44,6 +49,7 @@ __all__ = [
     "dirty_villages_requeue",
     "federation_changed",
     "redis_client",
+    "village_backdated",
     "village_changed",
 ]
 
@@ -87,6 +93,7 @@ end
 return removed
 """
 FEDERATIONS_TASK = "reports.tasks.rollup_refresh_federations"
+BACKDATED_TASK = "reports.tasks.snapshot_rebuild_backdated"
 
 
 @functools.cache
@@ -151,6 +158,23 @@ def village_changed(*codes: str) -> None:
     codes = [code for code in codes if code]
     if codes:
         transaction.on_commit(lambda: _queue(codes), robust=True)
+
+
+def village_backdated(code: str, day: date | None) -> None:
+    """
+    A fact of this village with a past event date (``day``, before today) was recorded: the daily snapshots from
+    ``day`` on are to be rebuilt. The earliest day per village is kept in PostgreSQL with the change (a rebuild
+    queued twice still finds the row, a rebuild that dies leaves it), and the rebuild is queued through the outbox.
+    Facts dated today touch only the current roll-up (``village_changed``), which tonight's snapshot copies.
+    """
+    if not code or day is None or day >= timezone.localdate():
+        return
+    table = BackdatedVillage._meta.db_table
+    with connection.cursor() as cursor:
+        least = "LEAST" if connection.vendor == "postgresql" else "MIN"
+        cursor.execute(f"INSERT INTO {table} (code, since) VALUES (%s, %s) ON CONFLICT (code) "
+                       f"DO UPDATE SET since = {least}({table}.since, excluded.since)", [code, day])
+    outbox_enqueue(BACKDATED_TASK)
 
 
 def dirty_villages_batch(client, size: int) -> dict[str, float]:

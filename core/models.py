@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-__all__ = ["BilingualNameMixin", "DirtyVillage", "OutboxTask", "in_active_language"]
+__all__ = ["BackdatedVillage", "BilingualNameMixin", "DirtyVillage", "OutboxTask", "in_active_language"]
 
 
 def in_active_language(indonesian: str, english: str) -> str:
@@ -49,6 +49,25 @@ class DirtyVillage(models.Model):
 
     def __str__(self):
         return self.code
+
+
+class BackdatedVillage(models.Model):
+    """
+    A village where a fact with a past event date was recorded (a stage completed, a unit milestone, a member
+    joining, a visit): the daily snapshots from ``since`` to yesterday no longer tell what happened. The
+    snapshot rebuild (reports) reads this queue, rebuilds the snapshots of those days for the village's
+    ancestors only, and deletes the row.
+    """
+
+    code = models.CharField(verbose_name=_("village code"), max_length=20, primary_key=True)
+    since = models.DateField(verbose_name=_("earliest day affected"))
+
+    class Meta:
+        verbose_name = _("village with backdated facts")
+        verbose_name_plural = _("villages with backdated facts")
+
+    def __str__(self):
+        return f"{self.code} {self.since}"
 
 
 class OutboxTask(models.Model):

@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history
 from simple_history.utils import bulk_update_with_history
 
+from core.changes import village_backdated
 from core.changes import village_changed
 from koperasi.services import cooperative_activity
 from members.models import Member
@@ -60,7 +61,8 @@ _DATE_COLUMNS = ("birth_date", "joined_on", "status_on")
 # writes them; a checked change is kept as "u", the member's id and the changes as JSON.
 _OWN_COLUMNS = ("nik", "name", "sex", "birth_date", "domicile_id", "phone", "address", "rt", "rw", "occupation",
                 "joined_on", "is_founder", "status", "status_on", "status_reason", "nik_warnings")
-_CHECKED_FORMAT = "2"  # part of the token: rows kept by an older release are checked again
+_JOINED_ON = _OWN_COLUMNS.index("joined_on")
+_CHECKED_FORMAT = "3"  # part of the token: rows kept by an older release are checked again
 _NULL = "\\N"  # COPY's NULL marker (only in the columns allowed to be NULL)
 _ERROR_COLUMNS = {"domicile_code": "domicile", "nik_warnings": "nik"}
 
@@ -118,6 +120,7 @@ class MemberImport(ImportKindBase):
         self.new_rows: list[dict] = []
         self.updates: list[tuple[int, dict]] = []
         self.written = 0
+        self.earliest_joined = ""  # the earliest joining date written (ISO): past snapshots from then on change
         self.checked = None
         if self.dry_run and self.token:
             # Handed to the engine by ``checked_rows``, which closes it (a temporary file is gone once closed).
@@ -207,19 +210,29 @@ class MemberImport(ImportKindBase):
         changes = {key: cleaned[key] for key in _FIELDS if key in cleaned and cleaned[key] != current[key]}
         if not changes:
             return RowOutcome(UNCHANGED)
+        # A joining date moved either way changes the past from the earlier of the two dates.
+        joined = min(changes["joined_on"], current["joined_on"] or changes["joined_on"]) if "joined_on" in changes \
+            else None
         if self.checked:
-            self.checked_writer.writerow(["u", current_row[0], json.dumps(changes, default=date.isoformat)])
+            self.checked_writer.writerow(["u", current_row[0], json.dumps(changes, default=date.isoformat),
+                                          joined.isoformat() if joined else ""])
         elif not self.dry_run:
-            self._update(current_row[0], changes)
+            self._update(current_row[0], changes, joined=joined.isoformat() if joined else "")
         return RowOutcome(UPDATED)
 
-    def _update(self, member_id: int, changes: dict) -> None:
+    def _joined(self, day: str) -> None:
+        if day and (not self.earliest_joined or day < self.earliest_joined):
+            self.earliest_joined = day
+
+    def _update(self, member_id: int, changes: dict, *, joined: str) -> None:
+        self._joined(joined)
         self.updates.append((member_id, changes))
         if len(self.updates) >= BATCH:
             self._write_updates()
 
     def _add(self, own: list[str]) -> None:
         """A new member (its own values as COPY text) gets the next member number; written in batches."""
+        self._joined(own[_JOINED_ON])
         self.new_rows.append((member_number_format(self.next_number), own))
         self.next_number += 1
         if len(self.new_rows) >= BATCH:
@@ -244,7 +257,7 @@ class MemberImport(ImportKindBase):
                     for key in _DATE_COLUMNS:
                         if changes.get(key):
                             changes[key] = date.fromisoformat(changes[key])
-                    self._update(int(cells[0]), changes)
+                    self._update(int(cells[0]), changes, joined=cells[2])
 
     def finish(self) -> None:
         if self.dry_run:
@@ -255,6 +268,8 @@ class MemberImport(ImportKindBase):
             cooperative = self.job.cooperative
             cooperative_activity(cooperative.pk, cooperative.village_id)
             village_changed(*self.villages)
+            if self.earliest_joined:
+                village_backdated(cooperative.village_id, date.fromisoformat(self.earliest_joined))
 
     # Writing -------------------------------------------------------------------------------------------
 

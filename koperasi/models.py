@@ -99,9 +99,14 @@ class FormationStage(BilingualNameMixin):
 
 class CooperativeQuerySet(ScopedQuerySet):
     def stalled(self, *, days: int, now=None):
-        """Not yet operational and no stage completed for more than ``days`` days."""
+        """
+        Formation not complete, not operating (no "operational since" date) and no stage completed, by its event
+        date, for more than ``days`` days. A cooperative brought in from history that already serves its members
+        is not stalled, however old its last stage.
+        """
         now = now or timezone.now()
-        return self.filter(formation_completed=False, stage_reached_at__lt=now - timezone.timedelta(days=days))
+        return self.filter(formation_completed=False, operational_since__isnull=True,
+                           stage_reached_at__lt=now - timezone.timedelta(days=days))
 
 
 class Cooperative(models.Model):
@@ -269,7 +274,8 @@ class StageProgress(models.Model):
     not_applicable_reason = models.TextField(verbose_name=_("reason not applicable"), blank=True)
     completed_at = models.DateTimeField(
         verbose_name=_("completed at"), null=True, blank=True,
-        help_text=_("When it was verified or marked not applicable."),
+        help_text=_("When it happened in the world: the date of its documents (meeting held, deed, SK AHU) or of "
+                    "the archive record, else when it was verified or marked not applicable."),
     )
     from_archive = models.BooleanField(
         verbose_name=_("from the archive"), default=False,

@@ -28,6 +28,7 @@ from simple_history.utils import bulk_create_with_history
 
 from accounts.selectors import nearest_users_who_can
 from accounts.selectors import users_holding
+from core.changes import village_backdated
 from core.changes import village_changed
 from core.concurrency import locked
 from core.concurrency import save_changed
@@ -78,6 +79,7 @@ __all__ = [
     "cooperative_update",
     "stage_document_add",
     "stage_document_remove",
+    "stage_event_date",
     "stage_mark_not_applicable",
     "stage_record_from_archive",
     "stage_reject",
@@ -396,23 +398,62 @@ def _active_documents(progress: StageProgress):
 
 
 def _refresh_reached_stage(cooperative: Cooperative, actor) -> None:
-    """The stage reached is the last of an unbroken run of completed stages from the first."""
-    reached, completed_all = None, True
-    for progress in cooperative.stages.select_related("stage").order_by("stage__order"):
+    """
+    The stage reached is the last of an unbroken run of completed stages from the first. ``stage_reached_at`` is
+    the event date of the latest stage the cooperative completed (not when it was recorded), or its registration:
+    "stalled" counts from what happened in the world, as the roll-up's snapshots of past days do.
+    """
+    reached, completed_all, last_done = None, True, None
+    stages = list(cooperative.stages.select_related("stage").order_by("stage__order"))
+    for progress in stages:
         if not progress.is_completed:
             completed_all = False
             break
         reached = progress
+    for progress in stages:
+        if progress.status == StageStatus.VERIFIED and progress.completed_at:
+            last_done = max(last_done or progress.completed_at, progress.completed_at)
     new_stage = reached.stage if reached else None
-    if new_stage != cooperative.stage_reached or completed_all != cooperative.formation_completed:
+    moved = last_done or cooperative.created_at
+    if (new_stage != cooperative.stage_reached or completed_all != cooperative.formation_completed
+            or moved != cooperative.stage_reached_at):
         cooperative.stage_reached = new_stage
-        # A stage recorded from the archive moved the cooperative forward now, whatever its historic date:
-        # the cooperative is not "stalled" since then.
-        moved = (reached.reviewed_at if reached.from_archive else reached.completed_at) if reached else None
-        cooperative.stage_reached_at = moved or cooperative.created_at
+        cooperative.stage_reached_at = moved
         cooperative.formation_completed = completed_all
         cooperative._history_user = actor
         cooperative.save(update_fields=["stage_reached", "stage_reached_at", "formation_completed", "updated_at"])
+
+
+# The stage data that dates a stage in the world: the meeting held, the deed signed, the SK AHU issued, …
+EVENT_DATE_FIELDS = ("held_on", "deed_date", "sk_ahu_date", "operational_since")
+
+
+def stage_event_date(data: dict) -> date | None:
+    """The date a stage happened according to its documents (the stage data's date field), if it has one."""
+    for key in EVENT_DATE_FIELDS:
+        if data.get(key):
+            return date.fromisoformat(str(data[key]))
+    return None
+
+
+def _event_moment(day: date | None, now: datetime) -> datetime:
+    """A stage's completion time from its event date: noon of a past day, ``now`` for today or no date."""
+    if day is None or day >= timezone.localdate(now):
+        return now
+    return timezone.make_aware(datetime.combine(day, time(12)))
+
+
+def _exists_since(cooperative: Cooperative) -> date:
+    """The first day the cooperative counts in the snapshots: registered, or an earlier stage's event date."""
+    first = (cooperative.stages.filter(status=StageStatus.VERIFIED, completed_at__isnull=False)
+             .order_by("completed_at").values_list("completed_at", flat=True).first())
+    return timezone.localdate(min(first, cooperative.created_at) if first else cooperative.created_at)
+
+
+def _backdated(cooperative: Cooperative, day: date | None) -> None:
+    """The snapshots of the cooperative's villages from ``day`` on are rebuilt (a past event recorded now)."""
+    for code in cooperative.villages.values_list("village_id", flat=True) or [cooperative.village_id]:
+        village_backdated(code, day)
 
 
 def _document_type_for(progress: StageProgress, code: str):
@@ -595,11 +636,15 @@ def stage_verify(*, actor, progress: StageProgress) -> StageProgress:
     _check_identifiers_free(cooperative, progress.data)
     _copy_identifiers(cooperative, progress.data, actor)
     progress.status = StageStatus.VERIFIED
-    progress.reviewed_at = progress.completed_at = timezone.now()
+    # Completed when its documents say (the meeting held, the SK AHU issued, …); verified now.
+    progress.reviewed_at = timezone.now()
+    event_day = stage_event_date(progress.data)
+    progress.completed_at = _event_moment(event_day, progress.reviewed_at)
     progress.reviewed_by = actor
     progress._history_user = actor
     progress.save()
     _refresh_reached_stage(cooperative, actor)
+    _backdated(cooperative, event_day)
     cooperative_activity(cooperative.pk, cooperative.village_id)
     following = (StageProgress.objects.filter(cooperative=cooperative, stage__order__gt=progress.stage.order)
                  .exclude(status__in=COMPLETED_STATUSES).select_related("stage").order_by("stage__order").first())
@@ -691,6 +736,7 @@ def stage_record_from_archive(
     progress._history_user = actor
     progress.save()
     _refresh_reached_stage(cooperative, actor)
+    _backdated(cooperative, completed_on)
     cooperative_activity(cooperative.pk, cooperative.village_id)
     return progress
 
@@ -724,6 +770,7 @@ def stage_mark_not_applicable(*, actor, progress: StageProgress, reason: str) ->
     progress._history_user = actor
     progress.save()
     _refresh_reached_stage(cooperative, actor)
+    _backdated(cooperative, _exists_since(cooperative))  # undated: it counts on every day since
     cooperative_activity(cooperative.pk, cooperative.village_id)
     return progress
 
@@ -749,5 +796,6 @@ def stage_reopen(*, actor, progress: StageProgress, reason: str) -> StageProgres
     progress._change_reason = tidy_reason(reason)[:100]  # the audit trail's reason column
     progress.save()
     _refresh_reached_stage(cooperative, actor)
+    _backdated(cooperative, _exists_since(cooperative))  # undated: it counts on every day since
     cooperative_activity(cooperative.pk, cooperative.village_id)
     return progress

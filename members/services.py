@@ -18,6 +18,7 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.changes import village_backdated
 from core.concurrency import locked
 from core.concurrency import save_changed
 from core.identifiers import mask_nik
@@ -151,6 +152,7 @@ def _admit(*, actor, cooperative, cleaned: dict, is_founder: bool = False) -> Me
     except IntegrityError:
         raise ValidationError({"nik": [_("A member with this NIK is already registered in this cooperative.")]})
     cooperative_activity(cooperative.pk, cooperative.village_id)
+    village_backdated(cooperative.village_id, member.joined_on)  # joined before today: past snapshots change
     return member
 
 
@@ -256,6 +258,8 @@ def member_update(*, actor, member: Member, **changes) -> tuple[Member, list[str
     fresh = locked(member)  # another officer's change to other fields is kept
     for field, value in cleaned.items():
         setattr(fresh, field, value)
+    if "joined_on" in cleaned and cleaned["joined_on"] != member.joined_on:
+        village_backdated(member.cooperative.village_id, min(cleaned["joined_on"], member.joined_on))
     save_changed(fresh, cleaned, actor=actor)
     cooperative_activity(fresh.cooperative_id, member.cooperative.village_id, counts_changed=False)
     return fresh, warnings

@@ -11,6 +11,7 @@ from django.utils import formats
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.changes import village_backdated
 from core.changes import village_changed
 from core.concurrency import locked
 from core.concurrency import save_changed
@@ -68,7 +69,11 @@ def visit_log(*, actor, village_code: str, visited_on: date, topic: str, partici
 
 
 def _record(visit: Visit) -> None:
-    """A visit counts as activity for the village's cooperative and moves the village's visit count."""
+    """
+    A visit counts as activity for the village's cooperative and moves the village's visit count; a visit logged
+    after its day also changes the snapshots since then.
+    """
+    village_backdated(visit.village_id, visit.visited_on)
     if visit.cooperative_id:
         cooperative_activity(visit.cooperative_id, visit.village_id)
     else:
@@ -83,6 +88,7 @@ def visit_update(*, actor, visit: Visit, **changes) -> Visit:
                                % {"officer": visit.officer})
     require_known_fields(changes, _EDITABLE)
     visit = locked(visit)  # another change to other fields is kept
+    village_backdated(visit.village_id, visit.visited_on)  # a visit moved in time changes the days in between
     for field, value in changes.items():
         setattr(visit, field, value.strip() if isinstance(value, str) else value)
     _validate(visit)

@@ -8,6 +8,7 @@ import io
 import itertools
 from collections.abc import Callable
 from collections.abc import Iterable
+from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
@@ -50,7 +51,8 @@ from .selectors import not_updated
 from .selectors import rollup_for
 from .selectors import status_labels
 
-__all__ = ["PercentColumn", "available_exports", "build_export", "export_file_name", "export_filters_refused"]
+__all__ = ["PercentColumn", "as_of_param", "available_exports", "build_export", "export_file_name",
+           "export_filters_refused"]
 
 
 class PercentColumn(str):
@@ -69,9 +71,15 @@ class PercentColumn(str):
 ProgressCallback = Callable[[int], None]
 
 
+def as_of_param(params: dict) -> date | None:
+    """The past day an export or report shows (``as_of`` in its parameters), or None for now."""
+    value = (params or {}).get("as_of")
+    return date.fromisoformat(value) if value else None
+
+
 def _children(user, code, params, progress) -> tuple[list[str], Iterable[list]]:
     k = int(params.get("k", 1))
-    board = dashboard(user=user, code=code)
+    board = dashboard(user=user, code=code, as_of=as_of_param(params))
     header = [_("Code"), _("Name"), _("Desa/kelurahan"), _("Cooperatives"), PercentColumn(_("Registered (%)")),
               _("Legal entity"), PercentColumn(_("Legal entity (%)")), _("≥ %(k)d units operational") % {"k": k},
               PercentColumn(_("≥ %(k)d units operational (%%)") % {"k": k}), _("Members"), _("Visits (30 days)"),
@@ -92,7 +100,7 @@ def _or_blank(value):
 
 
 def _units(user, code, params, progress):
-    area = dashboard(user=user, code=code).area
+    area = dashboard(user=user, code=code, as_of=as_of_param(params)).area
     header = [_("Unit"), *status_labels()]
     return header, [[item["label"], *item["counts"]] for item in area.unit_matrix()]
 
@@ -115,7 +123,7 @@ def _not_updated(user, code, params, progress):
 
 
 def _stages(user, code, params, progress):
-    area = dashboard(user=user, code=code).area
+    area = dashboard(user=user, code=code, as_of=as_of_param(params)).area
     return [_("Stage reached"), _("Cooperatives")], [[stage["label"], stage["count"]] for stage in area.stages()]
 
 
@@ -297,11 +305,14 @@ def _report_pdf(user, code, params, progress, document_number: str = "") -> byte
     figures (the dashboard's), targets with their split by kecamatan, the unit chart and matrix, the
     stalled cooperatives (the dashboard's definition and count), and the signature block of the officer.
     """
-    board = dashboard(user=user, code=code)
+    as_of = as_of_param(params)
+    board = dashboard(user=user, code=code, as_of=as_of)
     progress(30)
     stalled = stalled_cooperatives(user=user)
     if code and code != NATION:
         stalled = stalled.within(Scope.of([code]))
+    if as_of:  # the list is of today; a past day's report gives that day's count only
+        stalled = stalled.none()
     area = board.area
     now = timezone.localtime()
     # Here, not at the top: WeasyPrint loads Pango and fonts, which only the worker building a PDF needs.
@@ -310,10 +321,11 @@ def _report_pdf(user, code, params, progress, document_number: str = "") -> byte
     letterhead = letterhead_for(code)
     context = {
         "board": board, "area": area, "sections": report_sections(user=user, board=board),
-        "statuses": status_labels(), "stalled": stalled[:40], "stalled_count": stalled.count(),
+        "statuses": status_labels(), "stalled": stalled[:40],
+        "stalled_count": area.stalled if as_of else stalled.count(),
         "generated_at": now, "time_zone": now.tzname(), "freshness": freshness(), "user": user,
         "stalled_days": settings.STALLED_AFTER_DAYS, "LANGUAGE_CODE": translation.get_language(),
-        "letterhead": letterhead, "document_number": document_number,
+        "letterhead": letterhead, "document_number": document_number, "as_of": as_of,
         "place_date": f"{letterhead.place}, {formats.date_format(now.date(), 'j F Y')}",
         "unit_chart": mark_safe(stacked_bars_svg(  # noqa: S308 - built from numbers and escaped labels
             [(item["label"], item["counts"]) for item in area.unit_matrix()], status_labels())),

@@ -1,9 +1,10 @@
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import StyledFormMixin
 
-__all__ = ["LetterheadForm"]
+__all__ = ["AsOfForm", "LetterheadForm"]
 
 
 class LetterheadForm(StyledFormMixin, forms.Form):
@@ -16,3 +17,17 @@ class LetterheadForm(StyledFormMixin, forms.Form):
                            widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg"}),
                            help_text=_("PNG or JPG; leave empty to keep the current one."))
     remove_logo = forms.BooleanField(label=_("Remove the logo"), required=False)
+
+
+class AsOfForm(StyledFormMixin, forms.Form):
+    """The past day whose figures a dashboard, an export or a report shows (empty: now)."""
+
+    as_of = forms.DateField(
+        label=_("Figures as of"), required=False, input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+        help_text=_("A past day: its figures as they stood at the end of that day. Empty: today's."))
+
+    def clean_as_of(self):
+        day = self.cleaned_data.get("as_of")
+        if day and day >= timezone.localdate():
+            raise forms.ValidationError(_("Give a past day; today's figures are the current ones."))
+        return day

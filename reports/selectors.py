@@ -12,7 +12,6 @@ from dataclasses import field
 from datetime import date
 from datetime import timedelta
 
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Sum
@@ -61,14 +60,19 @@ from .models import RegionRollup
 from .models import RegionSnapshot
 from .models import RollupState
 from .models import SnapshotDay
+from .sql import end_of_day
+from .sql import time_windows
+from .sql import village_facts
 
 __all__ = [
     "AreaRow",
     "Dashboard",
     "FederationBoard",
     "Freshness",
+    "NoSnapshot",
     "area_at",
     "area_rows",
+    "counts_on",
     "dashboard",
     "federation_board",
     "freshness",
@@ -231,6 +235,35 @@ def snapshots_for(codes: list[str], *, day: date | None = None, since: date | No
     return [(row[0], row[1], dict(zip(METRIC_COLUMNS, row[2:], strict=True))) for row in rows]
 
 
+class NoSnapshot(Http404):
+    """No figures were saved for that day (before the portal, or not back-filled)."""
+
+
+def counts_on(codes: list[str], day: date) -> dict[str, dict[str, int]]:
+    """
+    The counts of these regions at the end of ``day``: nation to kecamatan from that day's snapshot; desa/kelurahan
+    (not snapshotted) recomputed from their dated records, a few villages at a time. Http404 when the day has no
+    snapshot (none was taken or back-filled).
+    """
+    if not SnapshotDay.objects.filter(day=day).exists():
+        raise NoSnapshot
+    areas = [code for code in codes if len(code) != VILLAGE_CODE_LENGTH]
+    villages = [code for code in codes if len(code) == VILLAGE_CODE_LENGTH]
+    counts = {code: metrics for code, _day, metrics in snapshots_for(areas, day=day)}
+    if villages:
+        moment = end_of_day(day)
+        facts = village_facts(codes=villages, as_of=moment, **time_windows(moment))
+        with connection.cursor() as cursor:
+            cursor.execute(f"{facts.sql} SELECT code, {', '.join(METRIC_COLUMNS)} FROM village", facts.params)
+            counts.update({row[0]: dict(zip(METRIC_COLUMNS, (int(value or 0) for value in row[1:]), strict=True))
+                           for row in cursor.fetchall()})
+    return counts
+
+
+def _counts(codes: list[str], day: date | None) -> dict[str, dict[str, int]]:
+    return rollup_for(codes) if day is None else counts_on(codes, day)
+
+
 def _area(region: Region, metrics: dict | None, reachable: bool = True) -> AreaRow:
     return AreaRow(region.code, region.name, region.level, region.village_count, metrics or dict(ZERO), reachable,
                    region.kelurahan_count)
@@ -278,10 +311,14 @@ class Dashboard:
     map_layer: str = ""  # "provinces" or a province code whose kabupaten/kota are drawn
     map_focus: str = ""  # the kabupaten/kota to outline and zoom to, below province level
     extra: dict = field(default_factory=dict)
+    as_of: date | None = None  # a past day: the counts at its end (snapshots), else the current roll-up
 
 
-def dashboard(*, user, code: str | None) -> Dashboard:
-    """The area a dashboard page shows, and its children, all within the user's scope."""
+def dashboard(*, user, code: str | None, as_of: date | None = None) -> Dashboard:
+    """
+    The area a dashboard page shows, and its children, all within the user's scope: now, or at the end of the
+    past day ``as_of``.
+    """
     scope = scope_for(user, Action.VIEW)
     if scope.is_empty:
         raise Http404
@@ -290,22 +327,23 @@ def dashboard(*, user, code: str | None) -> Dashboard:
     if code in (None, "", NATION):
         if scope.everything:
             provinces = list(Region.objects.filter(level=RegionLevel.PROVINCE).order_by("code"))
-            counts = rollup_for([NATION, *(p.code for p in provinces)])
+            counts = _counts([NATION, *(p.code for p in provinces)], as_of)
             area = AreaRow(NATION, _("Indonesia"), "nation", _nation_villages(), counts.get(NATION, dict(ZERO)),
                            kelurahan=_nation_kelurahan())
             children = [_area(p, counts.get(p.code)) for p in provinces]
-            return Dashboard(area, children, [], is_nation=True, child_level="province", map_layer="provinces")
+            return Dashboard(area, children, [], is_nation=True, child_level="province", map_layer="provinces",
+                             as_of=as_of)
         roots = list(Region.objects.filter(code__in=scope.roots).order_by("code"))
-        counts = rollup_for([root.code for root in roots])
+        counts = _counts([root.code for root in roots], as_of)
         children = [_area(root, counts.get(root.code)) for root in roots]
         area = AreaRow("", _("My area"), "combined", sum(root.village_count for root in roots), _sum(children),
                        kelurahan=sum(root.kelurahan_count for root in roots))
-        return Dashboard(area, children, [], is_combined=True)
+        return Dashboard(area, children, [], is_combined=True, as_of=as_of)
     region = Region.objects.for_user(user, Action.VIEW).filter(code=code).first()
     if region is None:
         raise Http404
     child_regions = list(Region.objects.filter(parent_id=region.code).order_by("code"))
-    counts = rollup_for([region.code, *(child.code for child in child_regions)])
+    counts = _counts([region.code, *(child.code for child in child_regions)], as_of)
     ancestors = list(Region.objects.filter(code__in=region.ancestor_codes).order_by("code"))
     crumbs = ([(NATION, _("Indonesia"), True)] if scope.everything else []) + [
         (ancestor.code, ancestor.name, scope.contains(ancestor.code)) for ancestor in ancestors]
@@ -318,6 +356,7 @@ def dashboard(*, user, code: str | None) -> Dashboard:
         child_level=child_regions[0].level if child_regions else "",
         map_layer=region.code[:2] if region.level != RegionLevel.VILLAGE else "",
         map_focus=focus,
+        as_of=as_of,
     )
 
 
@@ -331,15 +370,13 @@ def map_values(*, user, board: Dashboard, k: int) -> dict[str, dict]:
         rows = [board.area]
     elif board.map_focus:
         regency = Region.objects.for_user(user, Action.VIEW).filter(code=board.map_focus).first()
-        rows = [_area(regency, rollup_for([regency.code]).get(regency.code))] if regency else []
+        rows = [_area(regency, _counts([regency.code], board.as_of).get(regency.code))] if regency else []
     return {row.code: {"legal": row.legal_entity_percent, "operational": row.operational_percent(k),
                        "reachable": row.reachable and row.code != board.area.code} for row in rows}
 
 
 def area_at(*, user, code: str, day: date) -> AreaRow:
-    """A region's (or the nation's) counts at the end of ``day``, from its snapshot (Http404 if none)."""
-    if len(code) == VILLAGE_CODE_LENGTH:
-        raise ValidationError({"as_of": [_("Daily snapshots are kept down to the kecamatan.")]})
+    """A region's (or the nation's) counts at the end of ``day`` (Http404 if the day has no snapshot)."""
     scope = scope_for(user, Action.VIEW)
     if code == NATION:
         if not scope.everything:
@@ -350,18 +387,13 @@ def area_at(*, user, code: str, day: date) -> AreaRow:
         if region is None:
             raise Http404
         name, level, villages, kelurahan = region.name, region.level, region.village_count, region.kelurahan_count
-    found = snapshots_for([code], day=day)
-    metrics = found[0][2] if found else None
-    if metrics is None:
-        if not SnapshotDay.objects.filter(day=day).exists():
-            raise Http404
-        metrics = dict(ZERO)  # the day was snapshotted and this area had nothing to count
-    return AreaRow(code, name, level, villages, metrics, kelurahan=kelurahan)
+    # A day snapshotted without a row for this area: it had nothing to count (zeros).
+    return AreaRow(code, name, level, villages, counts_on([code], day).get(code) or dict(ZERO), kelurahan=kelurahan)
 
 
-def area_rows(*, user, code: str | None) -> list[AreaRow]:
+def area_rows(*, user, code: str | None, as_of: date | None = None) -> list[AreaRow]:
     """The rows of a dashboard's table (its children), for exports and the API."""
-    return dashboard(user=user, code=code).children
+    return dashboard(user=user, code=code, as_of=as_of).children
 
 
 NOT_UPDATED_COUNT_LIMIT = 1000

@@ -13,7 +13,6 @@ import contextlib
 import time
 from dataclasses import dataclass
 from datetime import date
-from datetime import datetime
 from datetime import timedelta
 
 from celery import current_app
@@ -33,17 +32,21 @@ from core.changes import redis_client
 from core.locks import HeldLock
 from core.locks import LockLost
 from core.locks import renewed_lock
+from core.models import BackdatedVillage
 from core.outbox import outbox_enqueue
 from core.roles import Action
 from core.scoping import require_scope
 from koperasi.documents import check_upload
 from wilayah.models import LEVELS_BY_DEPTH
+from wilayah.models import Region
 
+from .exports import as_of_param
 from .exports import available_exports
 from .exports import build_export
 from .exports import export_filters_refused
 from .federations import federations_of_villages
 from .federations import rollup_refresh_federations
+from .history import snapshot_history
 from .metrics import METRIC_COLUMNS
 from .metrics import NATION
 from .models import DocumentSequence
@@ -55,11 +58,15 @@ from .models import RegionSnapshot
 from .models import RollupLevel
 from .models import RollupState
 from .models import SnapshotDay
+from .selectors import NoSnapshot
 from .selectors import dashboard
+from .selectors import snapshots_for
 from .sql import LEVEL_PREFIXES
 from .sql import area_ctes_sql
 from .sql import area_rows_sql
 from .sql import bind
+from .sql import end_of_day
+from .sql import time_windows
 from .sql import village_facts
 from .versions import area_versions_renew_on_commit
 
@@ -72,6 +79,7 @@ __all__ = [
     "rollup_reconcile",
     "rollup_refresh_villages",
     "snapshot_backfill",
+    "snapshot_rebuild_backdated",
     "snapshot_take",
 ]
 
@@ -104,13 +112,6 @@ def rollup_lock(blocking_timeout: float | None = None):
         yield held
 
 
-def _time_windows(now: datetime) -> dict:
-    return {
-        "stalled_before": now - timedelta(days=settings.STALLED_AFTER_DAYS),
-        "visits_since": timezone.localdate(now) - timedelta(days=30),
-    }
-
-
 def rollup_reconcile(*, snapshot: bool = True, snapshot_day: date | None = None) -> ReconcileResult:
     """
     Recompute every roll-up row from the base tables (set-based, grouping by code prefix), then
@@ -120,7 +121,7 @@ def rollup_reconcile(*, snapshot: bool = True, snapshot_day: date | None = None)
     """
     started = time.perf_counter()
     now = timezone.now()
-    facts = village_facts(codes=None, **_time_windows(now))
+    facts = village_facts(codes=None, **time_windows(now))
     differs = "IS DISTINCT FROM" if connection.vendor == "postgresql" else "IS NOT"
     old = ", ".join(f"{_ROLLUP}.{name}" for name in METRIC_COLUMNS)
     new = ", ".join(f"fresh.{name}" for name in METRIC_COLUMNS)
@@ -170,6 +171,26 @@ def _level(code: str) -> str:
     return str(RollupLevel.NATION if code == NATION else LEVELS_BY_DEPTH[code.count(".")])
 
 
+def _ancestor_deltas(codes: list[str], fresh: dict[str, tuple], stored: dict[str, tuple]) -> dict[str, list[int]]:
+    """
+    The change of each of these regions' rows (recomputed ``fresh`` minus ``stored``, a missing row being zeros),
+    added up for the region and every ancestor up to the nation.
+    """
+    width = len(METRIC_COLUMNS)
+    deltas: dict[str, list[int]] = {}
+    for code in codes:
+        new, old = fresh.get(code, (0,) * width), stored.get(code, (0,) * width)
+        difference = [int(a or 0) - int(b or 0) for a, b in zip(new, old, strict=True)]
+        if not any(difference):
+            continue
+        ancestors = (code[:length] for _level_name, length in LEVEL_PREFIXES if length < len(code))
+        for target in (code, *ancestors, NATION):
+            total = deltas.setdefault(target, [0] * width)
+            for index, value in enumerate(difference):
+                total[index] += value
+    return deltas
+
+
 def rollup_refresh_villages(codes: list[str]) -> int:
     """
     Recompute these villages' rows and add the change to every ancestor row. Safe to repeat: a
@@ -179,23 +200,14 @@ def rollup_refresh_villages(codes: list[str]) -> int:
     if not codes:
         return 0
     now = timezone.now()
-    facts = village_facts(codes=codes, **_time_windows(now))
+    facts = village_facts(codes=codes, **time_windows(now))
     width = len(METRIC_COLUMNS)
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f"{facts.sql} SELECT code, {_COLUMNS} FROM village", facts.params)
         fresh = {row[0]: row[1:] for row in cursor.fetchall()}
         stored = {row[0]: row[1:] for row in RegionRollup.objects.filter(code__in=codes, level="village")
                   .values_list("code", *METRIC_COLUMNS)}
-        deltas: dict[str, list[int]] = {}
-        for code in codes:
-            new, old = fresh.get(code, (0,) * width), stored.get(code, (0,) * width)
-            difference = [int(a or 0) - int(b or 0) for a, b in zip(new, old, strict=True)]
-            if not any(difference):
-                continue
-            for target in (code, *(code[:length] for _level_name, length in LEVEL_PREFIXES), NATION):
-                total = deltas.setdefault(target, [0] * width)
-                for index, value in enumerate(difference):
-                    total[index] += value
+        deltas = _ancestor_deltas(codes, fresh, stored)
         if deltas:
             # Sorted, so that two refreshes lock shared ancestor rows in the same order.
             targets = sorted(deltas)
@@ -226,17 +238,26 @@ def snapshot_take(day: date) -> int:
         return cursor.rowcount
 
 
-def snapshot_backfill(start: date, end: date, *, every: int = 1) -> int:
+def snapshot_backfill(start: date, end: date, *, every: int = 1, day_by_day: bool = False) -> int:
     """
     Rebuild the snapshots of past days from dated records (stage completion times, unit milestones,
     joining and visit dates), e.g. after importing history or generating data; ``every`` 7 keeps one
-    day a week. Returns rows written.
+    day a week. Returns rows written. Every day of a run on PostgreSQL costs about one INSERT … SELECT
+    (``reports.history``: only the villages changed that day are recomputed); ``day_by_day`` (and SQLite,
+    and ``every`` > 1) recomputes every village for every day.
     """
+    if connection.vendor == "postgresql" and every == 1 and start < end and not day_by_day:
+        with transaction.atomic():
+            written = snapshot_history(start, end)
+            SnapshotDay.objects.bulk_create([SnapshotDay(day=start + timedelta(days=offset))
+                                             for offset in range((end - start).days + 1)], ignore_conflicts=True)
+        _analyze(_SNAPSHOT)
+        return written
     written = 0
     day = start
     while day <= end:
-        end_of_day = timezone.make_aware(datetime.combine(day, datetime.max.time()))
-        facts = village_facts(codes=None, as_of=end_of_day, **_time_windows(end_of_day))
+        moment = end_of_day(day)
+        facts = village_facts(codes=None, as_of=moment, **time_windows(moment))
         query = bind(f"{area_ctes_sql()} INSERT INTO {_SNAPSHOT} (day, code, level, {_COLUMNS}) "
                      f"SELECT %(day)s, area.* FROM ({area_rows_sql(include_villages=False)}) area", day=day)
         with transaction.atomic(), connection.cursor() as cursor:
@@ -247,6 +268,65 @@ def snapshot_backfill(start: date, end: date, *, every: int = 1) -> int:
         day += timedelta(days=every)
     _analyze(_SNAPSHOT)
     return written
+
+
+_DISTRICT = dict(LEVEL_PREFIXES)["district"]
+
+
+def snapshot_rebuild_backdated() -> int:
+    """
+    Bring the daily snapshots in line with facts recorded with past event dates (``core.changes.village_backdated``
+    queues the earliest day per village). Only the affected days are rebuilt, and of each day only the rows of the
+    affected villages' kecamatan (recomputed from their villages) and, by difference, their kabupaten/kota,
+    province and the nation. Days never snapshotted stay so (``snapshot_backfill`` makes them). The queue rows are
+    taken under lock and deleted in the rebuild's transaction: a rebuild that fails leaves them. Idempotent.
+    Returns the snapshot rows changed.
+    """
+    today = timezone.localdate()
+    changed: set[str] = set()
+    written = 0
+    with transaction.atomic():
+        queued = list(BackdatedVillage.objects.select_for_update(skip_locked=True).values_list("code", "since"))
+        if not queued:
+            return 0
+        BackdatedVillage.objects.filter(code__in=[code for code, _since in queued]).delete()
+        since: dict[str, date] = {}
+        for code, day in queued:
+            district = code[:_DISTRICT]
+            since[district] = min(since.get(district, day), day)
+        days = SnapshotDay.objects.filter(day__gte=min(since.values()), day__lt=today).order_by("day")
+        for day in days.values_list("day", flat=True):
+            districts = sorted(code for code, first in since.items() if first <= day)
+            rows = _snapshot_rebuild_districts(day, districts)
+            changed.update(rows)
+            written += len(rows)
+        area_versions_renew_on_commit(changed)  # cached pages of those areas' past days are drawn again
+    return written
+
+
+def _snapshot_rebuild_districts(day: date, districts: list[str]) -> list[str]:
+    """Recompute these kecamatan's rows of ``day``'s snapshot and add the change to their ancestors' rows."""
+    villages = list(Region.objects.filter(parent_id__in=districts).values_list("code", flat=True))
+    moment = end_of_day(day)
+    facts = village_facts(codes=villages or ["-"], as_of=moment, **time_windows(moment))
+    sums = ", ".join(f"SUM({name}) AS {name}" for name in METRIC_COLUMNS)
+    with connection.cursor() as cursor:
+        cursor.execute(f"{facts.sql}, district AS (SELECT substr(code, 1, {_DISTRICT}) AS code, {sums} FROM village "
+                       f"GROUP BY substr(code, 1, {_DISTRICT})) SELECT code, {_COLUMNS} FROM district", facts.params)
+        fresh = {row[0]: row[1:] for row in cursor.fetchall()}
+        stored = {code: tuple(metrics[name] for name in METRIC_COLUMNS)
+                  for code, _day, metrics in snapshots_for(districts, day=day)}
+        deltas = _ancestor_deltas(districts, fresh, stored)
+        if not deltas:
+            return []
+        targets = sorted(deltas)
+        width = len(METRIC_COLUMNS)
+        values = ", ".join(["(%s, %s, %s, " + ", ".join(["%s"] * width) + ")"] * len(targets))
+        params = [item for code in targets for item in (day, code, _level(code), *deltas[code])]
+        updates = ", ".join(f"{name} = {_SNAPSHOT}.{name} + excluded.{name}" for name in METRIC_COLUMNS)
+        cursor.execute(f"INSERT INTO {_SNAPSHOT} (day, code, level, {_COLUMNS}) VALUES {values} "
+                       f"ON CONFLICT (day, code) DO UPDATE SET {updates}", params)
+    return targets
 
 
 # SECTION: exports
@@ -260,7 +340,9 @@ def export_request(*, user, kind: str, fmt: str, code: str, params: dict | None 
     if refused:
         raise ValidationError({"filters": refused})
     try:
-        dashboard(user=user, code=code or None)
+        dashboard(user=user, code=code or None, as_of=as_of_param(params or {}))
+    except NoSnapshot:
+        raise ValidationError({"as_of": _("No figures were saved for that day.")}) from None
     except Http404:
         raise PermissionDenied(_("This area is outside your scope.")) from None
     job = ExportJob.objects.create(user=user, kind=kind, fmt=fmt, region_code=code or "", params=params or {})

@@ -13,8 +13,11 @@ from dataclasses import dataclass
 from dataclasses import field
 from datetime import date
 from datetime import datetime
+from datetime import timedelta
 
-from koperasi.models import COMPLETED_STATUSES
+from django.conf import settings
+from django.utils import timezone
+
 from koperasi.models import FormationStage
 from koperasi.models import StageStatus
 from units.models import READINESS_ORDER
@@ -42,12 +45,11 @@ from .metrics import unit_column
 from .savings_facts import savings_cte
 from .savings_facts import savings_fact_columns
 
-__all__ = ["Query", "area_ctes_sql", "area_rows_sql", "bind", "village_facts"]
+__all__ = ["Query", "area_ctes_sql", "area_rows_sql", "bind", "end_of_day", "time_windows", "village_facts"]
 
 # Prefix length of each level's code in a village code (33.18.01.2001).
 LEVEL_PREFIXES = (("district", 8), ("regency", 5), ("province", 2))
 _READINESS_RANK = {str(status): rank for rank, status in enumerate(READINESS_ORDER)}
-_COMPLETED = ", ".join(f"'{status}'" for status in COMPLETED_STATUSES)  # fixed values, safe to inline
 
 
 @dataclass
@@ -75,6 +77,19 @@ def bind(sql: str, **values) -> Query:
         return "%s"
 
     return Query(_PLACEHOLDER.sub(placeholder, sql), params)
+
+
+def time_windows(now: datetime) -> dict:
+    """The moving windows of the counts at ``now``: "stalled" since, and the visits' last 30 days."""
+    return {
+        "stalled_before": now - timedelta(days=settings.STALLED_AFTER_DAYS),
+        "visits_since": timezone.localdate(now) - timedelta(days=30),
+    }
+
+
+def end_of_day(day: date) -> datetime:
+    """The last moment of ``day`` in the portal's time zone: a day's counts include everything dated that day."""
+    return timezone.make_aware(datetime.combine(day, datetime.max.time()))
 
 
 def _catalogue() -> tuple[dict[int, int], dict[str, int]]:
@@ -126,21 +141,36 @@ def village_facts(*, codes: list[str] | None, stalled_before: datetime, visits_s
         coop = (
             f"SELECT c.id, c.village_id AS code, c.kind, c.formation_model, "
             f"{_case('c.stage_reached_id', stage_rank, 0)} AS stage_idx, "
-            f"CASE WHEN c.formation_completed = %(false)s AND c.stage_reached_at < %(stalled_before)s "
+            f"CASE WHEN c.formation_completed = %(false)s AND c.operational_since IS NULL "
+            f"AND c.stage_reached_at < %(stalled_before)s "
             f"THEN 1 ELSE 0 END AS stalled FROM koperasi_cooperative c WHERE {in_villages}"
         )
         unit_status, unit_from = "u.status", "units_unit u"
         member_when, review_when, visit_when = "", f"s.status = '{StageStatus.SUBMITTED}'", ""
     else:
+        # On that day, by event dates: a verified stage counts from its completion (the date of its documents),
+        # a stage marked not applicable on every day (it carries no date); the stage reached is the last of the
+        # unbroken run from the first, as the current roll-up's. A cooperative counts from its registration, or
+        # from an earlier stage's event date (brought in from history).
+        total = len(stage_rank)
+        rank = _case("sp.stage_id", stage_rank, total + 1)
+        done = (f"(sp.status = '{StageStatus.NOT_APPLICABLE}' OR (sp.status = '{StageStatus.VERIFIED}' "
+                "AND sp.completed_at <= %(as_of)s))")
         coop = (
-            "SELECT c.id, c.village_id AS code, c.kind, c.formation_model, COALESCE(done.done, 0) AS stage_idx, "
-            f"CASE WHEN COALESCE(done.done, 0) < {len(stage_rank)} "
+            "SELECT c.id, c.village_id AS code, c.kind, c.formation_model, "
+            f"COALESCE(done.first_open, {total + 1}) - 1 AS stage_idx, "
+            f"CASE WHEN COALESCE(done.first_open, {total + 1}) <= {total} AND (c.operational_since IS NULL "
+            "OR c.operational_since > %(as_of_day)s) "
             "AND COALESCE(done.last_done, c.created_at) < %(stalled_before)s THEN 1 ELSE 0 END AS stalled "
             "FROM koperasi_cooperative c LEFT JOIN ("
-            "SELECT sp.cooperative_id, COUNT(*) AS done, MAX(sp.completed_at) AS last_done "
-            f"FROM koperasi_stageprogress sp WHERE sp.status IN ({_COMPLETED}) "
-            "AND sp.completed_at <= %(as_of)s GROUP BY sp.cooperative_id"
-            f") done ON done.cooperative_id = c.id WHERE c.created_at <= %(as_of)s AND {in_villages}"
+            f"SELECT sp.cooperative_id, MIN(CASE WHEN {done} THEN NULL ELSE {rank} END) AS first_open, "
+            f"MAX(CASE WHEN sp.status = '{StageStatus.VERIFIED}' AND sp.completed_at <= %(as_of)s "
+            "THEN sp.completed_at END) AS last_done, "
+            f"SUM(CASE WHEN sp.status = '{StageStatus.VERIFIED}' AND sp.completed_at <= %(as_of)s THEN 1 ELSE 0 END) "
+            f"AS verified FROM koperasi_stageprogress sp WHERE sp.cooperative_id {of_villages} "
+            "GROUP BY sp.cooperative_id"
+            ") done ON done.cooperative_id = c.id "
+            f"WHERE (c.created_at <= %(as_of)s OR COALESCE(done.verified, 0) > 0) AND {in_villages}"
         )
         # A unit's status on that day is the highest milestone reached by then ("not run" carries no date).
         rank = _case("m.status", _READINESS_RANK, 0)

@@ -17,9 +17,10 @@ from .services import export_run
 from .services import rollup_lock
 from .services import rollup_reconcile
 from .services import rollup_refresh_villages
+from .services import snapshot_rebuild_backdated
 
 __all__ = ["export_build", "rollup_drain", "rollup_reconcile_task", "rollup_refresh_federations_task",
-           "rollup_refresh_villages_task"]
+           "rollup_refresh_villages_task", "snapshot_rebuild_backdated_task"]
 
 DRAIN_BATCH = 500
 # A drain hands over after this long (the next drain is queued), so a steady stream of changes
@@ -73,6 +74,8 @@ def rollup_reconcile_task(nightly: bool = False) -> dict:
     """
     day = timezone.localdate() - timedelta(days=1) if nightly else None
     result = rollup_reconcile(snapshot_day=day)
+    if nightly:  # a rebuild whose message was lost is caught up here
+        snapshot_rebuild_backdated_task()
     return {"rows": result.rows, "seconds": round(result.seconds, 3)}
 
 
@@ -84,3 +87,10 @@ def export_build(job_id: str, language: str = "id") -> str:
 @shared_task(name="reports.tasks.rollup_refresh_federations")
 def rollup_refresh_federations_task(federation_ids: list[int]) -> int:
     return rollup_refresh_federations(federation_ids)
+
+
+@shared_task(name="reports.tasks.snapshot_rebuild_backdated")
+def snapshot_rebuild_backdated_task() -> int:
+    """Rebuild the snapshots that facts recorded with past event dates changed (one writer at a time)."""
+    with rollup_lock():
+        return snapshot_rebuild_backdated()

@@ -32,11 +32,13 @@ from wilayah.models import Region
 from . import services
 from .extensions import dashboard_parameters
 from .extensions import dashboard_sections
+from .forms import AsOfForm
 from .forms import LetterheadForm
 from .metrics import NATION
 from .models import ExportJob
 from .models import ExportStatus
 from .selectors import NOT_UPDATED_COUNT_LIMIT
+from .selectors import NoSnapshot
 from .selectors import count_up_to
 from .selectors import dashboard
 from .selectors import federation_board
@@ -69,7 +71,7 @@ LIST_FILTERS = {
     "federation_members": ("federation",),
     "federation_report": ("federation",),
 }
-PAGE_PARAMETERS = ("k", "sort", "dir")  # and those of the cards other apps add (dashboard_parameters)
+PAGE_PARAMETERS = ("k", "sort", "dir", "as_of")  # and those of the cards other apps add (dashboard_parameters)
 # Filled in per request in cached dashboard content.
 CSRF_PLACEHOLDER = "__dashboard_csrf_token__"
 FRESHNESS_PLACEHOLDER = "__dashboard_freshness__"
@@ -171,7 +173,13 @@ class DashboardView(ActionRequiredMixin, TemplateView):
 
     def _body_context(self, code: str | None) -> dict:
         request = self.request
-        board = dashboard(user=request.user, code=code)
+        as_of_form = AsOfForm(request.GET)
+        as_of = as_of_form.cleaned_data.get("as_of") if as_of_form.is_valid() else None
+        try:
+            board = dashboard(user=request.user, code=code, as_of=as_of)
+        except NoSnapshot:
+            as_of_form.add_error("as_of", _("No figures were saved for that day; today's are shown."))
+            board = dashboard(user=request.user, code=code)
         k = int_param(request, "k", 1, 1, 7)
         sort = request.GET.get("sort", "code")
         descending = request.GET.get("dir") == "desc"
@@ -191,6 +199,7 @@ class DashboardView(ActionRequiredMixin, TemplateView):
             "export_code": board.area.code, "page_query": self._page_query(),
             "can_edit_letterhead": self._can_edit_letterhead(board.area.code),
             "csrf_placeholder": CSRF_PLACEHOLDER, "freshness_placeholder": FRESHNESS_PLACEHOLDER,
+            "as_of_form": as_of_form, "as_of": board.as_of,
         }
 
 
@@ -244,6 +253,9 @@ class ExportRequestView(ActionRequiredMixin, View):
             value = request.POST.get(key, "")
             if value.isascii() and value.isdigit():
                 params[key] = str(min(max(int(value), low), high))
+        as_of = AsOfForm(request.POST)
+        if as_of.is_valid() and as_of.cleaned_data.get("as_of"):
+            params["as_of"] = as_of.cleaned_data["as_of"].isoformat()
         # The list exports carry the filters of the list they were asked from, as its query string.
         filters = QueryDict(request.POST.get("filters", "")[:2000])
         params |= {key: filters[key][:100] for key in LIST_FILTERS.get(request.POST.get("kind", ""), ())

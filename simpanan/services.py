@@ -19,6 +19,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.changes import village_backdated
 from core.changes import village_changed
 from core.roles import Action
 from core.scoping import require_scope
@@ -175,6 +176,7 @@ def _post(*, savings: MemberSavings, member: Member, kind: str, entry_type: str,
         **{kind: F(kind) + amount}, arrears=F("arrears") + arrears_change, updated_at=timezone.now())
     if notify:
         village_changed(member.cooperative.village_id)
+        village_backdated(member.cooperative.village_id, transaction_date)  # a past day's savings change too
     return posting
 
 

@@ -200,10 +200,11 @@ def submit_stage(actor, cooperative, code: str, data: dict | None = None):
                         documents=documents)
 
 
-def complete_stage(submitter, verifier, cooperative, code: str):
+def complete_stage(submitter, verifier, cooperative, code: str, data: dict | None = None):
+    """Submit and verify a stage; it is completed on its documents' date (``STAGE_DATA``, in 2025, by default)."""
     from koperasi.services import stage_verify
 
-    return stage_verify(actor=verifier, progress=submit_stage(submitter, cooperative, code))
+    return stage_verify(actor=verifier, progress=submit_stage(submitter, cooperative, code, data))
 
 
 def sample_nik(sequence: int, *, female: bool = False, kecamatan: str = "3318 01") -> str:

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
+from core.changes import village_backdated
 from core.roles import Action
 from core.scoping import require_scope
 from core.services import is_explained
@@ -81,10 +82,15 @@ def _validate(unit: Unit, today: date) -> None:
         raise ValidationError(errors)
 
 
-def _sync_milestones(unit: Unit, today: date) -> None:
-    """Keep one milestone per readiness status at or below the current one, dated when first reached."""
+def _sync_milestones(unit: Unit, today: date) -> date | None:
+    """
+    Keep one milestone per readiness status at or below the current one, dated when first reached (going live on
+    its go-live date). Returns the earliest day whose counts changed (a milestone added or removed), if any.
+    """
     rank = _rank(unit.status)
-    UnitMilestone.objects.filter(unit=unit).exclude(status__in=READINESS_ORDER[: rank + 1]).delete()
+    above = UnitMilestone.objects.filter(unit=unit).exclude(status__in=READINESS_ORDER[: rank + 1])
+    changed = [day for day in above.values_list("reached_on", flat=True) if day]
+    above.delete()
     reached = set(unit.milestones.values_list("status", flat=True))
     new = []
     for status in READINESS_ORDER[1 : rank + 1]:
@@ -92,6 +98,8 @@ def _sync_milestones(unit: Unit, today: date) -> None:
             day = unit.go_live_date if status == UnitStatus.OPERASIONAL and unit.go_live_date else today
             new.append(UnitMilestone(unit=unit, status=status, reached_on=day))
     UnitMilestone.objects.bulk_create(new)
+    changed += [milestone.reached_on for milestone in new]
+    return min(changed) if changed else None
 
 
 @transaction.atomic
@@ -120,6 +128,7 @@ def unit_update(*, actor, unit: Unit, **changes) -> Unit:
     unit.updated_by = actor
     unit._history_user = actor
     unit.save()
-    _sync_milestones(unit, today)
+    earliest = _sync_milestones(unit, today)
     cooperative_activity(unit.cooperative_id, unit.cooperative.village_id)
+    village_backdated(unit.cooperative.village_id, earliest)  # went live before today: past snapshots change
     return unit

@@ -15,25 +15,30 @@ __all__ = ["RollupDetailApi", "RollupListApi"]
 
 
 class RollupListApi(APIView):
-    """The areas inside ``parent`` (default: the caller's own area), each with its roll-up counts."""
+    """
+    The areas inside ``parent`` (default: the caller's own area), each with its roll-up counts: now, or at the end
+    of a past day with ``as_of`` (areas from that day's snapshot, desa/kelurahan recomputed from dated records).
+    """
 
     @extend_schema(parameters=[RollupQuerySerializer(partial=True)], responses={
-        200: AreaRollupSerializer(many=True), 404: error_response(404, "No area with this code inside the caller's."),
+        200: AreaRollupSerializer(many=True),
+        404: error_response(404, "No area with this code inside the caller's, or no snapshot of that day."),
     })
     def get(self, request):
         query = validated_input(RollupQuerySerializer, request.query_params)
-        board = dashboard(user=request.user, code=query.get("parent"))
+        board = dashboard(user=request.user, code=query.get("parent"), as_of=query.get("as_of"))
         rows = board.children if query.get("parent") else [board.area] if board.is_nation else board.children
         return Response(AreaRollupSerializer(rows, many=True).data)
 
 
 class RollupDetailApi(APIView):
-    """One area's roll-up counts now, or at the end of a past day with ``as_of`` (nation to kecamatan)."""
+    """One area's roll-up counts now, or at the end of a past day with ``as_of`` (any area, down to the desa)."""
 
     @extend_schema(
         parameters=[OpenApiParameter("code", str, OpenApiParameter.PATH, description="Kemendagri code, or ID"),
                     RollupQuerySerializer(partial=True)],
-        responses=AreaRollupSerializer,
+        responses={200: AreaRollupSerializer,
+                   404: error_response(404, "No area with this code inside the caller's, or no snapshot of that day.")},
     )
     def get(self, request, code):
         query = validated_input(RollupQuerySerializer, request.query_params)

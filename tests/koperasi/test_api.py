@@ -86,7 +86,8 @@ def test_detail_has_villages_identifiers_stages_units_and_governance(village_sta
 
 
 def test_list_filters(pati_officer, kabupaten_officer_2, village_staff, prawoto, pakem):
-    complete_stage(village_staff, pati_officer, prawoto, "sosialisasi")
+    # Held today: Prawoto moved forward now and is not stalled (a stage held in 2025 would leave it stalled).
+    complete_stage(village_staff, pati_officer, prawoto, "sosialisasi", {"held_on": str(timezone.localdate())})
     unit = prawoto.units.get(unit_type__code="gerai_sembako")
     unit_update(actor=village_staff, unit=unit, status="lahan_tersedia")
     Cooperative.objects.filter(pk=pakem.pk).update(stage_reached_at=timezone.now() - timedelta(days=90))

@@ -36,8 +36,8 @@ def test_an_officer_records_past_stages_from_the_archive_with_their_real_dates(p
         assert progress.reviewed_by == pati_officer and progress.archive_note == "Arsip Dinas, map 2025/03"
     prawoto.refresh_from_db()
     assert prawoto.stage_reached.code == "musdesus"
-    # The stage keeps its real date; the cooperative moved forward today (it is not "stalled" since May 2025).
-    assert timezone.localdate(prawoto.stage_reached_at) == timezone.localdate()
+    # The stage keeps its real date, and "stalled" counts from it: nothing has happened since May 2025.
+    assert timezone.localdate(prawoto.stage_reached_at) == date(2025, 5, 20)
     latest = prawoto.stages.get(stage__code="musdesus").history.first()
     assert latest.history_user == pati_officer and latest.from_archive  # in the audit trail
 

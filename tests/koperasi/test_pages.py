@@ -5,6 +5,7 @@ from datetime import datetime
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from core.roles import Role
 from koperasi.forms import CooperativeProfileForm
@@ -54,7 +55,7 @@ def test_filters_by_kecamatan_stage_and_stalled(client, three_cooperatives, pati
     from tests.conftest import complete_stage
 
     prawoto, pakem, _blitar = three_cooperatives
-    complete_stage(pati_officer, kabupaten_officer_2, prawoto, "sosialisasi")
+    complete_stage(pati_officer, kabupaten_officer_2, prawoto, "sosialisasi", {"held_on": str(timezone.localdate())})
     Cooperative.objects.filter(pk=pakem.pk).update(stage_reached_at=datetime(2025, 1, 1, tzinfo=UTC))
     client.force_login(pati_officer)
     assert _names(client.get("/koperasi/", {"stage": "sosialisasi"})) == {prawoto.name}

@@ -4,6 +4,7 @@ from datetime import date
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from core.roles import Role
 from koperasi.models import Cooperative
@@ -35,14 +36,15 @@ def _archive(actor, cooperative, code, day):
 def test_an_existing_cooperatives_old_deed_is_recorded_after_its_2025_meetings(village_staff, pati_officer,
                                                                               kabupaten_officer_2):
     cooperative = register(village_staff, formation_model="pengembangan")
-    complete_stage(village_staff, pati_officer, cooperative, "sosialisasi")
-    complete_stage(village_staff, pati_officer, cooperative, "musdesus")
+    today = str(timezone.localdate())
+    complete_stage(village_staff, pati_officer, cooperative, "sosialisasi", {"held_on": today})
+    complete_stage(village_staff, pati_officer, cooperative, "musdesus", {"held_on": today, "participants": 40})
     stage_mark_not_applicable(actor=pati_officer, progress=cooperative.stages.get(stage__code="rapat_pendirian"),
                               reason="Koperasi lama, pengurus sudah ada.")
     progress = _archive(kabupaten_officer_2, cooperative, "akta_notaris", date(2012, 3, 5))
     assert progress.from_archive and progress.completed_at.date() == date(2012, 3, 5)
     cooperative.refresh_from_db()
-    # Recorded today: the cooperative moved forward now and is not "stalled" for the deed's 2012 date.
+    # Its meetings were held today: "stalled" counts from its latest event, not from the deed's 2012 date.
     assert not Cooperative.objects.stalled(days=30).filter(pk=cooperative.pk).exists()
 
 
