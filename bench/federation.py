@@ -2,7 +2,9 @@
 Benchmark of the federation director's dashboard on the national dataset (PostgreSQL). Prints figures; checks
 nothing.
 
-    BENCH_DATABASE=kopdes_bench .venv/bin/python bench/federation.py [--generate] [--members 1000000]
+    .venv/bin/python bench/federation.py [--generate] [--members 1000000]
+
+Its database is bench/rollup.py's (DATABASE_URL when set, otherwise BENCH_DATABASE).
 
 It adds two federations to the national dataset (generated as for bench/rollup.py when missing):
 * the Pati case: a BUM Desa Bersama of 159 Pati desa with 14 sites and a year of monthly figures;
@@ -15,9 +17,7 @@ federation roll-up takes to rebuild. The goal is at most 20 ms of database time 
 
 import argparse
 import random
-import shutil
 import statistics
-import subprocess
 import sys
 import time
 from datetime import date
@@ -27,8 +27,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 # Importing bench.rollup sets the environment (production settings, the benchmark database) before Django loads.
-from bench.rollup import BASE_DIR
-from bench.rollup import STATIC_ROOT
+from bench.rollup import collect_static_if_needed
 from bench.rollup import ensure_database
 from bench.rollup import ms
 
@@ -105,6 +104,7 @@ def measure(client, url: str, runs: int = 10) -> dict:
 
 def run(args) -> None:
     ensure_database(args.generate, args.members)
+    collect_static_if_needed()  # production settings serve hashed static files, which the templates name
     from django.test import Client
     from django.urls import reverse
 
@@ -146,12 +146,7 @@ def main() -> None:
     parser.add_argument("--generate", action="store_true", help="(re)generate the national dataset first")
     parser.add_argument("--members", type=int, default=1_000_000, help="members to generate with the dataset")
     args = parser.parse_args()
-    # Production settings serve hashed static files, which the pages' templates name.
-    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=BASE_DIR, check=True)
-    try:
-        run(args)
-    finally:
-        shutil.rmtree(STATIC_ROOT, ignore_errors=True)
+    run(args)
 
 
 if __name__ == "__main__":

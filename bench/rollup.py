@@ -1,27 +1,44 @@
 """
-National-scale benchmark of the roll-up and the dashboards, on PostgreSQL. Prints figures; checks nothing.
+National-scale benchmark of the roll-up and the dashboards, on PostgreSQL and Redis. Prints figures beside
+their floor as a ratio, with the machine's load averages; checks nothing (not a timed test).
 
-    make bench                                   # generate the national dataset if needed, then measure
-    BENCH_DATABASE=kopdes_bench .venv/bin/python bench/rollup.py [--generate] [--members 1000000]
+    make bench                                         # generates the national dataset on first use
+    .venv/bin/python bench/rollup.py [--generate] [--members 1000000] [--seconds 20]
+
+Where it runs (one precedence, printed at the start):
+- database: ``DATABASE_URL`` when set, otherwise ``postgres://postgres@127.0.0.1:5432/$BENCH_DATABASE``
+  (``BENCH_DATABASE`` defaults to ``kopdes_bench``); it is created and migrated if missing;
+- Redis: ``REDIS_URL`` when set, otherwise ``redis://127.0.0.1:6379/14``; the Celery queue is a private one,
+  set as ``CELERY_TASK_DEFAULT_QUEUE`` for every process (this one, the worker and gunicorn), so the drain's
+  re-queueing of itself reaches the benchmark's worker;
+- port: the first free one of ``BENCH_PORTS`` (e.g. ``8630-8649``), otherwise one the system picks.
 
 It measures:
-1. the full roll-up (reconcile) against the floor: one plain GROUPING SETS query over the same tables;
-2. incremental latency: a unit change committed → visible in the national row, through a real Celery
-   worker on Redis, p50/p95 over --changes changes, and the time the change queueing adds to the save;
-3. dashboard server time under --clients concurrent clients (gunicorn, production settings) for the
-   national, one province and one kabupaten page, p50/p95; with the per-scope content cache (the
-   default) and without it;
-4. SQL queries and database time per page;
-5. the same dashboard figures computed live from the base tables, as a ratio to the roll-up page.
+1. the full roll-up: the warm reconcile and the first build into an empty roll-up table, each against the
+   floor: the fastest plain SQL for the same figures (level-by-level GROUP BY, see FLOOR_SQL);
+2. incremental change → visible in the national row, through a real Celery worker: p50/p95 with one
+   writer (one change at a time) and with 20 writes/s spread over the country;
+3. queries and database time per page (nation, province, kabupaten, kecamatan), cold and warm;
+4. dashboards under a realistic mix (gunicorn with config/gunicorn.conf.py, production settings, wrk):
+   pages of 500+ different areas, signed in as national and province officers, with 20 writes/s going on:
+   client-side p50/p95/p99 and throughput at 50 connections; then the saturation throughput.
+
+The benchmark's own login (national administrator, with its authenticator secret) is printed at the end.
+It cleans up after itself: the worker, gunicorn and its temporary files; static files are collected into
+``staticfiles/`` only when the sources changed since the last collection.
 """
 
 import argparse
+import contextlib
 import os
+import random
 import shutil
+import socket
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from http.client import HTTPConnection
@@ -30,40 +47,59 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
-DATABASE = os.environ.get("BENCH_DATABASE", "kopdes_bench")
-ENV = {
+
+
+def _database_url() -> str:
+    """DATABASE_URL when set; otherwise BENCH_DATABASE on the test suite's server and role (.test-services.env)."""
+    if os.environ.get("DATABASE_URL"):
+        return os.environ["DATABASE_URL"]
+    server = "postgres://postgres@127.0.0.1:5432"
+    saved = BASE_DIR / ".test-services.env"
+    if saved.exists():
+        for line in saved.read_text().splitlines():
+            if line.startswith("DATABASE_URL="):
+                server = line.partition("=")[2].strip().rsplit("/", 1)[0]
+    return f"{server}/{os.environ.get('BENCH_DATABASE', 'kopdes_bench')}"
+
+
+DATABASE_URL = _database_url()
+DATABASE = DATABASE_URL.rsplit("/", 1)[1].split("?")[0]
+QUEUE = f"bench-{uuid.uuid4().hex[:8]}"
+os.environ.update({
     "DJANGO_SETTINGS_MODULE": "config.settings.production",
-    "DATABASE_URL": os.environ.get("DATABASE_URL", f"postgres://postgres@127.0.0.1:5432/{DATABASE}"),
-    "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/14"),
+    "DATABASE_URL": DATABASE_URL,
+    "REDIS_URL": os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/14",
     "SECRET_KEY": "benchmark-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
     "ALLOWED_HOSTS": "127.0.0.1,localhost",
     "SECURE_SSL_REDIRECT": "false",
     "CELERY_TASK_ALWAYS_EAGER": "false",
+    "CELERY_TASK_DEFAULT_QUEUE": QUEUE,
     "LOG_LEVEL": "WARNING",
-}
-os.environ.update(ENV)
-# Production settings serve hashed static files: collect them once, for the in-process pages and gunicorn.
-STATIC_ROOT = tempfile.mkdtemp(prefix="kopdes-bench-static-")
-os.environ["STATIC_ROOT"] = STATIC_ROOT
-PAGES = {"national": "/dasbor/", "province": "/dasbor/33/", "kabupaten": "/dasbor/33.18/"}
+})
+BENCH_EMAIL = "bench-admin@bench.invalid"
+BENCH_PASSWORD = os.environ.get("BENCH_PASSWORD", "bench-national-2025")
+BENCH_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # a fixed, published secret: benchmark databases only
+PAGES = {"nation": "/dasbor/", "province": "/dasbor/33/", "kabupaten": "/dasbor/33.18/",
+         "kecamatan": "/dasbor/33.18.01/"}
+WRITES_PER_SECOND = 20
 
+# The floor: the same figures as the roll-up's stage and unit columns (cooperatives per stage reached, units
+# per type and status, at every level), by the fastest plain SQL found: one GROUP BY per level, each level
+# summed from the level below (a GROUPING SETS over the base rows sorts four times and spills to disk).
 FLOOR_SQL = """
-SELECT count(*) FROM (
-  SELECT substr(c.village_id, 1, 2) p, substr(c.village_id, 1, 5) r, substr(c.village_id, 1, 8) d, c.village_id v,
-         c.stage_reached_id, NULL::bigint AS unit_type_id, NULL::varchar AS status, count(*)
-  FROM koperasi_cooperative c
-  GROUP BY GROUPING SETS ((substr(c.village_id, 1, 2), c.stage_reached_id),
-                          (substr(c.village_id, 1, 5), c.stage_reached_id),
-                          (substr(c.village_id, 1, 8), c.stage_reached_id), (c.village_id, c.stage_reached_id))
-  UNION ALL
-  SELECT substr(c.village_id, 1, 2), substr(c.village_id, 1, 5), substr(c.village_id, 1, 8), c.village_id,
-         NULL, u.unit_type_id, u.status, count(*)
-  FROM units_unit u JOIN koperasi_cooperative c ON c.id = u.cooperative_id
-  GROUP BY GROUPING SETS ((substr(c.village_id, 1, 2), u.unit_type_id, u.status),
-                          (substr(c.village_id, 1, 5), u.unit_type_id, u.status),
-                          (substr(c.village_id, 1, 8), u.unit_type_id, u.status),
-                          (c.village_id, u.unit_type_id, u.status))
-) grouped
+WITH cv AS MATERIALIZED (
+  SELECT village_id AS code, stage_reached_id AS k, NULL::varchar AS s, count(*) AS n
+  FROM koperasi_cooperative GROUP BY 1, 2
+), uv AS MATERIALIZED (
+  SELECT c.village_id AS code, u.unit_type_id AS k, u.status AS s, count(*) AS n
+  FROM units_unit u JOIN koperasi_cooperative c ON c.id = u.cooperative_id GROUP BY 1, 2, 3
+), v AS (SELECT code, k::bigint AS k, s, n, 0 AS unit FROM cv UNION ALL SELECT code, k, s, n, 1 FROM uv),
+d AS MATERIALIZED (SELECT substr(code, 1, 8) AS code, k, s, unit, sum(n) AS n FROM v GROUP BY 1, 2, 3, 4),
+r AS MATERIALIZED (SELECT substr(code, 1, 5) AS code, k, s, unit, sum(n) AS n FROM d GROUP BY 1, 2, 3, 4),
+p AS MATERIALIZED (SELECT substr(code, 1, 2) AS code, k, s, unit, sum(n) AS n FROM r GROUP BY 1, 2, 3, 4),
+nation AS (SELECT 'ID' AS code, k, s, unit, sum(n) AS n FROM p GROUP BY 2, 3, 4)
+SELECT (SELECT count(*) FROM v) + (SELECT count(*) FROM d) + (SELECT count(*) FROM r) + (SELECT count(*) FROM p)
+     + (SELECT count(*) FROM nation)
 """
 
 
@@ -76,19 +112,57 @@ def ms(seconds: float) -> str:
     return f"{seconds * 1000:.1f} ms"
 
 
-def setup_django():
-    import django
+def load_averages() -> str:
+    # In UTC: Django's settings set TZ (Asia/Jakarta) for this process and its children.
+    return subprocess.run(["uptime"], capture_output=True, text=True, env={**os.environ, "TZ": "UTC"}).stdout.strip()
 
-    django.setup()
+
+def psql(sql: str, database: str = "postgres") -> str:
+    url = DATABASE_URL.rsplit("/", 1)[0] + f"/{database}"
+    return subprocess.run(["psql", url, "-tAc", sql], capture_output=True, text=True, check=True).stdout.strip()
+
+
+def free_port() -> int:
+    """The first free port of BENCH_PORTS ("8630-8649"), or one the system picks."""
+    wanted = os.environ.get("BENCH_PORTS", "")
+    candidates = [0]
+    if wanted:
+        low, _dash, high = wanted.partition("-")
+        candidates = list(range(int(low), int(high or low) + 1))
+    for port in candidates:
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return probe.getsockname()[1]
+    raise RuntimeError(f"No free port in BENCH_PORTS={wanted}")
+
+
+def collect_static_if_needed() -> None:
+    """Production settings serve hashed, compressed files from STATIC_ROOT: collect only after a change."""
+    from django.conf import settings
+    from django.contrib.staticfiles.finders import get_finders
+
+    manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
+    newest = 0.0
+    for finder in get_finders():
+        for path, storage in finder.list(["CVS", ".*", "*~"]):
+            newest = max(newest, os.path.getmtime(storage.path(path)))
+    if manifest.exists() and manifest.stat().st_mtime >= newest:
+        return
+    print("Collecting static files (hashed and compressed)…", flush=True)
+    from django.core.management import call_command
+
+    call_command("collectstatic", interactive=False, verbosity=0)
 
 
 def ensure_database(generate: bool, members: int) -> None:
-    exists = subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-tAc",
-                             f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE}'"],
-                            capture_output=True, text=True).stdout.strip() == "1"
-    if not exists:
-        subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-c", f"CREATE DATABASE {DATABASE}"], check=True)
-    setup_django()
+    if psql(f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE}'") != "1":
+        psql(f'CREATE DATABASE "{DATABASE}"')
+    import django
+
+    django.setup()
     from django.core.management import call_command
 
     from koperasi.models import Cooperative
@@ -102,133 +176,268 @@ def ensure_database(generate: bool, members: int) -> None:
         print(f"  generated in {time.perf_counter() - started:.0f} s", flush=True)
 
 
-def bench_full_rollup(runs: int) -> dict:
+def bench_accounts():
+    """
+    The benchmark's national administrator (a usable login: password and authenticator secret, printed at
+    the end) and the generated province officers, each with an active authenticator as their roles require.
+    """
+    from accounts.models import User
+    from accounts.selectors import user_mfa_state
+    from accounts.services import user_totp_activate
+    from core.roles import Role
+    from sampledata.national import GENERATED_EMAIL_DOMAIN
+
+    admin = User.objects.filter(email=BENCH_EMAIL).first()
+    if admin is None:
+        admin = User.objects.create_user(email=BENCH_EMAIL, password=BENCH_PASSWORD, full_name="Benchmark (nasional)")
+        admin.role_assignments.create(role=Role.NATIONAL_ADMIN)
+    officers = list(User.objects.filter(email__startswith="provinsi-", email__endswith=GENERATED_EMAIL_DOMAIN,
+                                        role_assignments__role=Role.PROVINCE_OFFICER)
+                    .values_list("pk", "role_assignments__region_id"))
+    for user in [admin, *User.objects.filter(pk__in=[pk for pk, _code in officers])]:
+        if not user_mfa_state(user)[1]:
+            user_totp_activate(user=user, secret=BENCH_TOTP_SECRET)
+    return admin, {code: User.objects.get(pk=pk) for pk, code in officers}
+
+
+def ensure_rate_snapshot() -> None:
+    """
+    The snapshot of the day targets measure their recent rate from (TARGET_RATE_WINDOW_DAYS ago), as the
+    nightly reconcile leaves in production: without it each target on a page is counted from the base tables.
+    """
+    from django.conf import settings
+    from django.utils import timezone
+
+    from reports.models import SnapshotDay
+    from reports.services import snapshot_backfill
+
+    day = timezone.localdate() - timezone.timedelta(days=settings.TARGET_RATE_WINDOW_DAYS)
+    if not SnapshotDay.objects.filter(day=day).exists():
+        started = time.perf_counter()
+        snapshot_backfill(day, day)
+        print(f"Snapshot of {day} (the targets' rate window) rebuilt from dated records: "
+              f"{time.perf_counter() - started:.0f} s", flush=True)
+
+
+def session_cookie(user) -> str:
+    from django.test import Client
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(user)
+    return client.cookies["sessionid"].value
+
+
+def rollup_rows() -> dict:
     from django.db import connection
+
+    from reports.metrics import METRIC_COLUMNS
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT code, level, {', '.join(METRIC_COLUMNS)} FROM reports_regionrollup")
+        return {row[0]: row[1:] for row in cursor.fetchall()}
+
+
+def timed_sql(sql: str) -> float:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        started = time.perf_counter()
+        cursor.execute(sql)
+        cursor.fetchall()
+        return time.perf_counter() - started
+
+
+def bench_full_rollup(runs: int) -> dict:
+    """Warm reconcile, first build from an empty table, and the floor, alternating; medians."""
+    from django.db import connection
+    from django.db import transaction
 
     from reports.services import rollup_reconcile
 
-    full, floor = [], []
+    rollup_reconcile(snapshot=False)
+    reference = rollup_rows()
+    with connection.cursor() as cursor:
+        cursor.execute(FLOOR_SQL)
+        figures = cursor.fetchone()[0]
+    warm, first, floor = [], [], []
     for _run in range(runs):
+        floor.append(timed_sql(FLOOR_SQL))
         started = time.perf_counter()
         rollup_reconcile(snapshot=False)
-        full.append(time.perf_counter() - started)
-        with connection.cursor() as cursor:
-            started = time.perf_counter()
-            cursor.execute(FLOOR_SQL)
-            cursor.fetchall()
-            floor.append(time.perf_counter() - started)
-    return {"full": statistics.median(full), "floor": statistics.median(floor)}
+        warm.append(time.perf_counter() - started)
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("DELETE FROM reports_regionrollup")
+        started = time.perf_counter()
+        rollup_reconcile(snapshot=False)
+        first.append(time.perf_counter() - started)
+    identical = rollup_rows() == reference
+    return {"warm": statistics.median(warm), "first": statistics.median(first), "floor": statistics.median(floor),
+            "figures": figures, "rows": len(reference), "identical": identical}
 
 
-class Worker:
-    """A real Celery worker on its own queue, as in production (prefork would also do; solo is simplest)."""
+def stop(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
-    def __init__(self):
-        self.queue = f"bench-{uuid.uuid4().hex[:8]}"
-        self.process = None
+
+@contextlib.contextmanager
+def celery_worker(log: Path):
+    """A real Celery worker on the benchmark's queue (the one the drain re-queues itself onto)."""
+    from config.celery_app import app
+
+    app.conf.task_always_eager = False
+    app.conf.task_default_queue = QUEUE
+    name = f"{QUEUE}@{socket.gethostname()}"
+    with log.open("w") as output:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "-Q", QUEUE, "-n", name,
+             "--without-gossip", "--without-mingle", "--without-heartbeat", "--loglevel=WARNING"],
+            cwd=BASE_DIR, env=os.environ.copy(), stdout=output, stderr=subprocess.STDOUT,
+        )
+    try:
+        deadline = time.monotonic() + 90
+        while not app.control.ping(destination=[name], timeout=1):
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"The Celery worker did not start:\n{log.read_text()[-2000:]}")
+        yield process
+    finally:
+        stop(process)
+
+
+class Writers:
+    """
+    Unit changes through the services (as officers' saves), at a steady rate spread over the country, in
+    their own thread; each change's latency until its village row (and so the national row, written in the
+    same transaction) shows it.
+    """
+
+    def __init__(self, actor, rate: float, limit: int | None = None):
+        self.actor, self.limit = actor, limit
+        self.latencies: list[float] = []
+        self.saves: list[float] = []
+        self.stop = threading.Event()
+        # A save takes tens of milliseconds on a busy machine: one thread per 4 writes/s keeps the rate.
+        count = max(1, -(-int(rate) // 4))
+        self.rate = rate / count
+        self.threads = [threading.Thread(target=self._run, args=(index, count), daemon=True) for index in range(count)]
+        self.error: BaseException | None = None
 
     def __enter__(self):
-        from config.celery_app import app
+        from units.models import Unit
 
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "-Q", self.queue,
-             "--without-gossip", "--without-mingle", "--without-heartbeat", "--loglevel=WARNING",
-             "-n", f"{self.queue}@%h"],
-            cwd=BASE_DIR, env=os.environ.copy(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if app.control.ping(destination=[f"{self.queue}@{os.uname().nodename}"], timeout=1):
-                break
-        else:
-            raise RuntimeError("The Celery worker did not start")
-        app.conf.task_always_eager = False
-        app.conf.task_default_queue = self.queue
+        # One planned office per village, villages all over the country, in random order.
+        self.candidates = list(Unit.objects.filter(unit_type__code="kantor", status="rencana")
+                               .order_by("cooperative__village_id", "pk").distinct("cooperative__village_id")
+                               .values_list("pk", "cooperative__village_id"))
+        random.Random(7).shuffle(self.candidates)
+        for thread in self.threads:
+            thread.start()
         return self
 
+    def join(self):
+        for thread in self.threads:
+            thread.join(timeout=300)
+
     def __exit__(self, *exc):
-        self.process.terminate()
-        self.process.wait(timeout=30)
+        self.stop.set()
+        self.join()
+        if self.error:
+            raise self.error
 
+    def _run(self, index: int, count: int):
+        from django.db import connection
 
-def bench_incremental(changes: int) -> dict:
-    from django.db import connection
+        try:
+            self._write(self.candidates[index::count])
+        except BaseException as error:  # reported by __exit__ in the main thread
+            self.error = error
+        finally:
+            connection.close()
 
-    import core.changes
-    from accounts.models import User
-    from koperasi.models import Cooperative
-    from units.services import unit_update
+    def _write(self, candidates: list[tuple[int, str]]):
+        from django.db import connection
 
-    admin = User.objects.filter(is_superuser=True).first() or User.objects.create_superuser(
-        email=f"bench-{uuid.uuid4().hex[:6]}@bench.invalid", password=None, full_name="Benchmark")
-    units = list(
-        Cooperative.objects.filter(units__unit_type__code="kantor", units__status="rencana")
-        .values_list("units__id", flat=True).order_by("?")[:changes]
-    )
-    from units.models import Unit
+        from units.models import Unit
+        from units.services import unit_update
 
-    queue_times: list[float] = []
-    original = core.changes._queue
-
-    def timed_queue(codes):
-        started = time.perf_counter()
-        original(codes)
-        queue_times.append(time.perf_counter() - started)
-
-    core.changes._queue = timed_queue
-
-    def national() -> int:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT unit_kantor_lahan_tersedia FROM reports_regionrollup WHERE code = 'ID'")
-            return cursor.fetchone()[0]
-
-    latencies, saves = [], []
-    try:
-        with Worker():
-            baseline = national()
-            for index, unit_id in enumerate(units, start=1):
-                unit = Unit.objects.get(pk=unit_id)
+        pending: dict[str, tuple[float, int]] = {}  # village → (committed at, expected count)
+        interval = 1 / self.rate if self.rate else 0
+        next_write = time.perf_counter()
+        written = 0
+        while not self.stop.is_set() or pending:
+            now = time.perf_counter()
+            if (not self.stop.is_set() and candidates and now >= next_write
+                    and (self.limit is None or written < self.limit) and (self.rate or not pending)):
+                unit_id, village = candidates.pop()
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT unit_kantor_lahan_tersedia FROM reports_regionrollup WHERE code = %s",
+                                   [village])
+                    before = (cursor.fetchone() or (0,))[0]
                 started = time.perf_counter()
-                unit_update(actor=admin, unit=unit, status="lahan_tersedia", land_progress=100)
+                unit_update(actor=self.actor, unit=Unit.objects.get(pk=unit_id), status="lahan_tersedia",
+                            land_progress=100)
                 committed = time.perf_counter()
-                saves.append(committed - started)
-                while national() < baseline + index:
-                    if time.perf_counter() - committed > 30:
-                        raise RuntimeError("A change did not reach the national roll-up within 30 s")
-                    time.sleep(0.002)
-                latencies.append(time.perf_counter() - committed)
-    finally:
-        core.changes._queue = original
-    return {"latencies": latencies, "saves": saves, "queue": queue_times}
+                self.saves.append(committed - started)
+                pending[village] = (committed, before + 1)
+                written += 1
+                next_write = max(next_write + interval, committed) if self.rate else committed
+            if self.limit is not None and written >= self.limit and not pending:
+                return
+            if pending:
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT code, unit_kantor_lahan_tersedia FROM reports_regionrollup "
+                                   "WHERE code = ANY(%s)", [list(pending)])
+                    seen = time.perf_counter()
+                    for code, value in cursor.fetchall():
+                        if value >= pending[code][1]:
+                            self.latencies.append(seen - pending.pop(code)[0])
+                if any(seen - committed_at > 60 for committed_at, _count in pending.values()):
+                    raise RuntimeError("A change did not reach the national roll-up within 60 s")
+            time.sleep(0.005)
 
 
-def bench_pages_in_process() -> dict:
-    """Queries and database time per page, with the content cache off (the worst case) and on."""
-    from allauth.mfa.totp.internal.auth import generate_totp_secret
+def bench_incremental(admin, changes: int, seconds: int) -> dict:
+    one = Writers(admin, rate=0, limit=changes)  # rate 0: the next change once the previous one is visible
+    with one:
+        one.join()
+    busy = Writers(admin, rate=WRITES_PER_SECOND)
+    with busy:
+        time.sleep(seconds)
+    return {"one": one, "busy": busy}
+
+
+def drop_cached_pages() -> None:
+    """Forget the cached dashboards only (the roll-up queue and lock share the Redis database)."""
+    from core.changes import redis_client
+
+    client = redis_client()
+    keys = list(client.scan_iter(match="*:dashboard:*", count=1000))
+    if keys:
+        client.delete(*keys)
+
+
+def bench_pages_in_process(admin) -> dict:
+    """Queries and database time per page: cold (its cache entry missing) and warm."""
     from django.conf import settings
-    from django.core.cache import cache
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from accounts.models import User
-    from accounts.selectors import user_mfa_state
-    from accounts.services import user_totp_activate
-
-    admin = User.objects.filter(is_superuser=True).first()
-    if not user_mfa_state(admin)[1]:
-        # Production settings send a superuser without two-factor authentication to its activation page.
-        user_totp_activate(user=admin, secret=generate_totp_secret())
-    client = Client(HTTP_HOST="127.0.0.1")
+    client = Client(HTTP_HOST="127.0.0.1", HTTP_X_FORWARDED_PROTO="https")
     client.force_login(admin)
+    settings.DASHBOARD_CACHE_SECONDS = 60
     results = {}
-    for cached in (False, True):
-        settings.DASHBOARD_CACHE_SECONDS = 60 if cached else 0
-        cache.clear()
-        for name, url in PAGES.items():
-            client.get(url)
+    for name, url in PAGES.items():
+        client.get(url)  # the process's own first-use costs (templates, catalogues) are not the page's
+        for state in ("cold", "warm"):
             times, db_times, counts = [], [], []
-            for _run in range(10):
+            for _run in range(3 if state == "cold" else 7):
+                if state == "cold":
+                    drop_cached_pages()
                 with CaptureQueriesContext(connection) as queries:
                     started = time.perf_counter()
                     response = client.get(url)
@@ -236,117 +445,99 @@ def bench_pages_in_process() -> dict:
                 assert response.status_code == 200, (url, response.status_code)
                 db_times.append(sum(float(query["time"]) for query in queries.captured_queries))
                 counts.append(len(queries))
-            results[(name, cached)] = {"time": statistics.median(times), "db": statistics.median(db_times),
-                                       "queries": max(counts)}
-    return results, client.cookies["sessionid"].value
+            results[(name, state)] = {"time": statistics.median(times), "db": statistics.median(db_times),
+                                      "queries": max(counts)}
+    return results
 
 
-def bench_live() -> dict:
-    """The same figures computed from the base tables for each page (what a dashboard without roll-ups does)."""
-    from django.db import connection
-    from django.utils import timezone
-
-    from reports.metrics import METRIC_COLUMNS
-    from reports.services import _time_windows
-    from reports.sql import village_facts
+def page_mix(admin_cookie: str, officer_cookies: dict[str, str]) -> list[tuple[str, str]]:
+    """(path, session) pairs: the nation, every province, every kabupaten/kota and 300 kecamatan."""
     from wilayah.models import Region
 
-    live = {}
-    for name, url in PAGES.items():
-        code = url.strip("/").split("/")[-1] if url.count("/") > 2 else None
-        codes = list(Region.objects.subtree(code).villages().values_list("code", flat=True)) if code else None
-        child_length = {None: 2, 2: 5, 5: 8}[len(code) if code else None]
-        facts = village_facts(codes=codes, **_time_windows(timezone.now()))
-        sums = ", ".join(f"SUM({column})" for column in METRIC_COLUMNS)
-        sql = (f"{facts.sql} SELECT substr(code, 1, {child_length}), {sums} FROM village "
-               f"GROUP BY ROLLUP(substr(code, 1, {child_length}))")
-        times = []
-        for _run in range(3):
-            with connection.cursor() as cursor:
-                started = time.perf_counter()
-                cursor.execute(sql, facts.params)
-                cursor.fetchall()
-                times.append(time.perf_counter() - started)
-        live[name] = statistics.median(times)
-    return live
+    areas = list(Region.objects.filter(level__in=["province", "regency"]).values_list("code", "level"))
+    districts = list(Region.objects.filter(level="district").values_list("code", flat=True))
+    areas += [(code, "district") for code in random.Random(3).sample(districts, 300)]
+    mix = [("/dasbor/", admin_cookie)] * 10
+    for code, level in areas:
+        # Province officers open their own province's pages, national officers any area.
+        officer = officer_cookies.get(code[:2])
+        mix.append((f"/dasbor/{code}/", officer if officer and level != "district" else admin_cookie))
+    return mix
 
 
 WRK_SCRIPT = """
+local pages = {%s}
+local counter = 0
+request = function()
+  counter = counter + 1
+  local page = pages[math.random(#pages)]
+  return wrk.format("GET", page[1], {["Cookie"] = "sessionid=" .. page[2], ["X-Forwarded-Proto"] = "https",
+                                     ["Accept-Language"] = "id"})
+end
 done = function(summary, latency, requests)
   local errors = summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.write
     + summary.errors.timeout
-  io.write(string.format("RESULT %d %d %.3f %.3f %d\\n", summary.requests, errors,
-    latency:percentile(50) / 1000, latency:percentile(95) / 1000, summary.duration))
+  io.write(string.format("RESULT %%d %%d %%.3f %%.3f %%.3f %%d\\n", summary.requests, errors,
+    latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency:percentile(99) / 1000,
+    summary.duration))
 end
 """
 
 
-def _serve(cached: bool, access_log: Path):
-    env = {**os.environ, "DASHBOARD_CACHE_SECONDS": "60" if cached else "0"}
-    port = int(os.environ.get("BENCH_PORT", "18765"))  # parallel runs on one machine each take their own port
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--bind", f"127.0.0.1:{port}",
-         "--workers", "4", "--worker-class", "gthread", "--threads", "4", "--log-level", "warning",
-         # %(L)s: the time the worker spent on the request, from reading it to sending the response.
-         "--access-logfile", str(access_log), "--access-logformat", "%(U)s %(s)s %(L)s"],
-        cwd=BASE_DIR, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            connection = HTTPConnection("127.0.0.1", port, timeout=5)
-            connection.request("GET", "/accounts/login/")
-            connection.getresponse().read()
-            break
-        except OSError:
-            time.sleep(0.2)
-    return server, port
+def warm_up(port: int, mix: list[tuple[str, str]]) -> None:
+    """Every page of the mix once (4 at a time), as a portal in use has them cached: the load test measures
+    pages cached or invalidated by the writes going on, not a cold start."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def fetch(page: tuple[str, str]) -> None:
+        connection = HTTPConnection("127.0.0.1", port, timeout=120)
+        connection.request("GET", page[0], headers={"Cookie": f"sessionid={page[1]}", "X-Forwarded-Proto": "https",
+                                                    "Accept-Language": "id"})
+        connection.getresponse().read()
+        connection.close()
+
+    with ThreadPoolExecutor(4) as pool:
+        list(pool.map(fetch, sorted(set(mix))))
 
 
-def _server_times(access_log: Path, path: str, since: int) -> list[float]:
-    lines = access_log.read_text().splitlines()[since:]
-    return [float(line.split()[2]) for line in lines if line.startswith(path + " ") and line.split()[1] == "200"]
+@contextlib.contextmanager
+def gunicorn(port: int, log: Path):
+    """gunicorn as in production (config/gunicorn.conf.py), checked to answer before use."""
+    with log.open("w") as output:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "config.wsgi:application", "-c", "config/gunicorn.conf.py",
+             "--bind", f"127.0.0.1:{port}", "--log-level", "warning"],
+            cwd=BASE_DIR, env=os.environ.copy(), stdout=output, stderr=subprocess.STDOUT,
+        )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if server.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"gunicorn did not start on port {port}:\n{log.read_text()[-2000:]}")
+            try:
+                connection = HTTPConnection("127.0.0.1", port, timeout=5)
+                connection.request("GET", "/accounts/login/", headers={"X-Forwarded-Proto": "https"})
+                if connection.getresponse().status == 200:
+                    break
+            except OSError:
+                pass
+            time.sleep(0.3)
+        yield server
+    finally:
+        stop(server)
 
 
-def bench_concurrent(session: str, clients: int, seconds: int, cached: bool) -> dict:
-    """
-    Each page on its own for ``seconds`` with ``clients`` open connections (wrk, a C load generator):
-    the server time from gunicorn's access log, and the latency the clients saw (including queueing).
-    """
+def wrk_run(port: int, mix: list[tuple[str, str]], clients: int, seconds: int, script: Path) -> dict:
     wrk = shutil.which("wrk")
     if wrk is None:
         raise RuntimeError("wrk is needed for the load test: apt-get install wrk")
-    access_log = Path(tempfile.mkstemp(suffix=".log")[1])
-    server, port = _serve(cached, access_log)
-    script = Path(tempfile.mkstemp(suffix=".lua")[1])
-    script.write_text(WRK_SCRIPT)
-    results = {}
-    try:
-        for name, path in PAGES.items():
-            # A short warm-up fills the workers' caches, as a running portal's are.
-            command = [wrk, "-t2", f"-c{clients}", "--timeout", "20s", "-s", str(script),
-                       "-H", f"Cookie: sessionid={session}",
-                       "-H", "X-Forwarded-Proto: https", f"http://127.0.0.1:{port}{path}"]
-            subprocess.run([*command[:1], "-d2s", *command[1:]], capture_output=True, check=True)
-            logged = len(access_log.read_text().splitlines())
-            output = subprocess.run([*command[:1], f"-d{seconds}s", *command[1:]], capture_output=True, text=True,
-                                    check=True).stdout
-            line = next(line for line in output.splitlines() if line.startswith("RESULT"))
-            count, errors, p50, p95, duration = line.split()[1:]
-            if int(errors):
-                raise RuntimeError(f"{errors} failed requests on {path}")
-            time.sleep(1)  # let the workers flush their access log
-            server_times = _server_times(access_log, path, logged)
-            results[name] = {"p50": float(p50) / 1000, "p95": float(p95) / 1000,
-                             "rate": int(count) / (int(duration) / 1e6),
-                             "server_p50": statistics.median(server_times),
-                             "server_p95": percentile(server_times, 0.95)}
-    finally:
-        script.unlink()
-        access_log.unlink()
-        server.terminate()
-        server.wait(timeout=30)
-    return results
+    script.write_text(WRK_SCRIPT % ", ".join(f'{{"{path}", "{cookie}"}}' for path, cookie in mix))
+    output = subprocess.run([wrk, "-t2", f"-c{clients}", f"-d{seconds}s", "--timeout", "20s", "-s", str(script),
+                             f"http://127.0.0.1:{port}/"], capture_output=True, text=True, check=True).stdout
+    line = next(line for line in output.splitlines() if line.startswith("RESULT"))
+    count, errors, p50, p95, p99, duration = line.split()[1:]
+    return {"errors": int(errors), "p50": float(p50) / 1000, "p95": float(p95) / 1000, "p99": float(p99) / 1000,
+            "rate": int(count) / (int(duration) / 1e6)}
 
 
 def main() -> None:
@@ -354,75 +545,95 @@ def main() -> None:
     parser.add_argument("--generate", action="store_true", help="(re)generate the national dataset first")
     parser.add_argument("--members", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--changes", type=int, default=60)
+    parser.add_argument("--changes", type=int, default=40, help="changes with one writer")
     parser.add_argument("--clients", type=int, default=50)
-    parser.add_argument("--seconds", type=int, default=15, help="load-test duration per page")
+    parser.add_argument("--seconds", type=int, default=20, help="duration of each load test")
+    parser.add_argument("--skip-full", action="store_true", help="skip the full roll-up measurements (1.)")
     args = parser.parse_args()
-
-    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=BASE_DIR, check=True)
-    try:
-        run(args)
-    finally:
-        shutil.rmtree(STATIC_ROOT, ignore_errors=True)
-
-
-def run(args) -> None:
+    print(f"Database {DATABASE_URL} (DATABASE_URL, else BENCH_DATABASE), Redis {os.environ['REDIS_URL']}, "
+          f"Celery queue {QUEUE}", flush=True)
     ensure_database(args.generate, args.members)
+    collect_static_if_needed()
+    temporary = Path(tempfile.mkdtemp(prefix="kopdes-bench-"))
+    try:
+        run(args, temporary)
+    finally:
+        shutil.rmtree(temporary, ignore_errors=True)
+
+
+def print_full_rollup(runs: int) -> None:
+    full = bench_full_rollup(runs)
+    print(f"1. Full roll-up, median of {runs} ({full['rows']:,} rows; the floor computes the "
+          f"{full['figures']:,} stage and unit figures of every level)")
+    print(f"   floor: plain SQL, one GROUP BY per level from the level below  {full['floor']:6.2f} s")
+    print(f"   reconcile (warm: compares, rewrites only what differs)          {full['warm']:6.2f} s   "
+          f"{full['warm'] / full['floor']:.2f}× floor")
+    print(f"   first build (into an empty roll-up table)                       {full['first']:6.2f} s   "
+          f"{full['first'] / full['floor']:.2f}× floor")
+    print(f"   rows identical to the warm reconcile's: {'yes' if full['identical'] else 'NO'}", flush=True)
+
+
+def run(args, temporary: Path) -> None:
     from django.db import connection
 
     from koperasi.models import Cooperative
     from members.models import Member
     from reports.services import rollup_reconcile
-    from reports.services import snapshot_backfill
     from units.models import Unit
 
     with connection.cursor() as cursor:
         cursor.execute("SELECT version()")
         version = cursor.fetchone()[0].split(" on ")[0]
     print(f"\nDataset: {Cooperative.objects.count():,} cooperatives, {Unit.objects.count():,} units, "
-          f"{Member.objects.count():,} members — {version}, {os.cpu_count()} CPU cores\n", flush=True)
+          f"{Member.objects.count():,} members — {version}, {os.cpu_count()} CPU cores")
+    print(f"Load at start: {load_averages()}\n", flush=True)
+    admin, officers = bench_accounts()
+    ensure_rate_snapshot()
 
-    rollup_reconcile()
-    from django.utils import timezone
+    if not args.skip_full:
+        print_full_rollup(args.runs)
+    with celery_worker(temporary / "worker.log"):
+        incremental = bench_incremental(admin, args.changes, args.seconds)
+        for label, writers in (("1 writer, one change at a time", incremental["one"]),
+                               (f"{WRITES_PER_SECOND} writes/s", incremental["busy"])):
+            lat = writers.latencies
+            print(f"\n2. Incremental, {label}: {len(lat)} changes ({len(lat) / args.seconds:.1f}/s achieved), "
+                  "committed → visible nationally: "
+                  f"p50 {ms(statistics.median(lat))}, p95 {ms(percentile(lat, 0.95))}, max {ms(max(lat))}; "
+                  f"the save itself p50 {ms(statistics.median(writers.saves))}", flush=True)
 
-    today = timezone.localdate()
-    started = time.perf_counter()
-    snapshot_backfill(today - timezone.timedelta(days=14), today - timezone.timedelta(days=14))
-    print(f"Snapshot of one past day rebuilt from dated records: {time.perf_counter() - started:.1f} s")
+        drop_cached_pages()
+        in_process = bench_pages_in_process(admin)
+        print("\n3. Dashboard pages, one client in process (cold: its cache entry missing)")
+        print("   page        cold: queries  DB time  total     warm: queries  DB time  total")
+        for name in PAGES:
+            cold, warm = in_process[(name, "cold")], in_process[(name, "warm")]
+            print(f"   {name:<10}  {cold['queries']:>13}  {ms(cold['db']):>7}  {ms(cold['time']):>8}  "
+                  f"{warm['queries']:>13}  {ms(warm['db']):>7}  {ms(warm['time']):>8}")
+        print("   goal: a cold national page ≤ 10 ms of database time", flush=True)
 
-    full = bench_full_rollup(args.runs)
-    print(f"\n1. Full roll-up (median of {args.runs})")
-    print(f"   reconcile (rebuild every row):     {full['full']:.2f} s")
-    print(f"   floor (one GROUPING SETS query):   {full['floor']:.2f} s")
-    print(f"   ratio:                             {full['full'] / full['floor']:.2f}×", flush=True)
-
-    incremental = bench_incremental(args.changes)
-    lat, saves, queue = incremental["latencies"], incremental["saves"], incremental["queue"]
-    print(f"\n2. Incremental, {len(lat)} changes through a real worker (change committed → national row)")
-    print(f"   latency p50 {ms(statistics.median(lat))}, p95 {ms(percentile(lat, 0.95))}, max {ms(max(lat))}")
-    print(f"   the save itself: p50 {ms(statistics.median(saves))}; of which queueing the refresh "
-          f"p50 {ms(statistics.median(queue))}, p95 {ms(percentile(queue, 0.95))}", flush=True)
-
-    rollup_reconcile()
-    in_process, session = bench_pages_in_process()
-    live = bench_live()
-    print("\n3. Dashboard pages, one client (in process)")
-    print("   page        queries  DB time  server time (no cache)  server time (cached)  live figures  ratio")
-    for name in PAGES:
-        cold, warm = in_process[(name, False)], in_process[(name, True)]
-        print(f"   {name:<10}  {cold['queries']:>7}  {ms(cold['db']):>8}  {ms(cold['time']):>22}  "
-              f"{ms(warm['time']):>20}  {ms(live[name]):>12}  {live[name] / cold['time']:>5.1f}×")
-    print("   (ratio: the figures computed live from the base tables ÷ the whole roll-up page, uncached)",
-          flush=True)
-
-    for cached in (True, False):
-        result = bench_concurrent(session, args.clients, args.seconds, cached)
-        label = "with the content cache" if cached else "content cache off"
-        print(f"\n4. {args.clients} concurrent connections (wrk), gunicorn 4 workers × 4 threads, {label}")
-        print("   page        server time p50/p95    client latency p50/p95   throughput")
-        for name, figures in result.items():
-            print(f"   {name:<10}  {ms(figures['server_p50']):>9} / {ms(figures['server_p95']):>9}  "
-                  f"{ms(figures['p50']):>9} / {ms(figures['p95']):>9}  {figures['rate']:>6.0f} pages/s")
+        mix = page_mix(session_cookie(admin), {code: session_cookie(user) for code, user in officers.items()})
+        areas = len({path for path, _cookie in mix})
+        port = free_port()
+        script = temporary / "mix.lua"
+        with gunicorn(port, temporary / "gunicorn.log"):
+            started = time.perf_counter()
+            warm_up(port, mix)
+            print(f"\n   warm-up: every page of the mix once, {time.perf_counter() - started:.0f} s", flush=True)
+            with Writers(admin, rate=WRITES_PER_SECOND) as writers:
+                busy = wrk_run(port, mix, args.clients, args.seconds, script)
+            quiet = wrk_run(port, mix, args.clients, args.seconds, script)
+        print(f"\n4. Dashboards, {areas} different areas (nation, provinces, kabupaten/kota, kecamatan), national and "
+              f"province officers, {args.clients} connections (wrk), gunicorn per config/gunicorn.conf.py")
+        print(f"   with {WRITES_PER_SECOND} writes/s ({len(writers.latencies)} changes, visible p95 "
+              f"{ms(percentile(writers.latencies, 0.95))}): client p50 {ms(busy['p50'])}, p95 {ms(busy['p95'])}, "
+              f"p99 {ms(busy['p99'])}, {busy['rate']:.0f} pages/s, {busy['errors']} errors")
+        print(f"   saturation (no writes): client p50 {ms(quiet['p50'])}, p95 {ms(quiet['p95'])}, "
+              f"p99 {ms(quiet['p99'])}, {quiet['rate']:.0f} pages/s, {quiet['errors']} errors")
+        print("   goals: client p95 < 150 ms with 20 writes/s; ≥ 300 pages/s saturation", flush=True)
+    rollup_reconcile(snapshot=False)  # the changes made above, settled
+    print(f"\nLoad at end: {load_averages()}")
+    print(f"Login for this dataset: {BENCH_EMAIL} / {BENCH_PASSWORD}, authenticator secret {BENCH_TOTP_SECRET}")
 
 
 if __name__ == "__main__":

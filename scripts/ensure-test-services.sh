@@ -87,6 +87,8 @@ command -v pdftotext >/dev/null 2>&1 || apt_install poppler-utils || fail "pdfto
 "$PY" -c "import weasyprint" 2>/dev/null || fail "WeasyPrint cannot load Pango; run: sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core"
 
 # Debian's Chromium for the browser journeys (Playwright drives it; it never downloads a browser).
+# NO_BROWSER=1 (make bench) skips it: the benchmark opens no browser.
+if [ -n "${NO_BROWSER:-}" ]; then echo "PostgreSQL, Redis and WeasyPrint are ready."; exit 0; fi
 command -v chromium >/dev/null 2>&1 || apt_install chromium || true
 command -v chromium >/dev/null 2>&1 || fail "Chromium is not installed; run: sudo apt-get install chromium"
 echo "PostgreSQL, Redis, WeasyPrint and Chromium are ready."

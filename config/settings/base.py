@@ -273,6 +273,8 @@ CACHES = {
 # The roll-up lock lives this long unless its holder renews it (every third of it): a killed worker
 # delays the next refresh or reconcile by at most this much.
 ROLLUP_LOCK_SECONDS = env.int("ROLLUP_LOCK_SECONDS", default=30)
+# PostgreSQL work_mem for the full roll-up reconcile only (SET LOCAL in its transaction).
+ROLLUP_RECONCILE_WORK_MEM = env.str("ROLLUP_RECONCILE_WORK_MEM", default="256MB")
 
 # SECTION: e-mail
 # EMAIL_URL examples: smtp+tls://user:pass@smtp.example.go.id:587, consolemail://
@@ -381,6 +383,8 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
+# Every process of one deployment (web, worker, beat) must agree: the drain re-queues itself onto this queue.
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
