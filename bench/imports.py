@@ -26,13 +26,14 @@ from datetime import date
 from datetime import timedelta
 from pathlib import Path
 
+import django
+
 os.environ.setdefault("BENCH_DATABASE", "kopdes_imports_bench")
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/12")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 # Importing bench.rollup sets the environment (production settings, the benchmark database) before Django loads.
 from bench.rollup import DATABASE
-from bench.rollup import setup_django
 
 VILLAGE = "33.18.01.2001"  # Prawoto, Sukolilo, Pati
 HEADER = ["NIK", "Nama lengkap", "Jenis kelamin", "Tanggal lahir", "Desa/kelurahan domisili", "Alamat", "RT", "RW",
@@ -50,7 +51,7 @@ def prepare_database():
                             capture_output=True, text=True).stdout.strip() == "1"
     if not exists:
         subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-c", f"CREATE DATABASE {DATABASE}"], check=True)
-    setup_django()
+    django.setup()
     from django.core.management import call_command
 
     from wilayah.models import Region

@@ -30,6 +30,8 @@ import time
 from datetime import date
 from pathlib import Path
 
+import django
+
 os.environ.setdefault("BENCH_DATABASE", "kopdes_savings")
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/11")
 # The pages render with the production settings' hashed static files: collected once into this folder.
@@ -40,7 +42,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.rollup import DATABASE
 from bench.rollup import ms
 from bench.rollup import percentile
-from bench.rollup import setup_django
 
 
 def uptime() -> str:
@@ -54,7 +55,7 @@ def prepare_database() -> None:
                             capture_output=True, text=True).stdout.strip() == "1"
     if not exists:
         subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-c", f"CREATE DATABASE {DATABASE}"], check=True)
-    setup_django()
+    django.setup()
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
