@@ -20,6 +20,7 @@ from koperasi.models import Cooperative
 from koperasi.models import CooperativeVillage
 from koperasi.models import FormationStage
 from koperasi.models import StageProgress
+from koperasi.models import StageStatus
 from wilayah.models import Region
 from wilayah.models import RegionKind
 
@@ -70,7 +71,11 @@ def milestone_fact_columns() -> list[str]:
 def coverage_cte_sql(*, only: bool, dated: bool) -> str:
     """``SELECT code, kelurahan``: each village served by a cooperative once (seat or joint village)."""
     of_villages = " AND {column} IN (%(codes)s)" if only else ""
-    when = " AND c.created_at <= %(as_of)s" if dated else ""
+    # On a past day a cooperative exists from its registration, or from an earlier verified stage's event date
+    # (brought in from history), as in the cooperatives' own count (``reports.sql``).
+    when = (" AND (c.created_at <= %(as_of)s OR EXISTS (SELECT 1 FROM "
+            f"{StageProgress._meta.db_table} sp WHERE sp.cooperative_id = c.id "
+            f"AND sp.status = '{StageStatus.VERIFIED}' AND sp.completed_at <= %(as_of)s))") if dated else ""
     seats = (f"SELECT c.village_id AS code FROM {_COOPERATIVES} c WHERE 1 = 1{when}"
              + of_villages.format(column="c.village_id"))
     joint = (f"SELECT cv.village_id AS code FROM {_LINKS} cv JOIN {_COOPERATIVES} c ON c.id = cv.cooperative_id "

@@ -47,6 +47,13 @@ def _change_days_sql() -> str:
         *(f"SELECT c.village_id, {local.format(column='c.created_at')} + {shift} FROM koperasi_cooperative c"
           for shift in (0, stall)),
         "SELECT c.village_id, c.operational_since FROM koperasi_cooperative c WHERE c.operational_since IS NOT NULL",
+        # A joint cooperative's other villages count as covered from the day it exists (registered, or its first
+        # stage brought in from history).
+        f"SELECT cv.village_id, {local.format(column='c.created_at')} FROM koperasi_cooperativevillage cv "
+        "JOIN koperasi_cooperative c ON c.id = cv.cooperative_id",
+        f"SELECT cv.village_id, {local.format(column='sp.completed_at')} FROM koperasi_stageprogress sp "
+        "JOIN koperasi_cooperativevillage cv ON cv.cooperative_id = sp.cooperative_id "
+        "WHERE sp.completed_at IS NOT NULL",
         *(f"SELECT c.village_id, {local.format(column='sp.completed_at')} + {shift} FROM koperasi_stageprogress sp "
           f"{seat.format(alias='sp')} WHERE sp.completed_at IS NOT NULL" for shift in (0, stall)),
         *(f"SELECT c.village_id, {local.format(column=f'sp.{column}')} FROM koperasi_stageprogress sp "
