@@ -75,7 +75,8 @@ class FormationImport(ImportKindBase):
             required=True, aliases=("kode desa", "kode wilayah")),
         Column("stage", "Tahap", gettext_lazy(
             "The stage's name or code: sosialisasi, musdesus, rapat_pendirian, akta_notaris, sk_ahu, npwp, nib, "
-            "rekening_bank, simkopdes, operasional. One row per stage, in order."), "sk_ahu", required=True),
+            "rekening_bank, simkopdes, operasional. One row per stage; musdesus, deed and SK AHU in their order, npwp, "
+            "nib, rekening_bank and simkopdes in any order after the SK AHU."), "sk_ahu", required=True),
         Column("outcome", "Status tahap", gettext_lazy(
             "selesai (completed) or tidak berlaku (not applicable to an existing cooperative); empty: selesai."),
             "selesai"),
