@@ -18,7 +18,6 @@ import argparse
 import csv
 import io
 import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -26,39 +25,19 @@ from datetime import date
 from datetime import timedelta
 from pathlib import Path
 
-import django
-
 os.environ.setdefault("BENCH_DATABASE", "kopdes_imports_bench")
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/12")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 # Importing bench.rollup sets the environment (production settings, the benchmark database) before Django loads.
-from bench.rollup import DATABASE
+from bench.rollup import load_averages
+from bench.rollup import migrated_database
 
 VILLAGE = "33.18.01.2001"  # Prawoto, Sukolilo, Pati
 HEADER = ["NIK", "Nama lengkap", "Jenis kelamin", "Tanggal lahir", "Desa/kelurahan domisili", "Alamat", "RT", "RW",
           "Pekerjaan", "Nomor HP", "Tanggal masuk", "Anggota pendiri", "Status", "Tanggal keluar/meninggal",
           "Alasan keluar/meninggal"]
 
-
-def uptime() -> str:
-    return subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
-
-
-def prepare_database():
-    exists = subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-tAc",
-                             f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE}'"],
-                            capture_output=True, text=True).stdout.strip() == "1"
-    if not exists:
-        subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-c", f"CREATE DATABASE {DATABASE}"], check=True)
-    django.setup()
-    from django.core.management import call_command
-
-    from wilayah.models import Region
-
-    call_command("migrate", verbosity=0)
-    if not Region.objects.filter(code=VILLAGE).exists():
-        call_command("load_wilayah", verbosity=0)
 
 
 def fresh_cooperative():
@@ -166,7 +145,7 @@ def main() -> None:
     parser.add_argument("--xlsx", action="store_true", help="also time the dry run of the same rows as XLSX")
     arguments = parser.parse_args()
     os.environ["IMPORT_MAX_ROWS"] = str(max(arguments.rows, 200_000))
-    prepare_database()
+    migrated_database()
     from members.models import Member
 
     admin, cooperative = fresh_cooperative()
@@ -174,7 +153,7 @@ def main() -> None:
     path = directory / "anggota.csv"
     write_csv(path, arguments.rows)
     print(f"Member import benchmark: {arguments.rows:,} rows, CSV {path.stat().st_size / 1e6:.1f} MB "
-          f"(load: {uptime()})", flush=True)
+          f"(load: {load_averages()})", flush=True)
 
     validated, committed, job = run_import(admin, cooperative, path, commit=True)
     total = validated + committed
@@ -193,7 +172,7 @@ def main() -> None:
         xlsx_validated, _committed, job = run_import(admin, cooperative, xlsx, commit=False)
         print(f"  the same rows as XLSX, dry run:        {xlsx_validated:6.2f} s  "
               f"({xlsx.stat().st_size / 1e6:.1f} MB) counts {job.counts}", flush=True)
-    print(f"  load after: {uptime()}", flush=True)
+    print(f"  load after: {load_averages()}", flush=True)
 
 
 if __name__ == "__main__":

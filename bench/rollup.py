@@ -157,7 +157,8 @@ def collect_static_if_needed() -> None:
     call_command("collectstatic", interactive=False, verbosity=0)
 
 
-def ensure_database(generate: bool, members: int) -> None:
+def migrated_database() -> None:
+    """The benchmark database, created if missing, migrated, with the region tree; Django set up on it."""
     if psql(f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE}'") != "1":
         psql(f'CREATE DATABASE "{DATABASE}"')
     import django
@@ -165,10 +166,16 @@ def ensure_database(generate: bool, members: int) -> None:
     django.setup()
     from django.core.management import call_command
 
-    from koperasi.models import Cooperative
-
     call_command("migrate", verbosity=0)
     call_command("load_wilayah", verbosity=0)
+
+
+def ensure_database(generate: bool, members: int) -> None:
+    migrated_database()
+    from django.core.management import call_command
+
+    from koperasi.models import Cooperative
+
     if generate or not Cooperative.objects.exists():
         print(f"Generating the national dataset ({members:,} members)…", flush=True)
         started = time.perf_counter()

@@ -23,14 +23,11 @@ import argparse
 import os
 import random
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from datetime import date
 from pathlib import Path
-
-import django
 
 os.environ.setdefault("BENCH_DATABASE", "kopdes_savings")
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/11")
@@ -39,27 +36,10 @@ os.environ.setdefault("STATIC_ROOT", str(Path(tempfile.gettempdir()) / f"kopdes-
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 # Importing bench.rollup sets the environment (production settings, the benchmark database) before Django loads.
-from bench.rollup import DATABASE
+from bench.rollup import load_averages
+from bench.rollup import migrated_database
 from bench.rollup import ms
 from bench.rollup import percentile
-
-
-def uptime() -> str:
-    return subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
-
-
-def prepare_database() -> None:
-    """The benchmark database, migrated, with the region tree (the dataset is generated separately)."""
-    exists = subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-tAc",
-                             f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE}'"],
-                            capture_output=True, text=True).stdout.strip() == "1"
-    if not exists:
-        subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-c", f"CREATE DATABASE {DATABASE}"], check=True)
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    call_command("load_wilayah", verbosity=0)
 
 
 def generate(members: int, region: str | None = None) -> None:
@@ -71,7 +51,7 @@ def generate(members: int, region: str | None = None) -> None:
     call_command("generate_national", members=members, wipe=Cooperative.objects.exists(), verbosity=1,
                  **({"region": region} if region else {}))
     print(f"Generated {members:,} members with opening balances in {time.perf_counter() - started:.1f} s "
-          f"(load: {uptime()})", flush=True)
+          f"(load: {load_averages()})", flush=True)
 
 
 def bill_month(month: date) -> int:
@@ -122,7 +102,7 @@ def post_payments(count: int, months: list[date], *, single: int = 2_000, sheet_
     seconds = time.perf_counter() - started
     done = min(single, len(bills))
     print(f"Posted {done:,} payments one by one (bill_pay, one transaction each) in {seconds:.1f} s: "
-          f"{done / seconds:.0f} postings/s (load: {uptime()})", flush=True)
+          f"{done / seconds:.0f} postings/s (load: {load_averages()})", flush=True)
 
     per_cooperative = defaultdict(list)
     for pk, cooperative_id, amount in bills[single:]:
@@ -143,7 +123,7 @@ def post_payments(count: int, months: list[date], *, single: int = 2_000, sheet_
     seconds = time.perf_counter() - started
     print(f"Posted {posted:,} payments on {len(sheets):,} collection sheets (bill_payments_post, one transaction "
           f"per sheet of one cooperative, at most {sheet_size}) in {seconds:.1f} s: {posted / seconds:.0f} postings/s "
-          f"(load: {uptime()})", flush=True)
+          f"(load: {load_averages()})", flush=True)
 
 
 def read_balances() -> None:
@@ -264,8 +244,8 @@ def main() -> None:
     parser.add_argument("--skip-generate", action="store_true")
     parser.add_argument("--region", default=None, help="generate only this region's subtree (a smaller run)")
     args = parser.parse_args()
-    print(f"Load before: {uptime()}", flush=True)
-    prepare_database()
+    print(f"Load before: {load_averages()}", flush=True)
+    migrated_database()
     if not args.skip_generate:
         generate(args.members, args.region)
     from django.db import connection
@@ -288,7 +268,7 @@ def main() -> None:
     read_balances()
     arrears_page()
     check()
-    print(f"Load after: {uptime()}")
+    print(f"Load after: {load_averages()}")
 
 
 if __name__ == "__main__":
