@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 from django.db import connection
@@ -82,7 +83,11 @@ def arrears_for(cooperative, *, limit: int = 100, offset: int = 0) -> list[dict]
     with connection.cursor() as cursor:
         cursor.execute(_ARREARS_SQL, [cooperative.pk, limit, offset])
         columns = [column[0] for column in cursor.description]
-        return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+        rows = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+    for row in rows:
+        if isinstance(row["oldest"], str):  # SQLite (the quickstart) answers a raw MIN(date) as text
+            row["oldest"] = date.fromisoformat(row["oldest"])
+    return rows
 
 
 def member_statement(member, *, date_from=None, date_to=None):
