@@ -6,6 +6,9 @@ under the cooperative's lock. Rows are written in batches (COPY on PostgreSQL) w
 
 The dry run keeps the rows it checked (``checked_rows``) with a token of the register it checked them
 against; the import writes those rows as they are while the token holds, and checks every row again if not.
+On PostgreSQL new members reach the register in one statement: the kept rows (or, when every row is checked
+again, each batch) are copied into a temporary table, and one INSERT … SELECT numbers them in file order and
+writes them with their history rows.
 """
 
 import csv
@@ -30,6 +33,7 @@ from core.changes import village_changed
 from koperasi.services import cooperative_activity
 from members.models import Member
 from members.models import MemberStatus
+from members.rules import MEMBER_NUMBER_WIDTH
 from members.rules import clean_member_data
 from members.rules import member_number_format
 from members.services import cooperative_lock
@@ -58,11 +62,12 @@ _NO = {"tidak", "t", "no", "n", "0", "false", "salah", ""}
 _SEX = {"l": "L", "laki-laki": "L", "laki laki": "L", "lk": "L", "p": "P", "perempuan": "P", "pr": "P", "wanita": "P"}
 _DATE_COLUMNS = ("birth_date", "joined_on", "status_on")
 # A new member's own values, in the order the dry run keeps them (after the marker "n", as COPY text) and COPY
-# writes them; a checked change is kept as "u", the member's id and the changes as JSON.
+# writes them; a checked change is kept as "u", the member's id, the changes as JSON and the earlier joining date,
+# padded to the same width (COPY wants every row as wide as the table).
 _OWN_COLUMNS = ("nik", "name", "sex", "birth_date", "domicile_id", "phone", "address", "rt", "rw", "occupation",
                 "joined_on", "is_founder", "status", "status_on", "status_reason", "nik_warnings")
 _JOINED_ON = _OWN_COLUMNS.index("joined_on")
-_CHECKED_FORMAT = "3"  # part of the token: rows kept by an older release are checked again
+_CHECKED_FORMAT = "4"  # part of the token: rows kept by an older release are checked again
 _NULL = "\\N"  # COPY's NULL marker (only in the columns allowed to be NULL)
 _ERROR_COLUMNS = {"domicile_code": "domicile", "nik_warnings": "nik"}
 
@@ -107,6 +112,8 @@ class MemberImport(ImportKindBase):
         if not self.dry_run:
             cooperative_lock(cooperative.pk)
             self.next_number = member_numbers_next(cooperative.pk)
+            if connection.vendor == "postgresql":
+                _checked_table_create()
         self.seat = cooperative.village_id
         self.villages = {link.village_id: link.village for link in cooperative.villages.select_related("village")}
         self.village_names = {}
@@ -125,7 +132,7 @@ class MemberImport(ImportKindBase):
         if self.dry_run and self.token:
             # Handed to the engine by ``checked_rows``, which closes it (a temporary file is gone once closed).
             self.checked = io.TextIOWrapper(tempfile.TemporaryFile(), encoding="utf-8", newline="")  # noqa: SIM115
-            self.checked_writer = csv.writer(self.checked, lineterminator="\n")
+            self.checked_writer = csv.writer(self.checked, lineterminator="\n", quoting=csv.QUOTE_ALL)
 
     @cached_property
     def existing(self) -> dict[str, tuple]:
@@ -215,7 +222,7 @@ class MemberImport(ImportKindBase):
             else None
         if self.checked:
             self.checked_writer.writerow(["u", current_row[0], json.dumps(changes, default=date.isoformat),
-                                          joined.isoformat() if joined else ""])
+                                          joined.isoformat() if joined else "", *_UPDATE_PADDING])
         elif not self.dry_run:
             self._update(current_row[0], changes, joined=joined.isoformat() if joined else "")
         return RowOutcome(UPDATED)
@@ -231,10 +238,9 @@ class MemberImport(ImportKindBase):
             self._write_updates()
 
     def _add(self, own: list[str]) -> None:
-        """A new member (its own values as COPY text) gets the next member number; written in batches."""
+        """A new member (its own values as COPY text); numbered and written in batches."""
         self._joined(own[_JOINED_ON])
-        self.new_rows.append((member_number_format(self.next_number), own))
-        self.next_number += 1
+        self.new_rows.append(own)
         if len(self.new_rows) >= BATCH:
             self._write_new()
 
@@ -248,16 +254,20 @@ class MemberImport(ImportKindBase):
         return self.token
 
     def commit_checked(self, handle) -> None:
-        with io.TextIOWrapper(handle, encoding="utf-8", newline="") as text:
-            for marker, *cells in csv.reader(text):
-                if marker == "n":
-                    self._add(cells)
-                else:
-                    changes = json.loads(cells[1])
-                    for key in _DATE_COLUMNS:
-                        if changes.get(key):
-                            changes[key] = date.fromisoformat(changes[key])
-                    self._update(int(cells[0]), changes, joined=cells[2])
+        """The dry run's rows, copied as they are into the temporary table: new members in one statement."""
+        with connection.cursor() as cursor:
+            cursor.copy_expert(_CHECKED_COPY, handle)
+            cursor.execute(f"SELECT min({_cell(_JOINED_ON)}) FROM {_CHECKED_TABLE} WHERE marker = 'n'")
+            self._joined(cursor.fetchone()[0] or "")
+        self._insert_checked_new()
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT cell_1, cell_2, cell_3 FROM {_CHECKED_TABLE} WHERE marker = 'u' ORDER BY line")
+            for member_id, changes_json, joined in cursor.fetchall():
+                changes = json.loads(changes_json)
+                for key in _DATE_COLUMNS:
+                    if changes.get(key):
+                        changes[key] = date.fromisoformat(changes[key])
+                self._update(int(member_id), changes, joined=joined)
 
     def finish(self) -> None:
         if self.dry_run:
@@ -277,14 +287,30 @@ class MemberImport(ImportKindBase):
         if not self.new_rows:
             return
         rows, self.new_rows = self.new_rows, []
-        self.written += len(rows)
-        cooperative_id, actor_id = str(self.job.cooperative_id), str(self.actor.pk)
         if connection.vendor == "postgresql":
-            _copy_members([[cooperative_id, number, "", actor_id, *own] for number, own in rows], actor_id=actor_id)
+            with connection.cursor() as cursor:
+                cursor.execute(f"TRUNCATE {_CHECKED_TABLE}")
+                _checked_copy(cursor, (["n", *own] for own in rows))
+            self._insert_checked_new()
             return
-        members = [Member(cooperative_id=self.job.cooperative_id, member_number=number, created_by_id=self.actor.pk,
-                          **_own_values(own)) for number, own in rows]
+        members = [Member(cooperative_id=self.job.cooperative_id, member_number=member_number_format(number),
+                          created_by_id=self.actor.pk, **_own_values(own))
+                   for number, own in enumerate(rows, start=self.next_number)]
+        self.next_number += len(rows)
+        self.written += len(rows)
         bulk_create_with_history(members, Member, batch_size=1000, default_user=self.actor)
+
+    def _insert_checked_new(self) -> None:
+        """
+        The temporary table's new members into the register in file order, numbered on from the cooperative's
+        next member number, each with its history row ("+", by the importing user), in one statement.
+        """
+        now = timezone.now()
+        with connection.cursor() as cursor:
+            cursor.execute(_INSERT_NEW, {"now": now, "cooperative": self.job.cooperative_id,
+                                         "actor": self.actor.pk, "first": self.next_number})
+            self.next_number += cursor.rowcount
+            self.written += cursor.rowcount
 
     def _write_updates(self) -> None:
         if not self.updates:
@@ -342,42 +368,63 @@ def _register_token(cooperative_id: int, *, villages: dict, regencies: frozenset
     return hashlib.sha256("|".join(parts).encode()).hexdigest()
 
 
-# COPY -------------------------------------------------------------------------------------------------
+# COPY and the temporary table ------------------------------------------------------------------------
 
-_COPY_COLUMNS = ("cooperative_id", "member_number", "village_office", "created_by_id", *_OWN_COLUMNS)
-_NULLABLE = ("birth_date", "status_on")
+_CHECKED_TABLE = "import_member_rows"
+_CELLS = tuple(f"cell_{index}" for index in range(1, len(_OWN_COLUMNS) + 1))
+_UPDATE_PADDING = ("",) * (len(_CELLS) - 3)
+_NULLABLE_CELLS = tuple(f"cell_{_OWN_COLUMNS.index(column) + 1}" for column in ("birth_date", "status_on"))
+_CHECKED_COPY = (f"COPY {_CHECKED_TABLE} (marker, {', '.join(_CELLS)}) FROM STDIN WITH (FORMAT csv, NULL '\\N', "
+                 f"FORCE_NULL ({', '.join(_NULLABLE_CELLS)}))")
 
 
-def _copy(cursor, table: str, columns: tuple[str, ...], rows, *, nullable: tuple[str, ...]) -> None:
+def _cell(index: int) -> str:
+    return _CELLS[index]
+
+
+def _cast(column: str) -> str:
+    """A new member's column read from its text cell, as the member table types it."""
+    cell = _cell(_OWN_COLUMNS.index(column))
+    casts = {"birth_date": "date", "joined_on": "date", "status_on": "date", "is_founder": "boolean",
+             "nik_warnings": "jsonb"}
+    return f"{cell}::{casts[column]}" if column in casts else cell
+
+
+_MEMBER_COLUMNS = ("id", "created_at", "cooperative_id", "member_number", "village_office", "created_by_id",
+                   *_OWN_COLUMNS)
+# member_number as ``members.rules.member_number_format``: zero-padded to MEMBER_NUMBER_WIDTH digits, longer
+# numbers in full. ``ordered`` numbers the rows in file order before the sequence hands out their ids.
+_INSERT_NEW = f"""
+WITH inserted AS (
+    INSERT INTO members_member ({", ".join(_MEMBER_COLUMNS)})
+    SELECT nextval(pg_get_serial_sequence('members_member', 'id')), %(now)s, %(cooperative)s,
+           lpad(ordered.number::text, greatest({MEMBER_NUMBER_WIDTH}, length(ordered.number::text)), '0'), '',
+           %(actor)s, {", ".join(_cast(column) for column in _OWN_COLUMNS)}
+      FROM (SELECT *, %(first)s + row_number() OVER (ORDER BY line) - 1 AS number
+              FROM {_CHECKED_TABLE} WHERE marker = 'n' ORDER BY line) ordered
+    RETURNING {", ".join(_MEMBER_COLUMNS)}
+)
+INSERT INTO members_historicalmember ({", ".join(_MEMBER_COLUMNS)}, history_date, history_type, history_user_id,
+                                      history_change_reason)
+SELECT {", ".join(_MEMBER_COLUMNS)}, %(now)s, '+', %(actor)s, NULL FROM inserted
+"""
+
+
+def _checked_table_create() -> None:
+    """The import's scratch table: every cell as text, ``line`` keeping the file order. Gone at COMMIT."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE TEMPORARY TABLE IF NOT EXISTS {_CHECKED_TABLE} (line bigint GENERATED ALWAYS AS "
+                       f"IDENTITY, marker text NOT NULL, {', '.join(f'{cell} text' for cell in _CELLS)}) "
+                       "ON COMMIT DROP")
+        cursor.execute(f"TRUNCATE {_CHECKED_TABLE}")
+
+
+def _checked_copy(cursor, rows) -> None:
     """
-    Every value quoted, so no text typed by a person can read as NULL; only the ``nullable`` columns turn the
-    NULL marker into NULL.
+    Rows (marker and cells) into the scratch table, every value quoted as the dry run keeps them, so no text
+    typed by a person can read as NULL; only the nullable date cells turn the NULL marker into NULL.
     """
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_ALL).writerows(rows)
     buffer.seek(0)
-    cursor.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN WITH (FORMAT csv, NULL '\\N', "
-                       f"FORCE_NULL ({', '.join(nullable)}))", buffer)
-
-
-def _copy_members(rows: list[list[str]], *, actor_id: str) -> None:
-    """
-    Insert members (``_COPY_COLUMNS`` as text) with COPY, ids taken from the table's identity sequence first,
-    then their history rows ("+", by the importing user) copied from them inside the database.
-    """
-    now = timezone.now()
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT nextval(pg_get_serial_sequence('members_member', 'id')) FROM generate_series(1, %s)",
-                       [len(rows)])
-        ids = [row[0] for row in cursor.fetchall()]
-        stamp = now.isoformat()
-        _copy(cursor, "members_member", ("id", "created_at", *_COPY_COLUMNS),
-              ([str(pk), stamp, *row] for pk, row in zip(ids, rows, strict=True)), nullable=_NULLABLE)
-        columns = ", ".join(("id", "created_at", *_COPY_COLUMNS))
-        cursor.execute(
-            f"INSERT INTO members_historicalmember ({columns}, history_date, history_type, history_user_id, "
-            f"history_change_reason) SELECT {columns}, %s, '+', %s, NULL FROM members_member "
-            # The range lets the primary key find the batch (the ids came from one sequence call) without a
-            # lookup per id; the list keeps out anyone else's member numbered inside that range meanwhile.
-            "WHERE id BETWEEN %s AND %s AND id = ANY(%s)",
-            [now, actor_id, min(ids), max(ids), ids])
+    cursor.copy_expert(_CHECKED_COPY, buffer)

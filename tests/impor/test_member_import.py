@@ -164,3 +164,33 @@ def test_a_register_changed_after_the_dry_run_is_checked_again(village_staff, pr
     by_hand.refresh_from_db()
     assert (by_hand.name, by_hand.member_number) == ("Warga 1", "00001")
     assert Member.objects.get(cooperative=prawoto, nik=sample_nik(2)).member_number == "00002"
+
+
+@pytest.mark.parametrize("checked_again", [False, True], ids=["kept rows", "checked again"])
+def test_new_members_keep_odd_text_get_numbers_past_99999_and_history(
+        village_staff, prawoto, django_capture_on_commit_callbacks, checked_again):
+    """
+    Both ways of writing new members (the dry run's kept rows, or every row checked again after a change) give
+    the same register: text that looks like COPY's NULL marker stays text, numbering runs on past 99999 as the
+    register numbers by hand, and every new member has its "+" history row by the importing user.
+    """
+    capture = django_capture_on_commit_callbacks
+    earlier, _warnings = member_add(actor=village_staff, cooperative=prawoto, nik=sample_nik(9), name="Warga Lama",
+                                    sex="L", domicile_code=prawoto.village_id)
+    Member.objects.filter(pk=earlier.pk).update(member_number="99998")
+    job = upload(village_staff, csv_bytes(MEMBER_HEADER, [
+        member_row(1, Alamat="\\N", Pekerjaan="NULL", RT="", RW=""),
+        member_row(2, **{"Tanggal lahir": ""}),
+    ]), name="anggota.csv", cooperative=prawoto, capture=capture)
+    if checked_again:  # a change to the register after the dry run: the rows are checked again on commit
+        Member.objects.filter(pk=earlier.pk).update(occupation="Nelayan")
+    job = commit(village_staff, job, CommitMode.ALL_OR_NOTHING, capture=capture)
+    assert job.status == ImportStatus.COMMITTED and job.committed_counts["new"] == 2
+    odd = Member.objects.get(cooperative=prawoto, nik=sample_nik(1))
+    assert (odd.address, odd.occupation, odd.rt, odd.rw, odd.member_number) == ("\\N", "NULL", "", "", "99999")
+    second = Member.objects.get(cooperative=prawoto, nik=sample_nik(2))
+    assert (second.birth_date, second.member_number) == (None, "100000")
+    history = Member.history.filter(id__in=[odd.pk, second.pk])
+    assert sorted(history.values_list("member_number", "history_type", "history_user_id")) == [
+        ("100000", "+", village_staff.pk), ("99999", "+", village_staff.pk)]
+    assert history.get(id=odd.pk).address == "\\N"
