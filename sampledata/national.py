@@ -353,6 +353,10 @@ def generate_national(
 
     with transaction.atomic():
         _flush_deferred_checks()
+        with connection.cursor() as cursor:
+            # For this transaction only: the set-based parts (savings totals, receipt sequences) hash and sort
+            # millions of rows, which the default 4 MB would spill to disk.
+            cursor.execute("SET LOCAL work_mem = '256MB'")
         if not wipe and Cooperative.objects.exists():
             raise GenerationRefused("Cooperatives already exist; use --wipe to replace them (and their units, "
                                     "members, visits and all targets).")
@@ -410,25 +414,29 @@ class _Suspended:
 
 def _suspend_constraints(loaded: list[type[models.Model]]) -> list[_Suspended]:
     """
-    Drop the foreign keys and the non-unique indexes of these tables, returning how to recreate
-    them. Unique indexes stay: they check the load as it goes, and some partial ones would not read
-    back word for word from pg_get_indexdef. Should a drop fail (a referenced table with pending
-    trigger events, say), everything is kept and the load is merely slower.
+    Drop the foreign keys, the unique constraints no foreign key depends on, and the non-unique indexes of
+    these tables, returning how to recreate them: each is then built in one sort and checked in one pass at
+    the end of the load, instead of row by row. Primary keys and unique indexes that are not constraints stay
+    (some partial ones would not read back word for word from pg_get_indexdef). Should a drop fail (a
+    referenced table with pending trigger events, say), everything is kept and the load is merely slower.
     """
     tables = [model._meta.db_table for model in loaded]
     with connection.cursor() as cursor:
         cursor.execute(
             """
-            SELECT format('ALTER TABLE %%I DROP CONSTRAINT %%I', conrelid::regclass::text, conname),
-                   format('ALTER TABLE %%I ADD CONSTRAINT %%I %%s', conrelid::regclass::text, conname,
-                          pg_get_constraintdef(oid))
-              FROM pg_constraint
-             WHERE contype = 'f' AND conrelid = ANY(%s::regclass[])
-             ORDER BY conrelid::regclass::text, conname
+            SELECT format('ALTER TABLE %%I DROP CONSTRAINT %%I', c.conrelid::regclass::text, c.conname),
+                   format('ALTER TABLE %%I ADD CONSTRAINT %%I %%s', c.conrelid::regclass::text, c.conname,
+                          pg_get_constraintdef(c.oid))
+              FROM pg_constraint AS c
+             WHERE c.conrelid = ANY(%s::regclass[])
+               AND (c.contype = 'f'
+                    OR c.contype = 'u' AND NOT EXISTS (SELECT 1 FROM pg_constraint AS f
+                                                        WHERE f.contype = 'f' AND f.conindid = c.conindid))
+             ORDER BY c.contype DESC, c.conrelid::regclass::text, c.conname
             """,
             [tables],
         )
-        foreign_keys = [_Suspended(*row) for row in cursor.fetchall()]
+        constraints = [_Suspended(*row) for row in cursor.fetchall()]
         cursor.execute(
             """
             SELECT format('DROP INDEX %%I', index.indexrelid::regclass::text), pg_get_indexdef(index.indexrelid)
@@ -442,7 +450,7 @@ def _suspend_constraints(loaded: list[type[models.Model]]) -> list[_Suspended]:
             [tables],
         )
         indexes = [_Suspended(*row) for row in cursor.fetchall()]
-    suspended = foreign_keys + indexes
+    suspended = constraints + indexes
     try:
         with transaction.atomic(), connection.cursor() as cursor:
             for item in suspended:
@@ -453,10 +461,18 @@ def _suspend_constraints(loaded: list[type[models.Model]]) -> list[_Suspended]:
 
 
 def _restore_constraints(suspended: list[_Suspended]) -> int:
-    """Indexes first (the foreign-key checks may use them), then the foreign keys, each validated now."""
+    """
+    Indexes first, then unique constraints (the foreign-key checks may use either), then the foreign keys,
+    each validated now.
+    """
+    def order(item: _Suspended) -> int:
+        if not item.restore.startswith("ALTER"):
+            return 0
+        return 1 if " UNIQUE " in item.restore else 2
+
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
-        for item in sorted(suspended, key=lambda item: item.restore.startswith("ALTER")):
+        for item in sorted(suspended, key=order):
             cursor.execute(item.restore)
     return len(suspended)
 

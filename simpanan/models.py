@@ -154,10 +154,12 @@ class Posting(models.Model):
     (a withdrawal and the reversal of a deposit are negative). Never changed, never deleted.
     """
 
+    # No index of their own: the receipt number's unique (cooperative, receipt_number) and the member's
+    # (member, transaction_date) index lead with them, and a ledger of millions of rows pays for every index.
     cooperative = models.ForeignKey(verbose_name=_("cooperative"), to="koperasi.Cooperative",
-                                    on_delete=models.PROTECT, related_name="savings_postings")
+                                    on_delete=models.PROTECT, related_name="savings_postings", db_index=False)
     member = models.ForeignKey(verbose_name=_("member"), to="members.Member", on_delete=models.PROTECT,
-                               related_name="savings_postings")
+                               related_name="savings_postings", db_index=False)
     kind = models.CharField(verbose_name=_("kind"), max_length=8, choices=SavingsKind.choices)
     entry_type = models.CharField(verbose_name=_("type"), max_length=10, choices=EntryType.choices)
     amount = models.BigIntegerField(verbose_name=_("amount"))
@@ -227,8 +229,9 @@ class MemberSavings(models.Model):
 
     member = models.OneToOneField(verbose_name=_("member"), to="members.Member", on_delete=models.CASCADE,
                                   primary_key=True, related_name="savings")
+    # Indexed once, by the named index in Meta (the foreign key's own index would be the same index twice).
     cooperative = models.ForeignKey(verbose_name=_("cooperative"), to="koperasi.Cooperative",
-                                    on_delete=models.PROTECT, related_name="+")
+                                    on_delete=models.PROTECT, related_name="+", db_index=False)
     pokok = models.BigIntegerField(verbose_name=_("simpanan pokok"), default=0)
     wajib = models.BigIntegerField(verbose_name=_("simpanan wajib"), default=0)
     sukarela = models.BigIntegerField(verbose_name=_("simpanan sukarela"), default=0)
