@@ -47,9 +47,11 @@ _VILLAGE_CODE = re.compile(r"^(\d{2})\.?(\d{2})\.?(\d{2})\.?(\d{4})$")
 _FIELD_HEADERS = {
     "held_on": "Tanggal pelaksanaan", "participants": "Jumlah peserta", "notary_name": "Nama notaris",
     "deed_number": "Nomor akta", "deed_date": "Tanggal akta", "sk_ahu_number": "Nomor SK AHU",
-    "sk_ahu_date": "Tanggal SK AHU", "npwp": "NPWP", "nib": "NIB", "bank_name": "Nama bank",
-    "bank_account_number": "Nomor rekening", "bank_account_name": "Nama pemilik rekening",
-    "simkopdes_account": "Akun SIMKOPDES", "operational_since": "Operasional sejak",
+    "sk_ahu_date": "Tanggal SK AHU", "npwp": "NPWP", "npwp_registered_on": "Tanggal terdaftar NPWP", "nib": "NIB",
+    "nib_issued_on": "Tanggal terbit NIB", "bank_name": "Nama bank", "bank_account_number": "Nomor rekening",
+    "bank_account_name": "Nama pemilik rekening", "account_opened_on": "Tanggal pembukaan rekening",
+    "simkopdes_account": "Akun SIMKOPDES", "simkopdes_registered_on": "Tanggal registrasi SIMKOPDES",
+    "operational_since": "Operasional sejak",
 }
 _FIELD_EXAMPLES = {"held_on": "20/05/2025", "sk_ahu_number": "AHU-0036770.AH.01.29.TAHUN 2025",
                    "sk_ahu_date": "20/06/2025", "npwp": "01.234.567.8-901.000"}

@@ -54,20 +54,21 @@ FORMATION_STAGES = {
         "Pengesahan badan hukum melalui AHU Online.", "Legal entity approval through AHU Online.",
     ),
     "npwp": (
-        60, "NPWP", "Tax number (NPWP)", ["kartu_npwp"], ["npwp"], _EXISTING,
+        60, "NPWP", "Tax number (NPWP)", ["kartu_npwp"], ["npwp", "npwp_registered_on"], _EXISTING,
         "NPWP badan koperasi dari KPP Pratama.", "The cooperative's tax number from the tax office.",
     ),
     "nib": (
-        70, "NIB", "Business number (NIB)", ["sertifikat_nib"], ["nib"], _EXISTING,
+        70, "NIB", "Business number (NIB)", ["sertifikat_nib"], ["nib", "nib_issued_on"], _EXISTING,
         "Nomor Induk Berusaha melalui OSS.", "Business identification number through OSS.",
     ),
     "rekening_bank": (
         80, "Rekening bank", "Bank account", ["buku_rekening"],
-        ["bank_name", "bank_account_number", "bank_account_name"], _EXISTING,
+        ["bank_name", "bank_account_number", "bank_account_name", "account_opened_on"], _EXISTING,
         "Rekening atas nama koperasi.", "An account in the cooperative's name.",
     ),
     "simkopdes": (
-        90, "Akun SIMKOPDES", "SIMKOPDES account", ["bukti_simkopdes"], ["simkopdes_account"], [],
+        90, "Akun SIMKOPDES", "SIMKOPDES account", ["bukti_simkopdes"],
+        ["simkopdes_account", "simkopdes_registered_on"], [],
         "Registrasi koperasi di SIMKOPDES.", "The cooperative is registered in SIMKOPDES.",
     ),
     "operasional": (

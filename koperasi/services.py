@@ -424,8 +424,10 @@ def _refresh_reached_stage(cooperative: Cooperative, actor) -> None:
         cooperative.save(update_fields=["stage_reached", "stage_reached_at", "formation_completed", "updated_at"])
 
 
-# The stage data that dates a stage in the world: the meeting held, the deed signed, the SK AHU issued, …
-EVENT_DATE_FIELDS = ("held_on", "deed_date", "sk_ahu_date", "operational_since")
+# The stage data that dates a stage in the world: the meeting held, the deed signed, the SK AHU issued, the NPWP
+# registered, the NIB issued, the bank account opened, the SIMKOPDES account registered, operations started.
+EVENT_DATE_FIELDS = ("held_on", "deed_date", "sk_ahu_date", "npwp_registered_on", "nib_issued_on",
+                     "account_opened_on", "simkopdes_registered_on", "operational_since")
 
 
 def stage_event_date(data: dict) -> date | None:

@@ -85,11 +85,15 @@ STAGE_FIELDS: dict[str, StageField] = {
     "sk_ahu_number": StageField(_("SK AHU number"), "text", normalize_sk_ahu, "sk_ahu_number"),
     "sk_ahu_date": StageField(_("SK AHU date"), "date", _date_not_in_future, "sk_ahu_date"),
     "npwp": StageField(_("NPWP"), "text", normalize_npwp, "npwp"),
+    "npwp_registered_on": StageField(_("NPWP registration date"), "date", _date_not_in_future),
     "nib": StageField(_("NIB"), "text", normalize_nib, "nib"),
+    "nib_issued_on": StageField(_("NIB issue date"), "date", _date_not_in_future),
     "bank_name": StageField(_("Bank"), "text", _text, "bank_name"),
     "bank_account_number": StageField(_("Account number"), "text", normalize_bank_account, "bank_account_number"),
     "bank_account_name": StageField(_("Account holder"), "text", _text, "bank_account_name"),
+    "account_opened_on": StageField(_("Account opening date"), "date", _date_not_in_future),
     "simkopdes_account": StageField(_("SIMKOPDES account ID"), "text", _text, "simkopdes_account"),
+    "simkopdes_registered_on": StageField(_("SIMKOPDES registration date"), "date", _date_not_in_future),
     "operational_since": StageField(_("Operational since"), "date", _date_not_in_future, "operational_since"),
 }
 

@@ -149,7 +149,8 @@ def stage_field_value(key: str, *, number: int, name: str, village_code: str, he
     A plausible value for a stage field (koperasi.stage_fields), in its cleaned form; ``number`` makes
     the identifiers (SK AHU, NPWP, NIB) unique per cooperative.
     """
-    if key in ("held_on", "deed_date", "sk_ahu_date", "operational_since"):
+    if key in ("held_on", "deed_date", "sk_ahu_date", "npwp_registered_on", "nib_issued_on", "account_opened_on",
+               "simkopdes_registered_on", "operational_since"):
         return held_on.isoformat()
     if key == "participants":
         return rng.randint(40, 250)

@@ -181,11 +181,11 @@ STAGE_DATA = {
     "rapat_pendirian": {"held_on": "2025-05-28"},
     "akta_notaris": {"notary_name": "Notaris Siti, S.H., M.Kn.", "deed_number": "12", "deed_date": "2025-06-05"},
     "sk_ahu": {"sk_ahu_number": "AHU-0036770.AH.01.29.TAHUN 2025", "sk_ahu_date": "2025-06-20"},
-    "npwp": {"npwp": "01.234.567.8-901.000"},
-    "nib": {"nib": "9120301234567"},
+    "npwp": {"npwp": "01.234.567.8-901.000", "npwp_registered_on": "2025-07-01"},
+    "nib": {"nib": "9120301234567", "nib_issued_on": "2025-07-08"},
     "rekening_bank": {"bank_name": "Bank Jateng", "bank_account_number": "1-234-56789-0",
-                      "bank_account_name": "KDMP Prawoto"},
-    "simkopdes": {"simkopdes_account": "KDMP-3318012001"},
+                      "bank_account_name": "KDMP Prawoto", "account_opened_on": "2025-07-15"},
+    "simkopdes": {"simkopdes_account": "KDMP-3318012001", "simkopdes_registered_on": "2025-07-22"},
     "operasional": {"operational_since": "2025-09-01"},
 }
 

@@ -101,3 +101,24 @@ def test_archive_records_milestones_out_of_order_but_not_before_the_sk_ahu(villa
     assert "1 Sep 2025" in " ".join(error.value.message_dict["completed_on"])
     progress = _archive(pati_officer, prawoto, "operasional", date(2025, 9, 2))
     assert timezone.localdate(progress.completed_at) == date(2025, 9, 2)
+
+
+def test_each_order_free_milestone_is_dated_by_its_document(village_staff, pati_officer, prawoto):
+    """
+    The NPWP registration, NIB issue, account opening and SIMKOPDES registration dates date their stages in the
+    world (issue 16 §1): a bank account opened in July 2025 and verified today counts from July 2025.
+    """
+    _up_to_sk_ahu(village_staff, pati_officer, prawoto)
+    fields = {stage.code: stage.required_fields for stage in FormationStage.objects.filter(any_order=True)}
+    assert fields == {"npwp": ["npwp", "npwp_registered_on"], "nib": ["nib", "nib_issued_on"],
+                      "rekening_bank": ["bank_name", "bank_account_number", "bank_account_name", "account_opened_on"],
+                      "simkopdes": ["simkopdes_account", "simkopdes_registered_on"]}
+    with pytest.raises(ValidationError) as error:  # the document's date is asked for like the others
+        submit_stage(village_staff, prawoto, "rekening_bank", data={
+            key: value for key, value in STAGE_DATA["rekening_bank"].items() if key != "account_opened_on"})
+    assert "account_opened_on" in error.value.message_dict
+    progress = complete_stage(village_staff, pati_officer, prawoto, "rekening_bank")
+    local = timezone.localtime(progress.completed_at)
+    assert local.date() == date(2025, 7, 15) and timezone.localdate(progress.reviewed_at) == timezone.localdate()
+    simkopdes = complete_stage(village_staff, pati_officer, prawoto, "simkopdes")
+    assert timezone.localdate(simkopdes.completed_at) == date(2025, 7, 22)
