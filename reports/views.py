@@ -188,12 +188,15 @@ class DashboardView(ActionRequiredMixin, TemplateView):
         scope = scope_for(request.user)
         for child in board.children:
             child.reachable = scope.contains(child.code)
-        stale = not_updated(user=request.user, code=board.area.code or None, days=NOT_UPDATED_DAYS)
+        # A follow-up list of today: a past day's page shows its figures only (as its PDF report does).
+        stale = (not_updated(user=request.user, code=board.area.code or None, days=NOT_UPDATED_DAYS)
+                 if not board.as_of else None)
         return {
             "board": board, "area": board.area, "k": k, "sort": sort, "descending": descending,
             "next_dir": "asc" if descending else "desc", "sort_columns": sort_columns(k),
             "sections": dashboard_sections(user=request.user, board=board, query=self._page_query()),
-            "statuses": status_labels(), "not_updated": stale[:10], "not_updated_count": count_up_to(stale),
+            "statuses": status_labels(), "not_updated": stale[:10] if stale is not None else [],
+            "not_updated_count": count_up_to(stale) if stale is not None else 0,
             "not_updated_limit": NOT_UPDATED_COUNT_LIMIT, "not_updated_days": NOT_UPDATED_DAYS,
             "map_values": map_values(user=request.user, board=board, k=k) if board.map_layer else None,
             "export_code": board.area.code, "page_query": self._page_query(),

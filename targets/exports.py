@@ -2,6 +2,7 @@
 
 from django.utils.translation import gettext as _
 
+from reports.exports import as_of_param
 from reports.selectors import dashboard
 
 from .selectors import dashboard_targets
@@ -10,8 +11,8 @@ __all__ = ["targets_table"]
 
 
 def targets_table(user, code, params, progress):
-    """Every target of the area with its figures, at-risk first."""
-    board = dashboard(user=user, code=code)
+    """Every target of the area with its figures, at-risk first (as they stood at the end of ``as_of``, if given)."""
+    board = dashboard(user=user, code=code, as_of=as_of_param(params))
     header = [_("Region code"), _("Region"), _("Title"), _("Measure"), _("Target"), _("Achieved"), _("Gap"),
               _("Due date"), _("Days left"), _("Needed per day"), _("Recent per day"), _("Projected completion"),
               _("At risk")]

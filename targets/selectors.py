@@ -119,18 +119,22 @@ class TargetRow:
     figures: TargetFigures
 
 
-def target_rows(targets: list[Target], today: date | None = None) -> list[TargetRow]:
+def target_rows(targets: list[Target], today: date | None = None, *, as_of: date | None = None) -> list[TargetRow]:
     """
     The figures of these targets (the dashboards', the target pages' and the API's): achieved now
     from the roll-up, and at the start of the recent-pace window from that day's snapshot; a few
     queries for any number of targets. Before the first snapshots exist (a new portal), the window's
-    start is counted from dated records instead, one query per target.
+    start is counted from dated records instead, one query per target. ``as_of``: the figures as they
+    stood at the end of that past day (achieved from its snapshot, pace and risk judged on that day).
     """
-    today = today or timezone.localdate()
+    today = as_of or today or timezone.localdate()
     window = settings.TARGET_RATE_WINDOW_DAYS
     window_start = today - timedelta(days=window)
     codes = sorted({target.region_id for target in targets})
-    now_counts = rollup_for(codes)
+    if as_of:
+        now_counts = {code: metrics for code, _day, metrics in snapshots_for(codes, day=as_of)}
+    else:
+        now_counts = rollup_for(codes)
     snapshotted = bool(targets) and SnapshotDay.objects.filter(day=window_start).exists()
     then = {code: metrics for code, _day, metrics in snapshots_for(codes, day=window_start)} if snapshotted else {}
     ranks = stage_ranks()
@@ -150,16 +154,21 @@ def target_rows(targets: list[Target], today: date | None = None) -> list[Target
 
 
 def dashboard_targets(*, user, board: Dashboard, limit: int = 200) -> list[TargetRow]:
-    """The targets of the dashboard's area (top-level ones for the nation), at-risk first."""
+    """
+    The targets of the dashboard's area (top-level ones for the nation), at-risk first. On a dashboard of a past
+    day, the targets that had started by then, with their figures as they stood at its end.
+    """
     # Regions are fetched by key for these targets rather than joined (a join scans the whole tree).
     targets = Target.objects.for_user(user).select_related("stage", "unit_type").prefetch_related("region")
+    if board.as_of:
+        targets = targets.filter(start_date__lte=board.as_of)
     if board.is_nation:
         targets = targets.filter(parent__isnull=True)
     elif board.area.code:
         targets = targets.filter(region_id=board.area.code)
     else:
         targets = targets.filter(region_id__in=[child.code for child in board.children])
-    rows = target_rows(list(targets.order_by("due_date")[:limit]))
+    rows = target_rows(list(targets.order_by("due_date")[:limit]), as_of=board.as_of)
     rows.sort(key=lambda row: (not row.figures.at_risk, row.target.due_date))
     return rows
 
@@ -205,7 +214,7 @@ def dashboard_section(*, user, board: Dashboard, query) -> dict:
     rows = dashboard_targets(user=user, board=board)
     selected = next((row for row in rows if str(row.target.pk) == query.get("target")),
                     next((row for row in rows if row.figures.at_risk), rows[0] if rows else None))
-    chart = burn_up(selected) if selected else None
+    chart = burn_up(selected, today=board.as_of) if selected else None
     labels = {"achieved": _("Achieved"), "projection": _("Projection at the recent pace"), "target": _("Target"),
               "due": _("Due date")}
     return {
@@ -225,10 +234,10 @@ def report_section(*, user, board: Dashboard) -> dict:
     split = (Target.objects.for_user(user).filter(parent__in=[row.target for row in rows])
              .select_related("region", "stage", "unit_type").order_by("region_id"))
     children: dict[int, list[TargetRow]] = {}
-    for row in target_rows(list(split)):
+    for row in target_rows(list(split), as_of=board.as_of):
         children.setdefault(row.target.parent_id, []).append(row)
     chosen = next((row for row in rows if row.figures.at_risk), rows[0] if rows else None)
-    chart = burn_up(chosen) if chosen else None
+    chart = burn_up(chosen, today=board.as_of) if chosen else None
     svg = line_chart_svg(
         chart["days"],
         [{"values": chart["achieved"], "color": "#1a7f37", "label": _("Achieved")},

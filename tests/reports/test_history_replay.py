@@ -30,6 +30,7 @@ from reports.models import RegionSnapshot
 from reports.services import export_request
 from reports.services import rollup_reconcile
 from reports.services import snapshot_backfill
+from targets.services import target_create
 from tests.conftest import PATI
 from tests.conftest import PRAWOTO
 from tests.conftest import STAGE_DATA
@@ -289,3 +290,39 @@ def test_manage_rollup_since_rebuilds_from_that_day(people):
     call_command("rollup", "--since", D3.isoformat(), stdout=io.StringIO())
     days = set(SnapshotDay.objects.values_list("day", flat=True))
     assert {D3 + timedelta(days=offset) for offset in range((TODAY - D3).days)} <= days and D2 not in days
+
+
+def test_a_past_days_dashboard_shows_its_targets_as_they_stood_and_no_follow_up_list(
+        people, client, django_capture_on_commit_callbacks):
+    """
+    The targets card of a past day counts what was achieved by its end (its snapshot), and leaves out targets set
+    to start later; the "not updated" list, a follow-up list of today, is not shown for a past day.
+    """
+    officer, checker, admin = people
+    for day in DAYS:
+        rollup_reconcile(snapshot_day=day)
+    with django_capture_on_commit_callbacks(execute=True):
+        _entered_today(officer, checker, archive=True)
+    rollup_reconcile(snapshot=False)
+    target_create(actor=officer, region_code=PATI, metric="stage", stage_code="sk_ahu", start_date=D1,
+                  due_date=TODAY + timedelta(days=90), target_count=10, title="SK AHU Pati")
+    target_create(actor=officer, region_code=PATI, metric="stage", stage_code="operasional", start_date=D2,
+                  due_date=TODAY + timedelta(days=90), target_count=10, title="Operasional Pati")
+    client.force_login(admin)
+
+    def targets_card(day):
+        page = client.get(f"/dasbor/{PATI}/", {"as_of": day.isoformat()} if day else {}).content.decode()
+        card = page[page.index('id="targets"'):]
+        return card[:card.index("</section>")], page
+
+    today_card, today_page = targets_card(None)
+    assert "1 / 10" in today_card and "Operasional Pati" in today_card
+    assert "Daftar hari ini" not in today_page
+    before_sk_ahu, page = targets_card(D2)
+    assert "0 / 10" in before_sk_ahu and "SK AHU Pati" in before_sk_ahu
+    assert "Operasional Pati" in before_sk_ahu  # started on D2: set by then
+    started_later, _page = targets_card(D1)
+    assert "SK AHU Pati" in started_later and "Operasional Pati" not in started_later
+    after_sk_ahu, _page = targets_card(D3)
+    assert "1 / 10" in after_sk_ahu
+    assert "Daftar hari ini" in page and "tanpa pembaruan" in page
