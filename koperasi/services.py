@@ -353,6 +353,39 @@ def _earlier_incomplete(progress: StageProgress) -> list[StageProgress]:
                 .order_by("stage__order"))
 
 
+def _earlier_completed_on(progress: StageProgress, cooperative: Cooperative) -> date | None:
+    """
+    A new KDKMP takes its stages in order, also in time (a stage the law lets happen in any order only after the
+    ordered ones): the latest day an earlier stage was completed, which this one's dates cannot precede. None for
+    an existing cooperative, whose deed or SK AHU may well be older than its 2025 Musdesus; stages marked not
+    applicable carry no date of their own.
+    """
+    if cooperative.formation_model != FormationModel.BARU:
+        return None
+    latest = _earlier(progress).filter(status=StageStatus.VERIFIED).aggregate(latest=Max("completed_at"))["latest"]
+    return timezone.localdate(latest) if latest else None
+
+
+def _not_before_earlier_stages(day: date, previous: date | None) -> None:
+    if previous and day < previous:
+        raise ValidationError(_("The previous stage was completed on %(date)s; this one cannot be earlier.")
+                              % {"date": formats.date_format(previous)})
+
+
+def _require_dated_in_order(progress: StageProgress, cooperative: Cooperative, data: dict) -> None:
+    """A submission's document dates (the meeting held, the deed, the account opened…) follow the earlier stages'."""
+    previous = _earlier_completed_on(progress, cooperative)
+    errors = {}
+    for key in EVENT_DATE_FIELDS:
+        if data.get(key):
+            try:
+                _not_before_earlier_stages(date.fromisoformat(str(data[key])), previous)
+            except ValidationError as error:
+                errors[key] = error.messages
+    if errors:
+        raise ValidationError(errors)
+
+
 def _require_in_order(progress: StageProgress) -> None:
     missing = _earlier_incomplete(progress)
     if missing:
@@ -518,6 +551,7 @@ def stage_submit(*, actor, progress: StageProgress, data: dict | None = None, do
     require_scope(actor, Action.EDIT_COOPERATIVE, cooperative.village_id)
     _require_open(progress, cooperative, when_submitted=_("This stage is already submitted and awaits verification."))
     cleaned = clean_stage_data(progress.stage.required_fields, data or {}, earliest=_earliest_date(cooperative))
+    _require_dated_in_order(progress, cooperative, cleaned)
     _check_identifiers_free(cooperative, cleaned)
     # Every check runs before any file is written, so a refused submission leaves nothing behind.
     uploads = _checked_uploads(progress, documents)
@@ -695,22 +729,14 @@ def stage_record_from_archive(
     _require_open(progress, cooperative,
                   when_submitted=_("This stage is submitted: verify it or send it back instead."))
     earliest = _earliest_date(cooperative)
-    # A new KDKMP takes its stages in order, also in time (a stage the law lets happen in any order only after
-    # the ordered ones). An existing cooperative's deed or SK AHU may well be older than its 2025 Musdesus;
-    # stages marked not applicable carry no date of their own.
-    previous = None
-    if cooperative.formation_model == FormationModel.BARU:
-        previous = (_earlier(progress).filter(status=StageStatus.VERIFIED)
-                    .aggregate(latest=Max("completed_at"))["latest"])
+    previous = _earlier_completed_on(progress, cooperative)
     errors: dict[str, list] = {}
     if completed_on is None:
         errors["completed_on"] = [_("Enter the date the stage was completed.")]
     else:
         try:
             date_in_bounds(completed_on, earliest)
-            if previous and completed_on < timezone.localdate(previous):
-                raise ValidationError(_("The previous stage was completed on %(date)s; this one cannot be earlier.")
-                                      % {"date": formats.date_format(timezone.localdate(previous))})
+            _not_before_earlier_stages(completed_on, previous)
         except ValidationError as error:
             errors["completed_on"] = error.messages
     if not is_explained(note):

@@ -122,3 +122,15 @@ def test_each_order_free_milestone_is_dated_by_its_document(village_staff, pati_
     assert local.date() == date(2025, 7, 15) and timezone.localdate(progress.reviewed_at) == timezone.localdate()
     simkopdes = complete_stage(village_staff, pati_officer, prawoto, "simkopdes")
     assert timezone.localdate(simkopdes.completed_at) == date(2025, 7, 22)
+
+
+def test_a_new_kdkmps_document_dates_follow_its_earlier_stages(village_staff, pati_officer, prawoto):
+    """An account cannot be opened for a legal entity before its SK AHU: the submission says which date is off."""
+    _up_to_sk_ahu(village_staff, pati_officer, prawoto)  # SK AHU dated 20 Jun 2025
+    early = {**STAGE_DATA["rekening_bank"], "account_opened_on": "2025-06-19"}
+    with pytest.raises(ValidationError) as error:
+        submit_stage(village_staff, prawoto, "rekening_bank", data=early)
+    assert list(error.value.message_dict) == ["account_opened_on"]
+    assert "20 Jun 2025" in error.value.message_dict["account_opened_on"][0]
+    assert complete_stage(village_staff, pati_officer, prawoto, "rekening_bank",
+                          data={**early, "account_opened_on": "2025-06-20"}).status == StageStatus.VERIFIED
