@@ -393,11 +393,12 @@ def _cast(column: str) -> str:
 _MEMBER_COLUMNS = ("id", "created_at", "cooperative_id", "member_number", "village_office", "created_by_id",
                    *_OWN_COLUMNS)
 # member_number as ``members.rules.member_number_format``: zero-padded to MEMBER_NUMBER_WIDTH digits, longer
-# numbers in full. ``ordered`` numbers the rows in file order before the sequence hands out their ids.
+# numbers in full. ``ordered`` numbers the rows in file order before the sequence hands out their ids; the
+# sequence's name is looked up once (a scalar subquery), not for every row.
 _INSERT_NEW = f"""
 WITH inserted AS (
     INSERT INTO members_member ({", ".join(_MEMBER_COLUMNS)})
-    SELECT nextval(pg_get_serial_sequence('members_member', 'id')), %(now)s, %(cooperative)s,
+    SELECT nextval((SELECT pg_get_serial_sequence('members_member', 'id'))::regclass), %(now)s, %(cooperative)s,
            lpad(ordered.number::text, greatest({MEMBER_NUMBER_WIDTH}, length(ordered.number::text)), '0'), '',
            %(actor)s, {", ".join(_cast(column) for column in _OWN_COLUMNS)}
       FROM (SELECT *, %(first)s + row_number() OVER (ORDER BY line) - 1 AS number
