@@ -86,6 +86,7 @@ __all__ = [
     "stage_reopen",
     "stage_submit",
     "stage_verify",
+    "stages_redate_from_documents",
 ]
 
 # Fields an officer who verifies stages may correct; village staff change them only through a stage.
@@ -655,6 +656,33 @@ def _check_identifiers_free(cooperative: Cooperative, cleaned: dict) -> None:
                                % {"value": cleaned[key], "cooperative": other.name}]
     if errors:
         raise ValidationError(errors)
+
+
+
+def stages_redate_from_documents() -> int:
+    """
+    Date verified stages by their documents where they were dated by their verification: stages verified before
+    completion took the documents' date (the meeting held, the deed, the SK AHU…), or whose document date was
+    added later to the workflow. Each such stage's completion moves to noon of its document's date, in the audit
+    trail with the reason; its cooperative's "stage reached" date follows, and the snapshots of its villages from
+    that day on are rebuilt. Archive records keep their own date. Idempotent; returns the stages re-dated.
+    """
+    redated = 0
+    candidates = (StageProgress.objects.filter(status=StageStatus.VERIFIED, from_archive=False)
+                  .exclude(completed_at__isnull=True).values_list("pk", "cooperative_id", "data", "completed_at"))
+    for pk, cooperative_id, data, completed_at in candidates.iterator(chunk_size=2000):
+        day = stage_event_date(data)
+        if day is None or day >= timezone.localdate(completed_at):
+            continue
+        with transaction.atomic():
+            progress, cooperative = _locked(StageProgress(pk=pk, cooperative_id=cooperative_id))
+            progress.completed_at = _event_moment(day, progress.completed_at)
+            progress._change_reason = "Dated by its document"
+            progress.save(update_fields=["completed_at"])
+            _refresh_reached_stage(cooperative, None)
+            _backdated(cooperative, day)
+        redated += 1
+    return redated
 
 
 @transaction.atomic
