@@ -258,9 +258,9 @@ def snapshot_backfill(start: date, end: date, *, every: int = 1, day_by_day: boo
     """
     Rebuild the snapshots of past days from dated records (stage completion times, unit milestones,
     joining and visit dates), e.g. after importing history or generating data; ``every`` 7 keeps one
-    day a week. Returns rows written. Every day of a run on PostgreSQL costs about one INSERT … SELECT
-    (``reports.history``: only the villages changed that day are recomputed); ``day_by_day`` (and SQLite,
-    and ``every`` > 1) recomputes every village for every day.
+    day a week. Returns rows written. On PostgreSQL a run costs one pass over the dated records plus
+    about one INSERT … SELECT a day (``reports.history``: each day is the day before's rows plus that
+    day's changes); ``day_by_day`` (and SQLite, and ``every`` > 1) recomputes every village for every day.
     """
     if connection.vendor == "postgresql" and every == 1 and start < end and not day_by_day:
         with transaction.atomic():

@@ -257,7 +257,7 @@ def test_stalled_counts_from_event_dates_and_spares_an_operating_cooperative(peo
 
 
 def test_the_history_rebuild_equals_recomputing_every_day(people):
-    """The fast path (only the villages changed each day) writes what recomputing every village every day writes."""
+    """The fast path (each day = the day before + that day's changes) writes what recomputing every day writes."""
     officer, checker, _admin = people
     _entered_today(officer, checker, archive=True)
     # Pakem: one stage long ago, stalled since (the day it turns stalled falls inside the run).
