@@ -116,6 +116,11 @@ def _labels(kind: str, load):
     return _memo(f"labels:{kind}:{get_language()}", load)
 
 
+def _provinces() -> list[Region]:
+    """The 38 provinces (catalogue data, read-only here), kept for a minute like the other catalogue data."""
+    return _memo("provinces", lambda: list(Region.objects.filter(level=RegionLevel.PROVINCE).order_by("code")))
+
+
 def _nation_villages() -> int:
     return _memo("nation-villages", lambda: Region.objects.filter(level=RegionLevel.PROVINCE).aggregate(
         total=Sum("village_count"))["total"] or 0)
@@ -326,7 +331,7 @@ def dashboard(*, user, code: str | None, as_of: date | None = None) -> Dashboard
         raise Http404
     if code in (None, "", NATION):
         if scope.everything:
-            provinces = list(Region.objects.filter(level=RegionLevel.PROVINCE).order_by("code"))
+            provinces = _provinces()
             counts = _counts([NATION, *(p.code for p in provinces)], as_of)
             area = AreaRow(NATION, _("Indonesia"), "nation", _nation_villages(), counts.get(NATION, dict(ZERO)),
                            kelurahan=_nation_kelurahan())
