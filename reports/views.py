@@ -26,6 +26,7 @@ from django.views.generic import TemplateView
 from bumdes.models import SiteStatus
 from core.roles import Action
 from core.scoping import scope_for
+from core.shell import render_with_shell
 from core.storage import private_file_response
 from core.views import ActionRequiredMixin
 from core.views import int_param
@@ -124,7 +125,14 @@ class DashboardView(ActionRequiredMixin, TemplateView):
         body = page["html"]
         for placeholder, value in per_request.items():
             body = body.replace(placeholder, value)
-        return super().get_context_data(page=page, body=mark_safe(body), freshness=current, **kwargs)  # noqa: S308
+        return super().get_context_data(page=page, page_title=page["title"], body=mark_safe(body),  # noqa: S308
+                                        freshness=current, **kwargs)
+
+    def render_to_response(self, context, **response_kwargs):
+        # The page around the content (menu, bell, language switch) is kept rendered per user (core.shell).
+        return render_with_shell(self.request, self.template_name, body=context["body"],
+                                 shell_context={"page_title": context["page_title"]}, context=context,
+                                 enabled=bool(settings.DASHBOARD_CACHE_SECONDS))
 
     def _page(self, code: str | None) -> tuple[dict, bool]:
         """

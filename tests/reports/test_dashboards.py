@@ -307,3 +307,35 @@ def test_a_cached_page_is_served_in_the_language_of_whoever_asks(client, areas, 
     english = client.get(f"/dasbor/{PATI}/").content.decode()
     assert "Seven-unit readiness" in english and "Kesiapan tujuh unit usaha" not in english
     assert "Data as of" in english
+
+
+def test_the_page_around_a_cached_dashboard_follows_the_bell_and_the_roles(client, areas, pati_officer, settings):
+    """The menu, bell and language switch around the content are kept rendered per user: a new notification
+    shows at once, a new role shows at once, and another user gets their own."""
+    from accounts.models import RoleAssignment
+    from notifications.models import NotificationKind
+    from notifications.services import notify
+    from tests.conftest import clear_test_cache
+
+    settings.DASHBOARD_CACHE_SECONDS, settings.DASHBOARD_REFRESH_FLOOR_SECONDS = 60, 20
+    clear_test_cache()
+    client.force_login(pati_officer)
+    from notifications.selectors import unread_count
+
+    unread = unread_count(pati_officer)
+    client.get(f"/dasbor/{PATI}/")
+    bell = '<span class="count" aria-hidden="true">{}</span>'
+    assert bell.format(unread) in client.get(f"/dasbor/{PATI}/").content.decode()  # the kept page around it
+
+    notify(users=[pati_officer], kind=NotificationKind.values[0], params={})
+    assert bell.format(unread + 1) in client.get(f"/dasbor/{PATI}/").content.decode()
+
+    RoleAssignment.objects.filter(user=pati_officer).delete()
+    pati_officer.role_assignments.create(role=Role.PROVINCE_OFFICER, region_id="33")
+    province = client.get(f"/dasbor/{PATI}/").content.decode()
+    assert province.count('href="/dasbor/33/"') >= 1  # Jawa Tengah is now theirs: a link, not grey text
+
+    other = Client()
+    other.force_login(make_user(Role.KABUPATEN_OFFICER, PATI, email="kedua@pati.go.id"))
+    html = other.get(f"/dasbor/{PATI}/").content.decode()
+    assert "kedua@pati.go.id" in html and pati_officer.email not in html
