@@ -119,20 +119,25 @@ class TargetRow:
     figures: TargetFigures
 
 
-def target_rows(targets: list[Target], today: date | None = None) -> list[TargetRow]:
+def target_rows(targets: list[Target], today: date | None = None,
+                counts: dict[str, dict[str, int]] | None = None) -> list[TargetRow]:
     """
     The figures of these targets (the dashboards', the target pages' and the API's): achieved now
     from the roll-up, and at the start of the recent-pace window from that day's snapshot; a few
     queries for any number of targets. Before the first snapshots exist (a new portal), the window's
-    start is counted from dated records instead, one query per target.
+    start is counted from dated records instead, one query per target. ``counts``: roll-up rows the caller
+    has already read (a dashboard's area and children), not read again.
     """
     today = today or timezone.localdate()
     window = settings.TARGET_RATE_WINDOW_DAYS
     window_start = today - timedelta(days=window)
     codes = sorted({target.region_id for target in targets})
-    now_counts = rollup_for(codes)
-    snapshotted = bool(targets) and SnapshotDay.objects.filter(day=window_start).exists()
-    then = {code: metrics for code, _day, metrics in snapshots_for(codes, day=window_start)} if snapshotted else {}
+    known = counts or {}
+    now_counts = {code: known[code] for code in codes if code in known}
+    now_counts |= rollup_for([code for code in codes if code not in known])
+    then = {code: metrics for code, _day, metrics in snapshots_for(codes, day=window_start)} if targets else {}
+    # Rows of that day say it was saved; without any, ask whether it was (its areas may just have had nothing).
+    snapshotted = bool(then) or (bool(targets) and SnapshotDay.objects.filter(day=window_start).exists())
     ranks = stage_ranks()
     rows = []
     for target in targets:
@@ -159,7 +164,9 @@ def dashboard_targets(*, user, board: Dashboard, limit: int = 200) -> list[Targe
         targets = targets.filter(region_id=board.area.code)
     else:
         targets = targets.filter(region_id__in=[child.code for child in board.children])
-    rows = target_rows(list(targets.order_by("due_date")[:limit]))
+    # The page's own rows (today's figures) are the targets' figures for its area and children.
+    shown = {} if board.as_of else {row.code: row.metrics for row in (board.area, *board.children) if row.code}
+    rows = target_rows(list(targets.order_by("due_date")[:limit]), counts=shown)
     rows.sort(key=lambda row: (not row.figures.at_risk, row.target.due_date))
     return rows
 
