@@ -339,3 +339,14 @@ def test_the_page_around_a_cached_dashboard_follows_the_bell_and_the_roles(clien
     other.force_login(make_user(Role.KABUPATEN_OFFICER, PATI, email="kedua@pati.go.id"))
     html = other.get(f"/dasbor/{PATI}/").content.decode()
     assert "kedua@pati.go.id" in html and pati_officer.email not in html
+
+
+def test_a_read_of_some_roll_up_columns_gives_the_same_figures_and_refuses_other_names(areas):
+    from reports.selectors import rollup_for
+
+    full = rollup_for([PATI, "35.05"])
+    some = rollup_for([PATI, "35.05"], ["cooperatives", "stage_5"])
+    assert some == {code: {"cooperatives": row["cooperatives"], "stage_5": row["stage_5"]}
+                    for code, row in full.items()}
+    with pytest.raises(ValueError):
+        rollup_for([PATI], ["cooperatives FROM reports_regionrollup; --"])
