@@ -45,6 +45,7 @@ __all__ = [
     "forget_scope",
     "register_federation_family",
     "register_federation_members",
+    "remember_role_assignments",
     "require_scope",
     "scope_for",
 ]
@@ -211,6 +212,15 @@ def federation_member_codes(user, federation_ids: Iterable[int]) -> list[str]:
     """
     cache = user.__dict__.setdefault("_scope_cache", {}) if user is not None else {}
     return _member_villages(cache, frozenset(federation_ids))
+
+
+def remember_role_assignments(user, assignments: Iterable[tuple[str, str | None, int | None]]) -> None:
+    """
+    The user's role assignments as ``(role, region code, federation id)``, read by another query of the same
+    request (the two-factor check on every page reads them with its own), so that ``scope_for`` does not read
+    them again. Assignments already read for this user object are kept.
+    """
+    user.__dict__.setdefault("_scope_cache", {}).setdefault("assignments", list(assignments))
 
 
 def scope_for(user, action: Action = Action.VIEW) -> Scope:

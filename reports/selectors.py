@@ -7,6 +7,7 @@ desa page.
 import base64
 import time
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from dataclasses import field
 from datetime import date
@@ -116,6 +117,11 @@ def _labels(kind: str, load):
     return _memo(f"labels:{kind}:{get_language()}", load)
 
 
+def _provinces() -> list[Region]:
+    """The 38 provinces (catalogue data, read-only here), kept for a minute like the other catalogue data."""
+    return _memo("provinces", lambda: list(Region.objects.filter(level=RegionLevel.PROVINCE).order_by("code")))
+
+
 def _nation_villages() -> int:
     return _memo("nation-villages", lambda: Region.objects.filter(level=RegionLevel.PROVINCE).aggregate(
         total=Sum("village_count"))["total"] or 0)
@@ -221,18 +227,43 @@ def _fetch(select: str, codes: list[str], extra: str = "", params: tuple = ()) -
         return cursor.fetchall()
 
 
-def rollup_for(codes: list[str]) -> dict[str, dict[str, int]]:
-    return {row[0]: dict(zip(METRIC_COLUMNS, row[1:], strict=True)) for row in _fetch(_ROLLUP_SELECT, codes)}
+def _columns(columns: Iterable[str] | None) -> tuple[str, ...]:
+    """The roll-up columns asked for, in their order (all when None); only known column names reach the SQL."""
+    if columns is None:
+        return METRIC_COLUMNS
+    wanted = set(columns)
+    if not wanted <= set(METRIC_COLUMNS):
+        raise ValueError(f"Not roll-up columns: {sorted(wanted - set(METRIC_COLUMNS))}")
+    return tuple(name for name in METRIC_COLUMNS if name in wanted)
+
+
+def rollup_for(codes: list[str], columns: Iterable[str] | None = None) -> dict[str, dict[str, int]]:
+    """
+    The roll-up rows of these regions: every column, or only ``columns`` (a page reading one figure of many
+    areas, e.g. its targets, need not carry the other 150 of each row).
+    """
+    names = _columns(columns)
+    select = _ROLLUP_SELECT if columns is None else (
+        f"SELECT code{''.join(', ' + name for name in names)} FROM {RegionRollup._meta.db_table} WHERE code IN ")
+    return {row[0]: dict(zip(names, row[1:], strict=True)) for row in _fetch(select, codes)}
 
 
 def snapshots_for(codes: list[str], *, day: date | None = None, since: date | None = None,
-                  until: date | None = None) -> list[tuple[str, date, dict[str, int]]]:
-    """(code, day, metrics) of the snapshots of these regions on ``day``, or between ``since`` and ``until``."""
+                  until: date | None = None, columns: Iterable[str] | None = None,
+                  ) -> list[tuple[str, date, dict[str, int]]]:
+    """
+    (code, day, metrics) of the snapshots of these regions on ``day``, or between ``since`` and ``until``: every
+    column, or only ``columns``.
+    """
+    names = _columns(columns)
+    select = _SNAPSHOT_SELECT if columns is None else (
+        f"SELECT code, day{''.join(', ' + name for name in names)} FROM {RegionSnapshot._meta.db_table} "
+        f"WHERE code IN ")
     if day is not None:
-        rows = _fetch(_SNAPSHOT_SELECT, codes, " AND day = %s", (day,))
+        rows = _fetch(select, codes, " AND day = %s", (day,))
     else:
-        rows = _fetch(_SNAPSHOT_SELECT, codes, " AND day >= %s AND day < %s", (since, until))
-    return [(row[0], row[1], dict(zip(METRIC_COLUMNS, row[2:], strict=True))) for row in rows]
+        rows = _fetch(select, codes, " AND day >= %s AND day < %s", (since, until))
+    return [(row[0], row[1], dict(zip(names, row[2:], strict=True))) for row in rows]
 
 
 class NoSnapshot(Http404):
@@ -326,7 +357,7 @@ def dashboard(*, user, code: str | None, as_of: date | None = None) -> Dashboard
         raise Http404
     if code in (None, "", NATION):
         if scope.everything:
-            provinces = list(Region.objects.filter(level=RegionLevel.PROVINCE).order_by("code"))
+            provinces = _provinces()
             counts = _counts([NATION, *(p.code for p in provinces)], as_of)
             area = AreaRow(NATION, _("Indonesia"), "nation", _nation_villages(), counts.get(NATION, dict(ZERO)),
                            kelurahan=_nation_kelurahan())

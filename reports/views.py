@@ -1,6 +1,8 @@
 """Dashboards (drill-down, map, burn-up, unit matrix, who has not updated) and background exports."""
 
+import dataclasses
 import hashlib
+import time
 
 from django.conf import settings
 from django.contrib import messages
@@ -24,6 +26,7 @@ from django.views.generic import TemplateView
 from bumdes.models import SiteStatus
 from core.roles import Action
 from core.scoping import scope_for
+from core.shell import render_with_shell
 from core.storage import private_file_response
 from core.views import ActionRequiredMixin
 from core.views import int_param
@@ -47,7 +50,7 @@ from .selectors import letterhead_for
 from .selectors import map_values
 from .selectors import not_updated
 from .selectors import status_labels
-from .versions import area_version
+from .versions import cached_with_version
 
 __all__ = ["DashboardView", "ExportDownloadView", "ExportJobView", "ExportRequestView", "NotUpdatedView"]
 
@@ -75,6 +78,10 @@ PAGE_PARAMETERS = ("k", "sort", "dir", "as_of")  # and those of the cards other 
 # Filled in per request in cached dashboard content.
 CSRF_PLACEHOLDER = "__dashboard_csrf_token__"
 FRESHNESS_PLACEHOLDER = "__dashboard_freshness__"
+# While one request draws a page again, the others get its previous drawing; after this long (the drawing
+# request died) another may try.
+DRAWING_SUFFIX = ":drawing"
+DRAWING_LOCK_SECONDS = 10
 
 
 def sort_columns(k: int) -> list[tuple[str, str]]:
@@ -106,41 +113,75 @@ class DashboardView(ActionRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         request = self.request
         current = freshness()
-        page = self._page(kwargs.get("code"))
+        page, behind = self._page(kwargs.get("code"))
+        if behind:
+            # Drawn before the latest change to its areas (within the refresh floor): say when its figures are from.
+            current = dataclasses.replace(current, as_of=page["as_of"])
+        # Rendered without the request: the freshness line needs no context processor (the bell, the menu).
         per_request = {
             CSRF_PLACEHOLDER: get_token(request),
-            FRESHNESS_PLACEHOLDER: render_to_string("reports/partials/freshness.html", {"freshness": current},
-                                                    request=request),
+            FRESHNESS_PLACEHOLDER: render_to_string("reports/partials/freshness.html", {"freshness": current}),
         }
         body = page["html"]
         for placeholder, value in per_request.items():
             body = body.replace(placeholder, value)
-        return super().get_context_data(page=page, body=mark_safe(body), freshness=current, **kwargs)  # noqa: S308
+        return super().get_context_data(page=page, page_title=page["title"], body=mark_safe(body),  # noqa: S308
+                                        freshness=current, **kwargs)
 
-    def _page(self, code: str | None) -> dict:
+    def render_to_response(self, context, **response_kwargs):
+        # The page around the content (menu, bell, language switch) is kept rendered per user (core.shell).
+        return render_with_shell(self.request, self.template_name, body=context["body"],
+                                 shell_context={"page_title": context["page_title"]}, context=context,
+                                 enabled=bool(settings.DASHBOARD_CACHE_SECONDS))
+
+    def _page(self, code: str | None) -> tuple[dict, bool]:
         """
-        The page's content, shared by every user with the same scope and cached until the roll-up
-        changes (or for DASHBOARD_CACHE_SECONDS): the token and the freshness line are filled in per
-        request, so one rendering serves many officers opening the same dashboard.
+        The page's content, shared by every user with the same scope, and whether it is behind the roll-up.
+
+        A cached drawing is served while the figures of the areas it shows are unchanged, for at most
+        DASHBOARD_CACHE_SECONDS; after a change it is still served until it is DASHBOARD_REFRESH_FLOOR_SECONDS
+        old, so a page whose areas change all the time (the nation, a province) is drawn again at most once
+        per floor instead of after every write. When it must be drawn again one request draws it and the others
+        meanwhile get the previous drawing, rather than all drawing the same page at once. The CSRF token and
+        the freshness line are filled in per request.
         """
         seconds = settings.DASHBOARD_CACHE_SECONDS
-        key = self._cache_key(code) if seconds else None
-        page = cache.get(key) if key else None
-        if page is None:
-            context = self._body_context(code)
-            page = {"title": context["area"].name, "map": bool(context["board"].map_layer),
-                    "chart": any(section.data.get("chart") for section in context["sections"]),
-                    "html": render_to_string("reports/partials/dashboard_body.html", context, request=self.request)}
-            if key:
-                cache.set(key, page, seconds)
-        return page
-
-    def _cache_key(self, code: str | None) -> str:
+        if not seconds:
+            return self._draw(code, version=""), False
         scope = scope_for(self.request.user)
+        key = self._cache_key(code, scope)
+        page, version = cached_with_version(key, self._areas_shown(code, scope))
+        if page is not None:
+            age = time.time() - page["drawn_at"]
+            current = page["version"] == version
+            if age < seconds and (current or age < settings.DASHBOARD_REFRESH_FLOOR_SECONDS):
+                return page, not current
+            if not cache.add(key + DRAWING_SUFFIX, 1, DRAWING_LOCK_SECONDS):
+                return page, not current  # another request is drawing it again
+        try:
+            fresh = self._draw(code, version)
+            # Kept past its lifetime, so that whoever finds it expired can be served it while one request draws.
+            cache.set(key, fresh, seconds * 2)
+        finally:
+            if page is not None:
+                cache.delete(key + DRAWING_SUFFIX)
+        return fresh, False
+
+    def _draw(self, code: str | None, version: str) -> dict:
+        as_of = freshness().as_of  # read before the figures: the page is at least this recent
+        context = self._body_context(code)
+        # Rendered without the request: the shared content depends on the scope, not on who asks (no context
+        # processor runs for it).
+        return {"title": context["area"].name, "map": bool(context["board"].map_layer),
+                "chart": any(section.data.get("chart") for section in context["sections"]),
+                "html": render_to_string("reports/partials/dashboard_body.html", context),
+                "version": version, "drawn_at": time.time(), "as_of": as_of}
+
+    def _cache_key(self, code: str | None, scope) -> str:
         signature = "*" if scope.everything else ",".join(sorted(scope.roots))
         # Only the parameters the page reads: a link with junk parameters does not add cache entries.
         parts = [code or "", self._page_query().urlencode(), get_language(), signature,
-                 area_version(self._areas_shown(code, scope)), str(self._can_edit_letterhead(code or ""))]
+                 str(self._can_edit_letterhead(code or ""))]
         return "dashboard:" + hashlib.sha256("|".join(parts).encode()).hexdigest()
 
     @staticmethod
@@ -201,7 +242,9 @@ class DashboardView(ActionRequiredMixin, TemplateView):
             "map_values": map_values(user=request.user, board=board, k=k) if board.map_layer else None,
             "export_code": board.area.code, "page_query": self._page_query(),
             "can_edit_letterhead": self._can_edit_letterhead(board.area.code),
-            "csrf_placeholder": CSRF_PLACEHOLDER, "freshness_placeholder": FRESHNESS_PLACEHOLDER,
+            # Rendered without the request: a {% csrf_token %} in a card gets the placeholder too.
+            "csrf_placeholder": CSRF_PLACEHOLDER, "csrf_token": CSRF_PLACEHOLDER,
+            "freshness_placeholder": FRESHNESS_PLACEHOLDER,
             "as_of_form": as_of_form, "as_of": board.as_of,
         }
 

@@ -18,6 +18,7 @@ from koperasi.models import COMPLETED_STATUSES
 from koperasi.models import StageProgress
 from pembangunan.models import LandPlot
 from reports.charts import line_chart_svg
+from reports.metrics import METRIC_COLUMNS
 from reports.metrics import STAGE_BUCKETS
 from reports.metrics import stage_column
 from reports.metrics import stage_done_column
@@ -113,31 +114,55 @@ def _achieved(target: Target, metrics: dict[str, int], ranks: dict[str, int]) ->
     return sum(metrics.get(unit_column(target.unit_type.code, status), 0) for status in reached)
 
 
+def _columns(target: Target, ranks: dict[str, int]) -> set[str]:
+    """The roll-up columns ``_achieved`` reads for this target."""
+    if target.metric == TargetMetric.LAND:
+        return set(LAND_STEP_COLUMNS.get(target.land_step, ()))
+    if target.metric == TargetMetric.STAGE:
+        rank = ranks.get(target.stage.code, STAGE_BUCKETS)
+        return {*(stage_column(index) for index in range(rank, STAGE_BUCKETS)), stage_done_column(rank)}
+    reached = READINESS_ORDER[READINESS_ORDER.index(target.unit_status):]
+    return {unit_column(target.unit_type.code, status) for status in reached}
+
+
+def _columns_of(targets: list[Target], ranks: dict[str, int]) -> list[str]:
+    """What these targets read of each roll-up row (columns ``_achieved`` would find missing count 0)."""
+    return sorted(set().union(*(_columns(target, ranks) for target in targets)) & set(METRIC_COLUMNS))
+
+
 @dataclass(frozen=True)
 class TargetRow:
     target: Target
     figures: TargetFigures
 
 
-def target_rows(targets: list[Target], today: date | None = None, *, as_of: date | None = None) -> list[TargetRow]:
+def target_rows(targets: list[Target], today: date | None = None,
+                counts: dict[str, dict[str, int]] | None = None, *, as_of: date | None = None) -> list[TargetRow]:
     """
     The figures of these targets (the dashboards', the target pages' and the API's): achieved now
     from the roll-up, and at the start of the recent-pace window from that day's snapshot; a few
     queries for any number of targets. Before the first snapshots exist (a new portal), the window's
-    start is counted from dated records instead, one query per target. ``as_of``: the figures as they
-    stood at the end of that past day (achieved from its snapshot, pace and risk judged on that day).
+    start is counted from dated records instead, one query per target. ``counts``: roll-up rows the caller
+    has already read (a dashboard's area and children), not read again. ``as_of``: the figures as they stood at
+    the end of that past day (achieved from its snapshot, pace and risk judged on that day).
     """
     today = as_of or today or timezone.localdate()
     window = settings.TARGET_RATE_WINDOW_DAYS
     window_start = today - timedelta(days=window)
     codes = sorted({target.region_id for target in targets})
-    if as_of:
-        now_counts = {code: metrics for code, _day, metrics in snapshots_for(codes, day=as_of)}
-    else:
-        now_counts = rollup_for(codes)
-    snapshotted = bool(targets) and SnapshotDay.objects.filter(day=window_start).exists()
-    then = {code: metrics for code, _day, metrics in snapshots_for(codes, day=window_start)} if snapshotted else {}
     ranks = stage_ranks()
+    columns = _columns_of(targets, ranks)  # of each row only what the targets count: a few of 150 columns
+    known = counts or {}
+    now_counts = {code: known[code] for code in codes if code in known}
+    unread = [code for code in codes if code not in known]
+    if as_of:
+        now_counts |= {code: metrics for code, _day, metrics in snapshots_for(unread, day=as_of, columns=columns)}
+    else:
+        now_counts |= rollup_for(unread, columns)
+    then = ({code: metrics for code, _day, metrics in snapshots_for(codes, day=window_start, columns=columns)}
+            if targets else {})
+    # Rows of that day say it was saved; without any, ask whether it was (its areas may just have had nothing).
+    snapshotted = bool(then) or (bool(targets) and SnapshotDay.objects.filter(day=window_start).exists())
     rows = []
     for target in targets:
         if snapshotted:  # a region without a row that day had nothing to count
@@ -168,7 +193,9 @@ def dashboard_targets(*, user, board: Dashboard, limit: int = 200) -> list[Targe
         targets = targets.filter(region_id=board.area.code)
     else:
         targets = targets.filter(region_id__in=[child.code for child in board.children])
-    rows = target_rows(list(targets.order_by("due_date")[:limit]), as_of=board.as_of)
+    # The page's own rows (its day's figures) are the targets' figures for its area and children.
+    shown = {row.code: row.metrics for row in (board.area, *board.children) if row.code}
+    rows = target_rows(list(targets.order_by("due_date")[:limit]), counts=shown, as_of=board.as_of)
     rows.sort(key=lambda row: (not row.figures.at_risk, row.target.due_date))
     return rows
 
@@ -182,7 +209,8 @@ def burn_up(row: TargetRow, today: date | None = None) -> dict:
     today = today or timezone.localdate()
     ranks = stage_ranks()
     points = {day: _achieved(target, metrics, ranks)
-              for _code, day, metrics in snapshots_for([target.region_id], since=target.start_date, until=today)}
+              for _code, day, metrics in snapshots_for([target.region_id], since=target.start_date, until=today,
+                                                       columns=_columns_of([target], ranks))}
     points[today] = figures.achieved
     # At most six years of daily points, whatever dates a stored row carries (even 9999-12-31).
     cap = today + timedelta(days=5 * 366)

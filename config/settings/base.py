@@ -251,6 +251,10 @@ IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=200_000)
 SELF_REGISTRATION_PER_HOUR = env.int("SELF_REGISTRATION_PER_HOUR", default=5)
 # Dashboard content is cached per scope until the roll-up changes, at most this long (0 turns it off).
 DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=60)
+# ... but a cached page is drawn again at most once this many seconds, however many changes come in: a change
+# shows on every dashboard within this long. Without it the national and province pages, which every write in
+# the country changes, would be drawn again after nearly every write (reports.views.DashboardView._page).
+DASHBOARD_REFRESH_FLOOR_SECONDS = env.int("DASHBOARD_REFRESH_FLOOR_SECONDS", default=20)
 # Days over which a target's recent daily rate is measured.
 TARGET_RATE_WINDOW_DAYS = env.int("TARGET_RATE_WINDOW_DAYS", default=14)
 

@@ -30,6 +30,7 @@ ROLLUP_LOCK_SECONDS = 6
 
 # Tests read each page's context; the caching itself is tested with the setting turned on.
 DASHBOARD_CACHE_SECONDS = 0
+DASHBOARD_REFRESH_FLOOR_SECONDS = 0
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -232,3 +232,121 @@ def test_a_change_in_one_province_leaves_another_provinces_cached_page_valid(
     assert pati.context["page"]["html"].count('data-figure="cooperatives">3<') == 1
     nation = client.get("/dasbor/")
     assert nation.context["page"]["html"].count('data-figure="cooperatives">4<') == 1
+
+
+def test_a_changed_page_is_drawn_again_once_its_refresh_floor_has_passed(
+        client, areas, national_admin, settings, django_capture_on_commit_callbacks):
+    """
+    Within DASHBOARD_REFRESH_FLOOR_SECONDS of its drawing a page is served as drawn, and says how old its figures
+    are; after it, the next visit shows the change.
+    """
+    import time
+
+    from reports.selectors import _MEMO
+    from tests.conftest import clear_test_cache
+    from tests.conftest import register
+
+    settings.DASHBOARD_CACHE_SECONDS, settings.DASHBOARD_REFRESH_FLOOR_SECONDS = 60, 1
+    clear_test_cache()
+    client.force_login(national_admin)
+    drawn = client.get("/dasbor/")
+    assert drawn.context["page"]["html"].count('data-figure="cooperatives">3<') == 1
+    drawn_as_of = drawn.context["freshness"].as_of
+
+    with django_capture_on_commit_callbacks(execute=True):
+        register(national_admin, "33.18.02.2001")  # the nation's row moves
+    _MEMO.clear()  # the freshness line is re-read once a second; the test does not wait for it
+    within_floor = client.get("/dasbor/")
+    assert within_floor.context["page"]["html"].count('data-figure="cooperatives">3<') == 1
+    # The line under the page gives the time of the figures shown, not of the newer roll-up.
+    assert within_floor.context["freshness"].as_of == drawn_as_of
+
+    time.sleep(1.1)
+    after_floor = client.get("/dasbor/")
+    assert after_floor.context["page"]["html"].count('data-figure="cooperatives">4<') == 1
+    assert after_floor.context["freshness"].as_of > drawn_as_of
+
+
+def test_a_cached_page_is_never_shown_outside_the_scope_it_was_drawn_for(client, areas, national_admin,
+                                                                            pati_officer, settings):
+    """Pati's page cached for a national administrator: a Blitar officer is refused it, Pati's officer gets their
+    own drawing (no links up to Indonesia and Jawa Tengah, which they may not open)."""
+    from tests.conftest import BLITAR
+    from tests.conftest import clear_test_cache
+
+    settings.DASHBOARD_CACHE_SECONDS, settings.DASHBOARD_REFRESH_FLOOR_SECONDS = 60, 20
+    clear_test_cache()
+    client.force_login(national_admin)
+    national_view = client.get(f"/dasbor/{PATI}/").content.decode()
+    assert 'href="/dasbor/33/"' in breadcrumbs(national_view)
+
+    outsider = Client()
+    outsider.force_login(make_user(Role.KABUPATEN_OFFICER, BLITAR))
+    assert outsider.get(f"/dasbor/{PATI}/").status_code == 404
+
+    officer = Client()
+    officer.force_login(pati_officer)
+    own = officer.get(f"/dasbor/{PATI}/")
+    assert own.status_code == 200
+    assert "Jawa Tengah" in breadcrumbs(own.content.decode())
+    assert "href=" not in breadcrumbs(own.content.decode())
+
+
+def breadcrumbs(html: str) -> str:
+    return html.split('<ol class="breadcrumbs">', 1)[1].split("</ol>", 1)[0]
+
+
+def test_a_cached_page_is_served_in_the_language_of_whoever_asks(client, areas, national_admin, settings):
+    from tests.conftest import clear_test_cache
+
+    settings.DASHBOARD_CACHE_SECONDS, settings.DASHBOARD_REFRESH_FLOOR_SECONDS = 60, 20
+    clear_test_cache()
+    client.force_login(national_admin)
+    assert "Kesiapan tujuh unit usaha" in client.get(f"/dasbor/{PATI}/").content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get(f"/dasbor/{PATI}/").content.decode()
+    assert "Seven-unit readiness" in english and "Kesiapan tujuh unit usaha" not in english
+    assert "Data as of" in english
+
+
+def test_the_page_around_a_cached_dashboard_follows_the_bell_and_the_roles(client, areas, pati_officer, settings):
+    """The menu, bell and language switch around the content are kept rendered per user: a new notification
+    shows at once, a new role shows at once, and another user gets their own."""
+    from accounts.models import RoleAssignment
+    from notifications.models import NotificationKind
+    from notifications.services import notify
+    from tests.conftest import clear_test_cache
+
+    settings.DASHBOARD_CACHE_SECONDS, settings.DASHBOARD_REFRESH_FLOOR_SECONDS = 60, 20
+    clear_test_cache()
+    client.force_login(pati_officer)
+    from notifications.selectors import unread_count
+
+    unread = unread_count(pati_officer)
+    client.get(f"/dasbor/{PATI}/")
+    bell = '<span class="count" aria-hidden="true">{}</span>'
+    assert bell.format(unread) in client.get(f"/dasbor/{PATI}/").content.decode()  # the kept page around it
+
+    notify(users=[pati_officer], kind=NotificationKind.values[0], params={})
+    assert bell.format(unread + 1) in client.get(f"/dasbor/{PATI}/").content.decode()
+
+    RoleAssignment.objects.filter(user=pati_officer).delete()
+    pati_officer.role_assignments.create(role=Role.PROVINCE_OFFICER, region_id="33")
+    province = client.get(f"/dasbor/{PATI}/").content.decode()
+    assert province.count('href="/dasbor/33/"') >= 1  # Jawa Tengah is now theirs: a link, not grey text
+
+    other = Client()
+    other.force_login(make_user(Role.KABUPATEN_OFFICER, PATI, email="kedua@pati.go.id"))
+    html = other.get(f"/dasbor/{PATI}/").content.decode()
+    assert "kedua@pati.go.id" in html and pati_officer.email not in html
+
+
+def test_a_read_of_some_roll_up_columns_gives_the_same_figures_and_refuses_other_names(areas):
+    from reports.selectors import rollup_for
+
+    full = rollup_for([PATI, "35.05"])
+    some = rollup_for([PATI, "35.05"], ["cooperatives", "stage_5"])
+    assert some == {code: {"cooperatives": row["cooperatives"], "stage_5": row["stage_5"]}
+                    for code, row in full.items()}
+    with pytest.raises(ValueError):
+        rollup_for([PATI], ["cooperatives FROM reports_regionrollup; --"])
