@@ -87,8 +87,12 @@ command -v pdftotext >/dev/null 2>&1 || apt_install poppler-utils || fail "pdfto
 "$PY" -c "import weasyprint" 2>/dev/null || fail "WeasyPrint cannot load Pango; run: sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core"
 
 # Debian's Chromium for the browser journeys (Playwright drives it; it never downloads a browser).
-# NO_BROWSER=1 (make bench) skips it: the benchmark opens no browser.
-if [ -n "${NO_BROWSER:-}" ]; then echo "PostgreSQL, Redis and WeasyPrint are ready."; exit 0; fi
+# NO_BROWSER=1 (make bench) skips it: the benchmark opens no browser, but loads its dashboards with wrk.
+if [ -n "${NO_BROWSER:-}" ]; then
+  command -v wrk >/dev/null 2>&1 || apt_install wrk || true
+  command -v wrk >/dev/null 2>&1 || fail "wrk (the benchmark's HTTP load generator) is missing; run: sudo apt-get install wrk"
+  echo "PostgreSQL, Redis, WeasyPrint and wrk are ready."; exit 0
+fi
 command -v chromium >/dev/null 2>&1 || apt_install chromium || true
 command -v chromium >/dev/null 2>&1 || fail "Chromium is not installed; run: sudo apt-get install chromium"
 echo "PostgreSQL, Redis, WeasyPrint and Chromium are ready."
