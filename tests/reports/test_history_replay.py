@@ -183,13 +183,18 @@ def test_facts_entered_today_with_their_dates_reproduce_the_past_days(people, ar
         assert _figures(client, day) == expected[day], day
 
 
-def test_the_dashboard_the_exports_and_the_pdf_take_the_day(people, client, django_capture_on_commit_callbacks):
-    officer, checker, admin = people
+def _history_entered_after_its_days(officer, checker, capture):
+    """The story's days snapshotted as they were (nothing yet), then its history entered today from the archive."""
     for day in DAYS:
         rollup_reconcile(snapshot_day=day)
-    with django_capture_on_commit_callbacks(execute=True):
+    with capture(execute=True):
         _entered_today(officer, checker, archive=True)
     rollup_reconcile(snapshot=False)
+
+
+def test_the_dashboard_the_exports_and_the_pdf_take_the_day(people, client, django_capture_on_commit_callbacks):
+    officer, checker, admin = people
+    _history_entered_after_its_days(officer, checker, django_capture_on_commit_callbacks)
     client.force_login(admin)
 
     def figure(day, name):
@@ -299,11 +304,7 @@ def test_a_past_days_dashboard_shows_its_targets_as_they_stood_and_no_follow_up_
     to start later; the "not updated" list, a follow-up list of today, is not shown for a past day.
     """
     officer, checker, admin = people
-    for day in DAYS:
-        rollup_reconcile(snapshot_day=day)
-    with django_capture_on_commit_callbacks(execute=True):
-        _entered_today(officer, checker, archive=True)
-    rollup_reconcile(snapshot=False)
+    _history_entered_after_its_days(officer, checker, django_capture_on_commit_callbacks)
     target_create(actor=officer, region_code=PATI, metric="stage", stage_code="sk_ahu", start_date=D1,
                   due_date=TODAY + timedelta(days=90), target_count=10, title="SK AHU Pati")
     target_create(actor=officer, region_code=PATI, metric="stage", stage_code="operasional", start_date=D2,
