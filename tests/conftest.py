@@ -190,6 +190,19 @@ STAGE_DATA = {
 }
 
 
+# The legal identifiers a verified stage copies onto its cooperative must be unique across cooperatives.
+_IDENTIFIERS = {"sk_ahu_number": "AHU-{n:07d}.AH.01.29.TAHUN 2025", "npwp": "0{m:015d}", "nib": "{k:013d}",
+                "bank_account_number": "{m:015d}", "simkopdes_account": "KDMP-UJI-{n}"}
+
+
+def unique_stage_data(code: str, number: int) -> dict:
+    """``STAGE_DATA`` of a stage with identifiers of its own (``number``: e.g. the cooperative's id)."""
+    data = dict(STAGE_DATA[code])
+    for key in data.keys() & _IDENTIFIERS.keys():
+        data[key] = _IDENTIFIERS[key].format(n=number, m=810_000_000_000_000 + number, k=9_120_000_000_000 + number)
+    return data
+
+
 def submit_stage(actor, cooperative, code: str, data: dict | None = None):
     """Submit a stage with its required documents and the sample data above."""
     from koperasi.services import stage_submit
