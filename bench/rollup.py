@@ -4,6 +4,7 @@ their floor as a ratio, with the machine's load averages; checks nothing (not a 
 
     make bench                                         # generates the national dataset on first use
     .venv/bin/python bench/rollup.py [--generate] [--members 1000000] [--seconds 20]
+    .venv/bin/python bench/rollup.py --only-full --runs 3     # 1. only: the floor, reconcile and first build
 
 Where it runs (one precedence, printed at the start):
 - database: ``DATABASE_URL`` when set, otherwise ``postgres://postgres@127.0.0.1:5432/$BENCH_DATABASE``
@@ -556,11 +557,14 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=int, default=20, help="duration of each load test")
     parser.add_argument("--skip-full", action="store_true", help="skip the full roll-up measurements (1.)")
+    parser.add_argument("--only-full", action="store_true",
+                        help="only the full roll-up measurements (1.): no worker, server or load test")
     args = parser.parse_args()
     print(f"Database {DATABASE_URL} (DATABASE_URL, else BENCH_DATABASE), Redis {os.environ['REDIS_URL']}, "
           f"Celery queue {QUEUE}", flush=True)
     ensure_database(args.generate, args.members)
-    collect_static_if_needed()
+    if not args.only_full:  # the pages are served only by the later parts
+        collect_static_if_needed()
     temporary = Path(tempfile.mkdtemp(prefix="kopdes-bench-"))
     try:
         run(args, temporary)
@@ -594,6 +598,10 @@ def run(args, temporary: Path) -> None:
     print(f"\nDataset: {Cooperative.objects.count():,} cooperatives, {Unit.objects.count():,} units, "
           f"{Member.objects.count():,} members — {version}, {os.cpu_count()} CPU cores")
     print(f"Load at start: {load_averages()}\n", flush=True)
+    if args.only_full:
+        print_full_rollup(args.runs)
+        print(f"\nLoad at end: {load_averages()}")
+        return
     admin, officers = bench_accounts()
     ensure_rate_snapshot()
 
