@@ -5,10 +5,10 @@ The milestone and coverage columns of the roll-up (``metrics.MILESTONE_COLUMNS``
 lets NIB, NPWP, bank account and SIMKOPDES come in any order after the SK AHU) and whether it has a SIMKOPDES
 account (its own field, or the verified stage). LEFT JOINed on the cooperative like the savings.
 
-``coverage``: the desa/kelurahan served by a cooperative, the villages of a joint cooperative included, each
-village once (a village belongs to at most one cooperative), joined to ``village_facts``' other per-village facts
-by village code: "villages with a cooperative" counts villages, while ``cooperatives`` still counts each
-cooperative once, at its seat.
+Coverage: the desa/kelurahan served by a cooperative, its seat or one of a joint cooperative's listed villages
+(``joint``, one row per village, joined to ``village_facts``' other per-village facts by village code), each
+village once (a village belongs to at most one cooperative): "villages with a cooperative" counts villages, while
+``cooperatives`` still counts each cooperative once, at its seat.
 
 With ``as_of`` both are rebuilt from dates: stage completion dates, and the cooperative's registration for its
 villages. The cooperative's own SIMKOPDES field carries no date of its own: a past day counts it from the
@@ -21,14 +21,13 @@ from koperasi.models import CooperativeVillage
 from koperasi.models import FormationStage
 from koperasi.models import StageProgress
 from koperasi.models import StageStatus
-from wilayah.models import Region
 from wilayah.models import RegionKind
 
 from .metrics import MILESTONE_COLUMNS
 from .metrics import STAGE_BUCKETS
 from .metrics import stage_done_column
 
-__all__ = ["COVERAGE_COLUMNS", "SIMKOPDES_STAGE", "coverage_cte_sql", "milestone_cte_sql",
+__all__ = ["COVERAGE_COLUMNS", "SIMKOPDES_STAGE", "coverage_columns", "joint_villages_sql", "milestone_cte_sql",
            "milestone_fact_columns"]
 
 SIMKOPDES_STAGE = "simkopdes"
@@ -36,7 +35,6 @@ COVERAGE_COLUMNS = ("villages_covered", "kelurahan_covered")  # the ``coverage``
 _COOPERATIVES = Cooperative._meta.db_table
 _PROGRESS = StageProgress._meta.db_table
 _LINKS = CooperativeVillage._meta.db_table
-_REGIONS = Region._meta.db_table
 _COMPLETED = ", ".join(f"'{status}'" for status in COMPLETED_STATUSES)  # fixed values, safe to inline
 
 
@@ -66,7 +64,7 @@ def milestone_cte_sql(*, stage_rank: dict[int, int], of_villages: str, dated: bo
 def milestone_fact_columns() -> dict[str, str]:
     """
     One cooperative's contribution to each milestone column (``milestone`` is LEFT JOINed on it), by column; the
-    coverage columns are not a cooperative's (``coverage_cte_sql``).
+    coverage columns are not a cooperative's (``coverage_columns``).
     """
     columns = {stage_done_column(index): f"CASE WHEN COALESCE(milestone.done_{index}, 0) > 0 THEN 1 ELSE 0 END"
                for index in range(1, STAGE_BUCKETS)}
@@ -75,18 +73,29 @@ def milestone_fact_columns() -> dict[str, str]:
     return columns
 
 
-def coverage_cte_sql(*, only: bool, dated: bool) -> str:
-    """``SELECT code, villages_covered, kelurahan_covered``: each village a cooperative serves, once (seat or joint)."""
-    of_villages = " AND {column} IN (%(codes)s)" if only else ""
+def joint_villages_sql(*, only: bool, dated: bool) -> str:
+    """
+    ``SELECT code``: each village a cooperative serves through its list of villages (a joint cooperative's), once.
+    With the seats (the cooperatives' own rows) these are the villages covered (``coverage_columns``).
+    """
+    of_villages = " AND cv.village_id IN (%(codes)s)" if only else ""
     # On a past day a cooperative exists from its registration, or from an earlier verified stage's event date
     # (brought in from history), as in the cooperatives' own count (``reports.sql``).
     when = (" AND (c.created_at <= %(as_of)s OR EXISTS (SELECT 1 FROM "
             f"{StageProgress._meta.db_table} sp WHERE sp.cooperative_id = c.id "
             f"AND sp.status = '{StageStatus.VERIFIED}' AND sp.completed_at <= %(as_of)s))") if dated else ""
-    seats = (f"SELECT c.village_id AS code FROM {_COOPERATIVES} c WHERE 1 = 1{when}"
-             + of_villages.format(column="c.village_id"))
-    joint = (f"SELECT cv.village_id AS code FROM {_LINKS} cv JOIN {_COOPERATIVES} c ON c.id = cv.cooperative_id "
-             f"WHERE 1 = 1{when}" + of_villages.format(column="cv.village_id"))
-    return (f"SELECT served.code AS code, 1 AS villages_covered, "
-            f"CASE WHEN r.kind = '{RegionKind.KELURAHAN}' THEN 1 ELSE 0 END AS kelurahan_covered "
-            f"FROM ({seats} UNION {joint}) served JOIN {_REGIONS} r ON r.code = served.code")
+    return (f"SELECT cv.village_id AS code FROM {_LINKS} cv JOIN {_COOPERATIVES} c ON c.id = cv.cooperative_id "
+            f"WHERE 1 = 1{when}{of_villages} GROUP BY cv.village_id")
+
+
+def coverage_columns(*, seat: str, joint: str, region: str) -> dict[str, str]:
+    """
+    The coverage columns of a village row, from whether it is a cooperative's seat (the ``seat`` row, LEFT JOINed
+    by village code), one of its listed villages (``joint``), and the village's own region row (``region``).
+    """
+    covered = f"{seat}.code IS NOT NULL OR {joint}.code IS NOT NULL"
+    columns = {"villages_covered": f"CASE WHEN {covered} THEN 1 ELSE 0 END",
+               "kelurahan_covered": f"CASE WHEN ({covered}) AND {region}.kind = '{RegionKind.KELURAHAN}' THEN 1 "
+                                    "ELSE 0 END"}
+    assert tuple(columns) == COVERAGE_COLUMNS
+    return columns

@@ -27,7 +27,8 @@ from units.models import UnitType
 from wilayah.models import Region
 
 from .coverage_facts import COVERAGE_COLUMNS
-from .coverage_facts import coverage_cte_sql
+from .coverage_facts import coverage_columns
+from .coverage_facts import joint_villages_sql
 from .coverage_facts import milestone_cte_sql
 from .coverage_facts import milestone_fact_columns
 from .kegiatan_facts import kegiatan_village_sql
@@ -140,13 +141,14 @@ def _seat_columns() -> dict[str, str]:
                 "awaiting_review": "COALESCE(milestone.awaiting, 0)"}
     columns |= dict(zip(SAVINGS_COLUMNS, savings_fact_columns(), strict=True))
     columns |= milestone_fact_columns()  # stages completed in any order, SIMKOPDES
-    assert set(columns).isdisjoint(_OWNERS) and set(columns) | set(_OWNERS) == set(METRIC_COLUMNS)
+    assert set(columns).isdisjoint(_OWNERS) and {*columns, *_OWNERS, *COVERAGE_COLUMNS} == set(METRIC_COLUMNS)
     return columns
 
 
-# The per-village CTEs other than the cooperatives' own facts, and the columns each fills (under the same name).
-_OWNERS = {"visits_30d": "visit", **dict.fromkeys(LAND_COLUMNS, "land"), **dict.fromkeys(KEGIATAN_COLUMNS, "kegiatan"),
-           **dict.fromkeys(COVERAGE_COLUMNS, "coverage")}
+# The per-village CTEs other than the cooperatives' own facts, and the columns each fills (under the same name);
+# the coverage columns come from the seats and the joint cooperatives' villages (``coverage_columns``).
+_OWNERS = {"visits_30d": "visit", **dict.fromkeys(LAND_COLUMNS, "land"), **dict.fromkeys(KEGIATAN_COLUMNS, "kegiatan")}
+_SOURCES = ("seat", "joint", "visit", "land", "kegiatan")
 
 
 def _cast(name: str, expression: str) -> str:
@@ -250,23 +252,23 @@ def village_facts(*, codes: list[str] | None, stalled_before: datetime, visits_s
     milestone = milestone_cte_sql(stage_rank=stage_rank, of_villages=of_villages, dated=as_of is not None,
                                   awaiting=review_when, no_flattening=_no_flattening())
     seat_facts = ", ".join(f"{expression} AS {name}" for name, expression in _seat_columns().items())
-    owners = ("seat", *dict.fromkeys(_OWNERS.values()))
-    joins = " ".join(f"LEFT JOIN {owner} ON {owner}.code = r.code" for owner in owners)
-    present = " OR ".join(f"{owner}.code IS NOT NULL" for owner in owners)
-    village_columns = ", ".join(_cast(name, f"COALESCE({_OWNERS.get(name, 'seat')}.{name}, 0)") + f" AS {name}"
-                                for name in METRIC_COLUMNS)
+    joins = " ".join(f"LEFT JOIN {source} ON {source}.code = r.code" for source in _SOURCES)
+    present = " OR ".join(f"{source}.code IS NOT NULL" for source in _SOURCES)
+    expressions = {name: f"COALESCE({_OWNERS.get(name, 'seat')}.{name}, 0)" for name in METRIC_COLUMNS}
+    expressions |= coverage_columns(seat="seat", joint="joint", region="r")
+    village_columns = ", ".join(f"{_cast(name, expressions[name])} AS {name}" for name in METRIC_COLUMNS)
     # One row per village and source: a cooperative's facts at its seat (a village is the seat of at most one
-    # cooperative), its visits, plots, coverage and events each grouped by village code. So each village row is
-    # a join by code of at most five rows, not a sum over a hundred columns of rows that are mostly zeros. The
-    # region table drives the joins: its statistics give the planner true row counts (every source's code is a
-    # region's), where the union of the sources' codes would leave it guessing.
+    # cooperative), the joint cooperatives' villages, visits, plots and events, each grouped by village code. So a
+    # village row is a join by code of at most five rows, not a sum over a hundred columns of rows that are mostly
+    # zeros. The region table drives the joins: its statistics give the planner true row counts (every source's
+    # code is a region's), where the union of the sources' codes would leave it guessing.
     sql = (
         f"WITH coop AS ({coop}), unit AS ({unit}), member AS ({member}), "
         f"visit AS ({visit}), savings AS ({savings_cte(of_villages=of_villages, dated=as_of is not None)}), "
         f"land AS ({land_cte_sql(only=only, as_of=as_of is not None)}), "
         f"kegiatan AS ({kegiatan_village_sql(only=only, dated=as_of is not None)}), "
         f"milestone AS ({milestone}), "
-        f"coverage AS ({coverage_cte_sql(only=only, dated=as_of is not None)}), "
+        f"joint AS ({joint_villages_sql(only=only, dated=as_of is not None)}), "
         f"seat AS (SELECT coop.code AS code, {seat_facts} FROM coop "
         f"LEFT JOIN unit ON unit.cooperative_id = coop.id LEFT JOIN member ON member.cooperative_id = coop.id "
         f"LEFT JOIN savings ON savings.cooperative_id = coop.id "
