@@ -145,8 +145,8 @@ def rollup_reconcile(*, snapshot: bool = True, snapshot_day: date | None = None)
         if held.lost:  # a drain may have written meanwhile; committing would overwrite its refresh
             raise LockLost("The roll-up lock expired during the reconcile; nothing was written.")
     if corrected > rows // 10:  # a first build or a big correction: the planner needs new statistics
-        # Of the columns reads select on only: those of every column take seconds at national scale (a hundred
-        # and eighty of them), and autovacuum brings them after a bulk write anyway.
+        # Of the columns reads select on only: those of every column (a hundred and twenty) take seconds at national
+        # scale, and autovacuum brings them after a bulk write anyway.
         _analyze(f"{_ROLLUP} (code, level)")
     return ReconcileResult(rows=rows, corrected=corrected, seconds=time.perf_counter() - started)
 
