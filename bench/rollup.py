@@ -4,6 +4,7 @@ their floor as a ratio, with the machine's load averages; checks nothing (not a 
 
     make bench                                         # generates the national dataset on first use
     .venv/bin/python bench/rollup.py [--generate] [--members 1000000] [--seconds 20]
+    .venv/bin/python bench/rollup.py --only-full --runs 3     # 1. only: the floor, reconcile and first build
 
 Where it runs (one precedence, printed at the start):
 - database: ``DATABASE_URL`` when set, otherwise ``postgres://postgres@127.0.0.1:5432/$BENCH_DATABASE``
@@ -15,7 +16,7 @@ Where it runs (one precedence, printed at the start):
 
 It measures:
 1. the full roll-up: the warm reconcile and the first build into an empty roll-up table, each against the
-   floor: the fastest plain SQL for the same figures (level-by-level GROUP BY, see FLOOR_SQL);
+   floor: the fastest plain SQL found for the same figures (bench/rollup_floor.py), checked equal to the roll-up;
 2. incremental change → visible in the national row, through a real Celery worker: p50/p95 with one
    writer (one change at a time) and with 20 writes/s spread over the country;
 3. queries and database time per page (nation, province, kabupaten, kecamatan), cold and warm;
@@ -83,25 +84,6 @@ BENCH_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # a fixed, published sec
 PAGES = {"nation": "/dasbor/", "province": "/dasbor/33/", "kabupaten": "/dasbor/33.18/",
          "kecamatan": "/dasbor/33.18.01/"}
 WRITES_PER_SECOND = 20
-
-# The floor: the same figures as the roll-up's stage and unit columns (cooperatives per stage reached, units
-# per type and status, at every level), by the fastest plain SQL found: one GROUP BY per level, each level
-# summed from the level below (a GROUPING SETS over the base rows sorts four times and spills to disk).
-FLOOR_SQL = """
-WITH cv AS MATERIALIZED (
-  SELECT village_id AS code, stage_reached_id AS k, NULL::varchar AS s, count(*) AS n
-  FROM koperasi_cooperative GROUP BY 1, 2
-), uv AS MATERIALIZED (
-  SELECT c.village_id AS code, u.unit_type_id AS k, u.status AS s, count(*) AS n
-  FROM units_unit u JOIN koperasi_cooperative c ON c.id = u.cooperative_id GROUP BY 1, 2, 3
-), v AS (SELECT code, k::bigint AS k, s, n, 0 AS unit FROM cv UNION ALL SELECT code, k, s, n, 1 FROM uv),
-d AS MATERIALIZED (SELECT substr(code, 1, 8) AS code, k, s, unit, sum(n) AS n FROM v GROUP BY 1, 2, 3, 4),
-r AS MATERIALIZED (SELECT substr(code, 1, 5) AS code, k, s, unit, sum(n) AS n FROM d GROUP BY 1, 2, 3, 4),
-p AS MATERIALIZED (SELECT substr(code, 1, 2) AS code, k, s, unit, sum(n) AS n FROM r GROUP BY 1, 2, 3, 4),
-nation AS (SELECT 'ID' AS code, k, s, unit, sum(n) AS n FROM p GROUP BY 2, 3, 4)
-SELECT (SELECT count(*) FROM v) + (SELECT count(*) FROM d) + (SELECT count(*) FROM r) + (SELECT count(*) FROM p)
-     + (SELECT count(*) FROM nation)
-"""
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -264,42 +246,75 @@ def rollup_rows() -> dict:
         return {row[0]: row[1:] for row in cursor.fetchall()}
 
 
-def timed_sql(sql: str) -> float:
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        started = time.perf_counter()
-        cursor.execute(sql)
-        cursor.fetchall()
-        return time.perf_counter() - started
-
-
-def bench_full_rollup(runs: int) -> dict:
-    """Warm reconcile, first build from an empty table, and the floor, alternating; medians."""
+def timed_floor(sql: str, params: list) -> tuple[float, int]:
+    """
+    A floor query in a transaction with the reconcile's own session settings (its ``work_mem``, no JIT), so that
+    it is not slowed by spills the reconcile does not have; parallel workers at the server's default. Returns its
+    time and the number of figures it computed.
+    """
+    from django.conf import settings
     from django.db import connection
     from django.db import transaction
 
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"SET LOCAL work_mem = '{settings.ROLLUP_RECONCILE_WORK_MEM}'")
+        cursor.execute("SET LOCAL jit = off")
+        started = time.perf_counter()
+        cursor.execute(sql, params)
+        figures = cursor.fetchone()[0]
+        return time.perf_counter() - started, figures
+
+
+def floor_matches() -> bool:
+    """
+    Whether the roll-up table holds exactly the full floor's rows (every code, every column), the floor computed
+    for the moment of the last reconcile: counts that age (stalled since, visits of the last 30 days) move a few
+    rows a minute, so two computations at different moments may rightly differ.
+    """
+    from django.db import connection
+
+    from bench.rollup_floor import full_floor_rows_sql
+    from reports.models import RollupState
+
+    sql, params = full_floor_rows_sql(RollupState.objects.get(pk=1).reconciled_at)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = {row[0]: tuple(row[1:]) for row in cursor.fetchall()}
+    return rows == {code: tuple(values[1:]) for code, values in rollup_rows().items()}
+
+
+def bench_full_rollup(runs: int) -> dict:
+    """Warm reconcile, first build from an empty table, and the floors, alternating; medians."""
+    from django.db import connection
+    from django.db import transaction
+    from django.utils import timezone
+
+    from bench.rollup_floor import full_floor_sql
+    from bench.rollup_floor import stage_unit_floor_sql
     from reports.services import rollup_reconcile
 
     rollup_reconcile(snapshot=False)
-    reference = rollup_rows()
-    with connection.cursor() as cursor:
-        cursor.execute(FLOOR_SQL)
-        figures = cursor.fetchone()[0]
-    warm, first, floor = [], [], []
-    for _run in range(runs):
-        floor.append(timed_sql(FLOOR_SQL))
+    rows = len(rollup_rows())
+    warm, first, floor, stage_unit = [], [], [], []
+    for run in range(runs):
+        seconds, figures = timed_floor(*full_floor_sql(timezone.now()))
+        floor.append(seconds)
+        seconds, stage_unit_figures = timed_floor(stage_unit_floor_sql(), [])
+        stage_unit.append(seconds)
         started = time.perf_counter()
         rollup_reconcile(snapshot=False)
         warm.append(time.perf_counter() - started)
+        if run == 0:
+            warm_matches = floor_matches()
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute("DELETE FROM reports_regionrollup")
         started = time.perf_counter()
         rollup_reconcile(snapshot=False)
         first.append(time.perf_counter() - started)
-    identical = rollup_rows() == reference
+    first_matches = floor_matches()
     return {"warm": statistics.median(warm), "first": statistics.median(first), "floor": statistics.median(floor),
-            "figures": figures, "rows": len(reference), "identical": identical}
+            "stage_unit": statistics.median(stage_unit), "figures": figures, "stage_unit_figures": stage_unit_figures,
+            "rows": rows, "warm_matches": warm_matches, "first_matches": first_matches}
 
 
 def stop(process: subprocess.Popen) -> None:
@@ -576,11 +591,14 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=int, default=20, help="duration of each load test")
     parser.add_argument("--skip-full", action="store_true", help="skip the full roll-up measurements (1.)")
+    parser.add_argument("--only-full", action="store_true",
+                        help="only the full roll-up measurements (1.): no worker, server or load test")
     args = parser.parse_args()
     print(f"Database {DATABASE_URL} (DATABASE_URL, else BENCH_DATABASE), Redis {os.environ['REDIS_URL']}, "
           f"Celery queue {QUEUE}", flush=True)
     ensure_database(args.generate, args.members)
-    collect_static_if_needed()
+    if not args.only_full:  # the pages are served only by the later parts
+        collect_static_if_needed()
     temporary = Path(tempfile.mkdtemp(prefix="kopdes-bench-"))
     try:
         run(args, temporary)
@@ -590,14 +608,17 @@ def main() -> None:
 
 def print_full_rollup(runs: int) -> None:
     full = bench_full_rollup(runs)
-    print(f"1. Full roll-up, median of {runs} ({full['rows']:,} rows; the floor computes the "
-          f"{full['figures']:,} stage and unit figures of every level)")
-    print(f"   floor: plain SQL, one GROUP BY per level from the level below  {full['floor']:6.2f} s")
-    print(f"   reconcile (warm: compares, rewrites only what differs)          {full['warm']:6.2f} s   "
+    print(f"1. Full roll-up, median of {runs} ({full['rows']:,} rows, {full['figures']:,} figures)")
+    print(f"   floor: plain SQL, every figure the reconcile writes (bench/rollup_floor.py)  {full['floor']:6.2f} s")
+    print(f"   reconcile (warm: compares, rewrites only what differs)                        {full['warm']:6.2f} s   "
           f"{full['warm'] / full['floor']:.2f}× floor")
-    print(f"   first build (into an empty roll-up table)                       {full['first']:6.2f} s   "
+    print(f"   first build (into an empty roll-up table)                                     {full['first']:6.2f} s   "
           f"{full['first'] / full['floor']:.2f}× floor")
-    print(f"   rows identical to the warm reconcile's: {'yes' if full['identical'] else 'NO'}", flush=True)
+    print(f"   for reference, the stage and unit figures only ({full['stage_unit_figures']:,}), plain SQL       "
+          f"{full['stage_unit']:6.2f} s   (reconcile {full['warm'] / full['stage_unit']:.2f}×)")
+    warm_matches, first_matches = ("yes" if full[key] else "NO" for key in ("warm_matches", "first_matches"))
+    print(f"   roll-up rows equal to the floor's figures (computed for the same moment): after the warm reconcile "
+          f"{warm_matches}, after the first build {first_matches}", flush=True)
 
 
 def run(args, temporary: Path) -> None:
@@ -614,6 +635,10 @@ def run(args, temporary: Path) -> None:
     print(f"\nDataset: {Cooperative.objects.count():,} cooperatives, {Unit.objects.count():,} units, "
           f"{Member.objects.count():,} members — {version}, {os.cpu_count()} CPU cores")
     print(f"Load at start: {load_averages()}\n", flush=True)
+    if args.only_full:
+        print_full_rollup(args.runs)
+        print(f"\nLoad at end: {load_averages()}")
+        return
     admin, officers = bench_accounts()
     ensure_rate_snapshot()
     vacuum_page_tables()

@@ -1,6 +1,6 @@
 """
 The roll-up's facts about events, attendance and the deal pipeline (kegiatan), per village, as one CTE body
-that ``reports.sql.village_facts`` joins to the others. Portable between PostgreSQL and SQLite.
+that ``reports.sql.village_facts`` joins to the others by village code. Portable between PostgreSQL and SQLite.
 
 Per desa/kelurahan:
 
@@ -29,7 +29,6 @@ from .metrics import DEAL_KINDS
 from .metrics import DEAL_STAGES
 from .metrics import EVENT_ROLES
 from .metrics import KEGIATAN_COLUMNS
-from .metrics import METRIC_COLUMNS
 
 __all__ = ["dashboard_kegiatan_section", "kegiatan_village_sql"]
 
@@ -44,7 +43,7 @@ def _row(values: dict[str, str]) -> str:
 
 
 def kegiatan_village_sql(*, only: bool, dated: bool) -> str:
-    """``SELECT code, <every metric column>`` per village; ``only``: the villages ``%(codes)s``."""
+    """``SELECT code, <every kegiatan column>`` per village; ``only``: the villages ``%(codes)s``."""
     events = _row({"events_held": "1"})
     attendees = _row({"attendees": "1", **{f"attendees_{role}": f"CASE WHEN a.role = '{role}' THEN 1 ELSE 0 END"
                                            for role in EVENT_ROLES}})
@@ -73,7 +72,7 @@ def kegiatan_village_sql(*, only: bool, dated: bool) -> str:
     )
     sums = {name: f"SUM(k.{name})" for name in KEGIATAN_COLUMNS}
     sums["villages_reached"] = "CASE WHEN SUM(k.attendees) > 0 THEN 1 ELSE 0 END"
-    columns = ", ".join(f"{sums[name]} AS {name}" if name in sums else f"0 AS {name}" for name in METRIC_COLUMNS)
+    columns = ", ".join(f"{sums[name]} AS {name}" for name in KEGIATAN_COLUMNS)
     return f"SELECT k.code AS code, {columns} FROM ({facts}) k GROUP BY k.code"
 
 

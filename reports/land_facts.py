@@ -1,16 +1,15 @@
 """
 The land and construction columns of the roll-up (``metrics.LAND_COLUMNS``): one ``land`` CTE of counts per
-village (the cooperative's seat, like every other figure of a cooperative), merged into ``village_facts`` as a
-branch of its own. With ``as_of`` the counts are rebuilt from the dates each plot reached its status.
+village (the cooperative's seat, like every other figure of a cooperative), joined to ``village_facts``' other
+per-village facts. With ``as_of`` the counts are rebuilt from the dates each plot reached its status.
 """
 
 from pembangunan.models import LandPlot
 from pembangunan.models import PlotStatus
 
 from .metrics import LAND_COLUMNS
-from .metrics import METRIC_COLUMNS
 
-__all__ = ["land_branch_sql", "land_cte_sql"]
+__all__ = ["land_cte_sql"]
 
 _PLOTS = LandPlot._meta.db_table
 _VERIFIED = ", ".join(f"'{status}'" for status in (PlotStatus.VERIFIED, PlotStatus.CONSTRUCTION,
@@ -39,10 +38,3 @@ def land_cte_sql(*, only: bool, as_of: bool) -> str:
     return (f"SELECT c.village_id AS code, {sums} FROM {_PLOTS} p "
             f"JOIN koperasi_cooperative c ON c.id = p.cooperative_id WHERE 1 = 1{of_villages}{when} "
             f"GROUP BY c.village_id")
-
-
-def land_branch_sql() -> str:
-    """The ``land`` CTE's rows as full metric rows (zeros elsewhere), to ``UNION ALL`` with the other facts."""
-    columns = ", ".join(f"land.{name} AS {name}" if name in LAND_COLUMNS else f"0 AS {name}"
-                        for name in METRIC_COLUMNS)
-    return f"SELECT land.code AS code, {columns} FROM land"
