@@ -79,6 +79,7 @@ def test_on_a_390px_phone_the_stage_page_and_the_unit_matrix_fit_and_the_menu_fo
     page.get_by_role("button", name="Ajukan untuk verifikasi").click()
     summary = page.locator(".error-summary")
     assert summary.is_visible() and "Tanggal dilaksanakan" in summary.inner_text()
-    assert page.evaluate("document.activeElement.classList.contains('error-summary')")
+    # The page's script moves the focus there once it has run (a deferred script: after the summary is visible).
+    page.wait_for_function("document.activeElement.classList.contains('error-summary')")
     assert page.evaluate(NO_SIDEWAYS_SCROLL)
     assert_accessible(page)
