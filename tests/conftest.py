@@ -541,6 +541,15 @@ def assert_accessible(page) -> None:
     assert violations == [], f"{page.url}: {violations}"
 
 
+def fits_the_screen(page) -> bool:
+    """
+    The page scrolls no sideways at its viewport's width, measured once it has loaded: before its stylesheet
+    applies, a table or photo is as wide as its content, which no user sees.
+    """
+    page.wait_for_load_state("load")
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+
+
 def clear_test_cache() -> None:
     """
     Forget the suite's cached pages: only keys under the test settings' prefix, never the whole Redis

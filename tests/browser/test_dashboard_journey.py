@@ -10,6 +10,7 @@ from targets.services import target_create
 from tests.conftest import PATI
 from tests.conftest import assert_accessible
 from tests.conftest import browser_login
+from tests.conftest import fits_the_screen
 from tests.conftest import make_user
 from tests.conftest import register
 
@@ -34,7 +35,7 @@ def test_district_officer_opens_the_dashboard_drills_down_and_sees_the_map(page)
     assert page.viewport_size["width"] == 390
     assert page.locator("#indicators tr[data-indicator=simkopdes_cooperatives]").is_visible()
     assert "0,00 %" in page.locator("[data-indicator=simkopdes_cooperatives]").first.inner_text()
-    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    assert fits_the_screen(page)
     # The map and the chart load their libraries when they come into view.
     page.locator("#map").scroll_into_view_if_needed()
     page.wait_for_selector("#map[data-ready='1']")

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from core.roles import Role
 from koperasi.services import stage_reject
@@ -12,13 +13,13 @@ from tests.conftest import PATI
 from tests.conftest import PRAWOTO
 from tests.conftest import assert_accessible
 from tests.conftest import browser_login
+from tests.conftest import fits_the_screen
 from tests.conftest import make_user
 from tests.conftest import register
 from tests.conftest import submit_stage
 
 pytestmark = [pytest.mark.browser]
 
-NO_SIDEWAYS_SCROLL = "document.documentElement.scrollWidth <= window.innerWidth + 1"
 
 
 def test_an_officers_home_lists_the_queue_the_targets_at_risk_and_the_villages_without_a_cooperative(page):
@@ -42,10 +43,10 @@ def test_an_officers_home_lists_the_queue_the_targets_at_risk_and_the_villages_w
     page.locator("#queue a", has_text="Sosialisasi").click()
     page.wait_for_url(f"**/koperasi/{cooperative.pk}/tahap/sosialisasi/")
     assert page.locator("form:has(input[value=verify])").is_visible()
-    assert page.evaluate(NO_SIDEWAYS_SCROLL)
+    assert fits_the_screen(page)
     assert_accessible(page)
     page.goto(page.base_url + "/koperasi/verifikasi/")  # the queue's table scrolls in its card, not the page
-    assert page.evaluate(NO_SIDEWAYS_SCROLL)
+    assert fits_the_screen(page)
     assert_accessible(page)
 
 
@@ -65,14 +66,14 @@ def test_on_a_390px_phone_the_stage_page_and_the_unit_matrix_fit_and_the_menu_fo
     assert page.get_by_role("link", name="Koperasi", exact=True).is_visible()
 
     page.goto(page.base_url + f"/koperasi/{cooperative.pk}/")
-    assert page.evaluate(NO_SIDEWAYS_SCROLL)
+    assert fits_the_screen(page)
     matrix = page.locator(".table-wrap", has=page.locator("table.matrix"))
     assert matrix.get_attribute("tabindex") == "0"  # the wide matrix scrolls inside its card, by keyboard too
     assert "Geser" in matrix.get_attribute("data-hint")
     assert_accessible(page)
 
     page.goto(page.base_url + f"/koperasi/{cooperative.pk}/tahap/sosialisasi/")
-    assert page.evaluate(NO_SIDEWAYS_SCROLL)
+    assert fits_the_screen(page)
     assert_accessible(page)
     # A refused submission starts with the list of what to correct.
     page.fill("input[name=held_on]", "")
@@ -80,6 +81,6 @@ def test_on_a_390px_phone_the_stage_page_and_the_unit_matrix_fit_and_the_menu_fo
     summary = page.locator(".error-summary")
     assert summary.is_visible() and "Tanggal dilaksanakan" in summary.inner_text()
     # The page's script moves the focus there once it has run (a deferred script: after the summary is visible).
-    page.wait_for_function("document.activeElement.classList.contains('error-summary')")
-    assert page.evaluate(NO_SIDEWAYS_SCROLL)
+    expect(summary).to_be_focused()
+    assert fits_the_screen(page)
     assert_accessible(page)

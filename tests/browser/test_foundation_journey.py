@@ -11,6 +11,7 @@ from tests.conftest import PATI
 from tests.conftest import PRAWOTO
 from tests.conftest import assert_accessible
 from tests.conftest import browser_login
+from tests.conftest import fits_the_screen
 from tests.conftest import make_user
 
 pytestmark = [pytest.mark.browser]
@@ -60,7 +61,7 @@ def test_district_officer_browses_their_kabupaten_on_a_phone(page):
     page.get_by_text("Change history").wait_for()
     assert page.locator("html").get_attribute("lang") == "en"
     # The page fits a phone screen without sideways scrolling.
-    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    assert fits_the_screen(page)
 
 
 def test_officer_invites_village_staff_who_then_sees_only_their_desa(page):

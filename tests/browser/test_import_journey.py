@@ -10,13 +10,13 @@ from members.models import Member
 from tests.conftest import PRAWOTO
 from tests.conftest import assert_accessible
 from tests.conftest import browser_login
+from tests.conftest import fits_the_screen
 from tests.conftest import make_user
 from tests.conftest import register
 from tests.conftest import sample_nik
 
 pytestmark = [pytest.mark.browser]
 
-NO_SIDEWAYS_SCROLL = "document.documentElement.scrollWidth <= window.innerWidth + 1"
 
 
 def _fill_template(path) -> bytes:
@@ -46,7 +46,7 @@ def test_a_village_operator_imports_members_from_the_template_and_commits_the_va
     page.goto(page.base_url + f"/koperasi/{cooperative.pk}/anggota/")
     page.locator("#member-import").click()
     page.wait_for_url(f"**/impor/koperasi/{cooperative.pk}/")
-    assert page.evaluate(NO_SIDEWAYS_SCROLL)
+    assert fits_the_screen(page)
     assert_accessible(page)
 
     with page.expect_download() as download:
@@ -67,7 +67,7 @@ def test_a_village_operator_imports_members_from_the_template_and_commits_the_va
     assert page.locator("[data-count=errors]").inner_text() == "2"
     errors = page.locator("#import-errors").inner_text()
     assert "NIK harus tepat 16 digit" in errors and "Tanggal lahir" in errors
-    assert page.evaluate(NO_SIDEWAYS_SCROLL)
+    assert fits_the_screen(page)
     assert_accessible(page)
     with page.expect_download() as error_file:
         page.locator("#import-error-file").click()
@@ -119,4 +119,4 @@ def test_a_village_operator_imports_members_from_the_template_and_commits_the_va
     assert page.locator("#total-sukarela").inner_text() == "Rp 25.000"
     siti = page.locator("tr", has_text="Siti Aminah").inner_text()
     assert "100.000" in siti and "25.000" in siti
-    assert page.evaluate(NO_SIDEWAYS_SCROLL)
+    assert fits_the_screen(page)

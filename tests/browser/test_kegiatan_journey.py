@@ -21,13 +21,13 @@ from tests.conftest import PRAWOTO
 from tests.conftest import SUKOLILO
 from tests.conftest import assert_accessible
 from tests.conftest import browser_login
+from tests.conftest import fits_the_screen
 from tests.conftest import make_user
 from tests.conftest import register
 from tests.conftest import seed_board
 
 pytestmark = [pytest.mark.browser]
 
-NO_SIDEWAYS_SCROLL = "document.documentElement.scrollWidth <= window.innerWidth + 1"
 
 
 def _rakor(officer, region=SUKOLILO, kind=EventKind.RAKOR, title="Rakor percepatan KDKMP Kec. Sukolilo"):
@@ -50,7 +50,7 @@ def test_a_kecamatan_officer_takes_attendance_at_a_rakor_on_a_phone(page):
     page.goto(page.base_url + f"/kegiatan/{event.pk}/")
     page.locator("#take-attendance").click()
     page.wait_for_url(f"**/kegiatan/{event.pk}/hadir/")
-    assert page.evaluate(NO_SIDEWAYS_SCROLL)
+    assert fits_the_screen(page)
     assert_accessible(page)
 
     # The ketua comes to the door with a KTP: found by the full NIK, which the page shows masked.
@@ -73,7 +73,7 @@ def test_a_kecamatan_officer_takes_attendance_at_a_rakor_on_a_phone(page):
     page.wait_for_load_state("domcontentloaded")
     assert page.locator("[data-figure=coverage]").inner_text() == f"2 dari {invited} desa, kepala desa dari 1"
     assert "Sutrisno" in page.locator("#recent-title + ul").inner_text()
-    assert page.evaluate(NO_SIDEWAYS_SCROLL)
+    assert fits_the_screen(page)
     assert_accessible(page)
 
     # A wrong NIK is a field error, not a crash, and nothing is added.
@@ -119,5 +119,5 @@ def test_a_district_officer_records_three_meetings_and_sees_the_pipeline_on_the_
 
     page.goto(page.base_url + "/dasbor/")
     assert page.locator("[data-figure=pipeline-value]").inner_text() == "575.000.000"
-    assert page.evaluate(NO_SIDEWAYS_SCROLL)
+    assert fits_the_screen(page)
     assert_accessible(page)

@@ -15,6 +15,7 @@ from tests.conftest import PATI
 from tests.conftest import PRAWOTO
 from tests.conftest import assert_accessible
 from tests.conftest import browser_login
+from tests.conftest import fits_the_screen
 from tests.conftest import make_user
 from tests.conftest import register
 from tests.conftest import watch_csp_violations
@@ -50,9 +51,7 @@ def phone(chromium, live_server, committed_regions):
 
 
 def _fits_the_phone(page) -> None:
-    # Measured once the page has loaded (its stylesheet applied): an unstyled photo is as wide as its pixels.
-    page.wait_for_load_state("load")
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390, page.url
+    assert page.viewport_size["width"] == 390 and fits_the_screen(page), page.url
 
 
 def _land_figures(page) -> tuple[str, ...]:
