@@ -2,6 +2,7 @@ from django.contrib.auth.backends import ModelBackend
 
 from . import lockout
 from .models import User
+from .selectors import user_by_id
 
 __all__ = ["LockoutModelBackend"]
 
@@ -24,3 +25,8 @@ class LockoutModelBackend(ModelBackend):
                                         password=password)
             current.succeeded = user is not None
         return user
+
+    def get_user(self, user_id):
+        # Every signed-in request reads its user: one plain primary-key statement rather than an ORM query.
+        user = user_by_id(user_id)
+        return user if user is not None and self.user_can_authenticate(user) else None

@@ -19,10 +19,28 @@ __all__ = [
     "nearest_users_who_can",
     "user_assignments",
     "user_audit_history",
+    "user_by_id",
     "user_list",
     "user_mfa_state",
     "users_holding",
 ]
+
+
+_USER_COLUMNS = tuple(field.attname for field in User._meta.concrete_fields)
+_quote = connection.ops.quote_name
+_USER_BY_ID = (f"SELECT {', '.join(_quote(field.column) for field in User._meta.concrete_fields)} "
+               f"FROM {_quote(User._meta.db_table)} WHERE {_quote(User._meta.pk.column)} = %s")
+
+
+def user_by_id(user_id) -> User | None:
+    """
+    The user with this primary key, as the ORM would load it, read with one prepared statement text: the
+    signed-in user is read on every request, and building the ORM query cost as much as running it.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(_USER_BY_ID, [user_id])
+        row = cursor.fetchone()
+    return None if row is None else User.from_db(connection.alias, _USER_COLUMNS, row)
 
 
 def user_list(*, actor, filters: dict | None = None):

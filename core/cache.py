@@ -17,8 +17,9 @@ import time
 import redis
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCacheClient
 
-__all__ = ["OutageBreaker", "ResilientRedisCache"]
+__all__ = ["OutageBreaker", "ResilientRedisCache", "ReusedClientRedisCacheClient"]
 
 logger = logging.getLogger(__name__)
 
@@ -53,6 +54,25 @@ _breakers: dict[str, OutageBreaker] = {}
 _breakers_lock = threading.Lock()
 
 
+class ReusedClientRedisCacheClient(RedisCacheClient):
+    """
+    Django's Redis cache client, keeping one ``redis.Redis`` per connection pool. Django builds a new one for
+    every cache call, which copies its table of some 170 response callbacks each time (about 70 µs, more than
+    half of a Redis round trip); a ``redis.Redis`` over a pool is safe to share between threads.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients: dict[int, redis.Redis] = {}
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))
+        if client is None:
+            client = self._clients[id(pool)] = self._client(connection_pool=pool)
+        return client
+
+
 class ResilientRedisCache(RedisCache):
     """
     Django's RedisCache, but an unreachable or failing Redis makes reads miss and writes no-ops (logged).
@@ -68,6 +88,7 @@ class ResilientRedisCache(RedisCache):
         options.setdefault("socket_connect_timeout", 0.5)
         options.setdefault("socket_timeout", 0.5)
         super().__init__(server, {**params, "OPTIONS": options})
+        self._class = ReusedClientRedisCacheClient
         location = server if isinstance(server, str) else ",".join(server)
         with _breakers_lock:
             self.breaker = _breakers.setdefault(location, OutageBreaker(f"The cache at {location}", retry_after))

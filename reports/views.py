@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -53,6 +54,25 @@ from .selectors import status_labels
 from .versions import cached_with_version
 
 __all__ = ["DashboardView", "ExportDownloadView", "ExportJobView", "ExportRequestView", "NotUpdatedView"]
+
+# The freshness line drawn for each (language, time zone, figures' state): it changes about once a second,
+# while every dashboard request shows it.
+_freshness_lines: dict[tuple, str] = {}
+MOST_FRESHNESS_LINES = 64
+
+
+def freshness_line(current) -> str:
+    """The rendered freshness line for ``current`` (a ``Freshness``), drawn once per state and language."""
+    # Not dataclasses.astuple: it deep-copies every value, on every request.
+    key = (get_language(), timezone.get_current_timezone_name(),
+           *(getattr(current, field.name) for field in dataclasses.fields(current)))
+    line = _freshness_lines.get(key)
+    if line is None:
+        if len(_freshness_lines) >= MOST_FRESHNESS_LINES:
+            _freshness_lines.clear()
+        line = _freshness_lines[key] = render_to_string("reports/partials/freshness.html", {"freshness": current})
+    return line
+
 
 SORT_KEYS = {
     "name": lambda row, k: row.name,
@@ -120,7 +140,7 @@ class DashboardView(ActionRequiredMixin, TemplateView):
         # Rendered without the request: the freshness line needs no context processor (the bell, the menu).
         per_request = {
             CSRF_PLACEHOLDER: get_token(request),
-            FRESHNESS_PLACEHOLDER: render_to_string("reports/partials/freshness.html", {"freshness": current}),
+            FRESHNESS_PLACEHOLDER: freshness_line(current),
         }
         body = page["html"]
         for placeholder, value in per_request.items():

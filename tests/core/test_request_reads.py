@@ -1,0 +1,73 @@
+"""
+The reads every signed-in request makes, done as plain statements (core/sessions.py, accounts.selectors.user_by_id)
+and with a reused Redis client (core/cache.py): they must behave exactly as Django's own.
+"""
+
+from datetime import timedelta
+
+import pytest
+from django.contrib.sessions.models import Session
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from accounts.models import User
+from accounts.selectors import user_by_id
+from tests.conftest import client_login
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_signed_in_officer_is_recognised_with_one_session_read_and_one_user_read(client, pati_officer):
+    assert client_login(client, pati_officer).status_code == 302
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/notifikasi/")
+    assert response.status_code == 200
+    assert response.context["user"] == pati_officer
+    statements = [query["sql"] for query in queries.captured_queries]
+    assert sum("django_session" in sql and sql.startswith("SELECT") for sql in statements) == 1
+    assert sum('FROM "accounts_user"' in sql and sql.startswith("SELECT") for sql in statements) == 1
+
+
+def test_an_expired_session_signs_the_officer_out(client, pati_officer):
+    client_login(client, pati_officer)
+    Session.objects.update(expire_date=timezone.now() - timedelta(seconds=1))
+    response = client.get("/notifikasi/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+
+
+def test_a_signed_out_session_cannot_be_used_again(client, pati_officer):
+    client_login(client, pati_officer)
+    cookie = client.cookies["sessionid"].value
+    client.post("/accounts/logout/")
+    client.cookies["sessionid"] = cookie  # the old cookie, replayed
+    assert client.get("/notifikasi/").status_code == 302
+    assert not Session.objects.filter(session_key=cookie).exists()
+
+
+def test_a_deactivated_account_is_signed_out_on_its_next_request(client, pati_officer):
+    client_login(client, pati_officer)
+    User.objects.filter(pk=pati_officer.pk).update(is_active=False)
+    assert client.get("/notifikasi/").status_code == 302
+
+
+def test_the_user_read_gives_every_field_the_orm_gives(pati_officer, national_admin):
+    pati_officer.invited_by = national_admin
+    pati_officer.position_title = "Kepala Bidang"
+    pati_officer.save()
+    loaded, expected = user_by_id(pati_officer.pk), User.objects.get(pk=pati_officer.pk)
+    for field in User._meta.concrete_fields:
+        assert getattr(loaded, field.attname) == getattr(expected, field.attname), field.name
+    assert loaded.invited_by == national_admin
+    assert loaded._state.adding is False and loaded._state.db == "default"  # saves update, not insert
+    assert user_by_id(10**9) is None
+
+
+def test_the_cache_reuses_one_redis_client_and_still_reads_and_writes():
+    client = cache._cache.get_client("a")
+    assert cache._cache.get_client("b") is client
+    cache.set("request-reads-check", {"figure": 8158})
+    assert cache.get("request-reads-check") == {"figure": 8158}
+    cache.delete("request-reads-check")
