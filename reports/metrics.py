@@ -3,6 +3,8 @@ The roll-up columns, defined once. Every region (and the nation, code ``ID``) ha
 counts; the same list drives the SQL that fills them, the model, the API and the exports.
 """
 
+from core.versions import NATION  # the nation's row code ("ID"), kept where the cached pages' versions are
+
 __all__ = [
     "BIG_METRIC_COLUMNS",
     "EVENT_ROLES",
@@ -23,7 +25,6 @@ __all__ = [
     "unit_column",
 ]
 
-NATION = "ID"
 STAGE_BUCKETS = 11  # stage_0 = no stage completed yet, stage_k = the k-th stage (in order) is the last completed
 OPS_BUCKETS = 8  # ops_k = cooperatives with exactly k of the seven mandated units operational
 KINDS = ("kdmp", "kkmp")

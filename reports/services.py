@@ -36,6 +36,7 @@ from core.models import BackdatedVillage
 from core.outbox import outbox_enqueue
 from core.roles import Action
 from core.scoping import require_scope
+from core.versions import area_versions_renew_on_commit
 from koperasi.documents import check_upload
 from wilayah.models import LEVELS_BY_DEPTH
 from wilayah.models import Region
@@ -68,7 +69,6 @@ from .sql import bind
 from .sql import end_of_day
 from .sql import time_windows
 from .sql import village_facts
-from .versions import area_versions_renew_on_commit
 
 __all__ = [
     "ReconcileResult",

@@ -29,6 +29,7 @@ from core.roles import Action
 from core.scoping import scope_for
 from core.shell import render_with_shell
 from core.storage import private_file_response
+from core.versions import cached_with_version
 from core.views import ActionRequiredMixin
 from core.views import int_param
 from wilayah.models import Region
@@ -51,7 +52,6 @@ from .selectors import letterhead_for
 from .selectors import map_values
 from .selectors import not_updated
 from .selectors import status_labels
-from .versions import cached_with_version
 
 __all__ = ["DashboardView", "ExportDownloadView", "ExportJobView", "ExportRequestView", "NotUpdatedView"]
 
@@ -200,8 +200,9 @@ class DashboardView(ActionRequiredMixin, TemplateView):
     def _cache_key(self, code: str | None, scope) -> str:
         signature = "*" if scope.everything else ",".join(sorted(scope.roots))
         # Only the parameters the page reads: a link with junk parameters does not add cache entries.
+        # The day too: what a page counts in days (targets' days left, 30-day windows) moves at midnight.
         parts = [code or "", self._page_query().urlencode(), get_language(), signature,
-                 str(self._can_edit_letterhead(code or ""))]
+                 str(self._can_edit_letterhead(code or "")), timezone.localdate().isoformat()]
         return "dashboard:" + hashlib.sha256("|".join(parts).encode()).hexdigest()
 
     @staticmethod

@@ -17,6 +17,7 @@ from core.concurrency import save_changed
 from core.roles import Action
 from core.scoping import require_scope
 from core.services import require_known_fields
+from core.versions import region_pages_renew_on_commit
 from koperasi.models import FormationStage
 from koperasi.stage_fields import KDKMP_EARLIEST
 from notifications.models import NotificationKind
@@ -109,6 +110,7 @@ def target_create(*, actor, region_code: str, metric: str, start_date: date, due
     target.full_clean()
     target._history_user = actor
     target.save()
+    region_pages_renew_on_commit(region.code)  # the cached dashboards that list it are drawn again
     return target
 
 
@@ -124,6 +126,7 @@ def target_update(*, actor, target: Target, **changes) -> Target:
     _check_count(target.target_count, target.region)
     target.full_clean()
     save_changed(target, changes, actor=actor)
+    region_pages_renew_on_commit(target.region_id)
     return target
 
 
@@ -132,6 +135,7 @@ def target_delete(*, actor, target: Target) -> None:
     require_scope(actor, Action.MANAGE_TARGETS, target.region_id)
     target._history_user = actor
     target.delete()
+    region_pages_renew_on_commit(target.region_id)
 
 
 def _allocate(total: int, weights: list[int]) -> list[int]:
@@ -177,6 +181,7 @@ def target_split(*, actor, target: Target) -> list[Target]:
         for child, share in zip(children, shares, strict=True)
         if child.code not in existing and share
     ]
+    region_pages_renew_on_commit(*(part.region_id for part in parts))
     return bulk_create_with_history(parts, Target, default_user=actor)
 
 

@@ -249,8 +249,11 @@ IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
 IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=200_000)
 # The public membership application: sendings per client address per hour.
 SELF_REGISTRATION_PER_HOUR = env.int("SELF_REGISTRATION_PER_HOUR", default=5)
-# Dashboard content is cached per scope until the roll-up changes, at most this long (0 turns it off).
-DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=60)
+# Dashboard content is cached per scope and day until its areas' figures or targets change (core/versions.py),
+# at most this long (0 turns it off): the bound for what no version follows, e.g. a cooperative passing 30 days
+# without an update, or a renamed cooperative in the list of those. Each cached page drawn again costs 20–50 ms
+# of CPU, so a short bound on its own has every page of a busy portal drawn again that often.
+DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=300)
 # ... but a cached page is drawn again at most once this many seconds, however many changes come in: a change
 # shows on every dashboard within this long. Without it the national and province pages, which every write in
 # the country changes, would be drawn again after nearly every write (reports.views.DashboardView._page).

@@ -8,10 +8,13 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from django.utils import translation
+from django.utils.formats import date_format
 
 from core.roles import Role
 from koperasi.models import Cooperative
 from reports.models import ExportJob
+from targets.services import target_create
 from tests.conftest import PATI
 from tests.conftest import PRAWOTO
 from tests.conftest import SUKOLILO
@@ -350,3 +353,37 @@ def test_a_read_of_some_roll_up_columns_gives_the_same_figures_and_refuses_other
                     for code, row in full.items()}
     with pytest.raises(ValueError):
         rollup_for([PATI], ["cooperatives FROM reports_regionrollup; --"])
+
+
+def test_a_new_or_changed_target_shows_on_its_areas_cached_pages_at_once_and_leaves_others_cached(
+        client, areas, national_admin, pati_officer, settings, django_capture_on_commit_callbacks):
+    """
+    Targets are not roll-up figures: their writes renew the versions of the pages that list them (the area, its
+    ancestors, the nation), so cached pages can live long (DASHBOARD_CACHE_SECONDS) without hiding a new target.
+    """
+    from targets.services import target_delete
+    from targets.services import target_update
+    from tests.conftest import clear_test_cache
+
+    settings.DASHBOARD_CACHE_SECONDS = 3600
+    clear_test_cache()
+    client.force_login(national_admin)
+    for code in (PATI, "35.05", PATI, "35.05"):  # drawn, then served from the cache
+        client.get(f"/dasbor/{code}/")
+    today = timezone.localdate()
+    with django_capture_on_commit_callbacks(execute=True):
+        target = target_create(actor=pati_officer, region_code=PATI, metric="stage", stage_code="sk_ahu",
+                               start_date=today, due_date=today + timedelta(days=45))
+    with translation.override("id"):
+        listed = [f"({date_format(today + timedelta(days=days), 'j M Y')})</option>" for days in (45, 75)]
+    assert listed[0] in client.get(f"/dasbor/{PATI}/").context["page"]["html"]
+    with CaptureQueriesContext(connection) as blitar:
+        client.get("/dasbor/35.05/")
+    assert not [query for query in blitar if "targets_target" in query["sql"]]  # still the cached drawing
+
+    with django_capture_on_commit_callbacks(execute=True):
+        target_update(actor=pati_officer, target=target, due_date=today + timedelta(days=75))
+    assert listed[1] in client.get(f"/dasbor/{PATI}/").context["page"]["html"]
+    with django_capture_on_commit_callbacks(execute=True):
+        target_delete(actor=pati_officer, target=target)
+    assert listed[1] not in client.get(f"/dasbor/{PATI}/").context["page"]["html"]

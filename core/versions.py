@@ -10,6 +10,10 @@ the areas it shows: Kabupaten Pati's cached page survives a change in Papua. Tok
 than counters: a token evicted from the cache and created again can never repeat an old one and revive a
 stale page. A big correction (a first build, a reconcile after an outage) renews the epoch that every
 page's key includes instead of writing thousands of tokens.
+
+The roll-up writer renews the versions of the areas whose figures moved; what else a dashboard shows (an
+area's targets) renews them through ``region_pages_renew_on_commit`` when it is written. Kept in core, the
+lowest floor, so that every app whose records a dashboard shows can renew them.
 """
 
 import uuid
@@ -18,7 +22,10 @@ from collections.abc import Iterable
 from django.core.cache import cache
 from django.db import transaction
 
-__all__ = ["area_version", "area_versions_renew", "area_versions_renew_on_commit", "cached_with_version"]
+__all__ = ["NATION", "area_version", "area_versions_renew", "area_versions_renew_on_commit", "cached_with_version",
+           "region_pages_renew_on_commit"]
+
+NATION = "ID"  # the nation's code among the areas (its roll-up row, its dashboard)
 
 _PREFIX = "rollup-version:"
 _EPOCH = _PREFIX + "*"
@@ -67,3 +74,15 @@ def area_versions_renew_on_commit(codes: Iterable[str]) -> None:
     """
     codes = frozenset(codes)
     transaction.on_commit(lambda: area_versions_renew(codes))
+
+
+def region_pages_renew_on_commit(*codes: str) -> None:
+    """
+    Renew, once committed, the versions of every dashboard that can show something recorded on these regions:
+    their own, their ancestors' (whose pages list their children's) and the nation's.
+    """
+    shown = {NATION}
+    for code in codes:
+        parts = code.split(".")
+        shown.update(".".join(parts[:depth]) for depth in range(1, len(parts) + 1))
+    area_versions_renew_on_commit(shown)
