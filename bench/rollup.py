@@ -564,14 +564,15 @@ end
 """
 
 
-def cpu_seconds() -> dict[str, float]:
+def cpu_seconds() -> dict[tuple[str, int], float]:
     """
     CPU seconds used so far by each kind of process on this machine (Linux /proc): the web server, PostgreSQL,
     the Celery worker, this process (the writers), Redis, wrk (children that have ended) and everything else
-    (other jobs sharing the cores, which the figures should be read against).
+    (other jobs sharing the cores, which the figures should be read against); per (kind, process id), so that
+    a process that ends between two readings does not subtract its time from the others'.
     """
     tick = os.sysconf("SC_CLK_TCK")
-    used: dict[str, float] = {}
+    used: dict[tuple[str, int], float] = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
@@ -594,14 +595,17 @@ def cpu_seconds() -> dict[str, float]:
             kind = "Redis"
         else:
             kind = "other processes"
-        used[kind] = used.get(kind, 0.0) + (int(fields[11]) + int(fields[12])) / tick
+        used[(kind, int(entry))] = (int(fields[11]) + int(fields[12])) / tick
     children = os.times()
-    used["wrk"] = children.children_user + children.children_system
+    used[("wrk", 0)] = children.children_user + children.children_system
     return used
 
 
-def cpu_line(before: dict[str, float], after: dict[str, float], seconds: float, pages: float) -> str:
-    shares = sorted(((after[kind] - before.get(kind, 0.0), kind) for kind in after), reverse=True)
+def cpu_line(before: dict, after: dict, seconds: float, pages: float) -> str:
+    by_kind: dict[str, float] = {}
+    for (kind, pid), used in after.items():
+        by_kind[kind] = by_kind.get(kind, 0.0) + used - before.get((kind, pid), 0.0)
+    shares = sorted(((used, kind) for kind, used in by_kind.items()), reverse=True)
     return ", ".join(f"{kind} {used / seconds:.2f} cores ({used / pages * 1000:.1f} ms/page)"
                      for used, kind in shares if used / seconds >= 0.01)
 
