@@ -63,6 +63,8 @@ _YES = {"ya", "y", "yes", "1", "true", "benar"}
 _NO = {"tidak", "t", "no", "n", "0", "false", "salah", ""}
 _SEX = {"l": "L", "laki-laki": "L", "laki laki": "L", "lk": "L", "p": "P", "perempuan": "P", "pr": "P", "wanita": "P"}
 _DATE_COLUMNS = ("birth_date", "joined_on", "status_on")
+_TEXT_KEYS = ("nik", "name", "address", "rt", "rw", "occupation", "phone", "status_reason")
+_ALWAYS_KEYS = frozenset({"nik", "name"})  # kept even when empty, so the rules say they are missing
 # A new member's own values, in the order the dry run keeps them (after its member number, as a line of COPY's CSV)
 # and COPY writes them.
 _OWN_COLUMNS = ("nik", "name", "sex", "birth_date", "domicile_id", "phone", "address", "rt", "rw", "occupation",
@@ -71,6 +73,9 @@ _JOINED_ON = _OWN_COLUMNS.index("joined_on")
 _CHECKED_FORMAT = "5"  # part of the token: rows kept by an older release are checked again
 _NULL = "\\N"  # COPY's NULL marker (only in the columns allowed to be NULL)
 _ERROR_COLUMNS = {"domicile_code": "domicile", "nik_warnings": "nik"}
+# The outcomes without errors, made once (the engine only reads them): a register has 100,000 rows.
+_NEW_OUTCOME = RowOutcome(NEW)
+_UNCHANGED_OUTCOME = RowOutcome(UNCHANGED)
 
 
 @register_import_kind
@@ -135,10 +140,9 @@ class MemberImport(ImportKindBase):
         if self.dry_run and self.token:
             # Handed to the engine by ``checked_rows``, which closes it (a temporary file is gone once closed).
             # Room for the header line first, written once the rows are counted.
-            raw = tempfile.TemporaryFile()  # noqa: SIM115
-            raw.write(b" " * (_HEADER_WIDTH - 1) + b"\n")
-            self.checked = io.TextIOWrapper(raw, encoding="utf-8", newline="")
-            self.checked_writer = csv.writer(self.checked, lineterminator="\n", quoting=csv.QUOTE_ALL)
+            self.checked = tempfile.TemporaryFile()  # noqa: SIM115
+            self.checked.write(b" " * (_HEADER_WIDTH - 1) + b"\n")
+            self.kept_lines: list[str] = []
 
     @cached_property
     def existing(self) -> dict[str, tuple]:
@@ -154,33 +158,38 @@ class MemberImport(ImportKindBase):
         }
 
     def _parse(self, values: dict, errors: dict) -> dict:
+        # Every cell of a CSV (and most of an XLSX) is text: stripped here without a call to ``text_cell``.
         data: dict = {}
-        for key in ("nik", "name", "address", "rt", "rw", "occupation", "phone", "status_reason"):
-            text = text_cell(values.get(key))
-            if text or key in ("nik", "name"):
+        for key in _TEXT_KEYS:
+            value = values.get(key)
+            text = value.strip() if type(value) is str else text_cell(value)
+            if text or key in _ALWAYS_KEYS:
                 data[key] = text
-        sex = text_cell(values.get("sex")).lower()
+        value = values.get("sex")
+        sex = (value.strip() if type(value) is str else text_cell(value)).lower()
         data["sex"] = _SEX.get(sex, sex.upper())
         for key in _DATE_COLUMNS:
-            raw = values.get(key)
             try:
-                parsed = parse_date_cell(raw)
+                parsed = parse_date_cell(values.get(key))
             except ValueError:
                 errors[key] = [_("Write the date as 12/06/1990 (day/month/year) or 1990-06-12.")]
                 continue
             if parsed is not None:
                 data[key] = parsed
-        founder = text_cell(values.get("is_founder")).lower()
+        value = values.get("is_founder")
+        founder = (value.strip() if type(value) is str else text_cell(value)).lower()
         if founder in _YES:
             data["is_founder"] = True
         elif founder and founder not in _NO:
             errors["is_founder"] = [_("Write ya or tidak.")]
         elif founder:
             data["is_founder"] = False
-        status = text_cell(values.get("status")).lower()
+        value = values.get("status")
+        status = (value.strip() if type(value) is str else text_cell(value)).lower()
         if status:
             data["status"] = status
-        domicile = text_cell(values.get("domicile"))
+        value = values.get("domicile")
+        domicile = value.strip() if type(value) is str else text_cell(value)
         if domicile:
             codes = [domicile] if domicile in self.villages else self.village_names.get(domicile.lower(), [])
             data["domicile_code"] = codes[0] if len(codes) == 1 else domicile
@@ -219,10 +228,10 @@ class MemberImport(ImportKindBase):
                 self._keep_new(_own_copy_text(cleaned))
             elif not self.dry_run:
                 self._add(_own_copy_text(cleaned))
-            return RowOutcome(NEW)
+            return _NEW_OUTCOME
         changes = {key: cleaned[key] for key in _FIELDS if key in cleaned and cleaned[key] != current[key]}
         if not changes:
-            return RowOutcome(UNCHANGED)
+            return _UNCHANGED_OUTCOME
         # A joining date moved either way changes the past from the earlier of the two dates.
         joined = min(changes["joined_on"], current["joined_on"] or changes["joined_on"]) if "joined_on" in changes \
             else None
@@ -254,9 +263,15 @@ class MemberImport(ImportKindBase):
         joined = own[_JOINED_ON]
         if not self.kept_joined or joined < self.kept_joined:
             self.kept_joined = joined
-        self.checked_writer.writerow([member_number_format(self.next_number), *own])
+        self.kept_lines.append(_copy_line([member_number_format(self.next_number), *own]))
         self.next_number += 1
         self.kept_new += 1
+        if len(self.kept_lines) >= BATCH:
+            self._keep_lines_write()
+
+    def _keep_lines_write(self) -> None:
+        self.checked.write("".join(self.kept_lines).encode())
+        self.kept_lines = []
 
     def _keep_update(self, member_id: int, changes: dict, joined: date | None) -> None:
         """A checked change, kept after the new members: the member's id, the changes and the earlier joining date."""
@@ -274,8 +289,8 @@ class MemberImport(ImportKindBase):
         """
         if self.checked is None:
             return None
-        self.checked.flush()
-        raw = self.checked.detach()
+        self._keep_lines_write()
+        raw = self.checked
         size = raw.tell() - _HEADER_WIDTH
         header = json.dumps({"new": self.kept_new, "bytes": size, "joined": self.kept_joined}).encode()
         raw.seek(0)
@@ -330,14 +345,9 @@ class MemberImport(ImportKindBase):
         rows, self.new_rows = self.new_rows, []
         first = self.next_number
         if connection.vendor == "postgresql":
-            buffer = io.BytesIO()
-            text = io.TextIOWrapper(buffer, encoding="utf-8", newline="")
-            csv.writer(text, lineterminator="\n", quoting=csv.QUOTE_ALL).writerows(
-                [member_number_format(number), *own] for number, own in enumerate(rows, start=first))
-            text.flush()
-            size = buffer.tell()
-            buffer.seek(0)
-            self._copy_new(_KeptLines(buffer, size), count=len(rows))
+            lines = "".join(_copy_line([member_number_format(number), *own])
+                            for number, own in enumerate(rows, start=first)).encode()
+            self._copy_new(_KeptLines(io.BytesIO(lines), len(lines)), count=len(rows))
             return
         members = [Member(cooperative_id=self.job.cooperative_id, member_number=member_number_format(number),
                           created_by_id=self.actor.pk, **_own_values(own))
@@ -458,6 +468,14 @@ def _csv_line(values: list) -> bytes:
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_ALL).writerow(values)
     return buffer.getvalue().encode()
+
+
+def _copy_line(values: list[str]) -> str:
+    """Text values as a line of CSV, each quoted (as ``csv.QUOTE_ALL`` writes them, without its cost per row)."""
+    line = '","'.join(values)
+    if line.count('"') != 2 * len(values) - 2:  # a value holds a quote: doubled, as CSV wants it
+        line = '","'.join(value.replace('"', '""') for value in values)
+    return f'"{line}"\n'
 
 
 class _KeptLines:

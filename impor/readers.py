@@ -80,7 +80,10 @@ def check_upload(upload) -> str:
 
 @dataclass
 class FileRows:
-    """The header (normalised) and an iterator of (row number, cells); ``total`` is the number of data rows."""
+    """
+    The header (normalised) and an iterator of (row number, cells: a sequence); ``total`` is the number of data
+    rows.
+    """
 
     headers: list[str]
     rows: Iterator[tuple[int, tuple]]
@@ -144,15 +147,17 @@ def _file_rows(header, numbered, total: int, *, all_text: bool = False) -> FileR
     limit = settings.IMPORT_MAX_ROWS
 
     def blank(cells) -> bool:
-        if all_text:  # CSV: every cell is text
-            return not "".join(cells).strip()
         return not any(cell not in (None, "") and str(cell).strip() for cell in cells)
 
     def rows():
+        last = limit + 1
         for number, cells in numbered:
-            if number - 1 > limit:  # a sheet whose dimension understated its size
+            if number > last:  # a sheet whose dimension understated its size
                 raise ValidationError(_("The file has more than %(limit)s rows; split it.") % {"limit": f"{limit:n}"})
-            if not blank(cells):
+            if all_text:  # CSV: every cell is text, the row a list already
+                if "".join(cells).strip():
+                    yield number, cells
+            elif not blank(cells):
                 yield number, tuple(cells)
 
     return FileRows(headers=[normalise_header(cell) for cell in header], rows=rows(), total=total)

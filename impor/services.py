@@ -14,6 +14,7 @@ import logging
 import tempfile
 from collections import Counter
 from datetime import timedelta
+from operator import itemgetter
 
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
@@ -205,17 +206,20 @@ def _run(job: ImportJob, *, actor, dry_run: bool, mode: str = "") -> tuple[Count
         done = 0
         keys, indexes = tuple(mapping), tuple(mapping.values())
         width = max(indexes) + 1
+        # The row's cells in the order of ``keys`` (itemgetter of one index gives the cell, not a tuple).
+        pick = itemgetter(*indexes) if len(indexes) > 1 else lambda cells: (cells[indexes[0]],)
         try:
             with transaction.atomic():
                 handler.start()
                 for number, cells in rows.rows:
                     if len(cells) < width:  # a short row: the missing cells are empty
                         cells = (*cells, *(None,) * (width - len(cells)))
-                    values = dict(zip(keys, [cells[index] for index in indexes], strict=True))
+                    values = dict(zip(keys, pick(cells), strict=True))
                     outcome = handler.check(number, values)
                     counts[outcome.action] += 1
-                    for key, message in outcome.errors:
-                        sink.add(number, headers.get(key, key), values.get(key), message)
+                    if outcome.errors:
+                        for key, message in outcome.errors:
+                            sink.add(number, headers.get(key, key), values.get(key), message)
                     done += 1
                     if done % PROGRESS_EVERY == 0:
                         _set_progress(job.pk, phase, done, max(rows.total, done))

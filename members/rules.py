@@ -5,6 +5,7 @@ the database (a NIK already registered, the next member number) stays in ``servi
 """
 
 from datetime import date
+from functools import lru_cache
 
 from django.core.exceptions import ValidationError
 from django.utils import formats
@@ -48,13 +49,21 @@ def member_number_format(sequence: int) -> str:
 
 def _rt_rw(value, field: str, errors: dict) -> str:
     """RT and RW as the KTP writes them: up to three digits, zero-padded (“5” becomes “005”)."""
-    text = str(value if value is not None else "").strip()
-    if not text:
-        return ""
-    if not (text.isascii() and text.isdigit() and len(text) <= 3 and int(text) > 0):
+    text, valid = _rt_rw_text(value if type(value) is str else str(value if value is not None else ""))
+    if not valid:
         errors[field] = [_("Enter the %(field)s as a number from 1 to 999, e.g. 005.") % {"field": field.upper()}]
-        return text
-    return f"{int(text):03d}"
+    return text
+
+
+@lru_cache(maxsize=4096)
+def _rt_rw_text(value: str) -> tuple[str, bool]:
+    # Cached: a village has a few dozen RT and RW, written the same way row after row.
+    text = value.strip()
+    if not text:
+        return "", True
+    if not (text.isascii() and text.isdigit() and len(text) <= 3 and int(text) > 0):
+        return text, False
+    return f"{int(text):03d}", True
 
 
 def _plain_text(value, field: str, errors: dict) -> str:
