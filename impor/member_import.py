@@ -454,13 +454,14 @@ _COPY_COLUMNS = ("created_at", "created_by_id", "cooperative_id", "village_offic
 _COPY_NEW = (f"COPY members_member ({', '.join(_COPY_COLUMNS)}) FROM STDIN WITH (FORMAT csv, NULL '\\N', "
              "FORCE_NULL (created_by_id, birth_date, status_on))")
 _MEMBER_COLUMNS = ("id", *_COPY_COLUMNS)
+# No ORDER BY id: the planner, not knowing yet how many rows the COPY added, would sort them on disk; the rows come
+# in the order the COPY wrote them all the same, and the history is read by member and date, not by history_id.
 _INSERT_HISTORY = f"""
 INSERT INTO members_historicalmember ({", ".join(_MEMBER_COLUMNS)}, history_date, history_type, history_user_id,
                                       history_change_reason)
 SELECT {", ".join(_MEMBER_COLUMNS)}, %(now)s, '+', %(actor)s, NULL
   FROM members_member
  WHERE id > %(after)s AND id <= %(last)s AND cooperative_id = %(cooperative)s AND created_at = %(now)s
- ORDER BY id
 """
 
 
