@@ -50,6 +50,7 @@ from .kinds import RowOutcome
 from .kinds import register_import_kind
 from .readers import Column
 from .readers import parse_date_cell
+from .readers import parse_date_text
 from .readers import text_cell
 
 __all__ = ["MemberImport"]
@@ -169,8 +170,9 @@ class MemberImport(ImportKindBase):
         sex = (value.strip() if type(value) is str else text_cell(value)).lower()
         data["sex"] = _SEX.get(sex, sex.upper())
         for key in _DATE_COLUMNS:
+            value = values.get(key)
             try:
-                parsed = parse_date_cell(values.get(key))
+                parsed = parse_date_text(value) if type(value) is str else parse_date_cell(value)
             except ValueError:
                 errors[key] = [_("Write the date as 12/06/1990 (day/month/year) or 1990-06-12.")]
                 continue

@@ -21,7 +21,8 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
-__all__ = ["Column", "FileRows", "check_upload", "normalise_header", "open_rows", "parse_date_cell", "text_cell"]
+__all__ = ["Column", "FileRows", "check_upload", "normalise_header", "open_rows", "parse_date_cell", "parse_date_text",
+           "text_cell"]
 
 _XLSX_MAGIC = b"PK\x03\x04"
 
@@ -188,16 +189,17 @@ def parse_date_cell(value) -> date | None:
     if value is None:
         return None
     if type(value) is str:
-        return _parse_date_text(value)
+        return parse_date_text(value)
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
         return value
-    return _parse_date_text(str(value))
+    return parse_date_text(str(value))
 
 
 @lru_cache(maxsize=1 << 16)
-def _parse_date_text(value: str) -> date | None:
+def parse_date_text(value: str) -> date | None:
+    """``parse_date_cell`` of a text cell (the caller knows it is text)."""
     # Cached: a register repeats its dates (one joining date for a whole village, birth dates over 60 years).
     text = value.strip()
     if not text:

@@ -67,7 +67,7 @@ def _rt_rw_text(value: str) -> tuple[str, bool]:
 
 
 def _plain_text(value, field: str, errors: dict) -> str:
-    text = " ".join(str(value if value is not None else "").split())
+    text = " ".join((value if type(value) is str else str(value if value is not None else "")).split())
     if "\x00" in text:
         errors[field] = [_("This text contains a character that is not allowed.")]
     elif len(text) > _MAX_LENGTHS[field]:
@@ -114,7 +114,8 @@ def clean_member_data(data: dict, *, current: dict | None = None, villages: dict
         if not cleaned["name"] and "name" not in errors:
             errors["name"] = [_("Enter the member's name as on the KTP.")]
     if "sex" in data:
-        sex = str(data["sex"] or "").strip().upper()
+        sex = data["sex"]
+        sex = (sex if type(sex) is str else str(sex or "")).strip().upper()
         if sex not in _SEXES:
             errors["sex"] = [_("Choose L (male) or P (female).")]
         cleaned["sex"] = sex
@@ -135,8 +136,9 @@ def clean_member_data(data: dict, *, current: dict | None = None, villages: dict
             cleaned["domicile"] = domicile
         cleaned.pop("domicile_code")
     if "phone" in data:
+        phone = data["phone"]
         try:
-            cleaned["phone"] = indonesian_phone(str(data["phone"] or "").strip())
+            cleaned["phone"] = indonesian_phone((phone if type(phone) is str else str(phone or "")).strip())
         except ValidationError as error:
             errors.update(error.message_dict)
     for field in ("address", "occupation"):
@@ -158,11 +160,11 @@ def clean_member_data(data: dict, *, current: dict | None = None, villages: dict
             born = birth_date or current.get("birth_date")
             if born and joined_on < born:
                 errors["joined_on"] = [_("The joining date cannot be before the birth date.")]
-    nik = data.get("nik", current.get("nik", ""))
+    nik = data["nik"] if "nik" in data else current.get("nik", "")
     check = nik_check(
-        str(nik or ""),
-        sex=cleaned.get("sex", current.get("sex")),
-        birth_date=cleaned.get("birth_date", current.get("birth_date")),
+        nik if type(nik) is str else str(nik or ""),
+        sex=cleaned["sex"] if "sex" in cleaned else current.get("sex"),
+        birth_date=cleaned["birth_date"] if "birth_date" in cleaned else current.get("birth_date"),
         known_regencies=known_regencies,
         today=today,
     )
