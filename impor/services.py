@@ -12,6 +12,7 @@ cache, where the page polls it; the outcome is saved on the job.
 import hashlib
 import logging
 import tempfile
+import time
 from collections import Counter
 from datetime import timedelta
 from operator import itemgetter
@@ -56,6 +57,8 @@ ERROR_PREVIEW = 50
 # How long a checked file waits for the user's decision before it is dropped (import_uploads_forget).
 UPLOAD_KEPT = timedelta(days=7)
 PROGRESS_EVERY = 1000
+# The page polls every second or so: a progress write (a cache round trip) at most this often, in seconds.
+PROGRESS_INTERVAL = 0.5
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -203,6 +206,7 @@ def _run(job: ImportJob, *, actor, dry_run: bool, mode: str = "") -> tuple[Count
         ImportJob.objects.filter(pk=job.pk).update(rows_total=rows.total)
         job.rows_total = rows.total
         _set_progress(job.pk, phase, 0, rows.total)
+        reported = time.monotonic()
         done = 0
         keys, indexes = tuple(mapping), tuple(mapping.values())
         width = max(indexes) + 1
@@ -221,7 +225,8 @@ def _run(job: ImportJob, *, actor, dry_run: bool, mode: str = "") -> tuple[Count
                         for key, message in outcome.errors:
                             sink.add(number, headers.get(key, key), values.get(key), message)
                     done += 1
-                    if done % PROGRESS_EVERY == 0:
+                    if done % PROGRESS_EVERY == 0 and (now := time.monotonic()) - reported >= PROGRESS_INTERVAL:
+                        reported = now
                         _set_progress(job.pk, phase, done, max(rows.total, done))
                 handler.finish()
                 if dry_run:
