@@ -155,8 +155,8 @@ def _file_rows(header, numbered, total: int, *, all_text: bool = False) -> FileR
         for number, cells in numbered:
             if number > last:  # a sheet whose dimension understated its size
                 raise ValidationError(_("The file has more than %(limit)s rows; split it.") % {"limit": f"{limit:n}"})
-            if all_text:  # CSV: every cell is text, the row a list already
-                if "".join(cells).strip():
+            if all_text:  # CSV: every cell is text, the row a list already; the first cell mostly says enough
+                if (cells and cells[0].strip()) or "".join(cells).strip():
                     yield number, cells
             elif not blank(cells):
                 yield number, tuple(cells)
