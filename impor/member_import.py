@@ -64,7 +64,6 @@ _YES = {"ya", "y", "yes", "1", "true", "benar"}
 _NO = {"tidak", "t", "no", "n", "0", "false", "salah", ""}
 _SEX = {"l": "L", "laki-laki": "L", "laki laki": "L", "lk": "L", "p": "P", "perempuan": "P", "pr": "P", "wanita": "P"}
 _DATE_COLUMNS = ("birth_date", "joined_on", "status_on")
-_TEXT_KEYS = ("nik", "name", "address", "rt", "rw", "occupation", "phone", "status_reason")
 _ALWAYS_KEYS = frozenset({"nik", "name"})  # kept even when empty, so the rules say they are missing
 # A new member's own values, in the order the dry run keeps them (after its member number, as a line of COPY's CSV)
 # and COPY writes them.
@@ -158,19 +157,19 @@ class MemberImport(ImportKindBase):
             .annotate(phone_text=Cast("phone", CharField())).values_list("nik", "id", *fields).iterator(chunk_size=5000)
         }
 
-    def _parse(self, values: dict, errors: dict) -> dict:
-        # Every cell of a CSV (and most of an XLSX) is text: stripped here without a call to ``text_cell``.
+    def _parse(self, cells: tuple, errors: dict) -> dict:
+        (nik, name, sex, birth_date, domicile, address, rt, rw, occupation, phone, joined_on, is_founder, status,
+         status_on, status_reason) = cells
         data: dict = {}
-        for key in _TEXT_KEYS:
-            value = values.get(key)
+        # Every cell of a CSV (and most of an XLSX) is text: stripped here without a call to ``text_cell``.
+        for key, value in (("nik", nik), ("name", name), ("address", address), ("rt", rt), ("rw", rw),
+                           ("occupation", occupation), ("phone", phone), ("status_reason", status_reason)):
             text = value.strip() if type(value) is str else text_cell(value)
             if text or key in _ALWAYS_KEYS:
                 data[key] = text
-        value = values.get("sex")
-        sex = (value.strip() if type(value) is str else text_cell(value)).lower()
+        sex = (sex.strip() if type(sex) is str else text_cell(sex)).lower()
         data["sex"] = _SEX.get(sex, sex.upper())
-        for key in _DATE_COLUMNS:
-            value = values.get(key)
+        for key, value in (("birth_date", birth_date), ("joined_on", joined_on), ("status_on", status_on)):
             try:
                 parsed = parse_date_text(value) if type(value) is str else parse_date_cell(value)
             except ValueError:
@@ -178,28 +177,29 @@ class MemberImport(ImportKindBase):
                 continue
             if parsed is not None:
                 data[key] = parsed
-        value = values.get("is_founder")
-        founder = (value.strip() if type(value) is str else text_cell(value)).lower()
+        founder = (is_founder.strip() if type(is_founder) is str else text_cell(is_founder)).lower()
         if founder in _YES:
             data["is_founder"] = True
         elif founder and founder not in _NO:
             errors["is_founder"] = [_("Write ya or tidak.")]
         elif founder:
             data["is_founder"] = False
-        value = values.get("status")
-        status = (value.strip() if type(value) is str else text_cell(value)).lower()
+        status = (status.strip() if type(status) is str else text_cell(status)).lower()
         if status:
             data["status"] = status
-        value = values.get("domicile")
-        domicile = value.strip() if type(value) is str else text_cell(value)
+        domicile = domicile.strip() if type(domicile) is str else text_cell(domicile)
         if domicile:
             codes = [domicile] if domicile in self.villages else self.village_names.get(domicile.lower(), [])
             data["domicile_code"] = codes[0] if len(codes) == 1 else domicile
         return data
 
     def check(self, number: int, values: dict) -> RowOutcome:
+        return self.check_cells(number, tuple(values.get(key) for key in _COLUMN_KEYS))
+
+    def check_cells(self, number: int, cells: tuple) -> RowOutcome:
+        """A row as its cells in the order of ``columns``."""
         errors: dict[str, list[str]] = {}
-        data = self._parse(values, errors)
+        data = self._parse(cells, errors)
         nik = "".join(data.get("nik", "").split())
         current_row = self.existing.get(nik)
         current = dict(zip(_FIELDS, current_row[1:], strict=True)) if current_row else None
@@ -400,6 +400,11 @@ class MemberImport(ImportKindBase):
                 setattr(member, key, value)
                 fields.add(key)
         bulk_update_with_history(members, Member, sorted(fields), batch_size=1000, default_user=self.actor)
+
+
+_COLUMN_KEYS = tuple(column.key for column in MemberImport.columns)
+assert _COLUMN_KEYS == ("nik", "name", "sex", "birth_date", "domicile", "address", "rt", "rw", "occupation", "phone",
+                        "joined_on", "is_founder", "status", "status_on", "status_reason"), "MemberImport._parse"
 
 
 def _own_copy_text(row: dict) -> list[str]:

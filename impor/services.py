@@ -212,16 +212,29 @@ def _run(job: ImportJob, *, actor, dry_run: bool, mode: str = "") -> tuple[Count
         width = max(indexes) + 1
         # The row's cells in the order of ``keys`` (itemgetter of one index gives the cell, not a tuple).
         pick = itemgetter(*indexes) if len(indexes) > 1 else lambda cells: (cells[indexes[0]],)
+        # A kind that reads a row as its cells in the order of its columns, when the file has every column, is
+        # spared a dict a row (the dict is made for a row with errors only, for the error file).
+        check_cells = getattr(handler, "check_cells", None)
+        if check_cells is not None and len(mapping) == len(kind_class.columns) > 1:
+            pick_columns = itemgetter(*(mapping[column.key] for column in kind_class.columns))
+        else:
+            check_cells = None
         try:
             with transaction.atomic():
                 handler.start()
                 for number, cells in rows.rows:
                     if len(cells) < width:  # a short row: the missing cells are empty
                         cells = (*cells, *(None,) * (width - len(cells)))
-                    values = dict(zip(keys, pick(cells), strict=True))
-                    outcome = handler.check(number, values)
+                    if check_cells is not None:
+                        outcome = check_cells(number, pick_columns(cells))
+                        values = None
+                    else:
+                        values = dict(zip(keys, pick(cells), strict=True))
+                        outcome = handler.check(number, values)
                     counts[outcome.action] += 1
                     if outcome.errors:
+                        if values is None:
+                            values = dict(zip(keys, pick(cells), strict=True))
                         for key, message in outcome.errors:
                             sink.add(number, headers.get(key, key), values.get(key), message)
                     done += 1

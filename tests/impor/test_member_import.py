@@ -232,3 +232,18 @@ def test_the_kept_rows_are_written_as_checked_new_members_then_changes(
     assert sorted(added.values_list("member_number", "history_user_id")) == [
         ("00001", village_staff.pk), ("00002", village_staff.pk), ("00003", village_staff.pk)]
     assert Member.history.filter(id=existing.pk, history_type="~").get().occupation == "Pedagang"
+
+
+def test_a_file_with_only_the_required_columns_and_an_error_row(village_staff, prawoto,
+                                                                django_capture_on_commit_callbacks):
+    """Rows of a file without every column are read by name (the engine's dict per row); errors keep their value."""
+    capture = django_capture_on_commit_callbacks
+    content = csv_bytes(["NIK", "Jenis kelamin", "Nama lengkap"],
+                        [[sample_nik(1), "L", "Warga 1"], [sample_nik(2), "X", "Warga 2"]])
+    job = upload(village_staff, content, name="anggota.csv", cooperative=prawoto, capture=capture)
+    assert job.counts == {"new": 1, "unchanged": 0, "updated": 0, "errors": 1}
+    assert [(e["row"], e["column"], e["value"]) for e in job.error_preview] == [(3, "Jenis kelamin", "X")]
+    job = commit(village_staff, job, CommitMode.VALID_ROWS, capture=capture)
+    member = Member.objects.get(cooperative=prawoto, nik=sample_nik(1))
+    assert (member.name, member.sex, member.domicile_id, member.member_number) == (
+        "Warga 1", "L", prawoto.village_id, "00001")
