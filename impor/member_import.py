@@ -64,13 +64,13 @@ _YES = {"ya", "y", "yes", "1", "true", "benar"}
 _NO = {"tidak", "t", "no", "n", "0", "false", "salah", ""}
 _SEX = {"l": "L", "laki-laki": "L", "laki laki": "L", "lk": "L", "p": "P", "perempuan": "P", "pr": "P", "wanita": "P"}
 _DATE_COLUMNS = ("birth_date", "joined_on", "status_on")
-_ALWAYS_KEYS = frozenset({"nik", "name"})  # kept even when empty, so the rules say they are missing
 # A new member's own values, in the order the dry run keeps them (after its member number, as a line of COPY's CSV)
 # and COPY writes them.
 _OWN_COLUMNS = ("nik", "name", "sex", "birth_date", "domicile_id", "phone", "address", "rt", "rw", "occupation",
                 "joined_on", "is_founder", "status", "status_on", "status_reason", "nik_warnings")
 _JOINED_ON = _OWN_COLUMNS.index("joined_on")
 _CHECKED_FORMAT = "5"  # part of the token: rows kept by an older release are checked again
+_AKTIF = str(MemberStatus.AKTIF.value)
 _NULL = "\\N"  # COPY's NULL marker (only in the columns allowed to be NULL)
 _ERROR_COLUMNS = {"domicile_code": "domicile", "nik_warnings": "nik"}
 # The outcomes without errors, made once (the engine only reads them): a register has 100,000 rows.
@@ -160,12 +160,13 @@ class MemberImport(ImportKindBase):
     def _parse(self, cells: tuple, errors: dict) -> dict:
         (nik, name, sex, birth_date, domicile, address, rt, rw, occupation, phone, joined_on, is_founder, status,
          status_on, status_reason) = cells
-        data: dict = {}
-        # Every cell of a CSV (and most of an XLSX) is text: stripped here without a call to ``text_cell``.
-        for key, value in (("nik", nik), ("name", name), ("address", address), ("rt", rt), ("rw", rw),
-                           ("occupation", occupation), ("phone", phone), ("status_reason", status_reason)):
-            text = value.strip() if type(value) is str else text_cell(value)
-            if text or key in _ALWAYS_KEYS:
+        # Every cell of a CSV (and most of an XLSX) is text: stripped here without a call to ``text_cell``. NIK and
+        # name are kept even when empty, so the rules say they are missing; other empty cells are left out.
+        data: dict = {"nik": nik.strip() if type(nik) is str else text_cell(nik),
+                      "name": name.strip() if type(name) is str else text_cell(name)}
+        for key, value in (("address", address), ("rt", rt), ("rw", rw), ("occupation", occupation),
+                           ("phone", phone), ("status_reason", status_reason)):
+            if text := value.strip() if type(value) is str else text_cell(value):
                 data[key] = text
         sex = (sex.strip() if type(sex) is str else text_cell(sex)).lower()
         data["sex"] = _SEX.get(sex, sex.upper())
@@ -200,7 +201,9 @@ class MemberImport(ImportKindBase):
         """A row as its cells in the order of ``columns``."""
         errors: dict[str, list[str]] = {}
         data = self._parse(cells, errors)
-        nik = "".join(data.get("nik", "").split())
+        nik = data["nik"]
+        if not nik.isdigit():  # spaces inside a NIK typed in groups
+            nik = "".join(nik.split())
         current_row = self.existing.get(nik)
         current = dict(zip(_FIELDS, current_row[1:], strict=True)) if current_row else None
         if current is None:
@@ -413,7 +416,7 @@ def _own_copy_text(row: dict) -> list[str]:
     return [
         row["nik"], row["name"], row["sex"], birth_date.isoformat() if birth_date else _NULL, row["domicile_id"],
         row.get("phone", ""), row.get("address", ""), row.get("rt", ""), row.get("rw", ""), row.get("occupation", ""),
-        row["joined_on"].isoformat(), "t" if row.get("is_founder") else "f", row.get("status", MemberStatus.AKTIF),
+        row["joined_on"].isoformat(), "t" if row.get("is_founder") else "f", row.get("status", _AKTIF),
         status_on.isoformat() if status_on else _NULL, row.get("status_reason", ""),
         json.dumps(warnings, ensure_ascii=False) if warnings else "[]",
     ]
