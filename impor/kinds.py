@@ -66,6 +66,9 @@ class ImportKindBase:
     def check(self, number: int, values: dict) -> RowOutcome:
         raise NotImplementedError
 
+    # A kind may also define ``check_cells(number, cells)``: ``check`` of a row given as its cells in the order of
+    # ``columns``; the engine calls it instead of ``check`` when the file has every column.
+
     def finish(self) -> None:
         pass
 

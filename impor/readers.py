@@ -21,7 +21,8 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
-__all__ = ["Column", "FileRows", "check_upload", "normalise_header", "open_rows", "parse_date_cell", "text_cell"]
+__all__ = ["Column", "FileRows", "check_upload", "normalise_header", "open_rows", "parse_date_cell", "parse_date_text",
+           "text_cell"]
 
 _XLSX_MAGIC = b"PK\x03\x04"
 
@@ -80,7 +81,10 @@ def check_upload(upload) -> str:
 
 @dataclass
 class FileRows:
-    """The header (normalised) and an iterator of (row number, cells); ``total`` is the number of data rows."""
+    """
+    The header (normalised) and an iterator of (row number, cells: a sequence); ``total`` is the number of data
+    rows.
+    """
 
     headers: list[str]
     rows: Iterator[tuple[int, tuple]]
@@ -144,15 +148,17 @@ def _file_rows(header, numbered, total: int, *, all_text: bool = False) -> FileR
     limit = settings.IMPORT_MAX_ROWS
 
     def blank(cells) -> bool:
-        if all_text:  # CSV: every cell is text
-            return not "".join(cells).strip()
         return not any(cell not in (None, "") and str(cell).strip() for cell in cells)
 
     def rows():
+        last = limit + 1
         for number, cells in numbered:
-            if number - 1 > limit:  # a sheet whose dimension understated its size
+            if number > last:  # a sheet whose dimension understated its size
                 raise ValidationError(_("The file has more than %(limit)s rows; split it.") % {"limit": f"{limit:n}"})
-            if not blank(cells):
+            if all_text:  # CSV: every cell is text, the row a list already; the first cell mostly says enough
+                if (cells and cells[0].strip()) or "".join(cells).strip():
+                    yield number, cells
+            elif not blank(cells):
                 yield number, tuple(cells)
 
     return FileRows(headers=[normalise_header(cell) for cell in header], rows=rows(), total=total)
@@ -183,16 +189,17 @@ def parse_date_cell(value) -> date | None:
     if value is None:
         return None
     if type(value) is str:
-        return _parse_date_text(value)
+        return parse_date_text(value)
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
         return value
-    return _parse_date_text(str(value))
+    return parse_date_text(str(value))
 
 
 @lru_cache(maxsize=1 << 16)
-def _parse_date_text(value: str) -> date | None:
+def parse_date_text(value: str) -> date | None:
+    """``parse_date_cell`` of a text cell (the caller knows it is text)."""
     # Cached: a register repeats its dates (one joining date for a whole village, birth dates over 60 years).
     text = value.strip()
     if not text:

@@ -12,8 +12,10 @@ cache, where the page polls it; the outcome is saved on the job.
 import hashlib
 import logging
 import tempfile
+import time
 from collections import Counter
 from datetime import timedelta
+from operator import itemgetter
 
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
@@ -55,6 +57,8 @@ ERROR_PREVIEW = 50
 # How long a checked file waits for the user's decision before it is dropped (import_uploads_forget).
 UPLOAD_KEPT = timedelta(days=7)
 PROGRESS_EVERY = 1000
+# The page polls every second or so: a progress write (a cache round trip) at most this often, in seconds.
+PROGRESS_INTERVAL = 0.5
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -202,22 +206,40 @@ def _run(job: ImportJob, *, actor, dry_run: bool, mode: str = "") -> tuple[Count
         ImportJob.objects.filter(pk=job.pk).update(rows_total=rows.total)
         job.rows_total = rows.total
         _set_progress(job.pk, phase, 0, rows.total)
+        reported = time.monotonic()
         done = 0
         keys, indexes = tuple(mapping), tuple(mapping.values())
         width = max(indexes) + 1
+        # The row's cells in the order of ``keys`` (itemgetter of one index gives the cell, not a tuple).
+        pick = itemgetter(*indexes) if len(indexes) > 1 else lambda cells: (cells[indexes[0]],)
+        # A kind that reads a row as its cells in the order of its columns, when the file has every column, is
+        # spared a dict a row (the dict is made for a row with errors only, for the error file).
+        check_cells = getattr(handler, "check_cells", None)
+        if check_cells is not None and len(mapping) == len(kind_class.columns) > 1:
+            pick_columns = itemgetter(*(mapping[column.key] for column in kind_class.columns))
+        else:
+            check_cells = None
         try:
             with transaction.atomic():
                 handler.start()
                 for number, cells in rows.rows:
                     if len(cells) < width:  # a short row: the missing cells are empty
                         cells = (*cells, *(None,) * (width - len(cells)))
-                    values = dict(zip(keys, [cells[index] for index in indexes], strict=True))
-                    outcome = handler.check(number, values)
+                    if check_cells is not None:
+                        outcome = check_cells(number, pick_columns(cells))
+                        values = None
+                    else:
+                        values = dict(zip(keys, pick(cells), strict=True))
+                        outcome = handler.check(number, values)
                     counts[outcome.action] += 1
-                    for key, message in outcome.errors:
-                        sink.add(number, headers.get(key, key), values.get(key), message)
+                    if outcome.errors:
+                        if values is None:
+                            values = dict(zip(keys, pick(cells), strict=True))
+                        for key, message in outcome.errors:
+                            sink.add(number, headers.get(key, key), values.get(key), message)
                     done += 1
-                    if done % PROGRESS_EVERY == 0:
+                    if done % PROGRESS_EVERY == 0 and (now := time.monotonic()) - reported >= PROGRESS_INTERVAL:
+                        reported = now
                         _set_progress(job.pk, phase, done, max(rows.total, done))
                 handler.finish()
                 if dry_run:

@@ -5,6 +5,7 @@ the database (a NIK already registered, the next member number) stays in ``servi
 """
 
 from datetime import date
+from functools import lru_cache
 
 from django.core.exceptions import ValidationError
 from django.utils import formats
@@ -48,17 +49,25 @@ def member_number_format(sequence: int) -> str:
 
 def _rt_rw(value, field: str, errors: dict) -> str:
     """RT and RW as the KTP writes them: up to three digits, zero-padded (“5” becomes “005”)."""
-    text = str(value if value is not None else "").strip()
-    if not text:
-        return ""
-    if not (text.isascii() and text.isdigit() and len(text) <= 3 and int(text) > 0):
+    text, valid = _rt_rw_text(value if type(value) is str else str(value if value is not None else ""))
+    if not valid:
         errors[field] = [_("Enter the %(field)s as a number from 1 to 999, e.g. 005.") % {"field": field.upper()}]
-        return text
-    return f"{int(text):03d}"
+    return text
+
+
+@lru_cache(maxsize=4096)
+def _rt_rw_text(value: str) -> tuple[str, bool]:
+    # Cached: a village has a few dozen RT and RW, written the same way row after row.
+    text = value.strip()
+    if not text:
+        return "", True
+    if not (text.isascii() and text.isdigit() and len(text) <= 3 and int(text) > 0):
+        return text, False
+    return f"{int(text):03d}", True
 
 
 def _plain_text(value, field: str, errors: dict) -> str:
-    text = " ".join(str(value if value is not None else "").split())
+    text = " ".join((value if type(value) is str else str(value if value is not None else "")).split())
     if "\x00" in text:
         errors[field] = [_("This text contains a character that is not allowed.")]
     elif len(text) > _MAX_LENGTHS[field]:
@@ -105,7 +114,8 @@ def clean_member_data(data: dict, *, current: dict | None = None, villages: dict
         if not cleaned["name"] and "name" not in errors:
             errors["name"] = [_("Enter the member's name as on the KTP.")]
     if "sex" in data:
-        sex = str(data["sex"] or "").strip().upper()
+        sex = data["sex"]
+        sex = (sex if type(sex) is str else str(sex or "")).strip().upper()
         if sex not in _SEXES:
             errors["sex"] = [_("Choose L (male) or P (female).")]
         cleaned["sex"] = sex
@@ -126,8 +136,9 @@ def clean_member_data(data: dict, *, current: dict | None = None, villages: dict
             cleaned["domicile"] = domicile
         cleaned.pop("domicile_code")
     if "phone" in data:
+        phone = data["phone"]
         try:
-            cleaned["phone"] = indonesian_phone(str(data["phone"] or "").strip())
+            cleaned["phone"] = indonesian_phone((phone if type(phone) is str else str(phone or "")).strip())
         except ValidationError as error:
             errors.update(error.message_dict)
     for field in ("address", "occupation"):
@@ -149,11 +160,11 @@ def clean_member_data(data: dict, *, current: dict | None = None, villages: dict
             born = birth_date or current.get("birth_date")
             if born and joined_on < born:
                 errors["joined_on"] = [_("The joining date cannot be before the birth date.")]
-    nik = data.get("nik", current.get("nik", ""))
+    nik = data["nik"] if "nik" in data else current.get("nik", "")
     check = nik_check(
-        str(nik or ""),
-        sex=cleaned.get("sex", current.get("sex")),
-        birth_date=cleaned.get("birth_date", current.get("birth_date")),
+        nik if type(nik) is str else str(nik or ""),
+        sex=cleaned["sex"] if "sex" in cleaned else current.get("sex"),
+        birth_date=cleaned["birth_date"] if "birth_date" in cleaned else current.get("birth_date"),
         known_regencies=known_regencies,
         today=today,
     )

@@ -194,3 +194,56 @@ def test_new_members_keep_odd_text_get_numbers_past_99999_and_history(
     assert sorted(history.values_list("member_number", "history_type", "history_user_id")) == [
         ("100000", "+", village_staff.pk), ("99999", "+", village_staff.pk)]
     assert history.get(id=odd.pk).address == "\\N"
+
+
+def test_the_kept_rows_are_written_as_checked_new_members_then_changes(
+        village_staff, prawoto, django_capture_on_commit_callbacks, monkeypatch):
+    """
+    While the register is unchanged the import writes the dry run's kept rows without checking any row again:
+    new members numbered in file order with their history rows by the importing user, then the changes.
+    """
+    from django.db import connection
+
+    from impor.member_import import MemberImport
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the dry run keeps its rows on PostgreSQL only")
+    capture = django_capture_on_commit_callbacks
+    existing, _warnings = member_add(actor=village_staff, cooperative=prawoto, nik=sample_nik(2), name="Warga 2",
+                                     sex="L", domicile_code=prawoto.village_id)
+    content = csv_bytes(MEMBER_HEADER, [member_row(3, **{"Nama lengkap": 'Siti "Ani" Aminah'}),
+                                        member_row(2, Pekerjaan="Pedagang"), member_row(1)])
+    job = upload(village_staff, content, name="anggota.csv", cooperative=prawoto, capture=capture)
+    assert job.counts == {"new": 2, "unchanged": 0, "updated": 1, "errors": 0}
+
+    def checked_again(*args, **kwargs):
+        raise AssertionError("a row was checked again although the register had not changed")
+
+    monkeypatch.setattr(MemberImport, "check", checked_again)
+    job = commit(village_staff, job, CommitMode.ALL_OR_NOTHING, capture=capture)
+    assert job.status == ImportStatus.COMMITTED
+    numbers = dict(Member.objects.filter(cooperative=prawoto).values_list("nik", "member_number"))
+    assert numbers == {sample_nik(2): "00001", sample_nik(3): "00002", sample_nik(1): "00003"}
+    quoted = Member.objects.get(cooperative=prawoto, nik=sample_nik(3))
+    assert quoted.name == 'Siti "Ani" Aminah' and quoted.created_by == village_staff
+    existing.refresh_from_db()
+    assert existing.occupation == "Pedagang"
+    added = Member.history.filter(cooperative=prawoto, history_type="+")
+    assert sorted(added.values_list("member_number", "history_user_id")) == [
+        ("00001", village_staff.pk), ("00002", village_staff.pk), ("00003", village_staff.pk)]
+    assert Member.history.filter(id=existing.pk, history_type="~").get().occupation == "Pedagang"
+
+
+def test_a_file_with_only_the_required_columns_and_an_error_row(village_staff, prawoto,
+                                                                django_capture_on_commit_callbacks):
+    """Rows of a file without every column are read by name (the engine's dict per row); errors keep their value."""
+    capture = django_capture_on_commit_callbacks
+    content = csv_bytes(["NIK", "Jenis kelamin", "Nama lengkap"],
+                        [[sample_nik(1), "L", "Warga 1"], [sample_nik(2), "X", "Warga 2"]])
+    job = upload(village_staff, content, name="anggota.csv", cooperative=prawoto, capture=capture)
+    assert job.counts == {"new": 1, "unchanged": 0, "updated": 0, "errors": 1}
+    assert [(e["row"], e["column"], e["value"]) for e in job.error_preview] == [(3, "Jenis kelamin", "X")]
+    job = commit(village_staff, job, CommitMode.VALID_ROWS, capture=capture)
+    member = Member.objects.get(cooperative=prawoto, nik=sample_nik(1))
+    assert (member.name, member.sex, member.domicile_id, member.member_number) == (
+        "Warga 1", "L", prawoto.village_id, "00001")
