@@ -1,25 +1,27 @@
 """
-gunicorn for production: ``gunicorn config.wsgi:application -c config/gunicorn.conf.py``.
+gunicorn for production: ``gunicorn config.wsgi:application -c config/gunicorn.conf.py``, behind a buffering
+reverse proxy (nginx).
 
-The worker model (see docs/deployment.md): ``gthread``, one process per core plus one, four threads each.
-The portal is plain synchronous Django; a request spends most of its time in Python (rendering, or a cached
-page's few milliseconds) and the rest waiting on PostgreSQL or Redis. Processes give the CPU parallelism
-(the GIL lets one thread of a process run Python at a time); a few threads per process keep a core busy
-while another request waits on the database, and let a worker accept new connections while one request is
-slow, without the memory of more processes. More processes than cores + 1 only add context switches and
-memory on a CPU-bound load; async workers would need an async stack the portal does not have.
-Override with ``WEB_CONCURRENCY`` (processes) and ``WEB_THREADS``.
+The worker model (see docs/deployment.md): ``sync``, two processes per core, one request each. The portal is
+plain synchronous Django and its busy pages are CPU-bound (a cached dashboard is ~2½ ms of Python, a drawing
+20–50 ms). A sync worker takes a connection only when it is free, so requests go to whichever process is idle;
+with keep-alive threads (``gthread``) each connection stayed with the process that accepted it and queued there
+behind another request's drawing while other cores idled: at 50 connections with 20 writes/s, p95 0.56–0.62 s
+with gthread against 0.23–0.36 s with sync, for the same throughput. Two per core, not one: a request waiting
+on PostgreSQL or Redis, or a slower page (a PDF), leaves the core to another process. The reverse proxy
+buffers slow clients, so a worker is never held by a slow network.
+Override with ``WEB_CONCURRENCY`` (processes), ``WEB_WORKER_CLASS`` and ``WEB_THREADS`` (e.g. ``gthread``, 4).
 """
 
 import os
 
 cores = os.cpu_count() or 1
-workers = int(os.environ.get("WEB_CONCURRENCY", cores + 1))
-worker_class = "gthread"
-threads = int(os.environ.get("WEB_THREADS", 4))
+workers = int(os.environ.get("WEB_CONCURRENCY", cores * 2))
+worker_class = os.environ.get("WEB_WORKER_CLASS", "sync")
+threads = int(os.environ.get("WEB_THREADS", 1))  # only for gthread
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 timeout = 60
-keepalive = 5  # behind the reverse proxy, which keeps connections open
+keepalive = int(os.environ.get("WEB_KEEPALIVE", 5))  # gthread only: sync workers close each connection
 # Restart a worker now and then, so a slow leak cannot grow without bound (jittered: not all at once).
 max_requests = 20000
 max_requests_jitter = 2000
