@@ -198,7 +198,9 @@ class DashboardView(ActionRequiredMixin, TemplateView):
                 "version": version, "drawn_at": time.time(), "as_of": as_of}
 
     def _cache_key(self, code: str | None, scope) -> str:
-        signature = "*" if scope.everything else ",".join(sorted(scope.roots))
+        # The federations too: a role on a federation without its member villages leaves the roots empty.
+        signature = "*" if scope.everything else (
+            ",".join(sorted(scope.roots)) + "|" + ",".join(str(pk) for pk in sorted(scope.federations)))
         # Only the parameters the page reads: a link with junk parameters does not add cache entries.
         # The day too: what a page counts in days (targets' days left, 30-day windows) moves at midnight.
         parts = [code or "", self._page_query().urlencode(), get_language(), signature,

@@ -387,3 +387,17 @@ def test_a_new_or_changed_target_shows_on_its_areas_cached_pages_at_once_and_lea
     with django_capture_on_commit_callbacks(execute=True):
         target_delete(actor=pati_officer, target=target)
     assert listed[1] not in client.get(f"/dasbor/{PATI}/").context["page"]["html"]
+
+
+def test_users_of_different_federations_never_share_a_cached_page(rf, national_admin):
+    """A role on a federation without its member villages leaves the scope's roots empty: the key holds the
+    federations themselves, so one federation's cached page is never served to another's staff."""
+    from core.scoping import Scope
+    from reports.views import DashboardView
+
+    request = rf.get("/dasbor/")
+    request.user = national_admin
+    view = DashboardView()
+    view.setup(request)
+    keys = {view._cache_key(None, Scope.of([], federations)) for federations in ([1], [2], [1, 2])}
+    assert len(keys) == 3
