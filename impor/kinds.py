@@ -4,6 +4,8 @@ What an import kind is: its columns (the template) and how it checks and writes 
 the services of its own app (members, koperasi, simpanan) and calls them.
 """
 
+from abc import ABC
+from abc import abstractmethod
 from dataclasses import dataclass
 from dataclasses import field
 from typing import IO
@@ -39,7 +41,7 @@ class RowOutcome:
         return cls(ERROR, errors)
 
 
-class ImportKindBase:
+class ImportKindBase(ABC):
     """
     One kind of import. ``start`` prepares a run (reads what the rows are compared with, takes locks when
     writing), ``check`` checks one row and, unless ``dry_run``, writes it (or buffers it), ``finish``
@@ -60,31 +62,30 @@ class ImportKindBase:
     def __init__(self, *, job, actor, dry_run: bool):
         self.job, self.actor, self.dry_run = job, actor, dry_run
 
-    def start(self) -> None:
-        pass
+    def start(self) -> None:  # noqa: B027 - optional hook: most kinds need no preparation
+        """Prepare a run: read what the rows are compared with, take locks when writing."""
 
+    @abstractmethod
     def check(self, number: int, values: dict) -> RowOutcome:
-        raise NotImplementedError
+        """The outcome of row ``number`` (its values by column key); written too unless ``dry_run``."""
 
     # A kind may also define ``check_cells(number, cells)``: ``check`` of a row given as its cells in the order of
     # ``columns``; the engine calls it instead of ``check`` when the file has every column.
 
-    def finish(self) -> None:
-        pass
+    def finish(self) -> None:  # noqa: B027 - optional hook: kinds that write row by row buffer nothing
+        """Write what ``check`` buffered."""
 
     # Kinds that keep what their dry run checked: ``checked_rows`` (after a dry run) gives a file of the rows
     # ready to write and ``checked_token()``; the import later calls ``start`` and, while ``checked_token()``
-    # still gives the same token (nothing the rows were checked against has changed), ``commit_checked`` and
-    # ``finish`` instead of checking every row again.
+    # still gives the same token (nothing the rows were checked against has changed), ``commit_checked(handle)``
+    # and ``finish`` instead of checking every row again. A kind that keeps nothing (``checked_rows`` None, the
+    # default) leaves no kept file, so the engine never asks it to ``commit_checked``.
 
     def checked_rows(self) -> tuple[IO, str] | None:
         return None
 
     def checked_token(self) -> str:
         return ""
-
-    def commit_checked(self, handle: IO[bytes]) -> None:
-        raise NotImplementedError
 
     @classmethod
     def column(cls, key: str) -> Column:
