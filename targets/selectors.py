@@ -8,6 +8,7 @@ from datetime import date
 from datetime import timedelta
 
 from django.conf import settings
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -50,6 +51,11 @@ __all__ = [
     "target_list",
     "target_rows",
 ]
+
+# The targets a dashboard's card lists (at-risk first); the rest count towards the order only.
+DASHBOARD_TARGETS_SHOWN = 10
+_CATALOGUE_FIELDS = ("stage__name", "stage__name_en", "stage__code", "stage__order", "unit_type__name",
+                     "unit_type__name_en", "unit_type__code", "unit_type__order")
 
 
 def target_filter(*, user, filters: dict | None = None) -> TargetFilterSet:
@@ -178,13 +184,16 @@ def target_rows(targets: list[Target], today: date | None = None,
     return rows
 
 
-def dashboard_targets(*, user, board: Dashboard, limit: int = 200) -> list[TargetRow]:
+def dashboard_targets(*, user, board: Dashboard, limit: int = 200, regions_for: int | None = None) -> list[TargetRow]:
     """
     The targets of the dashboard's area (top-level ones for the nation), at-risk first. On a dashboard of a past
-    day, the targets that had started by then, with their figures as they stood at its end.
+    day, the targets that had started by then, with their figures as they stood at its end. ``regions_for``: the
+    first so many rows get their region (the caller shows only those); by default every row.
     """
-    # Regions are fetched by key for these targets rather than joined (a join scans the whole tree).
-    targets = Target.objects.for_user(user).select_related("stage", "unit_type").prefetch_related("region")
+    # Of the stages and unit types only what a target row shows and counts (their guidance texts are long; the
+    # nation's 200 rows would carry them 200 times).
+    targets = Target.objects.for_user(user).select_related("stage", "unit_type").only(
+        *(field.name for field in Target._meta.concrete_fields), *_CATALOGUE_FIELDS)
     if board.as_of:
         targets = targets.filter(start_date__lte=board.as_of)
     if board.is_nation:
@@ -197,6 +206,8 @@ def dashboard_targets(*, user, board: Dashboard, limit: int = 200) -> list[Targe
     shown = {row.code: row.metrics for row in (board.area, *board.children) if row.code}
     rows = target_rows(list(targets.order_by("due_date")[:limit]), counts=shown, as_of=board.as_of)
     rows.sort(key=lambda row: (not row.figures.at_risk, row.target.due_date))
+    # Regions fetched by key for the rows shown rather than joined (a join scans the whole tree).
+    prefetch_related_objects([row.target for row in rows[:regions_for]], "region")
     return rows
 
 
@@ -239,14 +250,16 @@ def dashboard_section(*, user, board: Dashboard, query) -> dict:
     The targets card of an area's dashboard: its targets at-risk first, and the burn-up chart of the
     one chosen in ``query["target"]`` (else the first at risk, else the first).
     """
-    rows = dashboard_targets(user=user, board=board)
+    rows = dashboard_targets(user=user, board=board, regions_for=DASHBOARD_TARGETS_SHOWN)
     selected = next((row for row in rows if str(row.target.pk) == query.get("target")),
                     next((row for row in rows if row.figures.at_risk), rows[0] if rows else None))
+    if selected:  # chosen from further down the list: its region too (a no-op when it is among those shown)
+        prefetch_related_objects([selected.target], "region")
     chart = burn_up(selected, today=board.as_of) if selected else None
     labels = {"achieved": _("Achieved"), "projection": _("Projection at the recent pace"), "target": _("Target"),
               "due": _("Due date")}
     return {
-        "targets": rows[:10], "selected": selected, "burn_up": chart, "chart": bool(chart),
+        "targets": rows[:DASHBOARD_TARGETS_SHOWN], "selected": selected, "burn_up": chart, "chart": bool(chart),
         "burn_up_json": {key: value for key, value in chart.items() if key != "figures"} | {"labels": labels}
         if chart else None,
         "window_days": settings.TARGET_RATE_WINDOW_DAYS,

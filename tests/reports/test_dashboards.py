@@ -14,7 +14,9 @@ from django.utils.formats import date_format
 from core.roles import Role
 from koperasi.models import Cooperative
 from reports.models import ExportJob
+from reports.services import snapshot_take
 from targets.services import target_create
+from tests.conftest import BLITAR
 from tests.conftest import PATI
 from tests.conftest import PRAWOTO
 from tests.conftest import SUKOLILO
@@ -115,6 +117,41 @@ def test_dashboard_reads_a_bounded_number_of_queries(client, areas, national_adm
     with CaptureQueriesContext(connection) as queries:
         assert client.get("/dasbor/").status_code == 200
     assert len(queries) <= 15, [query["sql"][:120] for query in queries]
+
+
+def test_the_national_targets_card_names_the_regions_it_lists_without_a_query_per_target(
+        client, areas, national_admin, pati_officer, settings):
+    """
+    The nation orders its top-level targets at-risk first and lists ten: each listed one names its region, a
+    target chosen from further down is named above its chart, and more targets cost no more queries.
+    """
+    def add_target(actor, region, due_in_days):
+        return target_create(actor=actor, region_code=region, metric="stage", stage_code="sk_ahu",
+                             start_date=timezone.localdate() - timedelta(days=10),
+                             due_date=timezone.localdate() + timedelta(days=due_in_days))
+
+    add_target(pati_officer, PATI, 1000)
+    # The portal's daily snapshot of the recent pace's first day (without it each target counts that day apart).
+    snapshot_take(timezone.localdate() - timedelta(days=settings.TARGET_RATE_WINDOW_DAYS))
+    client.force_login(national_admin)
+    client.get("/dasbor/")  # warm the catalogue caches
+
+    def page_queries(**query):
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get("/dasbor/", query)
+        return page, len(queries)
+
+    _page, with_one = page_queries()
+    for days in range(1001, 1011):
+        add_target(pati_officer, PATI, days)
+    last = add_target(national_admin, BLITAR, 1011)  # the twelfth by due date: not among the ten listed
+    page, with_twelve = page_queries()
+    assert with_twelve == with_one
+    html = page.content.decode()
+    assert html.count("Kabupaten Pati") >= 10 and "Kabupaten Blitar" not in html
+    page, queries = page_queries(target=last.pk)
+    assert "Kabupaten Blitar" in page.content.decode()
+    assert queries <= with_one + 1
 
 
 def test_freshness_is_shown(client, areas, pati_officer):
