@@ -4,12 +4,13 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.scoping import ScopedQuerySet
 from core.storage import private_storage
 
-__all__ = ["CommitMode", "ImportJob", "ImportKind", "ImportStatus"]
+__all__ = ["RUNNING_STATUSES", "CommitMode", "ImportJob", "ImportKind", "ImportStatus"]
 
 
 class ImportKind(models.TextChoices):
@@ -27,6 +28,10 @@ class ImportStatus(models.TextChoices):
     REFUSED = "refused", _("Not imported: the file has errors")
     FAILED = "failed", _("The file could not be read")
     CANCELLED = "cancelled", _("Cancelled")
+
+
+# Waiting for a worker or at work: the states a job leaves on its own.
+RUNNING_STATUSES = (ImportStatus.QUEUED, ImportStatus.VALIDATING, ImportStatus.COMMITTING)
 
 
 class CommitMode(models.TextChoices):
@@ -83,6 +88,11 @@ class ImportJob(models.Model):
                                     blank=True)
     checked_token = models.CharField(verbose_name=_("checked against"), max_length=64, blank=True)
     message = models.TextField(verbose_name=_("message"), blank=True)
+    # Since when the job waits or runs in its current state, and how many runs (checks and imports) have started
+    # on it: a run whose worker died leaves the job "checking" or "importing", and the services' resume finds it
+    # by these (import_runs_resume).
+    state_since = models.DateTimeField(verbose_name=_("in this state since"), default=timezone.now)
+    runs_started = models.PositiveSmallIntegerField(verbose_name=_("runs started"), default=0)
     created_by = models.ForeignKey(verbose_name=_("uploaded by"), to=settings.AUTH_USER_MODEL,
                                    on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(verbose_name=_("uploaded at"), auto_now_add=True)
@@ -99,14 +109,19 @@ class ImportJob(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("import")
         verbose_name_plural = _("imports")
-        indexes = [models.Index(fields=["cooperative", "-created_at"], name="impor_job_coop_created")]
+        indexes = [
+            models.Index(fields=["cooperative", "-created_at"], name="impor_job_coop_created"),
+            # The resume's search: the few jobs waiting or running, among all uploads ever made.
+            models.Index(fields=["state_since"], name="impor_job_running_since",
+                         condition=models.Q(status__in=["queued", "validating", "committing"])),
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.original_name}"
 
     @property
     def is_running(self) -> bool:
-        return self.status in (ImportStatus.QUEUED, ImportStatus.VALIDATING, ImportStatus.COMMITTING)
+        return self.status in RUNNING_STATUSES
 
     @property
     def can_commit(self) -> bool:

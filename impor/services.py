@@ -21,7 +21,9 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError
 from django.core.files import File
+from django.db import OperationalError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -41,6 +43,7 @@ from .kinds import NEW
 from .kinds import UNCHANGED
 from .kinds import UPDATED
 from .kinds import import_kind
+from .models import RUNNING_STATUSES
 from .models import CommitMode
 from .models import ImportJob
 from .models import ImportStatus
@@ -49,13 +52,19 @@ from .readers import normalise_header
 from .readers import open_rows
 
 __all__ = ["ERROR_PREVIEW", "import_cancel", "import_commit", "import_commit_run", "import_progress",
-           "import_template", "import_upload", "import_uploads_forget", "import_validate_run"]
+           "import_runs_resume", "import_template", "import_upload", "import_uploads_forget",
+           "import_validate_run"]
 
 logger = logging.getLogger(__name__)
 
 ERROR_PREVIEW = 50
 # How long a checked file waits for the user's decision before it is dropped (import_uploads_forget).
 UPLOAD_KEPT = timedelta(days=7)
+# A job waiting or running this long with no run holding it is queued again (import_runs_resume), at most until
+# its runs have started RUNS_ALLOWED times. Longer than a worker takes to pick up a task on a busy day.
+STALLED_AFTER = timedelta(minutes=10)
+RUNS_ALLOWED = 3
+_RUN_TASKS = {ImportStatus.QUEUED: "impor.tasks.import_validate", ImportStatus.COMMITTING: "impor.tasks.import_commit"}
 PROGRESS_EVERY = 1000
 # The page polls every second or so: a progress write (a cache round trip) at most this often, in seconds.
 PROGRESS_INTERVAL = 0.5
@@ -260,12 +269,30 @@ def _fail(job: ImportJob, message: str) -> ImportJob:
 
 
 def import_validate_run(job_id: str) -> ImportJob:
-    """The dry run of a queued upload: counts and the error file. Repeatable: a checked job is left alone."""
-    job = ImportJob.objects.select_related("cooperative", "created_by").get(pk=job_id)
-    if job.status != ImportStatus.QUEUED:
-        return job
-    ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.VALIDATING)
-    job.status = ImportStatus.VALIDATING
+    """
+    The dry run of a queued upload: counts and the error file. Repeatable: a checked job is left alone, and a
+    second delivery of the same task finds the job taken (the state changes in one statement) and stops.
+    """
+    taken = ImportJob.objects.filter(pk=job_id, status=ImportStatus.QUEUED).update(
+        status=ImportStatus.VALIDATING, state_since=timezone.now(), runs_started=F("runs_started") + 1)
+    if not taken:
+        return ImportJob.objects.get(pk=job_id)
+    # Held to the end: the job's row lock says the run is alive (import_runs_resume passes it by).
+    with transaction.atomic():
+        job = _job_at_work(job_id, ImportStatus.VALIDATING, "created_by")
+        if job is None:
+            return ImportJob.objects.get(pk=job_id)
+        return _validate(job)
+
+
+def _job_at_work(job_id: str, status: str, user_field: str) -> ImportJob | None:
+    """The job, its row locked for the run's transaction; None when it is no longer in ``status``."""
+    job = (ImportJob.objects.select_for_update(of=("self",)).select_related("cooperative", user_field)
+           .get(pk=job_id))
+    return job if job.status == status else None
+
+
+def _validate(job: ImportJob) -> ImportJob:
     with translation.override(job.language):
         try:
             counts, sink, _rolled_back, checked = _run(job, actor=job.created_by, dry_run=True)
@@ -288,7 +315,13 @@ def import_validate_run(job_id: str) -> ImportJob:
 
 
 def _locked_job(job: ImportJob, actor) -> ImportJob:
-    job = ImportJob.objects.select_for_update(of=("self",)).select_related("cooperative").get(pk=job.pk)
+    try:
+        # Without waiting: a check or import at work holds the row for as long as it runs.
+        job = ImportJob.objects.select_for_update(of=("self",), nowait=True).select_related("cooperative").get(
+            pk=job.pk)
+    except OperationalError:
+        raise ValidationError(_("The file is being worked on right now; try again once the page shows it is done.")
+                              ) from None
     kind_class = import_kind(job.kind)
     if kind_class.needs_cooperative:
         require_scope(actor, kind_class.action, job.cooperative.village_id)
@@ -307,8 +340,8 @@ def import_commit(*, actor, job: ImportJob, mode: str) -> ImportJob:
     if job.status != ImportStatus.VALIDATED:
         raise ValidationError(_("This file is not waiting for a decision (it is: %(status)s).")
                               % {"status": job.get_status_display()})
-    job.status, job.mode, job.committed_by = ImportStatus.COMMITTING, mode, actor
-    job.save(update_fields=["status", "mode", "committed_by"])
+    job.status, job.mode, job.committed_by, job.state_since = ImportStatus.COMMITTING, mode, actor, timezone.now()
+    job.save(update_fields=["status", "mode", "committed_by", "state_since"])
     _set_progress(job.pk, "commit", 0, job.rows_total)
     outbox_enqueue("impor.tasks.import_commit", str(job.pk))
     return job
@@ -370,9 +403,17 @@ def import_commit_run(job_id: str) -> ImportJob:
     Import a job the user decided on: the rows the dry run checked when nothing has changed since, otherwise
     every row checked again. Repeatable: a finished job is left alone.
     """
-    job = ImportJob.objects.select_related("cooperative", "committed_by").get(pk=job_id)
-    if job.status != ImportStatus.COMMITTING:
-        return job
+    ImportJob.objects.filter(pk=job_id, status=ImportStatus.COMMITTING).update(runs_started=F("runs_started") + 1)
+    # One transaction with the job's row locked: the rows and the job's outcome are committed together, a second
+    # delivery waits and then finds the job done, and the lock says the run is alive (import_runs_resume).
+    with transaction.atomic():
+        job = _job_at_work(job_id, ImportStatus.COMMITTING, "committed_by")
+        if job is None:
+            return ImportJob.objects.get(pk=job_id)
+        return _commit(job)
+
+
+def _commit(job: ImportJob) -> ImportJob:
     with translation.override(job.language):
         try:
             result = _commit_checked(job, actor=job.committed_by)
@@ -395,6 +436,40 @@ def import_commit_run(job_id: str) -> ImportJob:
     job.save(update_fields=["committed_counts", "error_preview", "error_file", "status", "committed_at",
                             "rows_total", *_UPLOAD_FIELDS])
     return job
+
+
+def import_runs_resume(*, stalled_after: timedelta = STALLED_AFTER) -> int:
+    """
+    From beat, every few minutes: a job waiting or running for longer than ``stalled_after`` whose row no run
+    holds locked lost its worker (killed, out of memory, the server restarted) or its queued task. It is queued
+    again: a dry run writes nothing and an import writes in one transaction, so nothing half-done is left to
+    undo. A job whose runs have started RUNS_ALLOWED times fails instead, its upload dropped, with a message
+    that says nothing was written: a file that stops the worker every time must not be tried for ever.
+    Returns how many jobs were queued again or failed.
+    """
+    handled = 0
+    with transaction.atomic():
+        stalled = (ImportJob.objects.select_for_update(skip_locked=True)
+                   .filter(status__in=RUNNING_STATUSES, state_since__lt=timezone.now() - stalled_after))
+        for job in stalled:
+            handled += 1
+            if job.runs_started >= RUNS_ALLOWED:
+                logger.warning("Import %s stopped %d times without finishing; it is failed", job.pk,
+                               job.runs_started)
+                with translation.override(job.language):
+                    _fail(job, _("The work on this file stopped %(runs)d times without finishing, and nothing "
+                                 "was written. Upload the file again, split into smaller files, or ask the "
+                                 "administrator.") % {"runs": job.runs_started})
+                continue
+            logger.warning("Import %s was left %s by its worker; queued again", job.pk, job.status)
+            if job.status == ImportStatus.VALIDATING:
+                job.status = ImportStatus.QUEUED
+            job.state_since = timezone.now()
+            job.save(update_fields=["status", "state_since"])
+            _set_progress(job.pk, "commit" if job.status == ImportStatus.COMMITTING else "validate", 0,
+                          job.rows_total)
+            outbox_enqueue(_RUN_TASKS[job.status], str(job.pk))
+    return handled
 
 
 def import_uploads_forget(*, older_than: timedelta = UPLOAD_KEPT) -> int:

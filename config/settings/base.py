@@ -413,6 +413,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "core.tasks.deliver_outbox",
         "schedule": 60.0,
     },
+    # Checks and imports of uploaded files whose worker died (impor.services.import_runs_resume).
+    "resume-stalled-imports": {
+        "task": "impor.tasks.resume_stalled_imports",
+        "schedule": 300.0,
+    },
     # Mornings (Asia/Jakarta): officers learn of today's follow-ups, target owners of targets newly at risk.
     # Nightly housekeeping: expired sessions (they live in PostgreSQL) and the personal data of removed members.
     "clear-expired-sessions": {

@@ -16,9 +16,10 @@ from members.tasks import forget_removed_members
 from tests.conftest import sample_nik
 
 
-def test_both_jobs_are_scheduled_every_night():
+def test_the_housekeeping_jobs_are_scheduled():
     tasks = {entry["task"] for entry in CELERY_BEAT_SCHEDULE.values()}
-    assert {"core.tasks.clear_expired_sessions", "members.tasks.forget_removed_members"} <= tasks
+    assert {"core.tasks.clear_expired_sessions", "members.tasks.forget_removed_members",
+            "impor.tasks.resume_stalled_imports"} <= tasks
 
 
 @pytest.mark.django_db
