@@ -73,6 +73,8 @@ __all__ = [
     "NoSnapshot",
     "area_at",
     "area_rows",
+    "catalogue_stages",
+    "catalogue_unit_types",
     "counts_on",
     "dashboard",
     "federation_board",
@@ -110,6 +112,16 @@ def stage_ranks() -> dict[str, int]:
     """Stage code → its position in the workflow (1-based)."""
     return _memo("stage-ranks", lambda: {code: rank for rank, code in enumerate(
         FormationStage.objects.order_by("order").values_list("code", flat=True), start=1)})
+
+
+def catalogue_stages() -> dict[int, FormationStage]:
+    """The formation stages by id (catalogue data, read-only), kept for a minute like the other catalogue data."""
+    return _memo("stages", lambda: FormationStage.objects.in_bulk())
+
+
+def catalogue_unit_types() -> dict[int, UnitType]:
+    """The unit types by id (catalogue data, read-only), kept for a minute like the other catalogue data."""
+    return _memo("unit-types", lambda: UnitType.objects.in_bulk())
 
 
 def _labels(kind: str, load):

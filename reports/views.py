@@ -259,7 +259,10 @@ class DashboardView(ActionRequiredMixin, TemplateView):
             "board": board, "area": board.area, "k": k, "sort": sort, "descending": descending,
             "next_dir": "asc" if descending else "desc", "sort_columns": sort_columns(k),
             "sections": dashboard_sections(user=request.user, board=board, query=self._page_query()),
-            "statuses": status_labels(), "not_updated": stale[:10] if stale is not None else [],
+            # The card names each cooperative and its last activity: nothing joined, three columns.
+            "statuses": status_labels(),
+            "not_updated": stale.select_related(None).only("pk", "name", "last_activity_at")[:10]
+            if stale is not None else [],
             "not_updated_count": count_up_to(stale) if stale is not None else 0,
             "not_updated_limit": NOT_UPDATED_COUNT_LIMIT, "not_updated_days": NOT_UPDATED_DAYS,
             "map_values": map_values(user=request.user, board=board, k=k) if board.map_layer else None,

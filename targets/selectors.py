@@ -27,6 +27,8 @@ from reports.metrics import unit_column
 from reports.models import SnapshotDay
 from reports.selectors import ZERO
 from reports.selectors import Dashboard
+from reports.selectors import catalogue_stages
+from reports.selectors import catalogue_unit_types
 from reports.selectors import rollup_for
 from reports.selectors import snapshots_for
 from reports.selectors import stage_ranks
@@ -54,8 +56,6 @@ __all__ = [
 
 # The targets a dashboard's card lists (at-risk first); the rest count towards the order only.
 DASHBOARD_TARGETS_SHOWN = 10
-_CATALOGUE_FIELDS = ("stage__name", "stage__name_en", "stage__code", "stage__order", "unit_type__name",
-                     "unit_type__name_en", "unit_type__code", "unit_type__order")
 
 
 def target_filter(*, user, filters: dict | None = None) -> TargetFilterSet:
@@ -190,10 +190,7 @@ def dashboard_targets(*, user, board: Dashboard, limit: int = 200, regions_for: 
     day, the targets that had started by then, with their figures as they stood at its end. ``regions_for``: the
     first so many rows get their region (the caller shows only those); by default every row.
     """
-    # Of the stages and unit types only what a target row shows and counts (their guidance texts are long; the
-    # nation's 200 rows would carry them 200 times).
-    targets = Target.objects.for_user(user).select_related("stage", "unit_type").only(
-        *(field.name for field in Target._meta.concrete_fields), *_CATALOGUE_FIELDS)
+    targets = Target.objects.for_user(user)
     if board.as_of:
         targets = targets.filter(start_date__lte=board.as_of)
     if board.is_nation:
@@ -204,11 +201,26 @@ def dashboard_targets(*, user, board: Dashboard, limit: int = 200, regions_for: 
         targets = targets.filter(region_id__in=[child.code for child in board.children])
     # The page's own rows (its day's figures) are the targets' figures for its area and children.
     shown = {row.code: row.metrics for row in (board.area, *board.children) if row.code}
-    rows = target_rows(list(targets.order_by("due_date")[:limit]), counts=shown, as_of=board.as_of)
+    rows = target_rows(_with_catalogue(list(targets.order_by("due_date")[:limit])), counts=shown,
+                       as_of=board.as_of)
     rows.sort(key=lambda row: (not row.figures.at_risk, row.target.due_date))
     # Regions fetched by key for the rows shown rather than joined (a join scans the whole tree).
     prefetch_related_objects([row.target for row in rows[:regions_for]], "region")
     return rows
+
+
+def _with_catalogue(targets: list[Target]) -> list[Target]:
+    """
+    Each target's stage or unit type from the catalogues kept in process, not joined: the joins cost the nation's
+    200 targets more to plan and send than the rows themselves (an unknown id is left to be read if asked for).
+    """
+    stages, unit_types = catalogue_stages(), catalogue_unit_types()
+    for target in targets:
+        if target.stage_id in stages:
+            Target.stage.field.set_cached_value(target, stages[target.stage_id])
+        if target.unit_type_id in unit_types:
+            Target.unit_type.field.set_cached_value(target, unit_types[target.unit_type_id])
+    return targets
 
 
 def burn_up(row: TargetRow, today: date | None = None) -> dict:
