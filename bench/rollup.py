@@ -494,14 +494,33 @@ def drop_cached_pages() -> None:
         client.delete(*keys)
 
 
+@contextlib.contextmanager
+def queries_timed():
+    """
+    The seconds each query spent in the driver's execute (sent, run, answered), in a list filled as they run:
+    Django's own record rounds each query to a millisecond.
+    """
+    from django.db import connection
+
+    spent: list[float] = []
+
+    def timed(execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            spent.append(time.perf_counter() - started)
+
+    with connection.execute_wrapper(timed):
+        yield spent
+
+
 def bench_pages_in_process(admin) -> dict:
     """
     Queries and database time per page: cold (its cache entry missing) and warm, medians of several requests. The
-    database time is the time spent in the driver's execute (sent, run, answered), timed per query here: Django's
-    own record rounds each query to a millisecond.
+    database time is the time spent in the driver's execute, per query (``queries_timed``).
     """
     from django.conf import settings
-    from django.db import connection
     from django.test import Client
 
     client = Client(HTTP_HOST="127.0.0.1", HTTP_X_FORWARDED_PROTO="https")
@@ -515,16 +534,7 @@ def bench_pages_in_process(admin) -> dict:
             for _run in range(9):
                 if state == "cold":
                     drop_cached_pages()
-                spent = []
-
-                def timed(execute, sql, params, many, context, spent=spent):
-                    started = time.perf_counter()
-                    try:
-                        return execute(sql, params, many, context)
-                    finally:
-                        spent.append(time.perf_counter() - started)
-
-                with connection.execute_wrapper(timed):
+                with queries_timed() as spent:
                     started = time.perf_counter()
                     response = client.get(url)
                     times.append(time.perf_counter() - started)

@@ -40,6 +40,7 @@ from bench.rollup import load_averages
 from bench.rollup import migrated_database
 from bench.rollup import ms
 from bench.rollup import percentile
+from bench.rollup import queries_timed
 
 
 def generate(members: int, region: str | None = None) -> None:
@@ -207,17 +208,8 @@ def arrears_page(months: int = 12) -> None:
     client.force_login(bendahara)
     url = f"/koperasi/{cooperative.pk}/simpanan/tunggakan/"
     for _run in range(11):
-        spent = []
-
-        def timed(execute, sql, params, many, context, spent=spent):
-            started = time.perf_counter()
-            try:
-                return execute(sql, params, many, context)
-            finally:
-                spent.append(time.perf_counter() - started)
-
         started = time.perf_counter()
-        with connection.execute_wrapper(timed):
+        with queries_timed() as spent:
             response = client.get(url)
         assert response.status_code == 200, response.status_code
         page_times.append(time.perf_counter() - started)

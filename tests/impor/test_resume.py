@@ -38,6 +38,13 @@ from tests.impor.helpers import upload
 LONG_AGO = STALLED_AFTER + timedelta(minutes=1)
 
 
+def queued(actor, cooperative, capture, *rows) -> ImportJob:
+    """A member file uploaded, its check queued and not run (the task waits, or its worker died)."""
+    with capture(execute=False):
+        return import_upload(actor=actor, kind="anggota", cooperative=cooperative, language="id",
+                             upload=_file(*rows))
+
+
 def left_by_a_dead_worker(job: ImportJob, status: str, runs_started: int = 1) -> None:
     """The job as a worker that died mid-run leaves it: in a running state, since long, with no run holding it."""
     ImportJob.objects.filter(pk=job.pk).update(status=status, runs_started=runs_started,
@@ -48,9 +55,8 @@ def left_by_a_dead_worker(job: ImportJob, status: str, runs_started: int = 1) ->
 def test_a_check_whose_worker_died_is_queued_again_and_finishes(village_staff, prawoto,
                                                                django_capture_on_commit_callbacks):
     capture = django_capture_on_commit_callbacks
-    with capture(execute=False):  # the worker took the task and died: the check never reports back
-        job = import_upload(actor=village_staff, kind="anggota", cooperative=prawoto, language="id",
-                            upload=_file(member_row(1), member_row(2)))
+    # The worker took the check's task and died: the check never reports back.
+    job = queued(village_staff, prawoto, capture, member_row(1), member_row(2))
     left_by_a_dead_worker(job, ImportStatus.VALIDATING)
 
     with capture(execute=True):
@@ -94,9 +100,7 @@ def test_a_second_delivery_of_a_check_does_not_check_again(village_staff, prawot
 @pytest.mark.django_db
 def test_a_file_that_stops_the_worker_every_time_fails_with_a_message(village_staff, prawoto,
                                                                       django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=False):
-        job = import_upload(actor=village_staff, kind="anggota", cooperative=prawoto, language="id",
-                            upload=_file(member_row(1)))
+    job = queued(village_staff, prawoto, django_capture_on_commit_callbacks, member_row(1))
     left_by_a_dead_worker(job, ImportStatus.VALIDATING, runs_started=RUNS_ALLOWED)
 
     assert import_runs_resume() == 1
@@ -111,9 +115,7 @@ def test_a_file_that_stops_the_worker_every_time_fails_with_a_message(village_st
 @pytest.mark.django_db
 def test_a_job_waiting_a_short_while_is_left_to_its_worker(village_staff, prawoto,
                                                            django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=False):
-        job = import_upload(actor=village_staff, kind="anggota", cooperative=prawoto, language="id",
-                            upload=_file(member_row(1)))
+    job = queued(village_staff, prawoto, django_capture_on_commit_callbacks, member_row(1))
     assert import_runs_resume() == 0
     job.refresh_from_db()
     assert job.status == ImportStatus.QUEUED and job.runs_started == 0
