@@ -25,6 +25,7 @@ from core.storage import private_storage
 from .stage_fields import STAGE_FIELDS
 
 __all__ = [
+    "REDATED_REASON",
     "Cooperative",
     "CooperativeKind",
     "CooperativeVillage",
@@ -246,6 +247,10 @@ class StageStatus(models.TextChoices):
 COMPLETED_STATUSES = (StageStatus.VERIFIED, StageStatus.NOT_APPLICABLE)
 
 
+# Stored as the history's change reason (in English before its label existed: kept for the rows written then).
+REDATED_REASON = "Dated by its document"
+
+
 class StageProgress(models.Model):
     """Where one cooperative stands on one stage. Every transition is kept in the history."""
 
@@ -288,6 +293,8 @@ class StageProgress(models.Model):
 
     scope_path = "cooperative__village__code"
     audit_skip_created = True  # all ten are created empty with the cooperative; their changes tell the story
+    # The reason code the system records when it re-dates a stage by its documents (stages_redate), as words.
+    audit_reasons = {REDATED_REASON: _("dated by its documents")}
 
     class Meta:
         ordering = ["cooperative_id", "stage__order"]

@@ -57,6 +57,7 @@ from .documents import check_upload
 from .extensions import formation_issues_blocking
 from .extensions import run_registration_steps
 from .models import COMPLETED_STATUSES
+from .models import REDATED_REASON
 from .models import Cooperative
 from .models import CooperativeKind
 from .models import CooperativeVillage
@@ -677,7 +678,7 @@ def stages_redate_from_documents() -> int:
         with transaction.atomic():
             progress, cooperative = _locked(StageProgress(pk=pk, cooperative_id=cooperative_id))
             progress.completed_at = _event_moment(day, progress.completed_at)
-            progress._change_reason = "Dated by its document"
+            progress._change_reason = REDATED_REASON
             progress.save(update_fields=["completed_at"])
             _refresh_reached_stage(cooperative, None)
             _backdated(cooperative, day)

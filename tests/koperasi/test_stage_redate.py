@@ -8,6 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from core.audit import audit_trail
 from core.models import BackdatedVillage
 from koperasi.models import StageProgress
 from koperasi.services import stage_record_from_archive
@@ -34,7 +35,10 @@ def test_stages_dated_by_their_verification_are_dated_by_their_documents_once(vi
     assert "Stages dated by their documents: 1" in out.getvalue()
     sosialisasi.refresh_from_db()
     assert timezone.localdate(sosialisasi.completed_at) == date.fromisoformat(STAGE_DATA["sosialisasi"]["held_on"])
-    assert sosialisasi.history.first().history_change_reason == "Dated by its document"
+    # The audit trail says why, in the reader's language.
+    entries = audit_trail(StageProgress.history.filter(id=sosialisasi.pk))
+    entry = next(entry for entry in entries if entry.reason)
+    assert entry.reason == "diberi tanggal sesuai dokumennya"
     archived = prawoto.stages.get(stage__code="musdesus")
     assert timezone.localdate(archived.completed_at) == date(2025, 5, 21)  # the archive record keeps its date
     prawoto.refresh_from_db()
