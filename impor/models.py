@@ -88,9 +88,9 @@ class ImportJob(models.Model):
                                     blank=True)
     checked_token = models.CharField(verbose_name=_("checked against"), max_length=64, blank=True)
     message = models.TextField(verbose_name=_("message"), blank=True)
-    # Since when the job waits or runs in its current state, and how many runs (checks and imports) have started
-    # on it: a run whose worker died leaves the job "checking" or "importing", and the services' resume finds it
-    # by these (import_runs_resume).
+    # Since when the job waits or runs in its current state, and how many runs of its current phase (the check,
+    # then the import) have started: a run whose worker died leaves the job "checking" or "importing", and the
+    # services' resume finds it by these (import_runs_resume).
     state_since = models.DateTimeField(verbose_name=_("in this state since"), default=timezone.now)
     runs_started = models.PositiveSmallIntegerField(verbose_name=_("runs started"), default=0)
     created_by = models.ForeignKey(verbose_name=_("uploaded by"), to=settings.AUTH_USER_MODEL,

@@ -341,7 +341,8 @@ def import_commit(*, actor, job: ImportJob, mode: str) -> ImportJob:
         raise ValidationError(_("This file is not waiting for a decision (it is: %(status)s).")
                               % {"status": job.get_status_display()})
     job.status, job.mode, job.committed_by, job.state_since = ImportStatus.COMMITTING, mode, actor, timezone.now()
-    job.save(update_fields=["status", "mode", "committed_by", "state_since"])
+    job.runs_started = 0  # the import gets its own tries, however many its check needed
+    job.save(update_fields=["status", "mode", "committed_by", "state_since", "runs_started"])
     _set_progress(job.pk, "commit", 0, job.rows_total)
     outbox_enqueue("impor.tasks.import_commit", str(job.pk))
     return job
