@@ -111,6 +111,15 @@ def test_not_updated_lists_quiet_cooperatives_in_scope(client, areas, pati_offic
     assert list(client.get(f"/dasbor/{PATI}/belum-update/", {"days": "60"}).context["page"]) == []
 
 
+def test_the_dashboard_card_names_the_quiet_cooperatives_and_counts_them(client, areas, pati_officer):
+    Cooperative.objects.filter(pk=areas["pakem"].pk).update(last_activity_at=timezone.now() - timedelta(days=45))
+    client.force_login(pati_officer)
+    html = client.get(f"/dasbor/{PATI}/").content.decode()
+    assert "1 koperasi tanpa pembaruan selama 30 hari" in html
+    assert f'href="/koperasi/{areas["pakem"].pk}/">{areas["pakem"].name}</a>' in html
+    assert areas["prawoto"].name not in html.split("tanpa pembaruan selama 30 hari", 1)[1].split("</ul>", 1)[0]
+
+
 def test_dashboard_reads_a_bounded_number_of_queries(client, areas, national_admin):
     client.force_login(national_admin)
     client.get("/dasbor/")  # warm the catalogue caches
