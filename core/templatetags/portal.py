@@ -1,6 +1,8 @@
 from django import template
 from django.utils.http import urlencode
 
+from core.formatting import grouped
+
 register = template.Library()
 
 
@@ -23,3 +25,9 @@ def query_with(context, **changes) -> str:
 def get_item(mapping, key):
     """``mapping[key]`` in a template (empty when absent), e.g. the split parts of a target by its id."""
     return mapping.get(key, ()) if hasattr(mapping, "get") else ()
+
+
+@register.filter(is_safe=True)
+def number(value) -> str:
+    """A number with its thousands grouped as the reader's language writes them (8.158; 8,158): ``intcomma``, faster."""
+    return grouped(value)
