@@ -24,6 +24,7 @@ from urllib.parse import urlsplit
 import pytest
 import redis
 from allauth.account.models import EmailAddress
+from celery.result import allow_join_result
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
@@ -348,8 +349,13 @@ def tasks_sent_to(queue: str):
 
 @pytest.fixture
 def real_worker(celery_worker_queue):
-    """Send tasks to the real worker instead of running them inline, for one test."""
-    with tasks_sent_to(celery_worker_queue) as queue:
+    """
+    Send tasks to the real worker instead of running them inline, for one test, which may wait for their results.
+    Celery's "inside a task, never wait for a result" flag is one per process, not per thread: two threads of an
+    earlier test running inline tasks at once can leave it set (each restores what it found), and waiting for a
+    result then fails with "Never call result.get() within a task!". Cleared for this test, as it is outside a task.
+    """
+    with tasks_sent_to(celery_worker_queue) as queue, allow_join_result():
         yield queue
 
 
