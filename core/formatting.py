@@ -15,7 +15,8 @@ __all__ = ["grouped"]
 
 def grouped(value) -> str:
     """``value`` with its thousands grouped by the active language's separator (``intcomma``'s output)."""
-    if type(value) is int:  # not bool, which intcomma writes as a number too but nobody shows
+    # Not bool (intcomma writes it as a number too); and only for groups of three, as Python's ``,`` writes them.
+    if type(value) is int and get_format("NUMBER_GROUPING") == 3:
         text = f"{value:,}"
         separator = get_format("THOUSAND_SEPARATOR")
         return text if separator == "," else text.replace(",", separator)

@@ -17,7 +17,9 @@ never leave a stale value in a kept shell; a request with messages to show is re
 holds the user's id, so one user's shell is never another's.
 """
 
+import functools
 import re
+import secrets
 import threading
 from collections import OrderedDict
 
@@ -32,8 +34,8 @@ from django.utils.translation import get_language
 
 __all__ = ["render_with_shell"]
 
-_PLACEHOLDER = "__page_shell_{}__"
-_PLACEHOLDERS = re.compile(r"__page_shell_(\w+?)__")
+# Random per process: text a user controls (a name in the menu, a title) can never match a placeholder.
+_PLACEHOLDER = "__page_shell_" + secrets.token_hex(8) + "_{}__"
 # Filled in as given (the body is HTML already; the CSRF token needs no escaping).
 BODY, CSRF_TOKEN = "body", "csrf_token"
 # The path the language switch returns to, as base.html's ``shell_path``.
@@ -68,6 +70,13 @@ def _shell_key(request, template_name: str, shell_context: dict) -> tuple | None
             user.get_short_name(), tuple(sorted(values)), tuple(sorted(shell_context)))
 
 
+@functools.lru_cache(maxsize=64)
+def _placeholders(names: tuple[str, ...]) -> tuple[re.Pattern, dict[str, str]]:
+    """One pattern matching these names' placeholders, and each placeholder's name."""
+    name_of = {_PLACEHOLDER.format(name): name for name in names}
+    return re.compile("|".join(re.escape(placeholder) for placeholder in name_of)), name_of
+
+
 def render_with_shell(request, template_name: str, *, body: str, shell_context: dict, context: dict,
                       enabled: bool = True) -> SimpleTemplateResponse:
     """
@@ -81,10 +90,12 @@ def render_with_shell(request, template_name: str, *, body: str, shell_context: 
         shell = _shells.get(key) if key else None
         if shell is not None:
             _shells.move_to_end(key)
+    names = (*sorted(shell_context), BODY, CSRF_TOKEN, PATH)
     if shell is None:
-        placeholders = {name: mark_safe(_PLACEHOLDER.format(name))  # noqa: S308 - constants
-                        for name in (*shell_context, BODY, CSRF_TOKEN, PATH)}
-        shell = render_to_string(template_name, {**context, **placeholders}, request=request)
+        placeholders = {name: mark_safe(_PLACEHOLDER.format(name)) for name in names}  # noqa: S308 - constants
+        # Only the placeholders besides the request: a value of this page's context shown in the shell would be
+        # kept and shown on the user's other pages (the view's context goes to the response only).
+        shell = render_to_string(template_name, placeholders, request=request)
         if key:
             with _lock:
                 _shells[key] = shell
@@ -92,6 +103,7 @@ def render_with_shell(request, template_name: str, *, body: str, shell_context: 
                     _shells.popitem(last=False)
     values = {name: escape(text) for name, text in shell_context.items()}
     values |= {BODY: body, CSRF_TOKEN: get_token(request), PATH: escape(request.get_full_path())}
-    html = _PLACEHOLDERS.sub(lambda found: values.get(found.group(1), found.group(0)), shell)
+    pattern, name_of = _placeholders(names)
+    html = pattern.sub(lambda found: values[name_of[found.group(0)]], shell)
     # Rendered through a template that shows it as is, without the request (no context processor runs again).
     return SimpleTemplateResponse("page_as_rendered.html", {**context, "html": mark_safe(html)})  # noqa: S308

@@ -8,13 +8,15 @@ from html import escape
 
 from django.utils import formats
 
+from core.formatting import grouped
+
 __all__ = ["line_chart_svg", "stacked_bars_svg"]
 
 PALETTE = ("#c9d1d9", "#9ecae1", "#6baed6", "#3182bd", "#08519c", "#1a7f37", "#8c959f")
 
 
 def _number(value: float) -> str:
-    return formats.number_format(round(value), use_l10n=True, force_grouping=True)
+    return grouped(round(value))
 
 
 def stacked_bars_svg(rows: list[tuple[str, list[int]]], series: list[str], *, width: int = 680) -> str:

@@ -18,6 +18,11 @@ def test_whole_numbers_are_grouped_with_the_languages_separator():
         assert grouped(83762) == "83,762" and grouped(-1_234_567) == "-1,234,567"
 
 
+def test_without_an_active_language_numbers_are_written_as_intcomma_writes_them():
+    with translation.override(None):
+        assert grouped(83762) == intcomma(83762)
+
+
 def test_anything_but_a_whole_number_is_written_as_intcomma_writes_it():
     for language in ("id", "en"):
         with translation.override(language):

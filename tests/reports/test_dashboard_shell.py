@@ -3,7 +3,10 @@
 import re
 
 import pytest
+from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
+from django.middleware.csrf import _unmask_cipher_token
+from django.test import Client
 
 from core import shell
 from core.shell import render_with_shell
@@ -40,15 +43,15 @@ def test_one_kept_shell_serves_every_page_an_officer_opens_each_with_its_own_pat
     assert language_switch_target(kecamatan) == f"/dasbor/{SUKOLILO}/"
     assert "<title>Dasbor — Kabupaten Pati ·" in kabupaten and "<title>Dasbor — Sukolilo ·" in kecamatan
     # Each page has the request's own CSRF token in the kept shell's form and its own body.
-    assert "__page_shell_" not in kabupaten + kecamatan
+    assert shell._PLACEHOLDER.format("") not in kabupaten + kecamatan
     assert 'id="children"' in kabupaten
 
 
 def test_the_shells_texts_are_escaped_and_filled_in_one_pass(rf, pati_officer, kept_shells):
-    """A title is shown as text, and what is filled in is never read again: a title or a body that happens to hold a
-    placeholder's name shows it as written."""
-    title = 'Desa "Maju" & <Jaya> __page_shell_csrf_token__'
-    body = "<p>Isi __page_shell_shell_path__</p>"
+    """A title is shown as text, and what is filled in is never read again: a title or a body that holds another
+    placeholder shows it as written."""
+    title = f'Desa "Maju" & <Jaya> {shell._PLACEHOLDER.format("csrf_token")}'
+    body = f"<p>Isi {shell._PLACEHOLDER.format('shell_path')}</p>"
     request = rf.get("/dasbor/33.18/", {"k": "2"})
     request.user = pati_officer
     request._messages = CookieStorage(request)
@@ -56,7 +59,26 @@ def test_the_shells_texts_are_escaped_and_filled_in_one_pass(rf, pati_officer, k
     html = render_with_shell(request, "reports/dashboard.html", body=body, shell_context={"page_title": title},
                              context={}).render().content.decode()
 
-    assert "Desa &quot;Maju&quot; &amp; &lt;Jaya&gt; __page_shell_csrf_token__ ·" in html
-    assert "<p>Isi __page_shell_shell_path__</p>" in html
+    assert f"Desa &quot;Maju&quot; &amp; &lt;Jaya&gt; {shell._PLACEHOLDER.format('csrf_token')} ·" in html
+    assert f"<p>Isi {shell._PLACEHOLDER.format('shell_path')}</p>" in html
     assert language_switch_target(html) == "/dasbor/33.18/?k=2"
     assert len(kept_shells) == 1
+
+
+def test_two_sessions_of_one_officer_share_the_kept_shell_each_with_its_own_csrf_token(areas, pati_officer,
+                                                                                      kept_shells):
+    """The kept shell's forms (the language switch) carry the token of the browser that asks, not of the first."""
+    tokens = []
+    for browser in (Client(), Client()):
+        browser.force_login(pati_officer)
+        html = browser.get(f"/dasbor/{PATI}/").content.decode()
+        token = re.search(r'<form class="language".*?name="csrfmiddlewaretoken" value="([^"]+)"', html, re.S).group(1)
+        assert _unmask_cipher_token(token) == browser.cookies[settings.CSRF_COOKIE_NAME].value
+        tokens.append(browser.cookies[settings.CSRF_COOKIE_NAME].value)
+    assert len(kept_shells) == 1 and tokens[0] != tokens[1]
+
+
+def test_an_ordinary_page_returns_the_language_switch_to_itself(client, pati_officer):
+    client.force_login(pati_officer)
+    html = client.get("/koperasi/", {"q": "Maju", "stage": "1"}).content.decode()
+    assert language_switch_target(html) == "/koperasi/?q=Maju&amp;stage=1"
