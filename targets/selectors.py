@@ -29,7 +29,7 @@ from reports.selectors import ZERO
 from reports.selectors import Dashboard
 from reports.selectors import catalogue_stages
 from reports.selectors import catalogue_unit_types
-from reports.selectors import rollup_for
+from reports.selectors import rollup_and_snapshots_for
 from reports.selectors import snapshots_for
 from reports.selectors import stage_ranks
 from units.models import READINESS_ORDER
@@ -163,10 +163,10 @@ def target_rows(targets: list[Target], today: date | None = None,
     unread = [code for code in codes if code not in known]
     if as_of:
         now_counts |= {code: metrics for code, _day, metrics in snapshots_for(unread, day=as_of, columns=columns)}
-    else:
-        now_counts |= rollup_for(unread, columns)
-    then = ({code: metrics for code, _day, metrics in snapshots_for(codes, day=window_start, columns=columns)}
-            if targets else {})
+        then = {code: metrics for code, _day, metrics in snapshots_for(codes, day=window_start, columns=columns)}
+    else:  # today's rows and the window's start in one round trip
+        current, then = rollup_and_snapshots_for(unread, codes, day=window_start, columns=columns)
+        now_counts |= current
     # Rows of that day say it was saved; without any, ask whether it was (its areas may just have had nothing).
     snapshotted = bool(then) or (bool(targets) and SnapshotDay.objects.filter(day=window_start).exists())
     rows = []

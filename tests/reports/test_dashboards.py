@@ -12,6 +12,7 @@ from django.utils import translation
 from django.utils.formats import date_format
 
 from core.roles import Role
+from core.scoping import scope_for
 from koperasi.models import Cooperative
 from reports.models import ExportJob
 from reports.services import snapshot_take
@@ -118,6 +119,47 @@ def test_the_dashboard_card_names_the_quiet_cooperatives_and_counts_them(client,
     assert "1 koperasi tanpa pembaruan selama 30 hari" in html
     assert f'href="/koperasi/{areas["pakem"].pk}/">{areas["pakem"].name}</a>' in html
     assert areas["prawoto"].name not in html.split("tanpa pembaruan selama 30 hari", 1)[1].split("</ul>", 1)[0]
+
+
+def test_the_follow_up_card_reads_the_least_recent_first_and_counts_up_to_its_limit_in_one_query(
+        areas, pati_officer, national_admin):
+    from reports.selectors import not_updated_head
+
+    now = timezone.now()
+    for name, days in (("prawoto", 40), ("pakem", 90), ("blitar", 60)):
+        Cooperative.objects.filter(pk=areas[name].pk).update(last_activity_at=now - timedelta(days=days))
+    scope_for(national_admin)  # the roles, read once per request (by the page's permission check)
+
+    with CaptureQueriesContext(connection) as queries:
+        first, count = not_updated_head(user=national_admin, code=None, days=30, first=2)
+    assert len(queries) == 1
+    assert [row.pk for row in first] == [areas["pakem"].pk, areas["blitar"].pk] and count == 3
+    assert first[0].name == areas["pakem"].name and abs(first[0].last_activity_at - (now - timedelta(days=90))) < \
+        timedelta(seconds=1)
+    # Counted up to one past the limit ("more than 1"), the rows listed still the least recent.
+    assert not_updated_head(user=national_admin, code=None, days=30, first=1, limit=1) == (first[:1], 2)
+    # The officer's scope and the area: Pati's two only, Blitar's not.
+    first, count = not_updated_head(user=pati_officer, code=PATI, days=30, first=10)
+    assert [row.pk for row in first] == [areas["pakem"].pk, areas["prawoto"].pk] and count == 2
+    assert not_updated_head(user=pati_officer, code=PATI, days=100, first=10) == ([], 0)
+
+
+def test_targets_read_todays_rows_and_the_windows_start_in_one_query_with_the_same_figures(areas):
+    from reports.selectors import rollup_and_snapshots_for
+    from reports.selectors import rollup_for
+    from reports.selectors import snapshots_for
+
+    day = timezone.localdate()
+    snapshot_take(day)
+    columns = ["cooperatives", "stage_5", "stage_done_5"]
+    with CaptureQueriesContext(connection) as queries:
+        today, then = rollup_and_snapshots_for([PATI, BLITAR], [PATI], day=day, columns=columns)
+    assert len(queries) == 1
+    assert today == rollup_for([PATI, BLITAR], columns) and today[PATI]["cooperatives"] == 2
+    assert then == {code: metrics for code, _day, metrics in snapshots_for([PATI], day=day, columns=columns)}
+    assert rollup_and_snapshots_for([], [], day=day, columns=columns) == ({}, {})
+    with pytest.raises(ValueError):
+        rollup_and_snapshots_for([PATI], [], day=day, columns=["cooperatives FROM reports_regionrollup; --"])
 
 
 def test_dashboard_reads_a_bounded_number_of_queries(client, areas, national_admin):
