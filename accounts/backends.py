@@ -1,10 +1,18 @@
+from allauth.account.auth_backends import AuthenticationBackend
 from django.contrib.auth.backends import ModelBackend
 
 from . import lockout
 from .models import User
 from .selectors import user_by_id
 
-__all__ = ["LockoutModelBackend"]
+__all__ = ["LockoutModelBackend", "PortalAuthenticationBackend"]
+
+
+def _signed_in_user(backend: ModelBackend, user_id):
+    """Every signed-in request reads its user: one plain statement (with the roles and two-factor state the
+    request asks next) rather than an ORM query."""
+    user = user_by_id(user_id)
+    return user if user is not None and backend.user_can_authenticate(user) else None
 
 
 class LockoutModelBackend(ModelBackend):
@@ -27,6 +35,15 @@ class LockoutModelBackend(ModelBackend):
         return user
 
     def get_user(self, user_id):
-        # Every signed-in request reads its user: one plain primary-key statement rather than an ORM query.
-        user = user_by_id(user_id)
-        return user if user is not None and self.user_can_authenticate(user) else None
+        return _signed_in_user(self, user_id)
+
+
+class PortalAuthenticationBackend(AuthenticationBackend):
+    """
+    allauth's backend, reading the signed-in user as ``LockoutModelBackend`` does. allauth records its own
+    backend (the first of its class in AUTHENTICATION_BACKENDS) in the session of every sign-in it completes (after
+    the authenticator code, for one), so the session's user is read through this one's ``get_user``.
+    """
+
+    def get_user(self, user_id):
+        return _signed_in_user(self, user_id)

@@ -197,7 +197,9 @@ class Cooperative(models.Model):
         indexes = [
             models.Index(fields=["formation_completed", "stage_reached_at"], name="koperasi_coop_stalled"),
             models.Index(fields=["stage_reached"], name="koperasi_coop_stage"),
-            models.Index(fields=["last_activity_at"], name="koperasi_coop_last_activity"),
+            # Covering (PostgreSQL): the dashboards' "not updated" card reads the least recent ones of an area from
+            # the index alone; a province's thousand filtered from the nation's took ~10k row fetches (15 ms).
+            models.Index(fields=["last_activity_at", "id"], include=["village", "name"], name="koperasi_coop_quiet"),
         ]
 
     def __str__(self):

@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import models
-from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
+
+from core.formatting import decimal_text
 
 __all__ = ["INDICATORS", "Base", "Indicator", "indicator", "operational_indicator", "percent_of"]
 
@@ -69,7 +70,7 @@ class Indicator:
         value = self.percent(row)
         if value is None:
             return "–"
-        return f"{number_format(value, decimal_pos=self.precision, use_l10n=True)} %"
+        return f"{decimal_text(value, self.precision)} %"
 
     def base_label(self) -> str:
         return Base(self.base).label

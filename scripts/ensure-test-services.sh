@@ -87,11 +87,15 @@ command -v pdftotext >/dev/null 2>&1 || apt_install poppler-utils || fail "pdfto
 "$PY" -c "import weasyprint" 2>/dev/null || fail "WeasyPrint cannot load Pango; run: sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core"
 
 # Debian's Chromium for the browser journeys (Playwright drives it; it never downloads a browser).
-# NO_BROWSER=1 (make bench) skips it: the benchmark opens no browser, but loads its dashboards with wrk.
+# NO_BROWSER=1 (make bench) skips it: the benchmark opens no browser, but loads its dashboards with wrk
+# through nginx (the production setup's buffering reverse proxy).
 if [ -n "${NO_BROWSER:-}" ]; then
   command -v wrk >/dev/null 2>&1 || apt_install wrk || true
   command -v wrk >/dev/null 2>&1 || fail "wrk (the benchmark's HTTP load generator) is missing; run: sudo apt-get install wrk"
-  echo "PostgreSQL, Redis, WeasyPrint and wrk are ready."; exit 0
+  command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || apt_install nginx-light || true
+  command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] \
+    || fail "nginx (the benchmark's reverse proxy, as in production) is missing; run: sudo apt-get install nginx-light"
+  echo "PostgreSQL, Redis, WeasyPrint, wrk and nginx are ready."; exit 0
 fi
 command -v chromium >/dev/null 2>&1 || apt_install chromium || true
 command -v chromium >/dev/null 2>&1 || fail "Chromium is not installed; run: sudo apt-get install chromium"

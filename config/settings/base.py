@@ -133,7 +133,9 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     # First: every password sign-in (web, admin, API token) goes through the lockout (accounts/lockout.py).
     "accounts.backends.LockoutModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    # allauth's, reading the signed-in user in one statement; allauth records it in the session of a sign-in.
+    # (Sessions recorded with allauth's own class before 3 Dec 2026 end: their users sign in again.)
+    "accounts.backends.PortalAuthenticationBackend",
 ]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"

@@ -34,3 +34,24 @@ def test_templates_write_numbers_through_the_number_filter():
     template = Template("{% load portal %}{{ members|number }} anggota")
     with translation.override("id"):
         assert template.render(Context({"members": 1_000_000})) == "1.000.000 anggota"
+
+
+def test_percentages_are_written_as_number_format_writes_them():
+    """decimal_text is number_format's output for the rounded Decimals indicators give, in every language."""
+    from django.utils.formats import number_format
+
+    from core.formatting import decimal_text
+    from reports.indicators import percent_of
+
+    values = [percent_of(count, base, precision) for base in (1, 3, 7, 83762) for count in range(0, 8)
+              for precision in (0, 1, 2)]
+    values += [Decimal("-0.0"), Decimal("-4.7"), Decimal("1234.56"), Decimal("4.75"), Decimal("4"), Decimal("0E-2")]
+    for language in ("id", "en"):
+        with translation.override(language):
+            for value in values:
+                for places in (0, 1, 2):
+                    assert decimal_text(value, places) == number_format(value, decimal_pos=places, use_l10n=True), (
+                        language, value, places)
+    with translation.override("id"):
+        assert decimal_text(percent_of(47, 1000, 1), 1) == "4,7" and decimal_text(percent_of(1, 3, 2), 2) == "33,33"
+

@@ -10,11 +10,19 @@ from django.contrib.sessions.models import Session
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
 from accounts.selectors import user_by_id
+from accounts.selectors import user_mfa_state
+from accounts.services import user_totp_activate
+from core.roles import Role
+from core.scoping import scope_for
+from tests.conftest import PATI
+from tests.conftest import TOTP_SECRET
 from tests.conftest import client_login
+from tests.conftest import make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -28,6 +36,36 @@ def test_a_signed_in_officer_is_recognised_with_one_session_read_and_one_user_re
     statements = [query["sql"] for query in queries.captured_queries]
     assert sum("django_session" in sql and sql.startswith("SELECT") for sql in statements) == 1
     assert sum('FROM "accounts_user"' in sql and sql.startswith("SELECT") for sql in statements) == 1
+
+
+def test_the_user_their_roles_and_their_authenticator_are_read_in_one_statement(client, pati_officer):
+    """The two-factor check on every page takes what was read with the user: no statement of its own."""
+    assert client_login(client, pati_officer).status_code == 302
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/notifikasi/").status_code == 200
+    statements = [query["sql"] for query in queries.captured_queries]
+    reads_access = [sql for sql in statements if "mfa_authenticator" in sql or "accounts_roleassignment" in sql]
+    assert len(reads_access) == 1 and 'FROM "accounts_user"' in reads_access[0]
+
+
+def test_an_officer_without_an_authenticator_is_still_sent_to_activate_one(client):
+    officer = make_user(Role.KABUPATEN_OFFICER, PATI, mfa=False)
+    assert client_login(client, officer).status_code == 302
+    response = client.get("/notifikasi/")
+    assert response.status_code == 302 and response["Location"] == reverse("mfa_activate_totp")
+
+
+def test_the_user_read_carries_every_role_and_the_authenticator_state(pati_officer):
+    pati_officer.role_assignments.create(role=Role.KECAMATAN_OFFICER, region_id="33.18.01")
+    loaded = user_by_id(pati_officer.pk)
+    assert scope_for(loaded).roots == scope_for(User.objects.get(pk=pati_officer.pk)).roots
+    assert user_mfa_state(loaded) == (True, True)
+    officer = make_user(Role.KABUPATEN_OFFICER, PATI, mfa=False)
+    loaded = user_by_id(officer.pk)
+    assert user_mfa_state(loaded) == (True, False)
+    # Activated later in the same request: asked again, the state is read again, not taken from the user read.
+    user_totp_activate(user=officer, secret=TOTP_SECRET)
+    assert user_mfa_state(loaded) == (True, True)
 
 
 def test_an_expired_session_signs_the_officer_out(client, pati_officer):
