@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from dataclasses import field
 from datetime import UTC
 from datetime import date
+from datetime import datetime
 from datetime import timedelta
 
 from django.core.paginator import Paginator
@@ -350,9 +351,9 @@ def _sum(rows: list[AreaRow]) -> dict[str, int]:
 
 @dataclass
 class Freshness:
-    as_of: object  # datetime or None
+    as_of: datetime | None
     pending: int  # village refreshes not yet counted
-    pending_since: object  # datetime or None
+    pending_since: datetime | None
     stale: bool  # changes have waited longer than a healthy worker would take
     held: int = 0  # of those, recorded in PostgreSQL because the queue (Redis) could not be reached
 
@@ -487,7 +488,7 @@ def not_updated(*, user, code: str | None, days: int):
 class QuietCooperative:
     pk: int
     name: str
-    last_activity_at: object  # datetime
+    last_activity_at: datetime
 
 
 def not_updated_head(*, user, code: str | None, days: int, first: int,
