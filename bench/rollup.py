@@ -108,6 +108,20 @@ def load_averages() -> str:
     return subprocess.run(["uptime"], capture_output=True, text=True, env={**os.environ, "TZ": "UTC"}).stdout.strip()
 
 
+def cpu_reference() -> str:
+    """
+    A fixed piece of pure-Python work, timed (median of 7, CPU time): the speed of these cores at this moment.
+    The same code's figures moved by 2× within an hour on one shared machine; this line tells such moments apart.
+    """
+    def work() -> float:
+        started = time.process_time()
+        sum(index * index % 7 for index in range(300_000))
+        return time.process_time() - started
+
+    spent = statistics.median(work() for _ in range(7))
+    return f"CPU reference (fixed Python work, lower is faster): {spent * 1000:.1f} ms"
+
+
 def psql(sql: str, database: str = "postgres") -> str:
     url = DATABASE_URL.rsplit("/", 1)[0] + f"/{database}"
     return subprocess.run(["psql", url, "-tAc", sql], capture_output=True, text=True, check=True).stdout.strip()
@@ -812,10 +826,10 @@ def run(args, temporary: Path) -> None:
         version = cursor.fetchone()[0].split(" on ")[0]
     print(f"\nDataset: {Cooperative.objects.count():,} cooperatives, {Unit.objects.count():,} units, "
           f"{Member.objects.count():,} members — {version}, {os.cpu_count()} CPU cores")
-    print(f"Load at start: {load_averages()}\n", flush=True)
+    print(f"Load at start: {load_averages()}\n{cpu_reference()}\n", flush=True)
     if args.only_full:
         print_full_rollup(args.runs)
-        print(f"\nLoad at end: {load_averages()}")
+        print(f"\nLoad at end: {load_averages()}\n{cpu_reference()}")
         return
     admin, officers = bench_accounts()
     ensure_rate_snapshot()
@@ -874,7 +888,7 @@ def run(args, temporary: Path) -> None:
               f"p99 {ms(quiet['p99'])}, {quiet['rate']:.0f} pages/s, {quiet['errors']} errors")
         print("   goals: client p95 < 150 ms with 20 writes/s; ≥ 300 pages/s saturation", flush=True)
     rollup_reconcile(snapshot=False)  # the changes made above, settled
-    print(f"\nLoad at end: {load_averages()}")
+    print(f"\nLoad at end: {load_averages()}\n{cpu_reference()}")
     print(f"Login for this dataset: {BENCH_EMAIL} / {BENCH_PASSWORD}, authenticator secret {BENCH_TOTP_SECRET}")
 
 
