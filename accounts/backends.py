@@ -40,10 +40,15 @@ class LockoutModelBackend(ModelBackend):
 
 class PortalAuthenticationBackend(AuthenticationBackend):
     """
-    allauth's backend, reading the signed-in user as ``LockoutModelBackend`` does. allauth records its own
-    backend (the first of its class in AUTHENTICATION_BACKENDS) in the session of every sign-in it completes (after
-    the authenticator code, for one), so the session's user is read through this one's ``get_user``.
+    The backend allauth records in the session of a sign-in it completes after the authenticator code (it takes
+    the first backend of its own class in AUTHENTICATION_BACKENDS), reading the signed-in user as
+    ``LockoutModelBackend`` does. It checks no password: ``LockoutModelBackend`` and allauth's own class (listed
+    after this one, and still the backend of sessions recorded before it existed) do, as before, so a failed
+    sign-in costs no extra password hash.
     """
+
+    def authenticate(self, request, **credentials):
+        return None
 
     def get_user(self, user_id):
         return _signed_in_user(self, user_id)

@@ -41,6 +41,8 @@ class MFARequiredMiddleware:
     def __call__(self, request):
         request.mfa_pending = False
         if request.user.is_authenticated and not request.path.startswith(settings.STATIC_URL):
+            # The request's first question, answered by what was read with the user (accounts.selectors.user_by_id):
+            # this middleware must stay the first to ask.
             required, active = user_mfa_state(request.user)
             request.mfa_pending = required and not active
             if request.mfa_pending and not self._open(request):

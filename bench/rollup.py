@@ -34,6 +34,7 @@ It cleans up after itself: the worker, gunicorn and its temporary files; static 
 
 import argparse
 import contextlib
+import getpass
 import os
 import random
 import shutil
@@ -110,8 +111,9 @@ def load_averages() -> str:
 
 def cpu_reference() -> str:
     """
-    A fixed piece of pure-Python work, timed (median of 7, CPU time): the speed of these cores at this moment.
-    The same code's figures moved by 2× within an hour on one shared machine; this line tells such moments apart.
+    A fixed piece of pure-Python work, timed (median of 7, CPU time): the speed of these cores at this moment,
+    for comparing runs. It does not see every cause: on one shared machine the same code's figures moved by 2×
+    within an hour while this read about the same at the start of each run.
     """
     def work() -> float:
         started = time.process_time()
@@ -665,6 +667,26 @@ def warm_up(port: int, mix: list[tuple[str, str]]) -> None:
         list(pool.map(fetch, sorted(set(mix))))
 
 
+def wait_until_answering(name: str, server: subprocess.Popen, port: int, seconds: float, log: Path) -> None:
+    """Until the sign-in page answers 200 on ``port``; an error with the end of ``log`` if ``server`` ends first
+    or ``seconds`` pass."""
+    deadline = time.monotonic() + seconds
+    while True:
+        if server.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError(f"{name} did not start on port {port}:\n"
+                               f"{log.read_text()[-2000:] if log.exists() else ''}")
+        connection = HTTPConnection("127.0.0.1", port, timeout=5)
+        try:
+            connection.request("GET", "/accounts/login/", headers={"X-Forwarded-Proto": "https"})
+            if connection.getresponse().status == 200:
+                return
+        except OSError:
+            pass
+        finally:
+            connection.close()
+        time.sleep(0.2)
+
+
 @contextlib.contextmanager
 def gunicorn(port: int, log: Path):
     """gunicorn as in production (config/gunicorn.conf.py), checked to answer before use."""
@@ -675,18 +697,7 @@ def gunicorn(port: int, log: Path):
             cwd=BASE_DIR, env=os.environ.copy(), stdout=output, stderr=subprocess.STDOUT,
         )
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            if server.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"gunicorn did not start on port {port}:\n{log.read_text()[-2000:]}")
-            try:
-                connection = HTTPConnection("127.0.0.1", port, timeout=5)
-                connection.request("GET", "/accounts/login/", headers={"X-Forwarded-Proto": "https"})
-                if connection.getresponse().status == 200:
-                    break
-            except OSError:
-                pass
-            time.sleep(0.3)
+        wait_until_answering("gunicorn", server, port, 60, log)
         yield server
     finally:
         stop(server)
@@ -696,17 +707,17 @@ NGINX_CONF = """
 daemon off;
 master_process on;
 worker_processes auto;
-user root;
-pid {directory}/nginx.pid;
-error_log {directory}/nginx-error.log warn;
+user {user};
+pid "{directory}/nginx.pid";
+error_log "{directory}/nginx-error.log" warn;
 events {{ worker_connections 1024; }}
 http {{
   access_log off;
-  client_body_temp_path {directory}/client-body;
-  proxy_temp_path {directory}/proxy;
-  fastcgi_temp_path {directory}/fastcgi;
-  uwsgi_temp_path {directory}/uwsgi;
-  scgi_temp_path {directory}/scgi;
+  client_body_temp_path "{directory}/client-body";
+  proxy_temp_path "{directory}/proxy";
+  fastcgi_temp_path "{directory}/fastcgi";
+  uwsgi_temp_path "{directory}/uwsgi";
+  scgi_temp_path "{directory}/scgi";
   keepalive_timeout 65;
   server {{
     listen 127.0.0.1:{port};
@@ -736,24 +747,16 @@ def nginx(port: int, upstream: int, directory: Path):
         raise RuntimeError("nginx is needed in front of gunicorn, as in production: apt-get install nginx-light")
     directory.mkdir(exist_ok=True)
     config = directory / "nginx.conf"
-    config.write_text(NGINX_CONF.format(directory=directory, port=port, upstream=upstream))
+    # Its workers run as whoever runs the benchmark (they write large responses to the temporary folder, which
+    # only that user may enter); nginx ignores the line when not started as root.
+    config.write_text(NGINX_CONF.format(directory=directory, port=port, upstream=upstream, user=getpass.getuser()))
+    error_log = directory / "nginx-error.log"
     with (directory / "nginx.log").open("w") as output:
-        server = subprocess.Popen([binary, "-c", str(config), "-p", str(directory)], stdout=output,
-                                  stderr=subprocess.STDOUT)
+        # -e: errors before the configuration is read (a bad one, a port taken) go to the same log.
+        server = subprocess.Popen([binary, "-c", str(config), "-p", str(directory), "-e", str(error_log)],
+                                  stdout=output, stderr=subprocess.STDOUT)
     try:
-        deadline = time.monotonic() + 20
-        while True:
-            if server.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"nginx did not start on port {port}:\n"
-                                   f"{(directory / 'nginx-error.log').read_text()[-2000:]}")
-            try:
-                connection = HTTPConnection("127.0.0.1", port, timeout=5)
-                connection.request("GET", "/accounts/login/")
-                if connection.getresponse().status == 200:
-                    break
-            except OSError:
-                pass
-            time.sleep(0.2)
+        wait_until_answering("nginx", server, port, 20, error_log)
         yield server
     finally:
         stop(server)

@@ -92,7 +92,13 @@ command -v pdftotext >/dev/null 2>&1 || apt_install poppler-utils || fail "pdfto
 if [ -n "${NO_BROWSER:-}" ]; then
   command -v wrk >/dev/null 2>&1 || apt_install wrk || true
   command -v wrk >/dev/null 2>&1 || fail "wrk (the benchmark's HTTP load generator) is missing; run: sudo apt-get install wrk"
-  command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || apt_install nginx-light || true
+  if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ] && can_install; then
+    # The benchmark starts its own nginx on a free port: keep Debian's package from starting one on port 80.
+    NO_START=""
+    [ -e /usr/sbin/policy-rc.d ] || { printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d; chmod +x /usr/sbin/policy-rc.d; NO_START=1; }
+    apt_install nginx-light || true
+    [ -z "$NO_START" ] || rm -f /usr/sbin/policy-rc.d
+  fi
   command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] \
     || fail "nginx (the benchmark's reverse proxy, as in production) is missing; run: sudo apt-get install nginx-light"
   echo "PostgreSQL, Redis, WeasyPrint, wrk and nginx are ready."; exit 0

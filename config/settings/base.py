@@ -133,9 +133,11 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     # First: every password sign-in (web, admin, API token) goes through the lockout (accounts/lockout.py).
     "accounts.backends.LockoutModelBackend",
-    # allauth's, reading the signed-in user in one statement; allauth records it in the session of a sign-in.
-    # (Sessions recorded with allauth's own class before 3 Dec 2026 end: their users sign in again.)
+    # Of allauth's class, before allauth's own, so that allauth records it in the session of a sign-in that went
+    # through the authenticator code: it reads the signed-in user in one statement (and checks no password).
     "accounts.backends.PortalAuthenticationBackend",
+    # Password checks by e-mail, as before; and the backend of sessions recorded before the one above existed.
+    "allauth.account.auth_backends.AuthenticationBackend",
 ]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"

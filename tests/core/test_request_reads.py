@@ -6,6 +6,7 @@ and with a reused Redis client (core/cache.py): they must behave exactly as Djan
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth import BACKEND_SESSION_KEY
 from django.contrib.sessions.models import Session
 from django.core.cache import cache
 from django.db import connection
@@ -46,6 +47,23 @@ def test_the_user_their_roles_and_their_authenticator_are_read_in_one_statement(
     statements = [query["sql"] for query in queries.captured_queries]
     reads_access = [sql for sql in statements if "mfa_authenticator" in sql or "accounts_roleassignment" in sql]
     assert len(reads_access) == 1 and 'FROM "accounts_user"' in reads_access[0]
+
+
+def test_an_officers_sign_in_records_the_backend_that_reads_the_user_in_one_statement(client, pati_officer):
+    """allauth records the first backend of its class: the portal's, listed before allauth's own."""
+    assert client_login(client, pati_officer).status_code == 302
+    assert client.session[BACKEND_SESSION_KEY] == "accounts.backends.PortalAuthenticationBackend"
+
+
+def test_a_session_recorded_with_allauths_own_backend_stays_signed_in(client, pati_officer):
+    client.force_login(pati_officer, backend="allauth.account.auth_backends.AuthenticationBackend")
+    response = client.get("/notifikasi/")
+    assert response.status_code == 200 and response.context["user"] == pati_officer
+
+
+def test_a_wrong_password_is_refused(client, pati_officer):
+    response = client.post("/accounts/login/", {"login": pati_officer.email, "password": "not-the-password"})
+    assert response.status_code == 200 and "_auth_user_id" not in client.session
 
 
 def test_an_officer_without_an_authenticator_is_still_sent_to_activate_one(client):
