@@ -78,12 +78,13 @@ def _placeholders(names: tuple[str, ...]) -> tuple[re.Pattern, dict[str, str]]:
 
 
 def render_with_shell(request, template_name: str, *, body: str, shell_context: dict, context: dict,
-                      enabled: bool = True) -> SimpleTemplateResponse:
+                      enabled: bool = True, csrf_token: str | None = None) -> SimpleTemplateResponse:
     """
     The page ``template_name`` (which shows ``{{ body }}``) for this request: its shell rendered once per key and
     kept, the body, the CSRF token and the path filled in. ``shell_context`` holds the texts the shell shows besides
     the request's (e.g. the page title), each shown as text (``{{ page_title }}``, escaped, no filter: the shell
-    holds a placeholder); ``context`` is handed to the response for whoever inspects it (tests).
+    holds a placeholder); ``context`` is handed to the response for whoever inspects it (tests). ``csrf_token``: the
+    token the body already carries, if any (each ``get_token`` masks the secret anew, 64 random characters).
     """
     key = _shell_key(request, template_name, shell_context) if enabled else None
     with _lock:
@@ -102,7 +103,7 @@ def render_with_shell(request, template_name: str, *, body: str, shell_context: 
                 while len(_shells) > MOST_SHELLS:
                     _shells.popitem(last=False)
     values = {name: escape(text) for name, text in shell_context.items()}
-    values |= {BODY: body, CSRF_TOKEN: get_token(request), PATH: escape(request.get_full_path())}
+    values |= {BODY: body, CSRF_TOKEN: csrf_token or get_token(request), PATH: escape(request.get_full_path())}
     pattern, name_of = _placeholders(names)
     html = pattern.sub(lambda found: values[name_of[found.group(0)]], shell)
     # Rendered through a template that shows it as is, without the request (no context processor runs again).

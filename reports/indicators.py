@@ -15,7 +15,7 @@ from decimal import Decimal
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from core.formatting import decimal_text
+from core.formatting import NumberFormat
 
 __all__ = ["INDICATORS", "Base", "Indicator", "indicator", "operational_indicator", "percent_of"]
 
@@ -65,12 +65,15 @@ class Indicator:
     def percent(self, row) -> Decimal | None:
         return percent_of(self.count(row), self.base_count(row), self.precision)
 
-    def display(self, row) -> str:
-        """The percentage as officials write it in Indonesian ("4,7 %", "12,34 %"), or "–" over a base of 0."""
+    def display(self, row, numbers: NumberFormat | None = None) -> str:
+        """
+        The percentage as officials write it in Indonesian ("4,7 %", "12,34 %"), or "–" over a base of 0;
+        ``numbers``: the language's separators, when the caller writes many (else looked up).
+        """
         value = self.percent(row)
         if value is None:
             return "–"
-        return f"{decimal_text(value, self.precision)} %"
+        return f"{(numbers or NumberFormat.active()).decimal_text(value, self.precision)} %"
 
     def base_label(self) -> str:
         return Base(self.base).label

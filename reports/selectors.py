@@ -76,6 +76,7 @@ __all__ = [
     "QuietCooperative",
     "area_at",
     "area_rows",
+    "breadcrumbs",
     "catalogue_stages",
     "catalogue_unit_types",
     "counts_on",
@@ -381,6 +382,7 @@ class Dashboard:
     area: AreaRow
     children: list[AreaRow]
     breadcrumbs: list[tuple[str, str, bool]]  # code, name, reachable
+    ancestors: list[tuple[str, str]] = field(default_factory=list)  # code, name: the areas above, top first
     is_nation: bool = False
     is_combined: bool = False
     child_level: str = ""
@@ -388,6 +390,12 @@ class Dashboard:
     map_focus: str = ""  # the kabupaten/kota to outline and zoom to, below province level
     extra: dict = field(default_factory=dict)
     as_of: date | None = None  # a past day: the counts at its end (snapshots), else the current roll-up
+
+
+def breadcrumbs(scope, ancestors: list[tuple[str, str]]) -> list[tuple[str, str, bool]]:
+    """(code, name, reachable) of the links above an area's page, from its ancestors' (code, name), top first."""
+    return ([(NATION, _("Indonesia"), True)] if scope.everything else []) + [
+        (code, name, scope.contains(code)) for code, name in ancestors]
 
 
 def dashboard(*, user, code: str | None, as_of: date | None = None) -> Dashboard:
@@ -421,14 +429,14 @@ def dashboard(*, user, code: str | None, as_of: date | None = None) -> Dashboard
     child_regions = list(Region.objects.filter(parent_id=region.code).order_by("code"))
     counts = _counts([region.code, *(child.code for child in child_regions)], as_of)
     ancestors = list(Region.objects.filter(code__in=region.ancestor_codes).order_by("code"))
-    crumbs = ([(NATION, _("Indonesia"), True)] if scope.everything else []) + [
-        (ancestor.code, ancestor.name, scope.contains(ancestor.code)) for ancestor in ancestors]
+    above = [(ancestor.code, ancestor.name) for ancestor in ancestors]
     # Boundaries are shipped down to kabupaten/kota: below that, the map shows the kabupaten in its province.
     focus = region.code[:5] if region.level in (RegionLevel.REGENCY, RegionLevel.DISTRICT) else ""
     return Dashboard(
         _area(region, counts.get(region.code)),
         [_area(child, counts.get(child.code)) for child in child_regions],
-        crumbs,
+        breadcrumbs(scope, above),
+        ancestors=above,
         child_level=child_regions[0].level if child_regions else "",
         map_layer=region.code[:2] if region.level != RegionLevel.VILLAGE else "",
         map_focus=focus,

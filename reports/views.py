@@ -2,6 +2,7 @@
 
 import dataclasses
 import hashlib
+import re
 import time
 
 from django.conf import settings
@@ -44,6 +45,7 @@ from .models import ExportJob
 from .models import ExportStatus
 from .selectors import NOT_UPDATED_COUNT_LIMIT
 from .selectors import NoSnapshot
+from .selectors import breadcrumbs
 from .selectors import dashboard
 from .selectors import federation_board
 from .selectors import freshness
@@ -55,23 +57,33 @@ from .selectors import status_labels
 
 __all__ = ["DashboardView", "ExportDownloadView", "ExportJobView", "ExportRequestView", "NotUpdatedView"]
 
-# The freshness line drawn for each (language, time zone, figures' state): it changes about once a second,
-# while every dashboard request shows it.
-_freshness_lines: dict[tuple, str] = {}
-MOST_FRESHNESS_LINES = 64
+# Small parts of a page filled in per request, each drawn once per language, time zone and values: the freshness
+# line changes about once a second, the breadcrumbs with who asks, while every dashboard request shows them.
+_parts_drawn: dict[tuple, str] = {}
+MOST_PARTS_DRAWN = 1024
+
+
+def _drawn_once(values: tuple, template_name: str, context: dict) -> str:
+    key = (template_name, get_language(), timezone.get_current_timezone_name(), *values)
+    part = _parts_drawn.get(key)
+    if part is None:
+        if len(_parts_drawn) >= MOST_PARTS_DRAWN:
+            _parts_drawn.clear()
+        part = _parts_drawn[key] = render_to_string(template_name, context)
+    return part
 
 
 def freshness_line(current) -> str:
     """The rendered freshness line for ``current`` (a ``Freshness``), drawn once per state and language."""
     # Not dataclasses.astuple: it deep-copies every value, on every request.
-    key = (get_language(), timezone.get_current_timezone_name(),
-           *(getattr(current, field.name) for field in dataclasses.fields(current)))
-    line = _freshness_lines.get(key)
-    if line is None:
-        if len(_freshness_lines) >= MOST_FRESHNESS_LINES:
-            _freshness_lines.clear()
-        line = _freshness_lines[key] = render_to_string("reports/partials/freshness.html", {"freshness": current})
-    return line
+    return _drawn_once(tuple(getattr(current, field.name) for field in dataclasses.fields(current)),
+                       "reports/partials/freshness.html", {"freshness": current})
+
+
+def breadcrumbs_nav(crumbs: list[tuple[str, str, bool]], title: str) -> str:
+    """The breadcrumbs above a dashboard: links up to the areas the reader may open, grey text for the others."""
+    crumbs = tuple(crumbs)
+    return _drawn_once((crumbs, title), "reports/partials/breadcrumbs.html", {"crumbs": crumbs, "title": title})
 
 
 SORT_KEYS = {
@@ -96,9 +108,13 @@ LIST_FILTERS = {
     "federation_report": ("federation",),
 }
 PAGE_PARAMETERS = ("k", "sort", "dir", "as_of")  # and those of the cards other apps add (dashboard_parameters)
-# Filled in per request in cached dashboard content.
+# Filled in per request in cached dashboard content (in one pass: what one inserts is never read for another).
 CSRF_PLACEHOLDER = "__dashboard_csrf_token__"
 FRESHNESS_PLACEHOLDER = "__dashboard_freshness__"
+BREADCRUMBS_PLACEHOLDER = "__dashboard_breadcrumbs__"
+LETTERHEAD_PLACEHOLDER = "__dashboard_letterhead__"
+PER_REQUEST_PLACEHOLDERS = re.compile("|".join(re.escape(placeholder) for placeholder in (
+    CSRF_PLACEHOLDER, FRESHNESS_PLACEHOLDER, BREADCRUMBS_PLACEHOLDER, LETTERHEAD_PLACEHOLDER)))
 # While one request draws a page again, the others get its previous drawing; after this long (the drawing
 # request died) another may try.
 DRAWING_SUFFIX = ":drawing"
@@ -139,21 +155,28 @@ class DashboardView(ActionRequiredMixin, TemplateView):
             # Drawn before the latest change to its areas (within the refresh floor): say when its figures are from.
             current = dataclasses.replace(current, as_of=page["as_of"])
         # Rendered without the request: the freshness line needs no context processor (the bell, the menu).
+        code = kwargs.get("code") or ""
         per_request = {
             CSRF_PLACEHOLDER: get_token(request),
             FRESHNESS_PLACEHOLDER: freshness_line(current),
+            # The shared content is the same for whoever may see the whole area: where the breadcrumbs lead and
+            # whether the letterhead may be edited depend on who asks.
+            BREADCRUMBS_PLACEHOLDER: breadcrumbs_nav(
+                [] if page.get("ancestors") is None else breadcrumbs(scope_for(request.user), page["ancestors"]),
+                page["title"]),
+            LETTERHEAD_PLACEHOLDER: _drawn_once((code,), "reports/partials/letterhead_link.html", {"code": code})
+            if self._can_edit_letterhead(code) else "",
         }
-        body = page["html"]
-        for placeholder, value in per_request.items():
-            body = body.replace(placeholder, value)
+        body = PER_REQUEST_PLACEHOLDERS.sub(lambda found: per_request[found.group(0)], page["html"])
         return super().get_context_data(page=page, page_title=page["title"], body=mark_safe(body),  # noqa: S308
-                                        freshness=current, **kwargs)
+                                        freshness=current, csrf_token_value=per_request[CSRF_PLACEHOLDER], **kwargs)
 
     def render_to_response(self, context, **response_kwargs):
         # The page around the content (menu, bell, language switch) is kept rendered per user (core.shell).
         return render_with_shell(self.request, self.template_name, body=context["body"],
                                  shell_context={"page_title": context["page_title"]}, context=context,
-                                 enabled=bool(settings.DASHBOARD_CACHE_SECONDS))
+                                 enabled=bool(settings.DASHBOARD_CACHE_SECONDS),
+                                 csrf_token=context["csrf_token_value"])
 
     def _page(self, code: str | None) -> tuple[dict, bool]:
         """
@@ -193,19 +216,29 @@ class DashboardView(ActionRequiredMixin, TemplateView):
         context = self._body_context(code)
         # Rendered without the request: the shared content depends on the scope, not on who asks (no context
         # processor runs for it).
-        return {"title": context["area"].name, "map": bool(context["board"].map_layer),
+        board = context["board"]
+        return {"title": context["area"].name, "map": bool(board.map_layer),
+                # The areas above it (code, name), for the breadcrumbs each reader is shown; none above the
+                # nation's page or a page of several areas.
+                "ancestors": None if board.is_nation or board.is_combined else board.ancestors,
                 "chart": any(section.data.get("chart") for section in context["sections"]),
                 "html": render_to_string("reports/partials/dashboard_body.html", context),
                 "version": version, "drawn_at": time.time(), "as_of": as_of}
 
     def _cache_key(self, code: str | None, scope) -> str:
-        # The federations too: a role on a federation without its member villages leaves the roots empty.
-        signature = "*" if scope.everything else (
-            ",".join(sorted(scope.roots)) + "|" + ",".join(str(pk) for pk in sorted(scope.federations)))
+        if code and scope.contains(code):
+            # Whoever may see the whole area is shown the same content (the breadcrumbs and the letterhead link are
+            # filled in per request): one drawing serves the national, province and kabupaten officers alike. Only
+            # a kecamatan's map differs: its kabupaten is coloured for those who may see the kabupaten.
+            signature = f"area:{scope.contains(code[:5])}"
+        else:
+            # The federations too: a role on a federation without its member villages leaves the roots empty.
+            signature = "*" if scope.everything else (
+                ",".join(sorted(scope.roots)) + "|" + ",".join(str(pk) for pk in sorted(scope.federations)))
         # Only the parameters the page reads: a link with junk parameters does not add cache entries.
         # The day too: what a page counts in days (targets' days left, 30-day windows) moves at midnight.
         parts = [code or "", self._page_query().urlencode(), get_language(), signature,
-                 str(self._can_edit_letterhead(code or "")), timezone.localdate().isoformat()]
+                 timezone.localdate().isoformat()]
         return "dashboard:" + hashlib.sha256("|".join(parts).encode()).hexdigest()
 
     @staticmethod
@@ -221,7 +254,6 @@ class DashboardView(ActionRequiredMixin, TemplateView):
         return sorted(scope.roots)
 
     def _can_edit_letterhead(self, code: str) -> bool:
-        # Part of the shared content, so part of its cache key too.
         return bool(code) and code != "ID" and code.count(".") < 3 and scope_for(
             self.request.user, Action.MANAGE_USERS).contains(code)
 
@@ -267,10 +299,10 @@ class DashboardView(ActionRequiredMixin, TemplateView):
             "not_updated_limit": NOT_UPDATED_COUNT_LIMIT, "not_updated_days": NOT_UPDATED_DAYS,
             "map_values": map_values(user=request.user, board=board, k=k) if board.map_layer else None,
             "export_code": board.area.code, "page_query": self._page_query(),
-            "can_edit_letterhead": self._can_edit_letterhead(board.area.code),
             # Rendered without the request: a {% csrf_token %} in a card gets the placeholder too.
             "csrf_placeholder": CSRF_PLACEHOLDER, "csrf_token": CSRF_PLACEHOLDER,
-            "freshness_placeholder": FRESHNESS_PLACEHOLDER,
+            "freshness_placeholder": FRESHNESS_PLACEHOLDER, "breadcrumbs_placeholder": BREADCRUMBS_PLACEHOLDER,
+            "letterhead_placeholder": LETTERHEAD_PLACEHOLDER,
             "as_of_form": as_of_form, "as_of": board.as_of,
         }
 

@@ -87,6 +87,24 @@ def test_children_sort_by_any_column(client, areas, national_admin):
     assert rows[0].name == "Aceh"
 
 
+def test_the_table_by_area_links_each_area_it_may_open_in_the_readers_numbers(client, areas, national_admin):
+    """The rows are written in Python (reports.templatetags.reports.children_rows): the same links, escaping and
+    Indonesian numbers as the template gave."""
+    from wilayah.models import Region
+
+    Region.objects.filter(code=SUKOLILO).update(name="Sukolilo <b>")
+    snapshot_take(timezone.localdate() - timedelta(days=1))
+    client.force_login(national_admin)
+    table = client.get(f"/dasbor/{PATI}/").content.decode().split('<table id="children">', 1)[1].split("</table>")[0]
+    row = table.split(f'href="/dasbor/{SUKOLILO}/">', 1)[1].split("</tr>", 1)[0]
+    assert row.startswith("Sukolilo &lt;b&gt;</a>") and "<b>" not in row
+    pati = client.get("/dasbor/33/").content.decode().split('<table id="children">', 1)[1]
+    assert '<td class="num">406</td>' in pati and '<td class="num">0,2 %</td>' in pati  # 1 of 406, in Indonesian
+    day = (timezone.localdate() - timedelta(days=1)).isoformat()
+    past = client.get(f"/dasbor/{PATI}/", {"as_of": day}).content.decode()
+    assert f'href="/dasbor/{SUKOLILO}/?as_of={day}"' in past
+
+
 def test_unit_matrix_and_operational_threshold(client, areas, pati_officer, django_capture_on_commit_callbacks):
     from datetime import date
 
@@ -360,8 +378,8 @@ def test_a_changed_page_is_drawn_again_once_its_refresh_floor_has_passed(
 
 def test_a_cached_page_is_never_shown_outside_the_scope_it_was_drawn_for(client, areas, national_admin,
                                                                             pati_officer, settings):
-    """Pati's page cached for a national administrator: a Blitar officer is refused it, Pati's officer gets their
-    own drawing (no links up to Indonesia and Jawa Tengah, which they may not open)."""
+    """Pati's page cached for a national administrator: a Blitar officer is refused it, Pati's officer is shown it
+    without links up to Indonesia and Jawa Tengah, which they may not open."""
     from tests.conftest import BLITAR
     from tests.conftest import clear_test_cache
 
@@ -381,6 +399,58 @@ def test_a_cached_page_is_never_shown_outside_the_scope_it_was_drawn_for(client,
     assert own.status_code == 200
     assert "Jawa Tengah" in breadcrumbs(own.content.decode())
     assert "href=" not in breadcrumbs(own.content.decode())
+
+
+def test_one_drawing_of_an_area_serves_everyone_who_may_see_all_of_it(client, areas, national_admin, pati_officer,
+                                                                       settings):
+    """
+    A kabupaten's page drawn for a national administrator serves its province's and its own officers without
+    reading a figure again; each is shown the breadcrumbs they may follow and their own letterhead link.
+    """
+    from tests.conftest import clear_test_cache
+
+    settings.DASHBOARD_CACHE_SECONDS, settings.DASHBOARD_REFRESH_FLOOR_SECONDS = 60, 20
+    clear_test_cache()
+    client.force_login(national_admin)
+    national_view = client.get(f"/dasbor/{PATI}/").content.decode()
+    assert 'href="/dasbor/ID/"' in breadcrumbs(national_view) and 'href="/dasbor/33/"' in breadcrumbs(national_view)
+
+    seen = {}
+    for name, user in (("province", make_user(Role.PROVINCE_OFFICER, "33")), ("kabupaten", pati_officer)):
+        browser = Client()
+        browser.force_login(user)
+        browser.get("/notifikasi/")  # the user's own first-request reads are not the page's
+        with CaptureQueriesContext(connection) as queries:
+            response = browser.get(f"/dasbor/{PATI}/")
+        assert response.status_code == 200
+        figures = [query["sql"][:100] for query in queries
+                   if "reports_regionrollup" in query["sql"] or "koperasi_" in query["sql"]
+                   or "wilayah_region" in query["sql"]]
+        assert not figures, figures  # the national administrator's drawing, not a new one
+        seen[name] = response.content.decode()
+        assert f'href="/dasbor/{PATI}/kop-surat/"' in seen[name]  # both may edit Pati's letterhead
+    assert "Indonesia" not in breadcrumbs(seen["province"]) and 'href="/dasbor/33/"' in breadcrumbs(seen["province"])
+    assert "Jawa Tengah" in breadcrumbs(seen["kabupaten"]) and "href=" not in breadcrumbs(seen["kabupaten"])
+
+
+def test_a_kecamatans_shared_page_colours_its_kabupaten_only_for_those_who_may_see_it(
+        client, areas, pati_officer, sukolilo_officer, settings):
+    """The one part of an area's drawing that depends on who asks besides the breadcrumbs: a kecamatan officer's
+    map has the kabupaten's outline only, its kabupaten officer's the kabupaten's colours, whoever drew first."""
+    from tests.conftest import clear_test_cache
+
+    settings.DASHBOARD_CACHE_SECONDS, settings.DASHBOARD_REFRESH_FLOOR_SECONDS = 60, 20
+    clear_test_cache()
+
+    def map_values(user) -> dict:
+        browser = Client()
+        browser.force_login(user)
+        html = browser.get(f"/dasbor/{SUKOLILO}/").content.decode()
+        return json.loads(html.split('id="map-values" type="application/json">', 1)[1].split("</script>", 1)[0])
+
+    assert map_values(sukolilo_officer) == {}
+    assert list(map_values(pati_officer)) == [PATI]
+    assert map_values(sukolilo_officer) == {}
 
 
 def breadcrumbs(html: str) -> str:
