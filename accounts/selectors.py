@@ -1,5 +1,7 @@
 """Read queries over users. Administration lists only show users the caller may manage."""
 
+import functools
+
 from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.db import connection
@@ -17,6 +19,8 @@ from .models import User
 __all__ = [
     "mfa_required_roles",
     "nearest_users_who_can",
+    "register_signed_in_fact",
+    "signed_in_fact",
     "user_assignments",
     "user_audit_history",
     "user_by_id",
@@ -28,39 +32,71 @@ __all__ = [
 
 _USER_COLUMNS = tuple(field.attname for field in User._meta.concrete_fields)
 _quote = connection.ops.quote_name
-# The user's columns, then each of their role assignments (none: one row of NULLs) and whether their
-# authenticator app is active, which the two-factor check asks on every page (``user_mfa_state``).
-_USER_BY_ID = (
-    f"SELECT {', '.join('account.' + _quote(field.column) for field in User._meta.concrete_fields)}, "
-    f"assignment.role, assignment.region_id, assignment.federation_id, "
-    f"EXISTS (SELECT 1 FROM {Authenticator._meta.db_table} WHERE user_id = account.id AND type = %s) "
-    f"FROM {_quote(User._meta.db_table)} AS account "
-    f"LEFT JOIN {RoleAssignment._meta.db_table} AS assignment ON assignment.user_id = account.id "
-    f"WHERE account.{_quote(User._meta.pk.column)} = %s"
-)
-# Where user_by_id leaves the two-factor state it read, for the first user_mfa_state of the same request.
+# Figures about the signed-in user that apps above this one show on every page (the bell's unread count), read in
+# the same statement as the user: name → a scalar SQL expression over ``account``, the user's row. Registered from
+# an AppConfig.ready() (``register_signed_in_fact``), so this app imports none of theirs.
+_signed_in_facts: dict[str, str] = {}
+# Where user_by_id leaves what it read besides the user, for the first question of the same request: the
+# two-factor state (user_mfa_state) and the registered facts (signed_in_fact).
 _ACCESS_READ_WITH_USER = "_access_read_with_user"
+_FACTS_READ_WITH_USER = "_facts_read_with_user"
+
+
+def register_signed_in_fact(name: str, sql: str) -> None:
+    """
+    Read ``sql`` (a scalar expression over ``account``, the user's row, e.g. a count of their rows in a table) with
+    the signed-in user on every request; ``signed_in_fact(user, name)`` hands its value to the first who asks.
+    """
+    _signed_in_facts[name] = sql
+    _user_by_id_statement.cache_clear()
+
+
+@functools.cache
+def _user_by_id_statement() -> str:
+    """The user's columns, then each of their role assignments (none: one row of NULLs), whether their authenticator
+    app is active, which the two-factor check asks on every page (``user_mfa_state``), and the registered facts."""
+    return (
+        f"SELECT {', '.join('account.' + _quote(field.column) for field in User._meta.concrete_fields)}, "
+        f"assignment.role, assignment.region_id, assignment.federation_id, "
+        f"EXISTS (SELECT 1 FROM {Authenticator._meta.db_table} WHERE user_id = account.id AND type = %s)"
+        + "".join(f", ({sql})" for sql in _signed_in_facts.values())
+        + f" FROM {_quote(User._meta.db_table)} AS account "
+        f"LEFT JOIN {RoleAssignment._meta.db_table} AS assignment ON assignment.user_id = account.id "
+        f"WHERE account.{_quote(User._meta.pk.column)} = %s"
+    )
 
 
 def user_by_id(user_id) -> User | None:
     """
     The user with this primary key, as the ORM would load it, read with one plain statement: the signed-in
     user is read on every request, and building the ORM query cost as much as running it. The same statement
-    reads their role assignments (handed to ``scope_for``) and their authenticator's state, which the
-    two-factor check then takes instead of asking again: one round trip where there were two.
+    reads their role assignments (handed to ``scope_for``), their authenticator's state, which the two-factor
+    check then takes instead of asking again, and the facts other apps registered (the bell's count): one round
+    trip where there were three.
     """
     with connection.cursor() as cursor:
-        cursor.execute(_USER_BY_ID, [Authenticator.Type.TOTP, user_id])
+        cursor.execute(_user_by_id_statement(), [Authenticator.Type.TOTP, user_id])
         rows = cursor.fetchall()
     if not rows:
         return None
     width = len(_USER_COLUMNS)
     user = User.from_db(connection.alias, _USER_COLUMNS, rows[0][:width])
-    access = [row[width:] for row in rows]
+    access = [row[width:width + 4] for row in rows]
     remember_role_assignments(user, [(role, region, federation) for role, region, federation, _totp in access
                                      if role is not None])
     setattr(user, _ACCESS_READ_WITH_USER, access)
+    setattr(user, _FACTS_READ_WITH_USER, dict(zip(_signed_in_facts, rows[0][width + 4:], strict=True)))
     return user
+
+
+def signed_in_fact(user, name: str):
+    """
+    The value of the registered fact ``name`` read with ``user`` at the start of this request, handed out once
+    (a later question in the same request, after a change, say, asks the database again); None when not read.
+    """
+    # Through getattr, not __dict__: request.user is a lazy wrapper around the user read.
+    facts = getattr(user, _FACTS_READ_WITH_USER, None)
+    return facts.pop(name, None) if facts else None
 
 
 def user_list(*, actor, filters: dict | None = None):

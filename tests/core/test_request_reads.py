@@ -19,6 +19,10 @@ from accounts.selectors import user_by_id
 from accounts.selectors import user_mfa_state
 from accounts.services import user_totp_activate
 from core.roles import Role
+from notifications.models import Notification
+from notifications.models import NotificationKind
+from notifications.selectors import unread_count
+from notifications.services import notify
 from core.scoping import scope_for
 from tests.conftest import PATI
 from tests.conftest import TOTP_SECRET
@@ -37,6 +41,27 @@ def test_a_signed_in_officer_is_recognised_with_one_session_read_and_one_user_re
     statements = [query["sql"] for query in queries.captured_queries]
     assert sum("django_session" in sql and sql.startswith("SELECT") for sql in statements) == 1
     assert sum('FROM "accounts_user"' in sql and sql.startswith("SELECT") for sql in statements) == 1
+
+
+def test_the_bells_count_comes_with_the_users_statement_and_is_current(client, pati_officer):
+    """The unread count beside the bell is read in the same statement as the user (notifications registers it):
+    a signed-in page makes two reads of its own, the session and the user."""
+    assert client_login(client, pati_officer).status_code == 302
+    notify(users=[pati_officer], kind=NotificationKind.values[0], params={})
+    expected = Notification.objects.filter(user=pati_officer, read_at__isnull=True).count()
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/koperasi/")
+    assert response.status_code == 200
+    assert f'<span class="count" aria-hidden="true">{expected}</span>' in response.content.decode()
+    counts = [query["sql"] for query in queries.captured_queries if "notifications_notification" in query["sql"]]
+    assert len(counts) == 1 and 'FROM "accounts_user"' in counts[0]
+
+
+def test_the_count_read_with_the_user_is_handed_out_once_then_read_again(pati_officer):
+    loaded = user_by_id(pati_officer.pk)
+    before = unread_count(loaded)  # as read with the user
+    notify(users=[pati_officer], kind=NotificationKind.values[0], params={})
+    assert unread_count(loaded) == before + 1  # asked again in the same request: read again
 
 
 def test_the_user_their_roles_and_their_authenticator_are_read_in_one_statement(client, pati_officer):
