@@ -7,10 +7,10 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self):
-        # Register the e-mail task in every process (web, worker, tests): services queue it by name.
-        from . import tasks  # noqa: F401
         from accounts.selectors import register_signed_in_fact
 
+        # Register the e-mail task in every process (web, worker, tests): services queue it by name.
+        from . import tasks  # noqa: F401
         from .selectors import UNREAD_FACT
         from .selectors import UNREAD_WITH_USER_SQL
 

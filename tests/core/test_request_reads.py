@@ -19,11 +19,11 @@ from accounts.selectors import user_by_id
 from accounts.selectors import user_mfa_state
 from accounts.services import user_totp_activate
 from core.roles import Role
+from core.scoping import scope_for
 from notifications.models import Notification
 from notifications.models import NotificationKind
 from notifications.selectors import unread_count
 from notifications.services import notify
-from core.scoping import scope_for
 from tests.conftest import PATI
 from tests.conftest import TOTP_SECRET
 from tests.conftest import client_login
