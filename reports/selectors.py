@@ -17,6 +17,7 @@ from datetime import timedelta
 
 from django.core.paginator import Paginator
 from django.db import connection
+from django.db.models import Q
 from django.db.models import Sum
 from django.http import Http404
 from django.utils import timezone
@@ -423,13 +424,18 @@ def dashboard(*, user, code: str | None, as_of: date | None = None) -> Dashboard
         area = AreaRow("", _("My area"), "combined", sum(root.village_count for root in roots), _sum(children),
                        kelurahan=sum(root.kelurahan_count for root in roots))
         return Dashboard(area, children, [], is_combined=True, as_of=as_of)
-    region = Region.objects.for_user(user, Action.VIEW).filter(code=code).first()
+    if not scope.contains(code):
+        raise Http404
+    # The area, the areas above it and its children in one read (a drawing is redrawn whenever its figures move).
+    parts = code.split(".")
+    above_codes = [".".join(parts[:depth]) for depth in range(1, len(parts))]
+    family = list(Region.objects.filter(Q(code__in=[*above_codes, code]) | Q(parent_id=code)).order_by("code"))
+    region = next((row for row in family if row.code == code), None)
     if region is None:
         raise Http404
-    child_regions = list(Region.objects.filter(parent_id=region.code).order_by("code"))
+    child_regions = [row for row in family if row.parent_id == code]
     counts = _counts([region.code, *(child.code for child in child_regions)], as_of)
-    ancestors = list(Region.objects.filter(code__in=region.ancestor_codes).order_by("code"))
-    above = [(ancestor.code, ancestor.name) for ancestor in ancestors]
+    above = [(row.code, row.name) for row in family if row.code in above_codes]
     # Boundaries are shipped down to kabupaten/kota: below that, the map shows the kabupaten in its province.
     focus = region.code[:5] if region.level in (RegionLevel.REGENCY, RegionLevel.DISTRICT) else ""
     return Dashboard(
