@@ -44,26 +44,37 @@ _FACTS_READ_WITH_USER = "_facts_read_with_user"
 
 def register_signed_in_fact(name: str, sql: str) -> None:
     """
-    Read ``sql`` (a scalar expression over ``account``, the user's row, e.g. a count of their rows in a table) with
-    the signed-in user on every request; ``signed_in_fact(user, name)`` hands its value to the first who asks.
+    Read ``sql`` (a scalar expression over ``account``, the user's row, e.g. a count of their rows in a table; no
+    parameters, so no ``%``) with the signed-in user on every request; ``signed_in_fact(user, name)`` gives its value.
     """
+    if "%" in sql:
+        raise ValueError("A signed-in fact takes no parameters: its SQL may not contain '%'.")
     _signed_in_facts[name] = sql
     _user_by_id_statement.cache_clear()
 
 
 @functools.cache
-def _user_by_id_statement() -> str:
-    """The user's columns, then each of their role assignments (none: one row of NULLs), whether their authenticator
-    app is active, which the two-factor check asks on every page (``user_mfa_state``), and the registered facts."""
-    return (
+def _user_by_id_statement() -> tuple[str, tuple[str, ...]]:
+    """
+    The statement and the names of the facts it reads: the user's columns, then each of their role assignments
+    (none: one row of NULLs), whether their authenticator app is active, which the two-factor check asks on every
+    page (``user_mfa_state``), and the registered facts, each computed once for the user, not per assignment.
+    """
+    names = tuple(_signed_in_facts)
+    facts = "".join(f", ({_signed_in_facts[name]}) AS fact_{index}" for index, name in enumerate(names))
+    statement = (
         f"SELECT {', '.join('account.' + _quote(field.column) for field in User._meta.concrete_fields)}, "
-        f"assignment.role, assignment.region_id, assignment.federation_id, "
-        f"EXISTS (SELECT 1 FROM {Authenticator._meta.db_table} WHERE user_id = account.id AND type = %s)"
-        + "".join(f", ({sql})" for sql in _signed_in_facts.values())
-        + f" FROM {_quote(User._meta.db_table)} AS account "
-        f"LEFT JOIN {RoleAssignment._meta.db_table} AS assignment ON assignment.user_id = account.id "
-        f"WHERE account.{_quote(User._meta.pk.column)} = %s"
+        f"assignment.role, assignment.region_id, assignment.federation_id, account.has_totp"
+        + "".join(f", account.fact_{index}" for index in range(len(names)))
+        + f" FROM (SELECT account.*, "
+        f"EXISTS (SELECT 1 FROM {Authenticator._meta.db_table} WHERE user_id = account.id AND type = %s) AS has_totp"
+        f"{facts} FROM {_quote(User._meta.db_table)} AS account "
+        # OFFSET 0 keeps the planner from pulling the subquery up into the join, which would compute the facts
+        # again for each role assignment.
+        f"WHERE account.{_quote(User._meta.pk.column)} = %s OFFSET 0) AS account "
+        f"LEFT JOIN {RoleAssignment._meta.db_table} AS assignment ON assignment.user_id = account.id"
     )
+    return statement, names
 
 
 def user_by_id(user_id) -> User | None:
@@ -74,8 +85,9 @@ def user_by_id(user_id) -> User | None:
     check then takes instead of asking again, and the facts other apps registered (the bell's count): one round
     trip where there were three.
     """
+    statement, fact_names = _user_by_id_statement()
     with connection.cursor() as cursor:
-        cursor.execute(_user_by_id_statement(), [Authenticator.Type.TOTP, user_id])
+        cursor.execute(statement, [Authenticator.Type.TOTP, user_id])
         rows = cursor.fetchall()
     if not rows:
         return None
@@ -85,18 +97,19 @@ def user_by_id(user_id) -> User | None:
     remember_role_assignments(user, [(role, region, federation) for role, region, federation, _totp in access
                                      if role is not None])
     setattr(user, _ACCESS_READ_WITH_USER, access)
-    setattr(user, _FACTS_READ_WITH_USER, dict(zip(_signed_in_facts, rows[0][width + 4:], strict=True)))
+    setattr(user, _FACTS_READ_WITH_USER, dict(zip(fact_names, rows[0][width + 4:], strict=True)))
     return user
 
 
 def signed_in_fact(user, name: str):
     """
-    The value of the registered fact ``name`` read with ``user`` at the start of this request, handed out once
-    (a later question in the same request, after a change, say, asks the database again); None when not read.
+    The value of the registered fact ``name`` as it stood when ``user`` was read at the start of this request, for
+    the whole request (so every part of a page shows the same; the pages that change it redirect), or None when it
+    was not read with the user (then ask the database).
     """
     # Through getattr, not __dict__: request.user is a lazy wrapper around the user read.
     facts = getattr(user, _FACTS_READ_WITH_USER, None)
-    return facts.pop(name, None) if facts else None
+    return facts.get(name) if facts else None
 
 
 def user_list(*, actor, filters: dict | None = None):

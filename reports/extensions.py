@@ -36,8 +36,10 @@ def register_dashboard_section(
     """
     Add a card to the area dashboard: ``context(user=, board=, query=)`` returns its data, where
     ``query`` holds only the page parameters (``parameters`` names the ones this card reads). Data with
-    a true ``chart`` makes the page load the chart library. The card's HTML is cached with the page, per
-    scope, so it may depend on nothing but the user's scope, the board and those parameters.
+    a true ``chart`` makes the page load the chart library. The card's HTML is cached with the page and shown to
+    everyone who may see the whole area, so it may depend on nothing but the board and those parameters: ``user``
+    serves to read rows through the scoping mechanism, which inside the area gives every such reader the same rows
+    (never a right other than viewing, which differs between them).
     """
     _dashboard.register(name, template_name=template_name, context=context, order=order, parameters=parameters)
 

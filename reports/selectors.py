@@ -382,7 +382,6 @@ def _freshness() -> Freshness:
 class Dashboard:
     area: AreaRow
     children: list[AreaRow]
-    breadcrumbs: list[tuple[str, str, bool]]  # code, name, reachable
     ancestors: list[tuple[str, str]] = field(default_factory=list)  # code, name: the areas above, top first
     is_nation: bool = False
     is_combined: bool = False
@@ -416,14 +415,14 @@ def dashboard(*, user, code: str | None, as_of: date | None = None) -> Dashboard
             area = AreaRow(NATION, _("Indonesia"), "nation", _nation_villages(), counts.get(NATION, dict(ZERO)),
                            kelurahan=_nation_kelurahan())
             children = [_area(p, counts.get(p.code)) for p in provinces]
-            return Dashboard(area, children, [], is_nation=True, child_level="province", map_layer="provinces",
+            return Dashboard(area, children, is_nation=True, child_level="province", map_layer="provinces",
                              as_of=as_of)
         roots = list(Region.objects.filter(code__in=scope.roots).order_by("code"))
         counts = _counts([root.code for root in roots], as_of)
         children = [_area(root, counts.get(root.code)) for root in roots]
         area = AreaRow("", _("My area"), "combined", sum(root.village_count for root in roots), _sum(children),
                        kelurahan=sum(root.kelurahan_count for root in roots))
-        return Dashboard(area, children, [], is_combined=True, as_of=as_of)
+        return Dashboard(area, children, is_combined=True, as_of=as_of)
     if not scope.contains(code):
         raise Http404
     # The area, the areas above it and its children in one read (a drawing is redrawn whenever its figures move).
@@ -441,7 +440,6 @@ def dashboard(*, user, code: str | None, as_of: date | None = None) -> Dashboard
     return Dashboard(
         _area(region, counts.get(region.code)),
         [_area(child, counts.get(child.code)) for child in child_regions],
-        breadcrumbs(scope, above),
         ancestors=above,
         child_level=child_regions[0].level if child_regions else "",
         map_layer=region.code[:2] if region.level != RegionLevel.VILLAGE else "",

@@ -3,7 +3,9 @@
 import dataclasses
 import hashlib
 import re
+import threading
 import time
+from collections import OrderedDict
 
 from django.conf import settings
 from django.contrib import messages
@@ -57,19 +59,26 @@ from .selectors import status_labels
 
 __all__ = ["DashboardView", "ExportDownloadView", "ExportJobView", "ExportRequestView", "NotUpdatedView"]
 
-# Small parts of a page filled in per request, each drawn once per language, time zone and values: the freshness
-# line changes about once a second, the breadcrumbs with who asks, while every dashboard request shows them.
-_parts_drawn: dict[tuple, str] = {}
-MOST_PARTS_DRAWN = 1024
+# Small parts of a page filled in per request, each drawn once per language, time zone and values and kept in this
+# process, the least recently used dropped first: the freshness line changes about once a second, the breadcrumbs
+# with the area and who asks, while every dashboard request shows them.
+_parts_drawn: OrderedDict[tuple, str] = OrderedDict()
+_parts_lock = threading.Lock()
+MOST_PARTS_DRAWN = 4096
 
 
 def _drawn_once(values: tuple, template_name: str, context: dict) -> str:
     key = (template_name, get_language(), timezone.get_current_timezone_name(), *values)
-    part = _parts_drawn.get(key)
-    if part is None:
-        if len(_parts_drawn) >= MOST_PARTS_DRAWN:
-            _parts_drawn.clear()
-        part = _parts_drawn[key] = render_to_string(template_name, context)
+    with _parts_lock:
+        part = _parts_drawn.get(key)
+        if part is not None:
+            _parts_drawn.move_to_end(key)
+            return part
+    part = render_to_string(template_name, context)
+    with _parts_lock:
+        _parts_drawn[key] = part
+        while len(_parts_drawn) > MOST_PARTS_DRAWN:
+            _parts_drawn.popitem(last=False)
     return part
 
 
@@ -108,11 +117,14 @@ LIST_FILTERS = {
     "federation_report": ("federation",),
 }
 PAGE_PARAMETERS = ("k", "sort", "dir", "as_of")  # and those of the cards other apps add (dashboard_parameters)
-# Filled in per request in cached dashboard content (in one pass: what one inserts is never read for another).
-CSRF_PLACEHOLDER = "__dashboard_csrf_token__"
-FRESHNESS_PLACEHOLDER = "__dashboard_freshness__"
-BREADCRUMBS_PLACEHOLDER = "__dashboard_breadcrumbs__"
-LETTERHEAD_PLACEHOLDER = "__dashboard_letterhead__"
+# Filled in per request in cached dashboard content (in one pass: what one inserts is never read for another). The
+# same in every process (the content is shared through Redis), but not guessable: a name someone typed (a
+# cooperative's, a target's) cannot match one and have the reader's token or the breadcrumbs written in its place.
+_PLACEHOLDER_MARK = hashlib.sha256(f"dashboard placeholders {settings.SECRET_KEY}".encode()).hexdigest()[:16]
+CSRF_PLACEHOLDER = f"__dashboard_{_PLACEHOLDER_MARK}_csrf_token__"
+FRESHNESS_PLACEHOLDER = f"__dashboard_{_PLACEHOLDER_MARK}_freshness__"
+BREADCRUMBS_PLACEHOLDER = f"__dashboard_{_PLACEHOLDER_MARK}_breadcrumbs__"
+LETTERHEAD_PLACEHOLDER = f"__dashboard_{_PLACEHOLDER_MARK}_letterhead__"
 PER_REQUEST_PLACEHOLDERS = re.compile("|".join(re.escape(placeholder) for placeholder in (
     CSRF_PLACEHOLDER, FRESHNESS_PLACEHOLDER, BREADCRUMBS_PLACEHOLDER, LETTERHEAD_PLACEHOLDER)))
 # While one request draws a page again, the others get its previous drawing; after this long (the drawing
@@ -180,7 +192,8 @@ class DashboardView(ActionRequiredMixin, TemplateView):
 
     def _page(self, code: str | None) -> tuple[dict, bool]:
         """
-        The page's content, shared by every user with the same scope, and whether it is behind the roll-up.
+        The page's content, shared by everyone who may see the whole area (else by every user with the same
+        scope; ``_cache_key``), and whether it is behind the roll-up.
 
         A cached drawing is served while the figures of the areas it shows are unchanged, for at most
         DASHBOARD_CACHE_SECONDS; after a change it is still served until it is DASHBOARD_REFRESH_FLOOR_SECONDS
@@ -214,7 +227,7 @@ class DashboardView(ActionRequiredMixin, TemplateView):
     def _draw(self, code: str | None, version: str) -> dict:
         as_of = freshness().as_of  # read before the figures: the page is at least this recent
         context = self._body_context(code)
-        # Rendered without the request: the shared content depends on the scope, not on who asks (no context
+        # Rendered without the request: the shared content depends on the area, not on who asks (no context
         # processor runs for it).
         board = context["board"]
         return {"title": context["area"].name, "map": bool(board.map_layer),

@@ -76,14 +76,15 @@ def children_rows(rows, k, as_of=None):
     numbers = NumberFormat.active()
     operational = operational_indicator(int(k))
     covered, legal = indicator("villages_with_cooperative"), indicator("legal_entity_villages")
-    # One reverse for all rows: the code appears once in the dashboard's URL, at its end.
-    head, tail = reverse("reports:dashboard-area", args=[rows[0].code]).rsplit(rows[0].code, 1)
-    tail += f"?as_of={as_of:%Y-%m-%d}" if as_of else ""
+    link = None  # the dashboard's URL around a code, from one reverse: the code appears once, at its end
     html = []
     for row in rows:
         code, name = escape(row.code), escape(str(row.name))
         if row.reachable:
-            name = _CHILD_LINK.format(escape(f"{head}{row.code}{tail}"), name)
+            if link is None:
+                head, tail = reverse("reports:dashboard-area", args=[row.code]).rsplit(row.code, 1)
+                link = (head, tail + (f"?as_of={as_of:%Y-%m-%d}" if as_of else ""))
+            name = _CHILD_LINK.format(escape(f"{link[0]}{row.code}{link[1]}"), name)
         cells = (numbers.grouped(row.villages), numbers.grouped(row.cooperatives), covered.display(row, numbers),
                  legal.display(row, numbers), operational.display(row, numbers), numbers.grouped(row.members),
                  numbers.grouped(row.visits_30d), numbers.grouped(row.stalled), numbers.grouped(row.awaiting_review))
