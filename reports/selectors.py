@@ -44,6 +44,7 @@ from units.models import UnitType
 from wilayah.models import Region
 from wilayah.models import RegionKind
 from wilayah.models import RegionLevel
+from wilayah.models import ancestor_codes_of
 
 from .indicators import INDICATORS
 from .indicators import Indicator
@@ -426,8 +427,7 @@ def dashboard(*, user, code: str | None, as_of: date | None = None) -> Dashboard
     if not scope.contains(code):
         raise Http404
     # The area, the areas above it and its children in one read (a drawing is redrawn whenever its figures move).
-    parts = code.split(".")
-    above_codes = [".".join(parts[:depth]) for depth in range(1, len(parts))]
+    above_codes = ancestor_codes_of(code)
     family = list(Region.objects.filter(Q(code__in=[*above_codes, code]) | Q(parent_id=code)).order_by("code"))
     region = next((row for row in family if row.code == code), None)
     if region is None:

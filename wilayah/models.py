@@ -9,7 +9,13 @@ from core.identifiers import REGION_CODE_PATTERN
 from core.scoping import Scope
 from core.scoping import ScopedQuerySet
 
-__all__ = ["LEVELS_BY_DEPTH", "Region", "RegionKind", "RegionLevel"]
+__all__ = ["LEVELS_BY_DEPTH", "Region", "RegionKind", "RegionLevel", "ancestor_codes_of"]
+
+
+def ancestor_codes_of(code: str) -> list[str]:
+    """Codes of the ancestors of the region ``code``, from the province down to the parent (none for a province)."""
+    parts = code.split(".")
+    return [".".join(parts[:depth]) for depth in range(1, len(parts))]
 
 
 class RegionLevel(models.TextChoices):
@@ -122,8 +128,7 @@ class Region(models.Model):
     @property
     def ancestor_codes(self) -> list[str]:
         """Codes of the ancestors, from the province down to the parent."""
-        parts = self.code.split(".")
-        return [".".join(parts[:depth]) for depth in range(1, len(parts))]
+        return ancestor_codes_of(self.code)
 
     @property
     def is_village(self) -> bool:
