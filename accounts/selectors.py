@@ -11,6 +11,7 @@ from core.roles import ROLE_ACTIONS
 from core.roles import Action
 from core.roles import Role
 from core.scoping import remember_role_assignments
+from core.sessions import rows_read_with_session
 
 from .filtersets import UserFilterSet
 from .models import RoleAssignment
@@ -24,6 +25,7 @@ __all__ = [
     "user_assignments",
     "user_audit_history",
     "user_by_id",
+    "user_by_id_statement",
     "user_list",
     "user_mfa_state",
     "users_holding",
@@ -77,18 +79,25 @@ def _user_by_id_statement() -> tuple[str, tuple[str, ...]]:
     return statement, names
 
 
+def user_by_id_statement(user_id) -> tuple[str, list]:
+    """The statement ``user_by_id`` runs, with its parameters (core.sessions reads it with the session)."""
+    return _user_by_id_statement()[0], [Authenticator.Type.TOTP, user_id]
+
+
 def user_by_id(user_id) -> User | None:
     """
     The user with this primary key, as the ORM would load it, read with one plain statement: the signed-in
     user is read on every request, and building the ORM query cost as much as running it. The same statement
     reads their role assignments (handed to ``scope_for``), their authenticator's state, which the two-factor
     check then takes instead of asking again, and the facts other apps registered (the bell's count): one round
-    trip where there were three.
+    trip where there were three; none of its own when it was read with this request's session (core.sessions).
     """
-    statement, fact_names = _user_by_id_statement()
-    with connection.cursor() as cursor:
-        cursor.execute(statement, [Authenticator.Type.TOTP, user_id])
-        rows = cursor.fetchall()
+    fact_names = _user_by_id_statement()[1]
+    rows = rows_read_with_session(user_id)
+    if rows is None:
+        with connection.cursor() as cursor:
+            cursor.execute(*user_by_id_statement(user_id))
+            rows = cursor.fetchall()
     if not rows:
         return None
     width = len(_USER_COLUMNS)

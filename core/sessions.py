@@ -1,29 +1,123 @@
 """
-Django's database session store, its one read per request as a plain SQL statement.
+Django's database session store, its one read per request as a plain SQL statement, which also reads the
+signed-in user's row when it can.
 
 Every signed-in page reads its session row by primary key. Through the ORM that read costs about twice the
 statement itself (building and compiling the query, making a model instance); the store is otherwise
 Django's own (``django.contrib.sessions.backends.db``): same table, same expiry rule, same writes.
+
+Right after the session, every signed-in page reads its user (accounts.selectors.user_by_id): a second round
+trip to the database, about a tenth of a cached page's cost. Which user a session holds is known only from its
+data, but a session's key stays with one user for its life (signing in makes a new key). So each process
+remembers the user a session key held when it was last read, and on the next read of that key reads the user
+the app above registered (``register_read_with_session``) in the same statement. The guess is checked, not
+trusted: what was read with the session is handed out only to a read of the same user id
+(``rows_read_with_session``), and only within the request that read it (dropped when a request starts or ends).
+Where the guess is missing (a process's first request of a session) or wrong, the user is read on their own,
+as before. The session row itself is read every time: signing out in one process signs out in every process.
 """
 
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+
 from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
+from django.core.signals import request_finished
+from django.core.signals import request_started
 from django.db import connections
 from django.db import router
 from django.utils import timezone
 
-__all__ = ["SessionStore"]
+__all__ = ["SessionStore", "register_read_with_session", "rows_read_with_session"]
+
+# session key → the user id its data held when last read here; a stale entry costs only a guess that misses.
+_users_of_sessions: OrderedDict[str, str] = OrderedDict()
+_users_lock = threading.Lock()
+MOST_SESSIONS_REMEMBERED = 20_000
+# The statement (SQL, parameters) reading a user by id, registered by the app that owns users; None: read none.
+_user_statement: Callable[[str], tuple[str, list]] | None = None
+# What the current request read with its session: (user id, rows), for this thread's request only.
+_read_here = threading.local()
+
+
+def register_read_with_session(statement: Callable[[str], tuple[str, list]]) -> None:
+    """
+    Read ``statement(user_id)`` (SQL with its parameters; its rows are handed out as they come) in the same
+    statement as a session expected to hold ``user_id``; ``rows_read_with_session(user_id)`` gives them.
+    """
+    global _user_statement  # one registration, from an AppConfig.ready()
+    _user_statement = statement
+
+
+def rows_read_with_session(user_id) -> list[tuple] | None:
+    """
+    The rows read for ``user_id`` with this request's session, once (a later read asks the database), or None
+    when none were: the session held another user, or none was read with it.
+    """
+    read = getattr(_read_here, "read", None)
+    _read_here.read = None
+    if read is None or read[0] != str(user_id):
+        return None
+    return read[1]
+
+
+def _forget_reads(**kwargs) -> None:
+    _read_here.read = None
+
+
+request_started.connect(_forget_reads, dispatch_uid="core.sessions.forget_reads_started")
+request_finished.connect(_forget_reads, dispatch_uid="core.sessions.forget_reads_finished")
+
+
+def _remember_user_of(session_key: str | None, data: dict) -> None:
+    user_id = data.get("_auth_user_id")
+    if user_id is None or not session_key:
+        return
+    with _users_lock:
+        _users_of_sessions[session_key] = str(user_id)
+        _users_of_sessions.move_to_end(session_key)
+        while len(_users_of_sessions) > MOST_SESSIONS_REMEMBERED:
+            _users_of_sessions.popitem(last=False)
 
 
 class SessionStore(DatabaseSessionStore):
+    def load(self):
+        data = super().load()
+        _remember_user_of(self.session_key, data)
+        return data
+
+    def save(self, must_create=False):
+        super().save(must_create=must_create)
+        # Signing in saves the session with its user: the next page already reads the user with it.
+        _remember_user_of(self.session_key, self._get_session(no_load=must_create))
+
     def _get_session_from_db(self):
         model = self.model
         connection = connections[router.db_for_read(model)]
         table = connection.ops.quote_name(model._meta.db_table)
+        session = f"SELECT session_data FROM {table} WHERE session_key = %s AND expire_date > %s"
+        params = [self.session_key, timezone.now()]
+        _read_here.read = None
+        with _users_lock:
+            guess = _users_of_sessions.get(self.session_key)
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT session_data FROM {table} WHERE session_key = %s AND expire_date > %s",
-                           [self.session_key, timezone.now()])
-            row = cursor.fetchone()
+            if guess is None or _user_statement is None or connection.vendor != "postgresql":
+                cursor.execute(session, params)
+                row = cursor.fetchone()
+                rows = None
+            else:
+                # LATERAL ... ON true: the session's row once per row of the user's statement, or once with NULLs
+                # when it has none (no such user).
+                user, user_params = _user_statement(guess)
+                cursor.execute(f"SELECT session.session_data, account.* FROM ({session}) AS session "
+                               f"LEFT JOIN LATERAL ({user}) AS account ON true", [*params, *user_params])
+                rows = cursor.fetchall()
+                row = rows[0] if rows else None
         if row is None:
             self._session_key = None
             return None
+        if rows is not None:
+            # A user row's columns are all NULL only when the user's statement found nobody.
+            found = [found_row[1:] for found_row in rows if any(value is not None for value in found_row[1:])]
+            _read_here.read = (guess, found)
         return model(session_key=self.session_key, session_data=row[0])
