@@ -45,6 +45,7 @@ from .progress import target_figures
 __all__ = [
     "TargetRow",
     "burn_up",
+    "chart_days",
     "dashboard_section",
     "dashboard_targets",
     "report_section",
@@ -226,35 +227,43 @@ def _with_catalogue(targets: list[Target]) -> list[Target]:
 def burn_up(row: TargetRow, today: date | None = None) -> dict:
     """
     Achieved per day from the snapshots, today's figure, the target line and the projection at the
-    recent pace. The chart runs to a month past the due date (or today), clipping a far projection.
+    recent pace, one value a day from ``first_day`` (``chart_days`` names the days). The chart runs to a month
+    past the due date (or today), clipping a far projection.
     """
     target, figures = row.target, row.figures
     today = today or timezone.localdate()
     ranks = stage_ranks()
-    points = {day: _achieved(target, metrics, ranks)
+    # By day number: the walk below looks up some 600 days on every drawing of a kabupaten's page.
+    points = {day.toordinal(): _achieved(target, metrics, ranks)
               for _code, day, metrics in snapshots_for([target.region_id], since=target.start_date, until=today,
                                                        columns=_columns_of([target], ranks))}
-    points[today] = figures.achieved
+    points[today.toordinal()] = figures.achieved
     # At most six years of daily points, whatever dates a stored row carries (even 9999-12-31).
     cap = today + timedelta(days=5 * 366)
     due = min(target.due_date, cap)
     horizon = max(due, today) + timedelta(days=30)
     last_day = min(max(due, min(figures.projected_completion or due, cap), today), horizon)
-    days, achieved, value = [], [], None
-    day = max(target.start_date, last_day - timedelta(days=6 * 366))
-    while day <= last_day:
-        days.append(day.isoformat())
-        value = points.get(day, value if day <= today else None)
-        achieved.append(value if day <= today else None)
-        day += timedelta(days=1)
-    projection = [None] * len(days)
+    first_day = max(target.start_date, last_day - timedelta(days=6 * 366))
+    first, count = first_day.toordinal(), (last_day - first_day).days + 1
+    achieved, value = [], None
+    for day in range(first, min(today.toordinal(), first + count - 1) + 1):  # up to today: none after it
+        value = points.get(day, value)
+        achieved.append(value)
+    achieved += [None] * (count - len(achieved))
+    projection = [None] * count
     if figures.gap and figures.recent_daily_rate and today >= target.start_date:
-        start_index = days.index(today.isoformat())
-        for index in range(start_index, len(days)):
-            projection[index] = round(min(figures.achieved + figures.recent_daily_rate * (index - start_index),
+        for index in range(today.toordinal() - first, count):
+            projection[index] = round(min(figures.achieved + figures.recent_daily_rate * (index + first
+                                                                                          - today.toordinal()),
                                           target.target_count), 1)
-    return {"days": days, "achieved": achieved, "projection": projection, "target": target.target_count,
-            "due": target.due_date.isoformat(), "figures": figures}
+    return {"first_day": first_day.isoformat(), "achieved": achieved, "projection": projection,
+            "target": target.target_count, "due": target.due_date.isoformat(), "figures": figures}
+
+
+def chart_days(chart: dict) -> list[str]:
+    """The days of a ``burn_up`` chart, one per value (the page's script names them itself)."""
+    first = date.fromisoformat(chart["first_day"]).toordinal()
+    return [date.fromordinal(first + offset).isoformat() for offset in range(len(chart["achieved"]))]
 
 
 def dashboard_section(*, user, board: Dashboard, query) -> dict:
@@ -292,7 +301,7 @@ def report_section(*, user, board: Dashboard) -> dict:
     chosen = next((row for row in rows if row.figures.at_risk), rows[0] if rows else None)
     chart = burn_up(chosen, today=board.as_of) if chosen else None
     svg = line_chart_svg(
-        chart["days"],
+        chart_days(chart),
         [{"values": chart["achieved"], "color": "#1a7f37", "label": _("Achieved")},
          {"values": chart["projection"], "color": "#9a6700", "dashed": True,
           "label": _("Projection at the recent pace")}],

@@ -157,7 +157,12 @@
     var canvas = document.getElementById("burn-up");
     if (!canvas || typeof Chart === "undefined") { return; }
     var data = JSON.parse(document.getElementById("burn-up-data").textContent);
-    var dueIndex = data.days.indexOf(data.due);
+    // One value a day from data.first_day: the page sends the first day only (600 dates were a third of the data).
+    var first = Date.parse(data.first_day + "T00:00:00Z");
+    var days = data.achieved.map(function (value, index) {
+      return new Date(first + index * 86400000).toISOString().slice(0, 10);
+    });
+    var dueIndex = days.indexOf(data.due);
     var dueLine = {
       id: "dueLine",
       afterDatasetsDraw: function (chart) {
@@ -179,13 +184,13 @@
     new Chart(canvas, {
       type: "line",
       data: {
-        labels: data.days,
+        labels: days,
         datasets: [
           { label: data.labels.achieved, data: data.achieved, borderColor: "#1a7f37", backgroundColor: "#1a7f37",
             pointRadius: 0, borderWidth: 2, spanGaps: true },
           { label: data.labels.projection, data: data.projection, borderColor: "#9a6700", borderDash: [6, 4],
             pointRadius: 0, borderWidth: 2, spanGaps: true },
-          { label: data.labels.target, data: data.days.map(function () { return data.target; }),
+          { label: data.labels.target, data: days.map(function () { return data.target; }),
             borderColor: "#5b6570", pointRadius: 0, borderWidth: 1 }
         ]
       },
@@ -193,11 +198,11 @@
         animation: false, responsive: true, maintainAspectRatio: false,
         interaction: { mode: "index", intersect: false },
         plugins: { tooltip: { callbacks: {
-          title: function (items) { return items.length ? day(data.days[items[0].dataIndex]) : ""; },
+          title: function (items) { return items.length ? day(days[items[0].dataIndex]) : ""; },
           label: function (item) { return item.dataset.label + ": " + WHOLE.format(item.parsed.y); }
         } } },
         scales: {
-          x: { ticks: { maxTicksLimit: 8, callback: function (value) { return day(data.days[value]); } } },
+          x: { ticks: { maxTicksLimit: 8, callback: function (value) { return day(days[value]); } } },
           y: { beginAtZero: true, ticks: { callback: function (value) { return WHOLE.format(value); } } }
         }
       },
