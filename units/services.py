@@ -86,19 +86,21 @@ def _sync_milestones(unit: Unit, today: date) -> date | None:
     """
     Keep one milestone per readiness status at or below the current one, dated when first reached (going live on
     its go-live date). Returns the earliest day whose counts changed (a milestone added or removed), if any.
+    One read, then only the writes a change needs: every save of a unit comes here, most with nothing to do.
     """
-    rank = _rank(unit.status)
-    above = UnitMilestone.objects.filter(unit=unit).exclude(status__in=READINESS_ORDER[: rank + 1])
-    changed = [day for day in above.values_list("reached_on", flat=True) if day]
-    above.delete()
-    reached = set(unit.milestones.values_list("status", flat=True))
-    new = []
-    for status in READINESS_ORDER[1 : rank + 1]:
-        if status not in reached:
-            day = unit.go_live_date if status == UnitStatus.OPERASIONAL and unit.go_live_date else today
-            new.append(UnitMilestone(unit=unit, status=status, reached_on=day))
-    UnitMilestone.objects.bulk_create(new)
-    changed += [milestone.reached_on for milestone in new]
+    kept_statuses = set(READINESS_ORDER[: _rank(unit.status) + 1])
+    stored = list(UnitMilestone.objects.filter(unit=unit).values_list("pk", "status", "reached_on"))
+    above = [(pk, reached_on) for pk, status, reached_on in stored if status not in kept_statuses]
+    if above:
+        UnitMilestone.objects.filter(pk__in=[pk for pk, _day in above]).delete()
+    reached = {status for _pk, status, _day in stored}
+    new = [UnitMilestone(unit=unit, status=status,
+                         reached_on=unit.go_live_date if status == UnitStatus.OPERASIONAL and unit.go_live_date
+                         else today)
+           for status in READINESS_ORDER[1:] if status in kept_statuses and status not in reached]
+    if new:
+        UnitMilestone.objects.bulk_create(new)
+    changed = [day for _pk, day in above if day] + [milestone.reached_on for milestone in new]
     return min(changed) if changed else None
 
 

@@ -474,8 +474,8 @@ LOGGING = {
 SESSION_COOKIE_HTTPONLY = True
 # Sessions live in the database only: signing in and every signed-in page keep working while Redis is
 # down, and a session ended during an outage (sign-out, new key at sign-in) cannot come back from a
-# cache that missed the deletion. The cost is one primary-key read per request, made as plain SQL
-# (core/sessions.py: Django's database store otherwise).
+# cache that missed the deletion. The cost is one primary-key read per request, made as plain SQL that also
+# reads the signed-in user (core/sessions.py: Django's database store otherwise).
 SESSION_ENGINE = "core.sessions"
 X_FRAME_OPTIONS = "DENY"
 # Content-Security-Policy (core.middleware.ContentSecurityPolicyMiddleware): only the portal's own files run or

@@ -6,6 +6,8 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tests.conftest import register
@@ -38,6 +40,22 @@ def test_going_back_drops_milestones_above_the_new_status(village_staff, coopera
     gudang = unit_update(actor=village_staff, unit=unit(cooperative, "pergudangan"), status="bangunan")
     unit_update(actor=village_staff, unit=gudang, status="lahan_tersedia")
     assert list(gudang.milestones.values_list("status", flat=True)) == ["lahan_tersedia"]
+
+
+def test_a_save_reads_the_units_milestones_once_and_writes_only_what_changed(village_staff, cooperative):
+    """Every save of a unit keeps its milestones: one read, and a write only where one is added or dropped."""
+    gerai = unit_update(actor=village_staff, unit=unit(cooperative, "gerai_sembako"), status="lahan_tersedia")
+
+    def milestone_statements(**changes) -> list[str]:
+        with CaptureQueriesContext(connection) as queries:
+            unit_update(actor=village_staff, unit=gerai, **changes)
+        return [query["sql"].split()[0] for query in queries.captured_queries
+                if "units_unitmilestone" in query["sql"]]
+
+    assert milestone_statements(status="bangunan") == ["SELECT", "INSERT"]
+    assert milestone_statements(building_progress=70) == ["SELECT"]
+    assert milestone_statements(status="lahan_tersedia") == ["SELECT", "DELETE"]
+    assert list(gerai.milestones.values_list("status", flat=True)) == ["lahan_tersedia"]
 
 
 @pytest.mark.parametrize("code", ["klinik", "apotek"])
