@@ -71,9 +71,10 @@ def _user_by_id_statement() -> tuple[str, tuple[str, ...]]:
         + f" FROM (SELECT account.*, "
         f"EXISTS (SELECT 1 FROM {Authenticator._meta.db_table} WHERE user_id = account.id AND type = %s) AS has_totp"
         f"{facts} FROM {_quote(User._meta.db_table)} AS account "
-        # OFFSET 0 keeps the planner from pulling the subquery up into the join, which would compute the facts
-        # again for each role assignment.
-        f"WHERE account.{_quote(User._meta.pk.column)} = %s OFFSET 0) AS account "
+        # A LIMIT keeps PostgreSQL's planner from pulling the subquery up into the join, which would compute the
+        # facts again for each role assignment (one row by primary key: LIMIT 1 changes nothing else; unlike a bare
+        # OFFSET 0, SQLite, the quickstart's database, reads it too).
+        f"WHERE account.{_quote(User._meta.pk.column)} = %s LIMIT 1) AS account "
         f"LEFT JOIN {RoleAssignment._meta.db_table} AS assignment ON assignment.user_id = account.id"
     )
     return statement, names

@@ -27,6 +27,10 @@ It measures:
    with the CPU each kind of process used meanwhile (other jobs on the machine included), and for reference
    the same with each connection pausing between pages, as a person reading does (below saturation).
 
+``--refresh-floor N`` (a diagnostic, not the measure): the web serves a changed page's previous drawing for up to
+N seconds (``DASHBOARD_REFRESH_FLOOR_SECONDS``, 20 by default); with N longer than the run, no page is drawn again
+while the writes go on, and the difference from a normal run is what drawing the changed pages costs.
+
 The benchmark's own login (national administrator, with its authenticator secret) is printed at the end.
 It cleans up after itself: the worker, gunicorn and its temporary files; static files are collected into
 ``staticfiles/`` only when the sources changed since the last collection.
@@ -786,9 +790,14 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=int, default=20, help="duration of each load test")
     parser.add_argument("--skip-full", action="store_true", help="skip the full roll-up measurements (1.)")
+    parser.add_argument("--refresh-floor", type=int, default=None, metavar="SECONDS",
+                        help="diagnostic: the web's DASHBOARD_REFRESH_FLOOR_SECONDS (longer than the run: no page is "
+                             "drawn again during the load tests)")
     parser.add_argument("--only-full", action="store_true",
                         help="only the full roll-up measurements (1.): no worker, server or load test")
     args = parser.parse_args()
+    if args.refresh_floor is not None:
+        os.environ["DASHBOARD_REFRESH_FLOOR_SECONDS"] = str(args.refresh_floor)  # read by gunicorn's settings
     print(f"Database {DATABASE_URL} (DATABASE_URL, else BENCH_DATABASE), Redis {os.environ['REDIS_URL']}, "
           f"Celery queue {QUEUE}", flush=True)
     ensure_database(args.generate, args.members)
@@ -879,7 +888,9 @@ def run(args, temporary: Path) -> None:
                                     busy["rate"] * args.seconds)
                 paced = wrk_run(port, mix, args.clients, args.seconds, script, think_ms=THINK_MS)
         print(f"\n4. Dashboards, {areas} different areas (nation, provinces, kabupaten/kota, kecamatan), national and "
-              f"province officers, {args.clients} connections (wrk), gunicorn per config/gunicorn.conf.py")
+              f"province officers, {args.clients} connections (wrk), gunicorn per config/gunicorn.conf.py"
+              + (f"; DIAGNOSTIC: a changed page's previous drawing served for up to {args.refresh_floor} s"
+                 if args.refresh_floor is not None else ""))
         print(f"   with {WRITES_PER_SECOND} writes/s ({len(writers.latencies)} changes, visible p95 "
               f"{ms(percentile(writers.latencies, 0.95))}): client p50 {ms(busy['p50'])}, p95 {ms(busy['p95'])}, "
               f"p99 {ms(busy['p99'])}, {busy['rate']:.0f} pages/s, {busy['errors']} errors")
