@@ -797,7 +797,9 @@ def main() -> None:
                         help="only the full roll-up measurements (1.): no worker, server or load test")
     args = parser.parse_args()
     if args.refresh_floor is not None:
-        os.environ["DASHBOARD_REFRESH_FLOOR_SECONDS"] = str(args.refresh_floor)  # read by gunicorn's settings
+        # Read by gunicorn's settings; a drawing is kept at most DASHBOARD_CACHE_SECONDS, so that long too.
+        os.environ["DASHBOARD_REFRESH_FLOOR_SECONDS"] = str(args.refresh_floor)
+        os.environ["DASHBOARD_CACHE_SECONDS"] = str(max(args.refresh_floor, 300))
     print(f"Database {DATABASE_URL} (DATABASE_URL, else BENCH_DATABASE), Redis {os.environ['REDIS_URL']}, "
           f"Celery queue {QUEUE}", flush=True)
     ensure_database(args.generate, args.members)

@@ -12,7 +12,8 @@ data, but a session's key stays with one user for its life (signing in makes a n
 remembers the user a session key held when it was last read, and on the next read of that key reads the user
 the app above registered (``register_read_with_session``) in the same statement. The guess is checked, not
 trusted: what was read with the session is handed out only to a read of the same user id
-(``rows_read_with_session``), and only within the request that read it (dropped when a request starts or ends).
+(``rows_read_with_session``), and only within the request that read it (read only while a request is being served,
+dropped when it ends).
 Where the guess is missing (a process's first request of a session) or wrong, the user is read on their own,
 as before. The session row itself is read every time: signing out in one process signs out in every process.
 """
@@ -24,6 +25,7 @@ from collections.abc import Callable
 from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
 from django.core.signals import request_finished
 from django.core.signals import request_started
+from django.db import DEFAULT_DB_ALIAS
 from django.db import connections
 from django.db import router
 from django.utils import timezone
@@ -61,12 +63,18 @@ def rows_read_with_session(user_id) -> list[tuple] | None:
     return read[1]
 
 
-def _forget_reads(**kwargs) -> None:
-    _read_here.read = None
+def _request_started(**kwargs) -> None:
+    _read_here.read, _read_here.in_request = None, True
 
 
-request_started.connect(_forget_reads, dispatch_uid="core.sessions.forget_reads_started")
-request_finished.connect(_forget_reads, dispatch_uid="core.sessions.forget_reads_finished")
+def _request_finished(**kwargs) -> None:
+    # Outside a request (a shell, a task, a test reading client.session) nothing is read with a session: no request
+    # end would drop it, and a later read of the same user there would get rows of that moment.
+    _read_here.read, _read_here.in_request = None, False
+
+
+request_started.connect(_request_started, dispatch_uid="core.sessions.request_started")
+request_finished.connect(_request_finished, dispatch_uid="core.sessions.request_finished")
 
 
 def _remember_user_of(session_key: str | None, data: dict) -> None:
@@ -101,7 +109,9 @@ class SessionStore(DatabaseSessionStore):
         with _users_lock:
             guess = _users_of_sessions.get(self.session_key)
         with connection.cursor() as cursor:
-            if guess is None or _user_statement is None or connection.vendor != "postgresql":
+            # The user is read on the default database (accounts.selectors.user_by_id): with the session only there.
+            if (guess is None or _user_statement is None or connection.vendor != "postgresql"
+                    or connection.alias != DEFAULT_DB_ALIAS or not getattr(_read_here, "in_request", False)):
                 cursor.execute(session, params)
                 row = cursor.fetchone()
                 rows = None

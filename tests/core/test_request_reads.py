@@ -11,7 +11,6 @@ from allauth.mfa.models import Authenticator
 from django.contrib.auth import BACKEND_SESSION_KEY
 from django.contrib.sessions.models import Session
 from django.core.cache import cache
-from django.core.signals import request_finished
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -77,11 +76,14 @@ def test_a_wrong_guess_of_the_sessions_user_is_never_handed_out(client, pati_off
     response = client.get("/notifikasi/")
     assert response.status_code == 200 and response.context["user"] == pati_officer
     assert scope_for(response.context["user"]).roots == {PATI}
-    # What a session read brought is for its own request only.
+    # What a session read brought is for its own request only, and read only while a request is served.
+    sessions._request_started()  # as the handler's request_started signal does (without closing the connection)
     SessionStore(key).load()
     assert sessions.rows_read_with_session(pati_officer.pk) is not None
     SessionStore(key).load()
-    request_finished.send(sender=None)
+    sessions._request_finished()
+    assert sessions.rows_read_with_session(pati_officer.pk) is None
+    SessionStore(key).load()  # outside a request (a shell, a task)
     assert sessions.rows_read_with_session(pati_officer.pk) is None
 
 
