@@ -252,9 +252,9 @@ def burn_up(row: TargetRow, today: date | None = None) -> dict:
     achieved += [None] * (count - len(achieved))
     projection = [None] * count
     if figures.gap and figures.recent_daily_rate and today >= target.start_date:
-        for index in range(today.toordinal() - first, count):
-            projection[index] = round(min(figures.achieved + figures.recent_daily_rate * (index + first
-                                                                                          - today.toordinal()),
+        today_index = today.toordinal() - first
+        for index in range(today_index, count):
+            projection[index] = round(min(figures.achieved + figures.recent_daily_rate * (index - today_index),
                                           target.target_count), 1)
     return {"first_day": first_day.isoformat(), "achieved": achieved, "projection": projection,
             "target": target.target_count, "due": target.due_date.isoformat(), "figures": figures}

@@ -244,6 +244,19 @@ def test_burn_up_data_for_the_selected_target(client, areas, pati_officer):
     assert data["target"] == 406 and data["achieved"][10] == 1
     # One value a day from the first day (the script names the days).
     assert data["first_day"] == (timezone.localdate() - timedelta(days=10)).isoformat() and "days" not in data
+    # The PDF report names the same days: one a day from the first, today's value at today.
+    from itertools import pairwise
+
+    from targets.selectors import burn_up
+    from targets.selectors import chart_days
+    from targets.selectors import target_rows
+
+    chart = burn_up(target_rows([target])[0])
+    days = chart_days(chart)
+    assert len(days) == len(chart["achieved"]) and days[0] == data["first_day"]
+    assert days[10] == timezone.localdate().isoformat() and chart["achieved"][10] == 1
+    assert all(date.fromisoformat(later) - date.fromisoformat(earlier) == timedelta(days=1)
+               for earlier, later in pairwise(days))
 
 
 def test_when_the_worker_is_down_the_last_figures_are_served_and_their_age_shown(client, areas, pati_officer,
