@@ -513,10 +513,16 @@ def not_updated_head(*, user, code: str | None, days: int, first: int,
     quiet = (not_updated(user=user, code=code, days=days).select_related(None)
              .values_list("pk", "name", "last_activity_at")[: limit + 1])
     sql, params = quiet.query.sql_with_params()
+    # Planned on its own (PostgreSQL): as a subquery, the outer LIMIT made the planner price the window as if it
+    # stopped early, so it walked the nation's quiet cooperatives in time order for a kabupaten's few (~15k index
+    # entries) instead of reading the area's own (koperasi_coop_area_quiet). SQLite (the quickstart) plans it alike
+    # without the word.
+    materialized = "MATERIALIZED " if connection.vendor == "postgresql" else ""
     with connection.cursor() as cursor:
-        # The count runs over the (at most limit + 1) rows before the outer LIMIT; ordered again by position, as a
-        # subquery's order is not kept by the outer query.
-        cursor.execute(f"SELECT *, COUNT(*) OVER () FROM ({sql}) AS quiet ORDER BY 3, 1 LIMIT %s", [*params, first])
+        # The count runs over the (at most limit + 1) rows before the outer LIMIT; ordered again by position, as the
+        # inner query's order is not kept by the outer one.
+        cursor.execute(f"WITH quiet AS {materialized}({sql}) SELECT *, COUNT(*) OVER () FROM quiet ORDER BY 3, 1 "
+                       "LIMIT %s", [*params, first])
         rows = cursor.fetchall()
     # PostgreSQL gives the time with its zone; SQLite (the quickstart) as it stores it, in UTC without one.
     return ([QuietCooperative(pk, name, timezone.make_aware(moment, UTC) if timezone.is_naive(moment) else moment)
