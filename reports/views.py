@@ -28,6 +28,7 @@ from django.views.generic import FormView
 from django.views.generic import TemplateView
 
 from bumdes.models import SiteStatus
+from core.release import release_id
 from core.roles import Action
 from core.scoping import scope_for
 from core.shell import render_with_shell
@@ -250,8 +251,9 @@ class DashboardView(ActionRequiredMixin, TemplateView):
                 ",".join(sorted(scope.roots)) + "|" + ",".join(str(pk) for pk in sorted(scope.federations)))
         # Only the parameters the page reads: a link with junk parameters does not add cache entries.
         # The day too: what a page counts in days (targets' days left, 30-day windows) moves at midnight.
+        # The release too: a drawing of the previous release names its scripts and carries its data shapes.
         parts = [code or "", self._page_query().urlencode(), get_language(), signature,
-                 timezone.localdate().isoformat()]
+                 timezone.localdate().isoformat(), release_id()]
         return "dashboard:" + hashlib.sha256("|".join(parts).encode()).hexdigest()
 
     @staticmethod

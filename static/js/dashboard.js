@@ -158,11 +158,11 @@
     if (!canvas || typeof Chart === "undefined") { return; }
     var data = JSON.parse(document.getElementById("burn-up-data").textContent);
     // One value a day from data.first_day: the page sends the first day only (600 dates were a third of the data).
-    // (data.days: a drawing kept from before that change, for the minutes after a deployment.)
+    // A drawing of another release is never served with this script: the release is in its cache key.
     var first = Date.parse(data.first_day + "T00:00:00Z");
-    var days = data.first_day ? data.achieved.map(function (value, index) {
+    var days = data.achieved.map(function (value, index) {
       return new Date(first + index * 86400000).toISOString().slice(0, 10);
-    }) : data.days;
+    });
     var dueIndex = days.indexOf(data.due);
     var dueLine = {
       id: "dueLine",

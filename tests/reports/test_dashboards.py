@@ -357,6 +357,21 @@ def test_a_change_in_one_province_leaves_another_provinces_cached_page_valid(
     assert nation.context["page"]["html"].count('data-figure="cooperatives">4<') == 1
 
 
+def test_a_drawing_kept_by_the_previous_release_is_not_served_by_the_next(client, areas, national_admin, settings):
+    """After a deployment (Redis kept) the new release draws the page itself: the old HTML names the old scripts."""
+    from tests.conftest import clear_test_cache
+
+    settings.DASHBOARD_CACHE_SECONDS, settings.DASHBOARD_REFRESH_FLOOR_SECONDS = 60, 20
+    settings.PORTAL_RELEASE = "release-1"
+    clear_test_cache()
+    client.force_login(national_admin)
+    drawn = client.get(f"/dasbor/{PATI}/").context["page"]["drawn_at"]
+    assert client.get(f"/dasbor/{PATI}/").context["page"]["drawn_at"] == drawn  # kept within a release
+
+    settings.PORTAL_RELEASE = "release-2"
+    assert client.get(f"/dasbor/{PATI}/").context["page"]["drawn_at"] > drawn
+
+
 def test_a_changed_page_is_drawn_again_once_its_refresh_floor_has_passed(
         client, areas, national_admin, settings, django_capture_on_commit_callbacks):
     """
