@@ -36,11 +36,22 @@ from tests.conftest import make_user
 pytestmark = pytest.mark.django_db
 
 
+def _as_run(queries) -> list[str]:
+    """
+    The statements run, each EXECUTE as the statement prepared under its name on this connection (read back from
+    PostgreSQL); a PREPARE runs nothing.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name, statement FROM pg_prepared_statements")
+        prepared = {name: statement.split(" AS ", 1)[1] for name, statement in cursor.fetchall()}
+    return [prepared[query["sql"].split()[1].split("(")[0]] if query["sql"].startswith("EXECUTE ") else query["sql"]
+            for query in queries.captured_queries if not query["sql"].startswith("PREPARE ")]
+
+
 def _own_reads(queries) -> list[str]:
     """The statements that read the session or the user."""
-    return [query["sql"] for query in queries.captured_queries
-            if query["sql"].startswith("SELECT") and ("django_session" in query["sql"]
-                                                      or 'FROM "accounts_user"' in query["sql"])]
+    return [sql for sql in _as_run(queries)
+            if sql.startswith("SELECT") and ("django_session" in sql or 'FROM "accounts_user"' in sql)]
 
 
 def test_a_signed_in_officer_is_recognised_with_one_statement_reading_the_session_and_the_user(client,
@@ -53,6 +64,38 @@ def test_a_signed_in_officer_is_recognised_with_one_statement_reading_the_sessio
         assert response.context["user"] == pati_officer
         reads = _own_reads(queries)
         assert len(reads) == 1 and "django_session" in reads[0] and 'FROM "accounts_user"' in reads[0]
+
+
+def test_the_session_and_user_statement_is_prepared_once_per_connection_and_run_by_name(client, pati_officer):
+    """PostgreSQL parses and plans it once per connection: later pages send its name and parameters only."""
+    assert client_login(client, pati_officer).status_code == 302
+    client.get("/notifikasi/")
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/notifikasi/")
+    assert response.status_code == 200 and response.context["user"] == pati_officer
+    sent = [query["sql"] for query in queries.captured_queries]
+    assert not [sql for sql in sent if sql.startswith("PREPARE")]
+    executed = [sql for sql in sent if sql.startswith("EXECUTE kopdes_")]
+    assert len(executed) == 1 and pati_officer.email not in executed[0]
+    assert len(_own_reads(queries)) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_prepared_statement_the_connection_lost_is_prepared_again(client, committed_regions, pati_officer):
+    """A pooler's DISCARD/DEALLOCATE between two pages: the next page still signs the officer in."""
+    assert client_login(client, pati_officer).status_code == 302
+    assert client.get("/notifikasi/").status_code == 200
+    with connection.cursor() as cursor:
+        cursor.execute("DEALLOCATE ALL")
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/notifikasi/")
+    assert response.status_code == 200 and response.context["user"] == pati_officer
+    assert [query["sql"] for query in queries.captured_queries if query["sql"].startswith("PREPARE kopdes_")]
+
+
+def test_placeholders_become_numbered_parameters_and_a_doubled_percent_one_percent():
+    assert sessions._numbered("SELECT %s, '%%s', %s FROM t WHERE a LIKE 'x%%'") == (
+        "SELECT $1, '%s', $2 FROM t WHERE a LIKE 'x%'")
 
 
 def test_a_process_that_does_not_know_the_session_reads_session_and_user_apart(client, pati_officer):
@@ -97,7 +140,7 @@ def test_the_bells_count_comes_with_the_users_statement_and_is_current(client, p
         response = client.get("/koperasi/")
     assert response.status_code == 200
     assert f'<span class="count" aria-hidden="true">{expected}</span>' in response.content.decode()
-    counts = [query["sql"] for query in queries.captured_queries if "notifications_notification" in query["sql"]]
+    counts = [sql for sql in _as_run(queries) if "notifications_notification" in sql]
     assert len(counts) == 1 and 'FROM "accounts_user"' in counts[0]
 
 
@@ -132,7 +175,7 @@ def test_the_user_their_roles_and_their_authenticator_are_read_in_one_statement(
     assert client_login(client, pati_officer).status_code == 302
     with CaptureQueriesContext(connection) as queries:
         assert client.get("/notifikasi/").status_code == 200
-    statements = [query["sql"] for query in queries.captured_queries]
+    statements = _as_run(queries)
     reads_access = [sql for sql in statements if "mfa_authenticator" in sql or "accounts_roleassignment" in sql]
     assert len(reads_access) == 1 and 'FROM "accounts_user"' in reads_access[0]
 
