@@ -5,11 +5,14 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from core.roles import Role
+from koperasi.models import CooperativeVillage
 from koperasi.models import StageProgress
 from pendampingan.services import visit_log
 from reports.services import rollup_reconcile
 from targets.services import target_create
 from tests.conftest import PATI
+from tests.conftest import make_user
 from tests.conftest import register
 from tests.conftest import submit_stage
 from wilayah.models import Region
@@ -51,6 +54,19 @@ def test_a_kecamatan_coordinator_sees_only_their_kecamatan_and_no_queue(client, 
     assert 'data-figure="queue"' not in html  # coordinators do not verify
     sukolilo = Region.objects.filter(parent_id="33.18.01").count()
     assert int(_figure(html, "unregistered")) == sukolilo - 1
+
+
+def test_a_village_served_from_a_neighbouring_kecamatan_is_not_listed_as_unregistered(client, village_staff):
+    """A cooperative seated in Sukolilo also serving a desa of the next kecamatan: that kecamatan's officer does not
+    see the desa as belum terdaftar (what counts is the desa served, not where its cooperative sits)."""
+    cooperative = register(village_staff)
+    CooperativeVillage.objects.create(cooperative=cooperative, village_id="33.18.02.2001", is_seat=False)
+    officer = make_user(Role.KECAMATAN_OFFICER, "33.18.02")
+    client.force_login(officer)
+    html = client.get("/").content.decode()
+    villages = Region.objects.filter(parent_id="33.18.02").count()
+    assert int(_figure(html, "unregistered")) == villages - 1
+    assert "village=33.18.02.2001" not in html and "village=33.18.02.2002" in html
 
 
 def test_national_home_shows_figures_and_the_areas_furthest_behind(client, national_admin, village_staff):
