@@ -48,12 +48,12 @@ MOST_SESSIONS_REMEMBERED = 20_000
 _user_statement: Callable[[str], tuple[str, list]] | None = None
 # What the current request read with its session: (user id, rows), for this thread's request only.
 _read_here = threading.local()
-# Django connection → (the DB-API connection under it, the names of the statements prepared on that one). A new
-# DB-API connection (Django reconnected) has none prepared.
+# DB-API connection → the names of the statements prepared on it (a new connection holds none).
 _prepared_on: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 _prepared_lock = threading.Lock()
-# SQLSTATE invalid_sql_statement_name: EXECUTE of a statement the connection no longer holds.
-_NO_SUCH_STATEMENT = "26000"
+# SQLSTATEs met with a prepared statement: gone from the connection (a pooler's DISCARD); already there (prepared
+# before this process's record of it began); planned for a table whose column types a migration has since changed.
+_NO_SUCH_STATEMENT, _ALREADY_PREPARED, _RESULT_TYPE_CHANGED = "26000", "42P05", "0A000"
 
 
 def register_read_with_session(statement: Callable[[str], tuple[str, list]]) -> None:
@@ -165,25 +165,32 @@ def _execute_prepared(connection, cursor, statement: str, params: list) -> list[
     """
     The rows of ``statement`` (PostgreSQL), prepared on this connection the first time and executed by name after:
     its name is a digest of its text, so a changed statement (another fact registered) is prepared anew.
+
+    A statement the connection lost is prepared again, one it already holds is used, one planned before a migration
+    changed a column's type is prepared afresh. Within a transaction an error cannot be recovered from (it has ended
+    the transaction) and is raised; the request's own reads run outside one (ATOMIC_REQUESTS is off).
     """
     name = "kopdes_" + hashlib.sha256(statement.encode()).hexdigest()[:16]
     raw = connection.connection
     with _prepared_lock:
-        held = _prepared_on.get(connection)
-        if held is None or held[0] is not raw:
-            held = _prepared_on[connection] = (raw, set())
+        held = _prepared_on.setdefault(raw, set())
     execute = f"EXECUTE {name}({', '.join(['%s'] * len(params))})"
-    if name in held[1]:
+    if name in held:
         try:
             cursor.execute(execute, params)
             return cursor.fetchall()
         except DatabaseError as error:
-            # Gone from the connection (a pooler's DISCARD): prepared again, unless a transaction is open, which the
-            # error has ended (the request's own reads run outside one: ATOMIC_REQUESTS is off).
-            if getattr(error.__cause__, "pgcode", None) != _NO_SUCH_STATEMENT or connection.in_atomic_block:
+            state = getattr(error.__cause__, "pgcode", None)
+            if state not in (_NO_SUCH_STATEMENT, _RESULT_TYPE_CHANGED) or connection.in_atomic_block:
                 raise
-            held[1].discard(name)
-    cursor.execute(f"PREPARE {name} AS {_numbered(statement)}")
-    held[1].add(name)
+            held.discard(name)
+            if state == _RESULT_TYPE_CHANGED:
+                cursor.execute(f"DEALLOCATE {name}")
+    try:
+        cursor.execute(f"PREPARE {name} AS {_numbered(statement)}")
+    except DatabaseError as error:
+        if getattr(error.__cause__, "pgcode", None) != _ALREADY_PREPARED or connection.in_atomic_block:
+            raise
+    held.add(name)
     cursor.execute(execute, params)
     return cursor.fetchall()

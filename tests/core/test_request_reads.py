@@ -76,7 +76,7 @@ def test_the_session_and_user_statement_is_prepared_once_per_connection_and_run_
     sent = [query["sql"] for query in queries.captured_queries]
     assert not [sql for sql in sent if sql.startswith("PREPARE")]
     executed = [sql for sql in sent if sql.startswith("EXECUTE kopdes_")]
-    assert len(executed) == 1 and pati_officer.email not in executed[0]
+    assert len(executed) == 1 and "django_session" not in executed[0]  # its name and parameters, not its text
     assert len(_own_reads(queries)) == 1
 
 
@@ -91,6 +91,33 @@ def test_a_prepared_statement_the_connection_lost_is_prepared_again(client, comm
         response = client.get("/notifikasi/")
     assert response.status_code == 200 and response.context["user"] == pati_officer
     assert [query["sql"] for query in queries.captured_queries if query["sql"].startswith("PREPARE kopdes_")]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_statement_the_connection_holds_beyond_the_processs_record_is_used(client, committed_regions, pati_officer):
+    """The process's record of what its connection holds began afresh (PREPARE answers "already exists")."""
+    assert client_login(client, pati_officer).status_code == 302
+    assert client.get("/notifikasi/").status_code == 200
+    sessions._prepared_on.clear()
+    response = client.get("/notifikasi/")
+    assert response.status_code == 200 and response.context["user"] == pati_officer
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_statement_planned_before_a_column_changed_type_is_prepared_afresh(client, committed_regions, pati_officer):
+    """A migration changed a column the statement reads while this connection held its plan."""
+    assert client_login(client, pati_officer).status_code == 302
+    assert client.get("/notifikasi/").status_code == 200
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("ALTER TABLE accounts_user ALTER COLUMN position_title TYPE varchar(301)")
+        response = client.get("/notifikasi/")
+        assert response.status_code == 200 and response.context["user"] == pati_officer
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("ALTER TABLE accounts_user ALTER COLUMN position_title TYPE varchar(%s)"
+                           % User._meta.get_field("position_title").max_length)
+    assert client.get("/notifikasi/").status_code == 200  # and back
 
 
 def test_placeholders_become_numbered_parameters_and_a_doubled_percent_one_percent():
