@@ -263,8 +263,8 @@ DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=300)
 # the country changes, would be drawn again after nearly every write (reports.views.DashboardView._page).
 DASHBOARD_REFRESH_FLOOR_SECONDS = env.int("DASHBOARD_REFRESH_FLOOR_SECONDS", default=20)
 # The release running (e.g. the deployed commit), part of the key of every drawing kept in the cache, so that a new
-# release never serves the previous one's. Unset: a digest of the code and templates, read once per process
-# (core/release.py).
+# release never serves the previous one's. Unset: a digest of the code, templates and static files, taken
+# when each process starts (core/release.py).
 PORTAL_RELEASE = env.str("PORTAL_RELEASE", default="")
 # Days over which a target's recent daily rate is measured.
 TARGET_RATE_WINDOW_DAYS = env.int("TARGET_RATE_WINDOW_DAYS", default=14)

@@ -115,8 +115,8 @@ def test_a_statement_planned_before_a_column_changed_type_is_prepared_afresh(cli
         assert response.status_code == 200 and response.context["user"] == pati_officer
     finally:
         with connection.cursor() as cursor:
-            cursor.execute("ALTER TABLE accounts_user ALTER COLUMN position_title TYPE varchar(%s)"
-                           % User._meta.get_field("position_title").max_length)
+            length = User._meta.get_field("position_title").max_length
+            cursor.execute(f"ALTER TABLE accounts_user ALTER COLUMN position_title TYPE varchar({length})")
     assert client.get("/notifikasi/").status_code == 200  # and back
 
 
