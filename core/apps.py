@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from core.release import take_source_digest
+
 
 class CoreConfig(AppConfig):
     name = "core"
@@ -8,7 +10,6 @@ class CoreConfig(AppConfig):
     def ready(self):
         # drf-spectacular finds its extensions by subclass registration: load the portal's before any schema.
         from core.api import schema  # noqa: F401
-        from core.release import take_source_digest
 
         # Taken at the start, from the files this process runs: a process started before a deployment replaced
         # them keeps the old release's identity (core/release.py).

@@ -35,7 +35,7 @@ def release_id() -> str:
 
 
 def take_source_digest() -> str:
-    """The digest of the project's apps and folders under BASE_DIR, kept for ``release_id`` (~50 ms, once)."""
+    """The digest of the project's apps and folders under BASE_DIR, kept for ``release_id`` (~0.1 s, once)."""
     global _digest_at_start  # set once per process, from CoreConfig.ready()
     base = Path(settings.BASE_DIR)
     folders = {Path(config.path) for config in apps.get_app_configs() if Path(config.path).is_relative_to(base)}
