@@ -882,7 +882,10 @@ def run(args, temporary: Path) -> None:
             print(f"\n   warm-up: every page of the mix once, {time.perf_counter() - started:.0f} s", flush=True)
             # Saturation first, on the warmed pages: measured after the writes it would count the backlog of
             # pages they changed, not what the server sustains.
+            before, started = cpu_seconds(), time.perf_counter()
             quiet = wrk_run(port, mix, args.clients, args.seconds, script)
+            quiet_cpu = cpu_line(before, cpu_seconds(), time.perf_counter() - started,
+                                 quiet["rate"] * args.seconds)
             with Writers(admin, rate=WRITES_PER_SECOND) as writers:
                 before, started = cpu_seconds(), time.perf_counter()
                 busy = wrk_run(port, mix, args.clients, args.seconds, script)
@@ -902,6 +905,7 @@ def run(args, temporary: Path) -> None:
               f"p99 {ms(paced['p99'])}, {paced['rate']:.0f} pages/s, {paced['errors']} errors")
         print(f"   saturation (no writes): client p50 {ms(quiet['p50'])}, p95 {ms(quiet['p95'])}, "
               f"p99 {ms(quiet['p99'])}, {quiet['rate']:.0f} pages/s, {quiet['errors']} errors")
+        print(f"     where the {os.cpu_count()} cores went meanwhile: {quiet_cpu}")
         print("   goals: client p95 < 150 ms with 20 writes/s; ≥ 300 pages/s saturation", flush=True)
     rollup_reconcile(snapshot=False)  # the changes made above, settled
     print(f"\nLoad at end: {load_averages()}\n{cpu_reference()}")

@@ -1,6 +1,7 @@
 """Dashboards (drill-down, map, burn-up, unit matrix, who has not updated) and background exports."""
 
 import dataclasses
+import functools
 import hashlib
 import re
 import threading
@@ -28,6 +29,7 @@ from django.views.generic import FormView
 from django.views.generic import TemplateView
 
 from bumdes.models import SiteStatus
+from core.after_response import after_response
 from core.release import release_id
 from core.roles import Action
 from core.scoping import scope_for
@@ -148,6 +150,8 @@ class DashboardView(ActionRequiredMixin, TemplateView):
     """
 
     template_name = "reports/dashboard.html"
+    # (cache key, code, version) of a page to draw again once the response has been sent (``_page``).
+    _drawing_after_response: tuple[str, str | None, str] | None = None
 
     def get(self, request, *args, **kwargs):
         scope = scope_for(request.user)
@@ -186,10 +190,13 @@ class DashboardView(ActionRequiredMixin, TemplateView):
 
     def render_to_response(self, context, **response_kwargs):
         # The page around the content (menu, bell, language switch) is kept rendered per user (core.shell).
-        return render_with_shell(self.request, self.template_name, body=context["body"],
-                                 shell_context={"page_title": context["page_title"]}, context=context,
-                                 enabled=bool(settings.DASHBOARD_CACHE_SECONDS),
-                                 csrf_token=context["csrf_token_value"])
+        response = render_with_shell(self.request, self.template_name, body=context["body"],
+                                     shell_context={"page_title": context["page_title"]}, context=context,
+                                     enabled=bool(settings.DASHBOARD_CACHE_SECONDS),
+                                     csrf_token=context["csrf_token_value"])
+        if self._drawing_after_response:
+            after_response(response, functools.partial(self._draw_into_cache, *self._drawing_after_response))
+        return response
 
     def _page(self, code: str | None) -> tuple[dict, bool]:
         """
@@ -200,8 +207,11 @@ class DashboardView(ActionRequiredMixin, TemplateView):
         DASHBOARD_CACHE_SECONDS; after a change it is still served until it is DASHBOARD_REFRESH_FLOOR_SECONDS
         old, so a page whose areas change all the time (the nation, a province) is drawn again at most once
         per floor instead of after every write. When it must be drawn again one request draws it and the others
-        meanwhile get the previous drawing, rather than all drawing the same page at once. The CSRF token and
-        the freshness line are filled in per request.
+        meanwhile get the previous drawing, rather than all drawing the same page at once. A busy page (its
+        drawing less than two floors old: visitors keep coming) is drawn once the response has been sent, and
+        that request too is served the previous drawing: no reader waits for a drawing, and none is shown figures
+        more than two floors old. A page visited less often is drawn for the visitor who finds it changed. The
+        CSRF token and the freshness line are filled in per request.
         """
         seconds = settings.DASHBOARD_CACHE_SECONDS
         if not seconds:
@@ -216,6 +226,9 @@ class DashboardView(ActionRequiredMixin, TemplateView):
                 return page, not current
             if not cache.add(key + DRAWING_SUFFIX, 1, DRAWING_LOCK_SECONDS):
                 return page, not current  # another request is drawing it again
+            if not current and age < min(seconds, 2 * settings.DASHBOARD_REFRESH_FLOOR_SECONDS):
+                self._drawing_after_response = (key, code, version)
+                return page, True
         try:
             fresh = self._draw(code, version)
             # Kept past its lifetime, so that whoever finds it expired can be served it while one request draws.
@@ -224,6 +237,13 @@ class DashboardView(ActionRequiredMixin, TemplateView):
             if page is not None:
                 cache.delete(key + DRAWING_SUFFIX)
         return fresh, False
+
+    def _draw_into_cache(self, key: str, code: str | None, version: str) -> None:
+        """Draw the page again and keep it (after the response: ``_page``), then let others draw it if need be."""
+        try:
+            cache.set(key, self._draw(code, version), settings.DASHBOARD_CACHE_SECONDS * 2)
+        finally:
+            cache.delete(key + DRAWING_SUFFIX)
 
     def _draw(self, code: str | None, version: str) -> dict:
         as_of = freshness().as_of  # read before the figures: the page is at least this recent
