@@ -16,6 +16,8 @@ Override with ``WEB_CONCURRENCY`` (processes), ``WEB_WORKER_CLASS`` and ``WEB_TH
 import gc
 import os
 
+from django.urls import get_resolver
+
 cores = os.cpu_count() or 1
 workers = int(os.environ.get("WEB_CONCURRENCY", cores * 2))
 worker_class = os.environ.get("WEB_WORKER_CLASS", "sync")
@@ -27,11 +29,28 @@ keepalive = int(os.environ.get("WEB_KEEPALIVE", 5))  # gthread only: sync worker
 max_requests = 20000
 max_requests_jitter = 2000
 
+# The portal is loaded once, in the master, and each worker is a fork of it: a worker started again (above, or
+# after a crash) serves at once instead of spending ~1.5 s of CPU importing Django and the apps while the others
+# serve. Nothing opens a connection while loading (database, Redis and Celery connect on first use), so no
+# worker inherits one. A new release needs a restart of the master (not HUP), as docs/deployment.md says.
+preload_app = True
+
+
+def when_ready(server):
+    """
+    In the master, before the first fork: import the URLconf (allauth's pulls in fido2 and cryptography: ~0.35 s
+    that every worker's first request paid), then leave everything loaded so far out of the garbage collector's
+    full passes (Django, the apps, their modules and models: ~180,000 objects that live as long as the process).
+    Each full pass walked them all: under ``make bench`` every worker made one every minute or so, 120–290 ms
+    long, holding the request it was serving. Frozen before the fork, the workers also keep sharing these pages
+    of memory with the master (a pass would write to each object's header).
+    """
+    if server.cfg.preload_app:  # else the portal is not loaded yet: each worker does it (post_worker_init)
+        get_resolver().url_patterns  # noqa: B018 - the property imports every app's URLconf
+        gc.freeze()
+
 
 def post_worker_init(worker):
-    """
-    Leave what the worker loaded (Django, the apps, their modules and models: ~200,000 objects that live as long
-    as the process) out of the garbage collector's full passes. Each full pass walked them all: under
-    ``make bench`` every worker made one every minute or so, 120–290 ms long, holding the request it was serving.
-    """
+    """The same in each worker, for what it loaded itself (everything, if preload_app is turned off)."""
+    get_resolver().url_patterns  # noqa: B018
     gc.freeze()

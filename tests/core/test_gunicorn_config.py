@@ -3,17 +3,34 @@
 import gc
 import runpy
 from pathlib import Path
+from types import SimpleNamespace
 
 from django.conf import settings
 
 
-def test_each_worker_leaves_what_it_loaded_out_of_the_collectors_full_passes():
-    config = runpy.run_path(str(Path(settings.BASE_DIR) / "config" / "gunicorn.conf.py"))
-    assert config["worker_class"] == "sync" and config["workers"] >= 2
+def _config() -> dict:
+    return runpy.run_path(str(Path(settings.BASE_DIR) / "config" / "gunicorn.conf.py"))
+
+
+def test_the_portal_is_loaded_once_in_the_master_and_left_out_of_the_collectors_full_passes():
+    config = _config()
+    assert config["worker_class"] == "sync" and config["workers"] >= 2 and config["preload_app"]
     before = gc.get_freeze_count()
     try:
+        config["when_ready"](SimpleNamespace(cfg=SimpleNamespace(preload_app=True)))
+        # Everything alive once the portal is loaded is set aside (Django and the apps are loaded here).
+        assert gc.get_freeze_count() > before + 50_000
+    finally:
+        gc.unfreeze()
+
+
+def test_without_preloading_each_worker_freezes_what_it_loaded_and_the_master_does_not_try():
+    config = _config()
+    before = gc.get_freeze_count()
+    try:
+        config["when_ready"](SimpleNamespace(cfg=SimpleNamespace(preload_app=False)))
+        assert gc.get_freeze_count() == before
         config["post_worker_init"](worker=None)
-        # Everything alive when the worker has loaded the portal is set aside (Django and the apps are loaded here).
         assert gc.get_freeze_count() > before + 50_000
     finally:
         gc.unfreeze()
