@@ -260,8 +260,9 @@ SELF_REGISTRATION_PER_HOUR = env.int("SELF_REGISTRATION_PER_HOUR", default=5)
 DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=300)
 # ... but a cached page is drawn again at most once this many seconds, however many changes come in: a change
 # shows on every dashboard within this long (a busy page, drawn less than two floors ago, is drawn after the
-# response of the visit that finds the floor passed: the next visit shows it). Without it the national and province pages, which every write in
-# the country changes, would be drawn again after nearly every write (reports.views.DashboardView._page).
+# response of the visit that finds the floor passed: the next visit shows it). Without it the national and
+# province pages, which every write in the country changes, would be drawn again after nearly every write
+# (reports.views.DashboardView._page).
 DASHBOARD_REFRESH_FLOOR_SECONDS = env.int("DASHBOARD_REFRESH_FLOOR_SECONDS", default=20)
 # The release running (e.g. the deployed commit), part of the key of every drawing kept in the cache, so that a new
 # release never serves the previous one's. Unset: a digest of the code, templates and static files, taken
