@@ -113,7 +113,7 @@ def load_averages() -> str:
     return subprocess.run(["uptime"], capture_output=True, text=True, env={**os.environ, "TZ": "UTC"}).stdout.strip()
 
 
-def cpu_reference() -> str:
+def cpu_reference(short: bool = False) -> str:
     """
     A fixed piece of pure-Python work, timed (median of 7, CPU time): the speed of these cores at this moment,
     for comparing runs. It does not see every cause: on one shared machine the same code's figures moved by 2×
@@ -125,6 +125,8 @@ def cpu_reference() -> str:
         return time.process_time() - started
 
     spent = statistics.median(work() for _ in range(7))
+    if short:
+        return f"{spent * 1000:.1f} ms"
     return f"CPU reference (fixed Python work, lower is faster): {spent * 1000:.1f} ms"
 
 
@@ -671,15 +673,29 @@ def warm_up(port: int, mix: list[tuple[str, str]]) -> None:
         list(pool.map(fetch, sorted(set(mix))))
 
 
-def wait_until_answering(name: str, server: subprocess.Popen, port: int, seconds: float, log: Path) -> None:
+class UnixHTTPConnection(HTTPConnection):
+    """HTTP over a Unix socket (gunicorn's, before nginx is in front of it)."""
+
+    def __init__(self, path: Path, timeout: float):
+        super().__init__("localhost", timeout=timeout)
+        self.path = path
+
+    def connect(self):
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.sock.settimeout(self.timeout)
+        self.sock.connect(str(self.path))
+
+
+def wait_until_answering(name: str, server: subprocess.Popen, port: int | Path, seconds: float, log: Path) -> None:
     """Until the sign-in page answers 200 on ``port``; an error with the end of ``log`` if ``server`` ends first
     or ``seconds`` pass."""
     deadline = time.monotonic() + seconds
     while True:
         if server.poll() is not None or time.monotonic() > deadline:
-            raise RuntimeError(f"{name} did not start on port {port}:\n"
+            raise RuntimeError(f"{name} did not start on {port}:\n"
                                f"{log.read_text()[-2000:] if log.exists() else ''}")
-        connection = HTTPConnection("127.0.0.1", port, timeout=5)
+        connection = (UnixHTTPConnection(port, timeout=5) if isinstance(port, Path)
+                      else HTTPConnection("127.0.0.1", port, timeout=5))
         try:
             connection.request("GET", "/accounts/login/", headers={"X-Forwarded-Proto": "https"})
             if connection.getresponse().status == 200:
@@ -692,16 +708,19 @@ def wait_until_answering(name: str, server: subprocess.Popen, port: int, seconds
 
 
 @contextlib.contextmanager
-def gunicorn(port: int, log: Path):
-    """gunicorn as in production (config/gunicorn.conf.py), checked to answer before use."""
+def gunicorn(path: Path, log: Path):
+    """
+    gunicorn as in production (config/gunicorn.conf.py, on a Unix socket behind nginx: docs/deployment.md),
+    checked to answer before use.
+    """
     with log.open("w") as output:
         server = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "config.wsgi:application", "-c", "config/gunicorn.conf.py",
-             "--bind", f"127.0.0.1:{port}", "--log-level", "warning"],
+             "--bind", f"unix:{path}", "--log-level", "warning"],
             cwd=BASE_DIR, env=os.environ.copy(), stdout=output, stderr=subprocess.STDOUT,
         )
     try:
-        wait_until_answering("gunicorn", server, port, 60, log)
+        wait_until_answering("gunicorn", server, path, 60, log)
         yield server
     finally:
         stop(server)
@@ -726,7 +745,7 @@ http {{
   server {{
     listen 127.0.0.1:{port};
     location / {{
-      proxy_pass http://127.0.0.1:{upstream};
+      proxy_pass http://unix:{upstream}:;
       proxy_buffering on;
       proxy_set_header Host $http_host;
       proxy_set_header X-Forwarded-Proto https;
@@ -738,7 +757,7 @@ http {{
 
 
 @contextlib.contextmanager
-def nginx(port: int, upstream: int, directory: Path):
+def nginx(port: int, upstream: Path, directory: Path):
     """
     nginx in front of gunicorn, as in production (README: a buffering reverse proxy): it reads each request
     whole before handing it to a sync worker, and keeps the clients' connections alive. Without it, a client
@@ -873,7 +892,7 @@ def run(args, temporary: Path) -> None:
 
         mix = page_mix(session_cookie(admin), {code: session_cookie(user) for code, user in officers.items()})
         areas = len({path for path, _cookie in mix})
-        upstream = free_port()
+        upstream = temporary / "gunicorn.sock"
         script = temporary / "mix.lua"
         with gunicorn(upstream, temporary / "gunicorn.log"), nginx(port := free_port(), upstream,
                                                                    temporary / "nginx"):
@@ -882,15 +901,19 @@ def run(args, temporary: Path) -> None:
             print(f"\n   warm-up: every page of the mix once, {time.perf_counter() - started:.0f} s", flush=True)
             # Saturation first, on the warmed pages: measured after the writes it would count the backlog of
             # pages they changed, not what the server sustains.
+            # The machine's speed before each run: on a shared machine it moved within one benchmark.
+            speeds = {"quiet": cpu_reference(short=True)}
             before, started = cpu_seconds(), time.perf_counter()
             quiet = wrk_run(port, mix, args.clients, args.seconds, script)
             quiet_cpu = cpu_line(before, cpu_seconds(), time.perf_counter() - started,
                                  quiet["rate"] * args.seconds)
+            speeds["busy"] = cpu_reference(short=True)
             with Writers(admin, rate=WRITES_PER_SECOND) as writers:
                 before, started = cpu_seconds(), time.perf_counter()
                 busy = wrk_run(port, mix, args.clients, args.seconds, script)
                 busy_cpu = cpu_line(before, cpu_seconds(), time.perf_counter() - started,
                                     busy["rate"] * args.seconds)
+                speeds["paced"] = cpu_reference(short=True)
                 paced = wrk_run(port, mix, args.clients, args.seconds, script, think_ms=THINK_MS)
         print(f"\n4. Dashboards, {areas} different areas (nation, provinces, kabupaten/kota, kecamatan), national and "
               f"province officers, {args.clients} connections (wrk), gunicorn per config/gunicorn.conf.py"
@@ -898,13 +921,16 @@ def run(args, temporary: Path) -> None:
                  if args.refresh_floor is not None else ""))
         print(f"   with {WRITES_PER_SECOND} writes/s ({len(writers.latencies)} changes, visible p95 "
               f"{ms(percentile(writers.latencies, 0.95))}): client p50 {ms(busy['p50'])}, p95 {ms(busy['p95'])}, "
-              f"p99 {ms(busy['p99'])}, {busy['rate']:.0f} pages/s, {busy['errors']} errors")
+              f"p99 {ms(busy['p99'])}, {busy['rate']:.0f} pages/s, {busy['errors']} errors; CPU reference before: "
+              f"{speeds['busy']}")
         print(f"     where the {os.cpu_count()} cores went meanwhile: {busy_cpu}")
         print(f"   the same, each connection pausing {THINK_MS // 2}–{THINK_MS * 3 // 2} ms between pages (for "
               f"reference, below saturation): client p50 {ms(paced['p50'])}, p95 {ms(paced['p95'])}, "
-              f"p99 {ms(paced['p99'])}, {paced['rate']:.0f} pages/s, {paced['errors']} errors")
+              f"p99 {ms(paced['p99'])}, {paced['rate']:.0f} pages/s, {paced['errors']} errors; CPU reference "
+              f"before: {speeds['paced']}")
         print(f"   saturation (no writes): client p50 {ms(quiet['p50'])}, p95 {ms(quiet['p95'])}, "
-              f"p99 {ms(quiet['p99'])}, {quiet['rate']:.0f} pages/s, {quiet['errors']} errors")
+              f"p99 {ms(quiet['p99'])}, {quiet['rate']:.0f} pages/s, {quiet['errors']} errors; CPU reference "
+              f"before: {speeds['quiet']}")
         print(f"     where the {os.cpu_count()} cores went meanwhile: {quiet_cpu}")
         print("   goals: client p95 < 150 ms with 20 writes/s; ≥ 300 pages/s saturation", flush=True)
     rollup_reconcile(snapshot=False)  # the changes made above, settled
