@@ -47,10 +47,12 @@ def when_ready(server):
     """
     if server.cfg.preload_app:  # else the portal is not loaded yet: each worker does it (post_worker_init)
         get_resolver().url_patterns  # noqa: B018 - the property imports every app's URLconf
+        gc.collect()  # what is garbage already is freed, not set aside for the life of the process
         gc.freeze()
 
 
 def post_worker_init(worker):
     """The same in each worker, for what it loaded itself (everything, if preload_app is turned off)."""
     get_resolver().url_patterns  # noqa: B018
+    gc.collect()
     gc.freeze()

@@ -130,10 +130,25 @@ BREADCRUMBS_PLACEHOLDER = f"__dashboard_{_PLACEHOLDER_MARK}_breadcrumbs__"
 LETTERHEAD_PLACEHOLDER = f"__dashboard_{_PLACEHOLDER_MARK}_letterhead__"
 PER_REQUEST_PLACEHOLDERS = re.compile("|".join(re.escape(placeholder) for placeholder in (
     CSRF_PLACEHOLDER, FRESHNESS_PLACEHOLDER, BREADCRUMBS_PLACEHOLDER, LETTERHEAD_PLACEHOLDER)))
+# When this process last served each page (cache key → time.time()), the least recent dropped first: a page it
+# served less than a refresh floor ago is busy, and is drawn again after the response (DashboardView._page).
+_last_served: OrderedDict[str, float] = OrderedDict()
+_served_lock = threading.Lock()
+MOST_PAGES_FOLLOWED = 10000
 # While one request draws a page again, the others get its previous drawing; after this long (the drawing
 # request died) another may try.
 DRAWING_SUFFIX = ":drawing"
 DRAWING_LOCK_SECONDS = 10
+
+
+def _served(key: str, now: float) -> float:
+    """Note that this process serves the page ``key`` now; when it served it before (0: not that it knows)."""
+    with _served_lock:
+        before = _last_served.pop(key, 0.0)
+        _last_served[key] = now
+        while len(_last_served) > MOST_PAGES_FOLLOWED:
+            _last_served.popitem(last=False)
+    return before
 
 
 def sort_columns(k: int) -> list[tuple[str, str]]:
@@ -154,6 +169,14 @@ class DashboardView(ActionRequiredMixin, TemplateView):
     _drawing_after_response: tuple[str, str | None, str] | None = None
 
     def get(self, request, *args, **kwargs):
+        try:
+            return self._get(request, *args, **kwargs)
+        except BaseException:
+            if self._drawing_after_response:  # the response that would have drawn it is lost: let another draw
+                cache.delete(self._drawing_after_response[0] + DRAWING_SUFFIX)
+            raise
+
+    def _get(self, request, *args, **kwargs):
         scope = scope_for(request.user)
         # Who works for one federation only starts on the federation's own dashboard.
         if not kwargs.get("code") and scope.federations:
@@ -207,11 +230,12 @@ class DashboardView(ActionRequiredMixin, TemplateView):
         DASHBOARD_CACHE_SECONDS; after a change it is still served until it is DASHBOARD_REFRESH_FLOOR_SECONDS
         old, so a page whose areas change all the time (the nation, a province) is drawn again at most once
         per floor instead of after every write. When it must be drawn again one request draws it and the others
-        meanwhile get the previous drawing, rather than all drawing the same page at once. A busy page (its
-        drawing less than two floors old: visitors keep coming) is drawn once the response has been sent, and
-        that request too is served the previous drawing: no reader waits for a drawing, and none is shown figures
-        more than two floors old. A page visited less often is drawn for the visitor who finds it changed. The
-        CSRF token and the freshness line are filled in per request.
+        meanwhile get the previous drawing, rather than all drawing the same page at once. A busy page (this
+        process served it less than a floor ago, and its drawing is less than two floors old) is drawn once the
+        response has been sent, and that request too is served the previous drawing: no reader waits for a
+        drawing, and none is shown figures more than two floors old. A page visited less often is drawn for the
+        visitor who finds it changed (an officer who saved a change and opens their page a while later sees it).
+        The CSRF token and the freshness line are filled in per request.
         """
         seconds = settings.DASHBOARD_CACHE_SECONDS
         if not seconds:
@@ -219,14 +243,16 @@ class DashboardView(ActionRequiredMixin, TemplateView):
         scope = scope_for(self.request.user)
         key = self._cache_key(code, scope)
         page, version = cached_with_version(key, self._areas_shown(code, scope))
+        now = time.time()
+        busy = now - _served(key, now) < settings.DASHBOARD_REFRESH_FLOOR_SECONDS
         if page is not None:
-            age = time.time() - page["drawn_at"]
+            age = now - page["drawn_at"]
             current = page["version"] == version
             if age < seconds and (current or age < settings.DASHBOARD_REFRESH_FLOOR_SECONDS):
                 return page, not current
             if not cache.add(key + DRAWING_SUFFIX, 1, DRAWING_LOCK_SECONDS):
                 return page, not current  # another request is drawing it again
-            if not current and age < min(seconds, 2 * settings.DASHBOARD_REFRESH_FLOOR_SECONDS):
+            if busy and not current and age < min(seconds, 2 * settings.DASHBOARD_REFRESH_FLOOR_SECONDS):
                 self._drawing_after_response = (key, code, version)
                 return page, True
         try:

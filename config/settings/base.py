@@ -259,7 +259,7 @@ SELF_REGISTRATION_PER_HOUR = env.int("SELF_REGISTRATION_PER_HOUR", default=5)
 # of CPU, so a short bound on its own has every page of a busy portal drawn again that often.
 DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=300)
 # ... but a cached page is drawn again at most once this many seconds, however many changes come in: a change
-# shows on every dashboard within this long (a busy page, drawn less than two floors ago, is drawn after the
+# shows on every dashboard within this long (a busy page, served less than a floor ago, is drawn after the
 # response of the visit that finds the floor passed: the next visit shows it). Without it the national and
 # province pages, which every write in the country changes, would be drawn again after nearly every write
 # (reports.views.DashboardView._page).

@@ -372,20 +372,35 @@ def test_a_drawing_kept_by_the_previous_release_is_not_served_by_the_next(client
     assert client.get(f"/dasbor/{PATI}/").context["page"]["drawn_at"] > drawn
 
 
+@pytest.fixture
+def dashboard_clock(monkeypatch):
+    """The dashboards' clock, moved by hand (no sleeping, whatever the machine's load): returns ``advance(seconds)``."""
+    from types import SimpleNamespace
+
+    import reports.views
+
+    now = [reports.views.time.time()]
+    monkeypatch.setattr(reports.views, "time", SimpleNamespace(time=lambda: now[0]))
+    reports.views._last_served.clear()  # what this process served in other tests
+
+    def advance(seconds: float) -> None:
+        now[0] += seconds
+
+    return advance
+
+
 def test_a_busy_changed_page_is_drawn_again_after_the_response_once_its_refresh_floor_has_passed(
-        client, areas, national_admin, settings, django_capture_on_commit_callbacks):
+        client, areas, national_admin, settings, dashboard_clock, django_capture_on_commit_callbacks):
     """
     Within DASHBOARD_REFRESH_FLOOR_SECONDS of its drawing a page is served as drawn, and says how old its figures
-    are. The first visit after the floor (the drawing less than two floors old: a busy page) is served that drawing
-    too, and the page is drawn again once the response has been sent: the next visit shows the change.
+    are. The first visit after the floor of a busy page (served less than a floor ago) is served that drawing too,
+    and the page is drawn again once the response has been sent: the next visit shows the change.
     """
-    import time
-
     from reports.selectors import _MEMO
     from tests.conftest import clear_test_cache
     from tests.conftest import register
 
-    settings.DASHBOARD_CACHE_SECONDS, settings.DASHBOARD_REFRESH_FLOOR_SECONDS = 60, 1
+    settings.DASHBOARD_CACHE_SECONDS, settings.DASHBOARD_REFRESH_FLOOR_SECONDS = 60, 10
     clear_test_cache()
     client.force_login(national_admin)
     drawn = client.get("/dasbor/")
@@ -395,12 +410,13 @@ def test_a_busy_changed_page_is_drawn_again_after_the_response_once_its_refresh_
     with django_capture_on_commit_callbacks(execute=True):
         register(national_admin, "33.18.02.2001")  # the nation's row moves
     _MEMO.clear()  # the freshness line is re-read once a second; the test does not wait for it
+    dashboard_clock(6)
     within_floor = client.get("/dasbor/")
     assert within_floor.context["page"]["html"].count('data-figure="cooperatives">3<') == 1
     # The line under the page gives the time of the figures shown, not of the newer roll-up.
     assert within_floor.context["freshness"].as_of == drawn_as_of
 
-    time.sleep(1.1)
+    dashboard_clock(6)  # 12 s after the drawing, 6 s after the last visit
     drawing_next = client.get("/dasbor/")
     # Served at once, from the previous drawing (and saying so); the response's close() drew the page again.
     assert drawing_next.context["page"]["html"].count('data-figure="cooperatives">3<') == 1
@@ -412,16 +428,17 @@ def test_a_busy_changed_page_is_drawn_again_after_the_response_once_its_refresh_
     assert not [query for query in served if "reports_regionrollup" in query["sql"]]  # drawn before, not now
 
 
-def test_a_changed_page_not_visited_for_two_refresh_floors_is_drawn_for_its_visitor(
-        client, areas, national_admin, settings, django_capture_on_commit_callbacks):
-    """A page nobody opened for a while is not served old figures: the visitor who finds it changed waits for it."""
-    import time
-
+def test_a_changed_page_nobody_opened_for_a_floor_is_drawn_for_its_visitor(
+        client, areas, national_admin, settings, dashboard_clock, django_capture_on_commit_callbacks):
+    """
+    An officer who saves a change and opens their area's page a while later sees the change at once: a page not
+    served for a refresh floor is drawn for its visitor, even while its drawing is recent.
+    """
     from reports.selectors import _MEMO
     from tests.conftest import clear_test_cache
     from tests.conftest import register
 
-    settings.DASHBOARD_CACHE_SECONDS, settings.DASHBOARD_REFRESH_FLOOR_SECONDS = 60, 1
+    settings.DASHBOARD_CACHE_SECONDS, settings.DASHBOARD_REFRESH_FLOOR_SECONDS = 60, 10
     clear_test_cache()
     client.force_login(national_admin)
     drawn = client.get(f"/dasbor/{PATI}/")
@@ -429,30 +446,31 @@ def test_a_changed_page_not_visited_for_two_refresh_floors_is_drawn_for_its_visi
     with django_capture_on_commit_callbacks(execute=True):
         register(national_admin, "33.18.02.2001")
     _MEMO.clear()
-    time.sleep(2.1)
+    dashboard_clock(12)  # past the floor, within two floors of the drawing; nobody opened it meanwhile
     page = client.get(f"/dasbor/{PATI}/")
     assert page.context["page"]["html"].count('data-figure="cooperatives">3<') == 1
     assert page.context["freshness"].as_of > drawn.context["freshness"].as_of
 
 
 def test_a_drawing_after_the_response_that_fails_is_logged_and_lets_the_next_visit_draw(
-        client, areas, national_admin, settings, caplog, monkeypatch, django_capture_on_commit_callbacks):
+        client, areas, national_admin, settings, caplog, monkeypatch, dashboard_clock,
+        django_capture_on_commit_callbacks):
     """The reader is already served; the error goes to the log, and the page is not left locked for others."""
-    import time
-
     from reports.selectors import _MEMO
     from reports.views import DashboardView
     from tests.conftest import clear_test_cache
     from tests.conftest import register
 
-    settings.DASHBOARD_CACHE_SECONDS, settings.DASHBOARD_REFRESH_FLOOR_SECONDS = 60, 1
+    settings.DASHBOARD_CACHE_SECONDS, settings.DASHBOARD_REFRESH_FLOOR_SECONDS = 60, 10
     clear_test_cache()
     client.force_login(national_admin)
     client.get("/dasbor/")
     with django_capture_on_commit_callbacks(execute=True):
         register(national_admin, "33.18.02.2001")
     _MEMO.clear()
-    time.sleep(1.1)
+    dashboard_clock(6)
+    client.get("/dasbor/")
+    dashboard_clock(6)
     drawing = DashboardView._draw
 
     def broken(self, code, version):
@@ -466,6 +484,37 @@ def test_a_drawing_after_the_response_that_fails_is_logged_and_lets_the_next_vis
 
     monkeypatch.setattr(DashboardView, "_draw", drawing)
     client.get("/dasbor/")  # not locked out: this visit may draw again (after its response)
+    assert client.get("/dasbor/").context["page"]["html"].count('data-figure="cooperatives">4<') == 1
+
+
+def test_a_request_that_fails_after_taking_a_busy_page_to_draw_leaves_it_to_the_next_one(
+        client, areas, national_admin, settings, monkeypatch, dashboard_clock, django_capture_on_commit_callbacks):
+    """Its response, which would have drawn the page, is lost: the next visit may draw it without waiting."""
+    import reports.views
+    from reports.selectors import _MEMO
+    from tests.conftest import clear_test_cache
+    from tests.conftest import register
+
+    settings.DASHBOARD_CACHE_SECONDS, settings.DASHBOARD_REFRESH_FLOOR_SECONDS = 60, 10
+    clear_test_cache()
+    client.force_login(national_admin)
+    client.get("/dasbor/")
+    with django_capture_on_commit_callbacks(execute=True):
+        register(national_admin, "33.18.02.2001")
+    _MEMO.clear()
+    dashboard_clock(6)
+    client.get("/dasbor/")
+    dashboard_clock(6)
+    shell = reports.views.render_with_shell
+
+    def failing(*args, **kwargs):
+        raise RuntimeError("the page around it failed")
+
+    monkeypatch.setattr(reports.views, "render_with_shell", failing)
+    client.raise_request_exception = False
+    assert client.get("/dasbor/").status_code == 500
+    monkeypatch.setattr(reports.views, "render_with_shell", shell)
+    client.get("/dasbor/")  # takes the drawing (not refused by a lock left behind) and draws after its response
     assert client.get("/dasbor/").context["page"]["html"].count('data-figure="cooperatives">4<') == 1
 
 
