@@ -452,12 +452,9 @@ def test_a_changed_page_nobody_opened_for_a_floor_is_drawn_for_its_visitor(
     assert page.context["freshness"].as_of > drawn.context["freshness"].as_of
 
 
-def test_a_drawing_after_the_response_that_fails_is_logged_and_lets_the_next_visit_draw(
-        client, areas, national_admin, settings, caplog, monkeypatch, dashboard_clock,
-        django_capture_on_commit_callbacks):
-    """The reader is already served; the error goes to the log, and the page is not left locked for others."""
+def _busy_nation_page_changed_past_its_floor(client, national_admin, settings, dashboard_clock, capture) -> None:
+    """The national page drawn, changed, visited within its floor and now past it: the next visit takes its drawing."""
     from reports.selectors import _MEMO
-    from reports.views import DashboardView
     from tests.conftest import clear_test_cache
     from tests.conftest import register
 
@@ -465,12 +462,22 @@ def test_a_drawing_after_the_response_that_fails_is_logged_and_lets_the_next_vis
     clear_test_cache()
     client.force_login(national_admin)
     client.get("/dasbor/")
-    with django_capture_on_commit_callbacks(execute=True):
+    with capture(execute=True):
         register(national_admin, "33.18.02.2001")
     _MEMO.clear()
     dashboard_clock(6)
     client.get("/dasbor/")
     dashboard_clock(6)
+
+
+def test_a_drawing_after_the_response_that_fails_is_logged_and_lets_the_next_visit_draw(
+        client, areas, national_admin, settings, caplog, monkeypatch, dashboard_clock,
+        django_capture_on_commit_callbacks):
+    """The reader is already served; the error goes to the log, and the page is not left locked for others."""
+    from reports.views import DashboardView
+
+    _busy_nation_page_changed_past_its_floor(client, national_admin, settings, dashboard_clock,
+                                             django_capture_on_commit_callbacks)
     drawing = DashboardView._draw
 
     def broken(self, code, version):
@@ -491,20 +498,9 @@ def test_a_request_that_fails_after_taking_a_busy_page_to_draw_leaves_it_to_the_
         client, areas, national_admin, settings, monkeypatch, dashboard_clock, django_capture_on_commit_callbacks):
     """Its response, which would have drawn the page, is lost: the next visit may draw it without waiting."""
     import reports.views
-    from reports.selectors import _MEMO
-    from tests.conftest import clear_test_cache
-    from tests.conftest import register
 
-    settings.DASHBOARD_CACHE_SECONDS, settings.DASHBOARD_REFRESH_FLOOR_SECONDS = 60, 10
-    clear_test_cache()
-    client.force_login(national_admin)
-    client.get("/dasbor/")
-    with django_capture_on_commit_callbacks(execute=True):
-        register(national_admin, "33.18.02.2001")
-    _MEMO.clear()
-    dashboard_clock(6)
-    client.get("/dasbor/")
-    dashboard_clock(6)
+    _busy_nation_page_changed_past_its_floor(client, national_admin, settings, dashboard_clock,
+                                             django_capture_on_commit_callbacks)
     shell = reports.views.render_with_shell
 
     def failing(*args, **kwargs):
