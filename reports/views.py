@@ -255,21 +255,21 @@ class DashboardView(ActionRequiredMixin, TemplateView):
             if busy and not current and age < min(seconds, 2 * settings.DASHBOARD_REFRESH_FLOOR_SECONDS):
                 self._drawing_after_response = (key, code, version)
                 return page, True
+        return self._draw_into_cache(key, code, version, locked=page is not None), False
+
+    def _draw_into_cache(self, key: str, code: str | None, version: str, *, locked: bool = True) -> dict:
+        """
+        Draw the page and keep it, then release the drawing lock this request holds (``locked``: a page found in
+        the cache, now or before the response was sent; a first drawing takes none).
+        """
         try:
             fresh = self._draw(code, version)
             # Kept past its lifetime, so that whoever finds it expired can be served it while one request draws.
-            cache.set(key, fresh, seconds * 2)
+            cache.set(key, fresh, settings.DASHBOARD_CACHE_SECONDS * 2)
+            return fresh
         finally:
-            if page is not None:
+            if locked:
                 cache.delete(key + DRAWING_SUFFIX)
-        return fresh, False
-
-    def _draw_into_cache(self, key: str, code: str | None, version: str) -> None:
-        """Draw the page again and keep it (after the response: ``_page``), then let others draw it if need be."""
-        try:
-            cache.set(key, self._draw(code, version), settings.DASHBOARD_CACHE_SECONDS * 2)
-        finally:
-            cache.delete(key + DRAWING_SUFFIX)
 
     def _draw(self, code: str | None, version: str) -> dict:
         as_of = freshness().as_of  # read before the figures: the page is at least this recent
