@@ -16,6 +16,9 @@ admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),
+    # The dashboards first: the most requested pages, resolved without trying every other app's patterns (none of
+    # which starts with dasbor/ or ekspor/, so the order changes no match).
+    path("", include("reports.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
@@ -30,7 +33,6 @@ urlpatterns = [
     path("impor/", include("impor.urls")),
     path("pembangunan/", include("pembangunan.urls")),
     path("kegiatan/", include("kegiatan.urls")),
-    path("", include("reports.urls")),
     path("pengguna/", include("accounts.urls")),
     path("notifikasi/", include("notifications.urls")),
     path("api/", include("config.api_router")),

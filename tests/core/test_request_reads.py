@@ -285,3 +285,33 @@ def test_the_cache_reuses_one_redis_client_and_still_reads_and_writes():
     cache.set("request-reads-check", {"figure": 8158})
     assert cache.get("request-reads-check") == {"figure": 8158}
     cache.delete("request-reads-check")
+
+
+def test_session_data_decodes_the_same_when_remembered_and_each_read_gets_its_own_copy(pati_officer):
+    store = SessionStore()
+    store["_auth_user_id"], store["note"] = str(pati_officer.pk), "asli"
+    text = store.encode(store._session)
+    SessionStore().decode(text)  # now remembered by this process
+    remembered = SessionStore().decode(text)
+    remembered["note"] = "changed by one request"  # a request changes its own session
+    assert SessionStore().decode(text) == {"_auth_user_id": str(pati_officer.pk), "note": "asli"}
+
+
+def test_tampered_session_data_is_refused_even_beside_remembered_data(pati_officer, caplog):
+    store = SessionStore()
+    store["_auth_user_id"] = str(pati_officer.pk)
+    text = store.encode(store._session)
+    assert SessionStore().decode(text)["_auth_user_id"] == str(pati_officer.pk)
+    payload, _sep, signature = text.rpartition(":")
+    forged = f"{payload}:{'A' if signature[0] != 'A' else 'B'}{signature[1:]}"
+    assert SessionStore().decode(forged) == {}
+    assert "Session data corrupted" in caplog.text
+
+
+def test_changed_session_data_is_decoded_anew(client, pati_officer):
+    client_login(client, pati_officer)
+    assert client.get("/notifikasi/").status_code == 200
+    session = client.session
+    session["note"] = "baru"
+    session.save()
+    assert SessionStore(session.session_key).load()["note"] == "baru"
