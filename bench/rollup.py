@@ -610,6 +610,9 @@ end
 """
 
 
+WRITERS = "writers (this process)"
+
+
 def cpu_seconds() -> dict[tuple[str, int], float]:
     """
     CPU seconds used so far by each kind of process on this machine (Linux /proc): the web server, PostgreSQL,
@@ -630,7 +633,7 @@ def cpu_seconds() -> dict[tuple[str, int], float]:
         name = stat[stat.index("(") + 1:stat.rindex(")")]
         fields = stat[stat.rindex(")") + 2:].split()
         if int(entry) == os.getpid():
-            kind = "writers (this process)"
+            kind = WRITERS
         elif "gunicorn" in command:
             kind = "web (gunicorn)"
         elif "celery" in command:
@@ -649,10 +652,15 @@ def cpu_seconds() -> dict[tuple[str, int], float]:
     return used
 
 
-def cpu_line(before: dict, after: dict, seconds: float, pages: float) -> str:
+def cpu_by_kind(before: dict, after: dict) -> dict[str, float]:
+    """CPU seconds each kind of process used between two ``cpu_seconds`` readings."""
     by_kind: dict[str, float] = {}
     for (kind, pid), used in after.items():
         by_kind[kind] = by_kind.get(kind, 0.0) + used - before.get((kind, pid), 0.0)
+    return by_kind
+
+
+def cpu_line(by_kind: dict[str, float], seconds: float, pages: float) -> str:
     shares = sorted(((used, kind) for kind, used in by_kind.items()), reverse=True)
     return ", ".join(f"{kind} {used / seconds:.2f} cores ({used / pages * 1000:.1f} ms/page)"
                      for used, kind in shares if used / seconds >= 0.01)
@@ -906,14 +914,17 @@ def run(args, temporary: Path) -> None:
             speeds = {"quiet": cpu_reference(short=True)}
             before, started = cpu_seconds(), time.perf_counter()
             quiet = wrk_run(port, mix, args.clients, args.seconds, script)
-            quiet_cpu = cpu_line(before, cpu_seconds(), time.perf_counter() - started,
+            quiet_cpu = cpu_line(cpu_by_kind(before, cpu_seconds()), time.perf_counter() - started,
                                  quiet["rate"] * args.seconds)
             speeds["busy"] = cpu_reference(short=True)
             with Writers(admin, rate=WRITES_PER_SECOND) as writers:
-                before, started = cpu_seconds(), time.perf_counter()
+                before, started, written_before = cpu_seconds(), time.perf_counter(), writers.written
                 busy = wrk_run(port, mix, args.clients, args.seconds, script)
-                busy_cpu = cpu_line(before, cpu_seconds(), time.perf_counter() - started,
-                                    busy["rate"] * args.seconds)
+                busy_used = cpu_by_kind(before, cpu_seconds())
+                busy_cpu = cpu_line(busy_used, time.perf_counter() - started, busy["rate"] * args.seconds)
+                # The same work for every change: its CPU tells the machine's speed during this very run.
+                writes_made = writers.written - written_before
+                cpu_per_change = busy_used.get(WRITERS, 0.0) / max(writes_made, 1)
                 speeds["paced"] = cpu_reference(short=True)
                 paced = wrk_run(port, mix, args.clients, args.seconds, script, think_ms=THINK_MS)
         print(f"\n4. Dashboards, {areas} different areas (nation, provinces, kabupaten/kota, kecamatan), national and "
@@ -925,6 +936,8 @@ def run(args, temporary: Path) -> None:
               f"p99 {ms(busy['p99'])}, {busy['rate']:.0f} pages/s, {busy['errors']} errors; CPU reference before: "
               f"{speeds['busy']}")
         print(f"     where the {os.cpu_count()} cores went meanwhile: {busy_cpu}")
+        print(f"     the writers' CPU per change ({writes_made} changes meanwhile), the same work in every run: "
+              f"{ms(cpu_per_change)} (the machine's speed during the run itself: higher is slower)")
         print(f"   the same, each connection pausing {THINK_MS // 2}–{THINK_MS * 3 // 2} ms between pages (for "
               f"reference, below saturation): client p50 {ms(paced['p50'])}, p95 {ms(paced['p95'])}, "
               f"p99 {ms(paced['p99'])}, {paced['rate']:.0f} pages/s, {paced['errors']} errors; CPU reference "
