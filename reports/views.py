@@ -15,13 +15,11 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import QueryDict
-from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views import View
@@ -30,9 +28,12 @@ from django.views.generic import TemplateView
 
 from bumdes.models import SiteStatus
 from core.after_response import after_response
+from core.csrf import csrf_token
 from core.release import release_id
 from core.roles import Action
 from core.scoping import scope_for
+from core.shell import filled
+from core.shell import placeholder_pieces
 from core.shell import render_with_shell
 from core.storage import private_file_response
 from core.versions import cached_with_version
@@ -63,21 +64,21 @@ from .selectors import status_labels
 __all__ = ["DashboardView", "ExportDownloadView", "ExportJobView", "ExportRequestView", "NotUpdatedView"]
 
 # Small parts of a page filled in per request, each drawn once per language, time zone and values and kept in this
-# process, the least recently used dropped first: the freshness line changes about once a second, the breadcrumbs
-# with the area and who asks, while every dashboard request shows them.
-_parts_drawn: OrderedDict[tuple, str] = OrderedDict()
+# process (in UTF-8, as the page is put together), the least recently used dropped first: the freshness line changes
+# about once a second, the breadcrumbs with the area and who asks, while every dashboard request shows them.
+_parts_drawn: OrderedDict[tuple, bytes] = OrderedDict()
 _parts_lock = threading.Lock()
 MOST_PARTS_DRAWN = 4096
 
 
-def _drawn_once(values: tuple, template_name: str, context: dict) -> str:
+def _drawn_once(values: tuple, template_name: str, context: dict) -> bytes:
     key = (template_name, get_language(), timezone.get_current_timezone_name(), *values)
     with _parts_lock:
         part = _parts_drawn.get(key)
         if part is not None:
             _parts_drawn.move_to_end(key)
             return part
-    part = render_to_string(template_name, context)
+    part = render_to_string(template_name, context).encode()
     with _parts_lock:
         _parts_drawn[key] = part
         while len(_parts_drawn) > MOST_PARTS_DRAWN:
@@ -85,14 +86,14 @@ def _drawn_once(values: tuple, template_name: str, context: dict) -> str:
     return part
 
 
-def freshness_line(current) -> str:
+def freshness_line(current) -> bytes:
     """The rendered freshness line for ``current`` (a ``Freshness``), drawn once per state and language."""
     # Not dataclasses.astuple: it deep-copies every value, on every request.
     return _drawn_once(tuple(getattr(current, field.name) for field in dataclasses.fields(current)),
                        "reports/partials/freshness.html", {"freshness": current})
 
 
-def breadcrumbs_nav(crumbs: list[tuple[str, str, bool]], title: str) -> str:
+def breadcrumbs_nav(crumbs: list[tuple[str, str, bool]], title: str) -> bytes:
     """The breadcrumbs above a dashboard: links up to the areas the reader may open, grey text for the others."""
     crumbs = tuple(crumbs)
     return _drawn_once((crumbs, title), "reports/partials/breadcrumbs.html", {"crumbs": crumbs, "title": title})
@@ -196,8 +197,9 @@ class DashboardView(ActionRequiredMixin, TemplateView):
             current = dataclasses.replace(current, as_of=page["as_of"])
         # Rendered without the request: the freshness line needs no context processor (the bell, the menu).
         code = kwargs.get("code") or ""
+        token = csrf_token(request)
         per_request = {
-            CSRF_PLACEHOLDER: get_token(request),
+            CSRF_PLACEHOLDER: token.encode(),
             FRESHNESS_PLACEHOLDER: freshness_line(current),
             # The shared content is the same for whoever may see the whole area: where the breadcrumbs lead and
             # whether the letterhead may be edited depend on who asks.
@@ -205,11 +207,10 @@ class DashboardView(ActionRequiredMixin, TemplateView):
                 [] if page.get("ancestors") is None else breadcrumbs(scope_for(request.user), page["ancestors"]),
                 page["title"]),
             LETTERHEAD_PLACEHOLDER: _drawn_once((code,), "reports/partials/letterhead_link.html", {"code": code})
-            if self._can_edit_letterhead(code) else "",
+            if self._can_edit_letterhead(code) else b"",
         }
-        body = PER_REQUEST_PLACEHOLDERS.sub(lambda found: per_request[found.group(0)], page["html"])
-        return super().get_context_data(page=page, page_title=page["title"], body=mark_safe(body),  # noqa: S308
-                                        freshness=current, csrf_token_value=per_request[CSRF_PLACEHOLDER], **kwargs)
+        return super().get_context_data(page=page, page_title=page["title"], body=filled(page["body"], per_request),
+                                        freshness=current, csrf_token_value=token, **kwargs)
 
     def render_to_response(self, context, **response_kwargs):
         # The page around the content (menu, bell, language switch) is kept rendered per user (core.shell).
@@ -282,7 +283,9 @@ class DashboardView(ActionRequiredMixin, TemplateView):
                 # nation's page or a page of several areas.
                 "ancestors": None if board.is_nation or board.is_combined else board.ancestors,
                 "chart": any(section.data.get("chart") for section in context["sections"]),
-                "html": render_to_string("reports/partials/dashboard_body.html", context),
+                # Cut at the placeholders filled in per request (core.shell): put together without a search.
+                "body": placeholder_pieces(render_to_string("reports/partials/dashboard_body.html", context),
+                                           PER_REQUEST_PLACEHOLDERS),
                 "version": version, "drawn_at": time.time(), "as_of": as_of}
 
     def _cache_key(self, code: str | None, scope) -> str:

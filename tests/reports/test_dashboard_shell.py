@@ -10,6 +10,7 @@ from django.test import Client
 
 from core import shell
 from core.shell import render_with_shell
+from reports.models import ExportJob
 from tests.conftest import PATI
 from tests.conftest import SUKOLILO
 
@@ -56,8 +57,8 @@ def test_the_shells_texts_are_escaped_and_filled_in_one_pass(rf, pati_officer, k
     request.user = pati_officer
     request._messages = CookieStorage(request)
 
-    html = render_with_shell(request, "reports/dashboard.html", body=body, shell_context={"page_title": title},
-                             context={}).render().content.decode()
+    html = render_with_shell(request, "reports/dashboard.html", body=body.encode(), shell_context={"page_title": title},
+                             context={}).content.decode()
 
     assert f"Desa &quot;Maju&quot; &amp; &lt;Jaya&gt; {shell._PLACEHOLDER.format('csrf_token')} ·" in html
     assert f"<p>Isi {shell._PLACEHOLDER.format('shell_path')}</p>" in html
@@ -82,3 +83,27 @@ def test_an_ordinary_page_returns_the_language_switch_to_itself(client, pati_off
     client.force_login(pati_officer)
     html = client.get("/koperasi/", {"q": "Maju", "stage": "1"}).content.decode()
     assert language_switch_target(html) == "/koperasi/?q=Maju&amp;stage=1"
+
+
+def export_form(html: str) -> tuple[str, str]:
+    """The token and the table of the page's first export form."""
+    form = re.search(r'<form[^>]*action="[^"]*/ekspor/".*?</form>', html, re.S).group(0)
+    return (re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1),
+            re.search(r'name="kind" value="([^"]+)"', form).group(1))
+
+
+def test_the_dashboards_export_form_posts_with_its_token_and_a_forged_one_is_refused(areas, pati_officer, settings):
+    settings.DASHBOARD_CACHE_SECONDS = 60
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(pati_officer)
+    browser.get(f"/dasbor/{PATI}/")  # drawn and kept
+    page = browser.get(f"/dasbor/{PATI}/")  # served from the cache, the token filled in for this request
+    token, kind = export_form(page.content.decode())
+    assert settings.CSRF_COOKIE_NAME in page.cookies  # sent again, as Django does, so its expiry is renewed
+
+    forged = token[:-1] + ("a" if token[-1] != "a" else "b")
+    refused = browser.post(f"/dasbor/{PATI}/ekspor/", {"kind": kind, "fmt": "csv", "csrfmiddlewaretoken": forged})
+    accepted = browser.post(f"/dasbor/{PATI}/ekspor/", {"kind": kind, "fmt": "csv", "csrfmiddlewaretoken": token})
+
+    assert refused.status_code == 403
+    assert accepted.status_code == 302 and ExportJob.objects.filter(user=pati_officer).count() == 1

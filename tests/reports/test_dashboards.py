@@ -280,7 +280,7 @@ def test_when_the_worker_is_down_the_last_figures_are_served_and_their_age_shown
         client_redis.zadd(DIRTY_VILLAGES_KEY, {PRAWOTO: time.time() - 120})  # waiting for two minutes
         client.force_login(pati_officer)
         page = client.get(f"/dasbor/{PATI}/")
-        assert page.context["freshness"].stale and page.context["freshness"].pending == 1
+        assert page.context_data["freshness"].stale and page.context_data["freshness"].pending == 1
         assert page.context["area"].cooperatives == 2  # the last roll-up is still served
         assert "belum terhitung" in page.content.decode()
     finally:
@@ -322,7 +322,7 @@ def test_dashboard_content_is_shared_per_scope_and_refreshed_with_the_rollup(cli
     _MEMO.clear()  # the freshness is re-read once a second; the test does not wait for it
     client.force_login(kabupaten_officer_2)
     fresh = client.get(f"/dasbor/{PATI}/")
-    assert fresh.context["page"]["html"].count('data-figure="cooperatives">3<') == 1
+    assert fresh.content.decode().count('data-figure="cooperatives">3<') == 1
 
 
 def test_a_change_in_one_province_leaves_another_provinces_cached_page_valid(
@@ -349,12 +349,12 @@ def test_a_change_in_one_province_leaves_another_provinces_cached_page_valid(
     figures = [query["sql"][:120] for query in after_write
                if "reports_regionrollup" in query["sql"] or "koperasi_" in query["sql"]]
     assert not figures and len(after_write) <= len(warm) + 2, [query["sql"][:120] for query in after_write]
-    assert blitar.context["page"]["html"].count('data-figure="cooperatives">1<') == 1
+    assert blitar.content.decode().count('data-figure="cooperatives">1<') == 1
 
     pati = client.get(f"/dasbor/{PATI}/")
-    assert pati.context["page"]["html"].count('data-figure="cooperatives">3<') == 1
+    assert pati.content.decode().count('data-figure="cooperatives">3<') == 1
     nation = client.get("/dasbor/")
-    assert nation.context["page"]["html"].count('data-figure="cooperatives">4<') == 1
+    assert nation.content.decode().count('data-figure="cooperatives">4<') == 1
 
 
 def test_a_drawing_kept_by_the_previous_release_is_not_served_by_the_next(client, areas, national_admin, settings):
@@ -365,11 +365,11 @@ def test_a_drawing_kept_by_the_previous_release_is_not_served_by_the_next(client
     settings.PORTAL_RELEASE = "release-1"
     clear_test_cache()
     client.force_login(national_admin)
-    drawn = client.get(f"/dasbor/{PATI}/").context["page"]["drawn_at"]
-    assert client.get(f"/dasbor/{PATI}/").context["page"]["drawn_at"] == drawn  # kept within a release
+    drawn = client.get(f"/dasbor/{PATI}/").context_data["page"]["drawn_at"]
+    assert client.get(f"/dasbor/{PATI}/").context_data["page"]["drawn_at"] == drawn  # kept within a release
 
     settings.PORTAL_RELEASE = "release-2"
-    assert client.get(f"/dasbor/{PATI}/").context["page"]["drawn_at"] > drawn
+    assert client.get(f"/dasbor/{PATI}/").context_data["page"]["drawn_at"] > drawn
 
 
 @pytest.fixture
@@ -404,27 +404,27 @@ def test_a_busy_changed_page_is_drawn_again_after_the_response_once_its_refresh_
     clear_test_cache()
     client.force_login(national_admin)
     drawn = client.get("/dasbor/")
-    assert drawn.context["page"]["html"].count('data-figure="cooperatives">3<') == 1
-    drawn_as_of = drawn.context["freshness"].as_of
+    assert drawn.content.decode().count('data-figure="cooperatives">3<') == 1
+    drawn_as_of = drawn.context_data["freshness"].as_of
 
     with django_capture_on_commit_callbacks(execute=True):
         register(national_admin, "33.18.02.2001")  # the nation's row moves
     _MEMO.clear()  # the freshness line is re-read once a second; the test does not wait for it
     dashboard_clock(6)
     within_floor = client.get("/dasbor/")
-    assert within_floor.context["page"]["html"].count('data-figure="cooperatives">3<') == 1
+    assert within_floor.content.decode().count('data-figure="cooperatives">3<') == 1
     # The line under the page gives the time of the figures shown, not of the newer roll-up.
-    assert within_floor.context["freshness"].as_of == drawn_as_of
+    assert within_floor.context_data["freshness"].as_of == drawn_as_of
 
     dashboard_clock(6)  # 12 s after the drawing, 6 s after the last visit
     drawing_next = client.get("/dasbor/")
     # Served at once, from the previous drawing (and saying so); the response's close() drew the page again.
-    assert drawing_next.context["page"]["html"].count('data-figure="cooperatives">3<') == 1
-    assert drawing_next.context["freshness"].as_of == drawn_as_of
+    assert drawing_next.content.decode().count('data-figure="cooperatives">3<') == 1
+    assert drawing_next.context_data["freshness"].as_of == drawn_as_of
     with CaptureQueriesContext(connection) as served:
         after_floor = client.get("/dasbor/")
-    assert after_floor.context["page"]["html"].count('data-figure="cooperatives">4<') == 1
-    assert after_floor.context["freshness"].as_of > drawn_as_of
+    assert after_floor.content.decode().count('data-figure="cooperatives">4<') == 1
+    assert after_floor.context_data["freshness"].as_of > drawn_as_of
     assert not [query for query in served if "reports_regionrollup" in query["sql"]]  # drawn before, not now
 
 
@@ -442,14 +442,14 @@ def test_a_changed_page_nobody_opened_for_a_floor_is_drawn_for_its_visitor(
     clear_test_cache()
     client.force_login(national_admin)
     drawn = client.get(f"/dasbor/{PATI}/")
-    assert drawn.context["page"]["html"].count('data-figure="cooperatives">2<') == 1
+    assert drawn.content.decode().count('data-figure="cooperatives">2<') == 1
     with django_capture_on_commit_callbacks(execute=True):
         register(national_admin, "33.18.02.2001")
     _MEMO.clear()
     dashboard_clock(12)  # past the floor, within two floors of the drawing; nobody opened it meanwhile
     page = client.get(f"/dasbor/{PATI}/")
-    assert page.context["page"]["html"].count('data-figure="cooperatives">3<') == 1
-    assert page.context["freshness"].as_of > drawn.context["freshness"].as_of
+    assert page.content.decode().count('data-figure="cooperatives">3<') == 1
+    assert page.context_data["freshness"].as_of > drawn.context_data["freshness"].as_of
 
 
 def _busy_nation_page_changed_past_its_floor(client, national_admin, settings, dashboard_clock, capture) -> None:
@@ -486,12 +486,12 @@ def test_a_drawing_after_the_response_that_fails_is_logged_and_lets_the_next_vis
     monkeypatch.setattr(DashboardView, "_draw", broken)
     served = client.get("/dasbor/")
     assert served.status_code == 200
-    assert served.context["page"]["html"].count('data-figure="cooperatives">3<') == 1
+    assert served.content.decode().count('data-figure="cooperatives">3<') == 1
     assert "Work left for after the response failed" in caplog.text and "drawing failed" in caplog.text
 
     monkeypatch.setattr(DashboardView, "_draw", drawing)
     client.get("/dasbor/")  # not locked out: this visit may draw again (after its response)
-    assert client.get("/dasbor/").context["page"]["html"].count('data-figure="cooperatives">4<') == 1
+    assert client.get("/dasbor/").content.decode().count('data-figure="cooperatives">4<') == 1
 
 
 def test_a_request_that_fails_after_taking_a_busy_page_to_draw_leaves_it_to_the_next_one(
@@ -511,7 +511,7 @@ def test_a_request_that_fails_after_taking_a_busy_page_to_draw_leaves_it_to_the_
     assert client.get("/dasbor/").status_code == 500
     monkeypatch.setattr(reports.views, "render_with_shell", shell)
     client.get("/dasbor/")  # takes the drawing (not refused by a lock left behind) and draws after its response
-    assert client.get("/dasbor/").context["page"]["html"].count('data-figure="cooperatives">4<') == 1
+    assert client.get("/dasbor/").content.decode().count('data-figure="cooperatives">4<') == 1
 
 
 def test_a_cached_page_is_never_shown_outside_the_scope_it_was_drawn_for(client, areas, national_admin,
@@ -676,17 +676,17 @@ def test_a_new_or_changed_target_shows_on_its_areas_cached_pages_at_once_and_lea
                                start_date=today, due_date=today + timedelta(days=45))
     with translation.override("id"):
         listed = [f"({date_format(today + timedelta(days=days), 'j M Y')})</option>" for days in (45, 75)]
-    assert listed[0] in client.get(f"/dasbor/{PATI}/").context["page"]["html"]
+    assert listed[0] in client.get(f"/dasbor/{PATI}/").content.decode()
     with CaptureQueriesContext(connection) as blitar:
         client.get("/dasbor/35.05/")
     assert not [query for query in blitar if "targets_target" in query["sql"]]  # still the cached drawing
 
     with django_capture_on_commit_callbacks(execute=True):
         target_update(actor=pati_officer, target=target, due_date=today + timedelta(days=75))
-    assert listed[1] in client.get(f"/dasbor/{PATI}/").context["page"]["html"]
+    assert listed[1] in client.get(f"/dasbor/{PATI}/").content.decode()
     with django_capture_on_commit_callbacks(execute=True):
         target_delete(actor=pati_officer, target=target)
-    assert listed[1] not in client.get(f"/dasbor/{PATI}/").context["page"]["html"]
+    assert listed[1] not in client.get(f"/dasbor/{PATI}/").content.decode()
 
 
 def test_users_of_different_federations_never_share_a_cached_page(rf, national_admin):
