@@ -129,7 +129,8 @@ def main() -> None:
         served = instructions(served_run, Path(folder) / str(args.pages))
     per_page = (served - base) / args.pages
     print(f"Warm dashboard page, Django's WSGI handler in one process: {per_page / 1e6:.2f} M instructions a page "
-          f"(callgrind, {args.pages} pages among {AREAS} of the mix, seed {SEED}; start and warm-up: {base / 1e9:.2f} G)")
+          f"(callgrind, {args.pages} pages among {AREAS} of the mix, seed {SEED}; "
+          f"start and warm-up: {base / 1e9:.2f} G)")
 
 
 if __name__ == "__main__":
