@@ -649,6 +649,10 @@ def cpu_seconds() -> dict[tuple[str, int], float]:
         used[(kind, int(entry))] = (int(fields[11]) + int(fields[12])) / tick
     children = os.times()
     used[("wrk", 0)] = children.children_user + children.children_system
+    # Time the virtual machine's host gave these cores' turn to someone else (/proc/stat's "steal"): on a shared
+    # machine, the part of the machine's slowness that the processes above cannot see.
+    steal = Path("/proc/stat").read_text().split("\n", 1)[0].split()[8]
+    used[("taken by the host (steal)", 0)] = int(steal) / tick
     return used
 
 

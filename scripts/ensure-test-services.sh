@@ -101,7 +101,10 @@ if [ -n "${NO_BROWSER:-}" ]; then
   fi
   command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] \
     || fail "nginx (the benchmark's reverse proxy, as in production) is missing; run: sudo apt-get install nginx-light"
-  echo "PostgreSQL, Redis, WeasyPrint, wrk and nginx are ready."; exit 0
+  # bench/page_cost.py counts a warm page's instructions with valgrind's callgrind (not the machine's speed).
+  command -v valgrind >/dev/null 2>&1 || apt_install valgrind || true
+  command -v valgrind >/dev/null 2>&1 || fail "valgrind (bench/page_cost.py counts instructions with it) is missing; run: sudo apt-get install valgrind"
+  echo "PostgreSQL, Redis, WeasyPrint, wrk, nginx and valgrind are ready."; exit 0
 fi
 command -v chromium >/dev/null 2>&1 || apt_install chromium || true
 command -v chromium >/dev/null 2>&1 || fail "Chromium is not installed; run: sudo apt-get install chromium"

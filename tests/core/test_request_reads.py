@@ -8,7 +8,10 @@ from datetime import timedelta
 
 import pytest
 from allauth.mfa.models import Authenticator
+from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.sessions.middleware import SessionMiddleware
 from django.contrib.sessions.models import Session
 from django.core.cache import cache
 from django.db import connection
@@ -21,6 +24,7 @@ from accounts.selectors import user_by_id
 from accounts.selectors import user_mfa_state
 from accounts.services import user_totp_activate
 from core import sessions
+from core.middleware import SignedInUserMiddleware
 from core.roles import Role
 from core.scoping import scope_for
 from core.sessions import SessionStore
@@ -315,3 +319,19 @@ def test_changed_session_data_is_decoded_anew(client, pati_officer):
     session["note"] = "baru"
     session.save()
     assert SessionStore(session.session_key).load()["note"] == "baru"
+
+
+def test_the_request_carries_its_user_itself_read_once_and_a_visitor_is_anonymous(rf, client, pati_officer):
+    """core.middleware.SignedInUserMiddleware: no lazy wrapper between the page and its user (every page reads it)."""
+    client.force_login(pati_officer)
+    signed_in, visitor = rf.get("/"), rf.get("/")
+    signed_in.COOKIES[settings.SESSION_COOKIE_NAME] = client.cookies[settings.SESSION_COOKIE_NAME].value
+    for request in (signed_in, visitor):
+        SessionMiddleware(lambda request: None).process_request(request)
+        SignedInUserMiddleware(lambda request: None).process_request(request)
+        with CaptureQueriesContext(connection) as reads:
+            request.user.get_username()
+        assert len(reads) == 0  # read by the middleware already
+
+    assert type(signed_in.user) is User and signed_in.user.pk == pati_officer.pk
+    assert type(visitor.user) is AnonymousUser
