@@ -611,6 +611,7 @@ end
 
 
 WRITERS = "writers (this process)"
+STEAL = "taken by the host (steal)"
 
 
 def cpu_seconds() -> dict[tuple[str, int], float]:
@@ -652,7 +653,7 @@ def cpu_seconds() -> dict[tuple[str, int], float]:
     # Time the virtual machine's host gave these cores' turn to someone else (/proc/stat's "steal"): on a shared
     # machine, the part of the machine's slowness that the processes above cannot see.
     steal = Path("/proc/stat").read_text().split("\n", 1)[0].split()[8]
-    used[("taken by the host (steal)", 0)] = int(steal) / tick
+    used[(STEAL, 0)] = int(steal) / tick
     return used
 
 
@@ -666,8 +667,9 @@ def cpu_by_kind(before: dict, after: dict) -> dict[str, float]:
 
 def cpu_line(by_kind: dict[str, float], seconds: float, pages: float) -> str:
     shares = sorted(((used, kind) for kind, used in by_kind.items()), reverse=True)
+    # The host's steal is printed even when nil: it tells whether a slow run was this machine's host.
     return ", ".join(f"{kind} {used / seconds:.2f} cores ({used / pages * 1000:.1f} ms/page)"
-                     for used, kind in shares if used / seconds >= 0.01)
+                     for used, kind in shares if used / seconds >= 0.01 or kind == STEAL)
 
 
 def warm_up(port: int, mix: list[tuple[str, str]]) -> None:

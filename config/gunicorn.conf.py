@@ -3,7 +3,7 @@ gunicorn for production: ``gunicorn config.wsgi:application -c config/gunicorn.c
 reverse proxy (nginx).
 
 The worker model (see docs/deployment.md): ``sync``, two processes per core, one request each. The portal is
-plain synchronous Django and its busy pages are CPU-bound (a cached dashboard is ~2½ ms of Python, a drawing
+plain synchronous Django and its busy pages are CPU-bound (a cached dashboard is ~1½–2 ms of Python, a drawing
 20–50 ms). A sync worker takes a connection only when it is free, so requests go to whichever process is idle;
 with keep-alive threads (``gthread``) each connection stayed with the process that accepted it and queued there
 behind another request's drawing while other cores idled: at 50 connections with 20 writes/s, p95 0.56–0.62 s
