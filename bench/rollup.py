@@ -612,6 +612,8 @@ end
 
 WRITERS = "writers (this process)"
 STEAL = "taken by the host (steal)"
+IDLE = "idle"
+CAME_AND_WENT = "processes that came and went"
 
 
 def cpu_seconds() -> dict[tuple[str, int], float]:
@@ -652,8 +654,11 @@ def cpu_seconds() -> dict[tuple[str, int], float]:
     used[("wrk", 0)] = children.children_user + children.children_system
     # Time the virtual machine's host gave these cores' turn to someone else (/proc/stat's "steal"): on a shared
     # machine, the part of the machine's slowness that the processes above cannot see.
-    steal = Path("/proc/stat").read_text().split("\n", 1)[0].split()[8]
-    used[(STEAL, 0)] = int(steal) / tick
+    cpu = Path("/proc/stat").read_text().split("\n", 1)[0].split()
+    used[(STEAL, 0)] = int(cpu[8]) / tick
+    # And the time no process was ready to run (idle and waiting on the disk): with the above, what is left of the
+    # cores' time went to processes that started and ended between two readings (a connection's PostgreSQL backend).
+    used[(IDLE, 0)] = (int(cpu[4]) + int(cpu[5])) / tick
     return used
 
 
@@ -666,10 +671,11 @@ def cpu_by_kind(before: dict, after: dict) -> dict[str, float]:
 
 
 def cpu_line(by_kind: dict[str, float], seconds: float, pages: float) -> str:
+    by_kind = {**by_kind, CAME_AND_WENT: max(0.0, seconds * os.cpu_count() - sum(by_kind.values()))}
     shares = sorted(((used, kind) for kind, used in by_kind.items()), reverse=True)
     # The host's steal is printed even when nil: it tells whether a slow run was this machine's host.
     return ", ".join(f"{kind} {used / seconds:.2f} cores ({used / pages * 1000:.1f} ms/page)"
-                     for used, kind in shares if used / seconds >= 0.01 or kind == STEAL)
+                     for used, kind in shares if used / seconds >= 0.01 or kind in (STEAL, IDLE))
 
 
 def warm_up(port: int, mix: list[tuple[str, str]]) -> None:
