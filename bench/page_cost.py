@@ -3,7 +3,8 @@ What a warm dashboard page costs the web process, counted in machine instruction
 that does not move with the machine's speed: on a shared 2-core machine the same code's pages per second moved by
 2× within an hour (README, Performance), so a change of 5–10 % in CPU per page cannot be seen in wall-clock runs.
 
-    .venv/bin/python bench/page_cost.py [--pages 300]      # needs valgrind; the dataset of bench/rollup.py
+    .venv/bin/python bench/page_cost.py [--pages 200]      # needs valgrind; the dataset of bench/rollup.py
+    .venv/bin/python bench/page_cost.py --drawn [--pages 30]   # a page drawn for its request (no cache)
 
 One process (as a gunicorn worker is after a while): it signs in the benchmark's national and province officers
 and serves ``AREAS`` pages drawn at random from bench/rollup.py's mix through Django's WSGI handler, each as
@@ -15,6 +16,10 @@ start or the warm-up. Under callgrind the code runs some 50 times slower, so wha
 roll-up's freshness) would be read again every few pages instead of every few hundred: the counted processes' clock
 (``time.time`` and ``time.monotonic``) runs ``CALLGRIND_SLOWDOWN`` times slower too.
 What gunicorn itself does per request (parsing, the socket) is not in it; the database and Redis servers neither.
+
+``--drawn`` counts a page with the dashboards' cache turned off (DASHBOARD_CACHE_SECONDS=0): each is drawn for its
+request, as the first visitor after a change or a deployment has it. The warm-up then serves a few pages once (the
+process's own memos), and the drawing's cost is this figure less the warm page's.
 """
 
 import argparse
@@ -37,6 +42,7 @@ import rollup  # noqa: E402 - the benchmark's settings, accounts and page mix
 SEED = 7
 CALLGRIND_SLOWDOWN = 50
 AREAS = 120  # under callgrind a page takes ~50 times as long
+DRAWN_WARM_UP = 10  # pages served once before counting, with --drawn (each drawn: ~50 times as long)
 
 
 def environ_for(path: str, cookie: str) -> dict:
@@ -73,7 +79,7 @@ def slow_clock(factor: float) -> None:
         setattr(time, name, lambda real=real, started=started: started + (real() - started) / factor)
 
 
-def serve_pages(count: int) -> None:
+def serve_pages(count: int, drawn: bool) -> None:
     """In the process callgrind counts: the warm-up, then ``count`` pages of the mix."""
     import django
 
@@ -86,19 +92,28 @@ def serve_pages(count: int) -> None:
     chosen = random.Random(SEED)
     pages = chosen.sample(sorted(set(mix)), AREAS)
     application = WSGIHandler()
-    for _ in range(2):  # drawn and kept, then served once by this process, as in a portal in use
-        for path, cookie in pages:
+    if drawn:
+        for path, cookie in pages[:DRAWN_WARM_UP]:
             serve(application, path, cookie)
+    else:
+        for _ in range(2):  # drawn and kept, then served once by this process, as in a portal in use
+            for path, cookie in pages:
+                serve(application, path, cookie)
     for _ in range(count):
         serve(application, *chosen.choice(pages))
 
 
-def counted(count: int, folder: Path) -> subprocess.Popen:
+def counted(count: int, folder: Path, drawn: bool) -> subprocess.Popen:
     """A process serving ``count`` pages after the warm-up, under callgrind."""
     return subprocess.Popen(["valgrind", "--tool=callgrind", f"--callgrind-out-file={folder / str(count)}",
-                             sys.executable, __file__, "--serve", str(count), "--slow-clock"],
+                             sys.executable, __file__, "--serve", str(count), "--slow-clock",
+                             *(["--drawn"] if drawn else [])],
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-                            env={**os.environ, "PYTHONHASHSEED": "0"})
+                            env=served_environment(drawn))
+
+
+def served_environment(drawn: bool) -> dict:
+    return {**os.environ, "PYTHONHASHSEED": "0", **({"DASHBOARD_CACHE_SECONDS": "0"} if drawn else {})}
 
 
 def instructions(process: subprocess.Popen, output: Path) -> int:
@@ -111,25 +126,29 @@ def instructions(process: subprocess.Popen, output: Path) -> int:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--pages", type=int, default=200)
+    parser.add_argument("--pages", type=int, default=None, help="pages counted (200; 30 with --drawn)")
+    parser.add_argument("--drawn", action="store_true", help="each page drawn for its request (no cache)")
     parser.add_argument("--serve", type=int, default=None, help=argparse.SUPPRESS)
     parser.add_argument("--slow-clock", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve is not None:
         if args.slow_clock:
             slow_clock(CALLGRIND_SLOWDOWN)
-        serve_pages(args.serve)
+        serve_pages(args.serve, args.drawn)
         return
+    pages = args.pages or (30 if args.drawn else 200)
     if shutil.which("valgrind") is None:
         raise SystemExit("valgrind is needed: apt-get install valgrind")
-    subprocess.run([sys.executable, __file__, "--serve", "0"], check=True)  # the pages drawn and kept in Redis
+    if not args.drawn:
+        subprocess.run([sys.executable, __file__, "--serve", "0"], check=True)  # the pages drawn and kept in Redis
     with tempfile.TemporaryDirectory() as folder:
-        base_run, served_run = counted(0, Path(folder)), counted(args.pages, Path(folder))
+        base_run, served_run = counted(0, Path(folder), args.drawn), counted(pages, Path(folder), args.drawn)
         base = instructions(base_run, Path(folder) / "0")
-        served = instructions(served_run, Path(folder) / str(args.pages))
-    per_page = (served - base) / args.pages
-    print(f"Warm dashboard page, Django's WSGI handler in one process: {per_page / 1e6:.2f} M instructions a page "
-          f"(callgrind, {args.pages} pages among {AREAS} of the mix, seed {SEED}; "
+        served = instructions(served_run, Path(folder) / str(pages))
+    per_page = (served - base) / pages
+    kind = "Dashboard page drawn for its request" if args.drawn else "Warm dashboard page"
+    print(f"{kind}, Django's WSGI handler in one process: {per_page / 1e6:.2f} M instructions a page "
+          f"(callgrind, {pages} pages among {AREAS} of the mix, seed {SEED}; "
           f"start and warm-up: {base / 1e9:.2f} G)")
 
 

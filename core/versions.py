@@ -18,6 +18,7 @@ lowest floor, so that every app whose records a dashboard shows can renew them.
 
 import uuid
 from collections.abc import Iterable
+from collections.abc import Sequence
 
 from django.core.cache import cache
 from django.db import transaction
@@ -46,14 +47,14 @@ def area_version(codes: Iterable[str]) -> str:
     return ".".join(tokens.get(key, "0") for key in keys)
 
 
-def cached_with_version(key: str, codes: Iterable[str]) -> tuple[object | None, str]:
+def cached_with_version(keys: Sequence[str], codes: Iterable[str]) -> tuple[list[object | None], str]:
     """
-    The cache entry at ``key`` and the current version of these areas, in one round trip to the cache
-    (a warm dashboard page costs this read and nothing else of its content).
+    The cache entries at ``keys`` (None where missing) and the current version of these areas, in one round trip
+    to the cache (a warm dashboard page costs this read and nothing else of its content).
     """
-    keys = _version_keys(codes)
-    found = cache.get_many([key, *keys])
-    return found.get(key), ".".join(found.get(version_key, "0") for version_key in keys)
+    version_keys = _version_keys(codes)
+    found = cache.get_many([*keys, *version_keys])
+    return [found.get(key) for key in keys], ".".join(found.get(version_key, "0") for version_key in version_keys)
 
 
 def area_versions_renew(codes: Iterable[str]) -> None:

@@ -131,25 +131,17 @@ BREADCRUMBS_PLACEHOLDER = f"__dashboard_{_PLACEHOLDER_MARK}_breadcrumbs__"
 LETTERHEAD_PLACEHOLDER = f"__dashboard_{_PLACEHOLDER_MARK}_letterhead__"
 PER_REQUEST_PLACEHOLDERS = re.compile("|".join(re.escape(placeholder) for placeholder in (
     CSRF_PLACEHOLDER, FRESHNESS_PLACEHOLDER, BREADCRUMBS_PLACEHOLDER, LETTERHEAD_PLACEHOLDER)))
-# When this process last served each page (cache key → time.time()), the least recent dropped first: a page it
-# served less than a refresh floor ago is busy, and is drawn again after the response (DashboardView._page).
-_last_served: OrderedDict[str, float] = OrderedDict()
-_served_lock = threading.Lock()
-MOST_PAGES_FOLLOWED = 10000
 # While one request draws a page again, the others get its previous drawing; after this long (the drawing
 # request died) another may try.
 DRAWING_SUFFIX = ":drawing"
 DRAWING_LOCK_SECONDS = 10
-
-
-def _served(key: str, now: float) -> float:
-    """Note that this process serves the page ``key`` now; when it served it before (0: not that it knows)."""
-    with _served_lock:
-        before = _last_served.pop(key, 0.0)
-        _last_served[key] = now
-        while len(_last_served) > MOST_PAGES_FOLLOWED:
-            _last_served.popitem(last=False)
-    return before
+# When the page was last served, by any process (time.time()): a page served less than a refresh floor ago is
+# busy, and is drawn again after the response (DashboardView._page). Kept in the cache, not per process: a
+# worker just started (gunicorn's max_requests renews each every few minutes at full load) knows every page.
+SERVED_SUFFIX = ":served"
+# The shape of a kept drawing (its keys, the pieces of its body): part of the cache key, so that a release that
+# changes it never reads the previous release's drawings, even where PORTAL_RELEASE is pinned to one value.
+DRAWING_FORMAT = "2"
 
 
 def sort_columns(k: int) -> list[tuple[str, str]]:
@@ -231,8 +223,8 @@ class DashboardView(ActionRequiredMixin, TemplateView):
         DASHBOARD_CACHE_SECONDS; after a change it is still served until it is DASHBOARD_REFRESH_FLOOR_SECONDS
         old, so a page whose areas change all the time (the nation, a province) is drawn again at most once
         per floor instead of after every write. When it must be drawn again one request draws it and the others
-        meanwhile get the previous drawing, rather than all drawing the same page at once. A busy page (this
-        process served it less than a floor ago, and its drawing is less than two floors old) is drawn once the
+        meanwhile get the previous drawing, rather than all drawing the same page at once. A busy page (served
+        less than a floor ago, by any process, and its drawing is less than two floors old) is drawn once the
         response has been sent, and that request too is served the previous drawing: no reader waits for a
         drawing, and none is shown figures more than two floors old. A page visited less often is drawn for the
         visitor who finds it changed (an officer who saved a change and opens their page a while later sees it).
@@ -243,9 +235,9 @@ class DashboardView(ActionRequiredMixin, TemplateView):
             return self._draw(code, version=""), False
         scope = scope_for(self.request.user)
         key = self._cache_key(code, scope)
-        page, version = cached_with_version(key, self._areas_shown(code, scope))
+        (page, served_at), version = cached_with_version([key, key + SERVED_SUFFIX], self._areas_shown(code, scope))
         now = time.time()
-        busy = now - _served(key, now) < settings.DASHBOARD_REFRESH_FLOOR_SECONDS
+        busy = self._note_served(key, served_at, now)
         if page is not None:
             age = now - page["drawn_at"]
             current = page["version"] == version
@@ -257,6 +249,20 @@ class DashboardView(ActionRequiredMixin, TemplateView):
                 self._drawing_after_response = (key, code, version)
                 return page, True
         return self._draw_into_cache(key, code, version, locked=page is not None), False
+
+    @staticmethod
+    def _note_served(key: str, served_at: float | None, now: float) -> bool:
+        """
+        Whether the page is busy (served less than a refresh floor ago), noting that it is served now. The note is
+        written at most once per half floor, whichever process serves it: a page served every second costs a
+        write every ten, not one per visit. So it may lag half a floor behind: a page served between half a floor
+        and a floor ago may count as not busy, and is drawn for its visitor.
+        """
+        floor = settings.DASHBOARD_REFRESH_FLOOR_SECONDS
+        before = served_at if isinstance(served_at, float) else 0.0
+        if floor and now - before >= floor / 2:
+            cache.set(key + SERVED_SUFFIX, now, 2 * floor)
+        return now - before < floor
 
     def _draw_into_cache(self, key: str, code: str | None, version: str, *, locked: bool = True) -> dict:
         """
@@ -302,7 +308,7 @@ class DashboardView(ActionRequiredMixin, TemplateView):
         # The day too: what a page counts in days (targets' days left, 30-day windows) moves at midnight.
         # The release too: a drawing of the previous release names its scripts and carries its data shapes.
         parts = [code or "", self._page_query().urlencode(), get_language(), signature,
-                 timezone.localdate().isoformat(), release_id()]
+                 timezone.localdate().isoformat(), release_id(), DRAWING_FORMAT]
         return "dashboard:" + hashlib.sha256("|".join(parts).encode()).hexdigest()
 
     @staticmethod

@@ -117,8 +117,31 @@ def test_unit_matrix_and_operational_threshold(client, areas, pati_officer, djan
     page = client.get(f"/dasbor/{PATI}/", {"k": "1"})
     kantor = next(item for item in page.context["area"].unit_matrix() if item["code"] == "kantor")
     assert kantor["counts"][:5] == [1, 0, 0, 0, 1]  # rencana (Pakem), …, operasional (Prawoto)
+    matrix = page.content.decode().split('id="unit-matrix">', 1)[1].split("</table>", 1)[0]
+    assert (f'<tr><td>{kantor["label"]}</td><td class="num">1</td><td class="num">0</td><td class="num">0</td>'
+            '<td class="num">0</td><td class="num">1</td>') in matrix
     assert page.context["area"].operational_at_least(1) == 1
     assert client.get(f"/dasbor/{PATI}/", {"k": "2"}).context["area"].operational_at_least(2) == 0
+
+
+def test_the_indicators_and_stages_tables_write_their_figures_as_indonesian_readers_do(client, areas,
+                                                                                       national_admin):
+    """Each indicator's row: label, count, base count and base, percentage with a decimal comma; labels escaped."""
+    from koperasi.models import FormationStage
+    from reports.selectors import _MEMO
+
+    FormationStage.objects.filter(pk=FormationStage.objects.order_by("order")[0].pk).update(
+        name="Musdesus & <b>rapat</b>")
+    _MEMO.clear()  # the catalogue's labels are kept for a minute
+    client.force_login(national_admin)
+    html = client.get("/dasbor/33/").content.decode()
+    indicators = html.split('<section class="card" id="indicators">', 1)[1].split("</table>", 1)[0]
+    # Jawa Tengah: the fixtures' two cooperatives among its 8,563 villages.
+    assert ('<tr data-indicator="villages_with_cooperative"><td>Desa/kelurahan yang memiliki koperasi</td>'
+            '<td class="num">2</td><td class="num">8.563 <span class="muted small">desa/kelurahan</span></td>'
+            '<td class="num">0,0 %</td></tr>') in indicators
+    stages = html.split("Tahap pembentukan tercapai", 1)[1].split("</table>", 1)[0]
+    assert "<tr><td>Musdesus &amp; &lt;b&gt;rapat&lt;/b&gt;</td>" in stages and "<b>rapat" not in stages
 
 
 def test_not_updated_lists_quiet_cooperatives_in_scope(client, areas, pati_officer):
@@ -372,6 +395,23 @@ def test_a_drawing_kept_by_the_previous_release_is_not_served_by_the_next(client
     assert client.get(f"/dasbor/{PATI}/").context_data["page"]["drawn_at"] > drawn
 
 
+def test_a_drawing_of_another_shape_is_not_read_even_with_the_release_pinned(client, areas, national_admin, settings,
+                                                                              monkeypatch):
+    """A deployer who sets PORTAL_RELEASE to one fixed value: a release that changes what a drawing holds still draws
+    its own (reading the old shape would fail every request until it expired)."""
+    import reports.views
+    from tests.conftest import clear_test_cache
+
+    settings.DASHBOARD_CACHE_SECONDS, settings.DASHBOARD_REFRESH_FLOOR_SECONDS = 60, 20
+    settings.PORTAL_RELEASE = "production"
+    clear_test_cache()
+    client.force_login(national_admin)
+    drawn = client.get(f"/dasbor/{PATI}/").context_data["page"]["drawn_at"]
+    monkeypatch.setattr(reports.views, "DRAWING_FORMAT", reports.views.DRAWING_FORMAT + "-next")
+    page = client.get(f"/dasbor/{PATI}/")
+    assert page.status_code == 200 and page.context_data["page"]["drawn_at"] > drawn
+
+
 @pytest.fixture
 def dashboard_clock(monkeypatch):
     """The dashboards' clock, moved by hand (no sleeping, whatever the machine's load): returns ``advance(seconds)``."""
@@ -381,7 +421,6 @@ def dashboard_clock(monkeypatch):
 
     now = [reports.views.time.time()]
     monkeypatch.setattr(reports.views, "time", SimpleNamespace(time=lambda: now[0]))
-    reports.views._last_served.clear()  # what this process served in other tests
 
     def advance(seconds: float) -> None:
         now[0] += seconds
@@ -426,6 +465,58 @@ def test_a_busy_changed_page_is_drawn_again_after_the_response_once_its_refresh_
     assert after_floor.content.decode().count('data-figure="cooperatives">4<') == 1
     assert after_floor.context_data["freshness"].as_of > drawn_as_of
     assert not [query for query in served if "reports_regionrollup" in query["sql"]]  # drawn before, not now
+
+
+def test_a_worker_just_started_knows_a_busy_page_and_does_not_make_its_reader_wait(
+        client, areas, national_admin, settings, dashboard_clock, django_capture_on_commit_callbacks):
+    """
+    gunicorn renews each worker after max_requests (every few minutes at full load), and the load balancer sends a
+    page's readers to any worker: a busy page is known as busy in a worker that has not served it yet, so its
+    reader there is served the previous drawing at once, and the page is drawn after the response.
+    """
+    _busy_nation_page_changed_past_its_floor(client, national_admin, settings, dashboard_clock,
+                                             django_capture_on_commit_callbacks)
+    _forget_what_this_process_keeps()  # as a new worker has it
+    first = client.get("/dasbor/")
+    assert first.content.decode().count('data-figure="cooperatives">3<') == 1  # the previous drawing, at once
+    assert client.get("/dasbor/").content.decode().count('data-figure="cooperatives">4<') == 1  # drawn after it
+
+
+def _forget_what_this_process_keeps() -> None:
+    """Empty what the portal's modules keep in memory between requests (their LRU OrderedDicts, the memo)."""
+    import sys
+    from collections import OrderedDict
+
+    import reports.selectors
+
+    for name, module in list(sys.modules.items()):
+        if name.split(".")[0] in {"core", "reports", "accounts", "targets", "wilayah"}:
+            for attribute, value in vars(module).items():
+                if attribute.startswith("_") and isinstance(value, OrderedDict):
+                    value.clear()
+    reports.selectors._MEMO.clear()
+
+
+def test_a_busy_page_notes_its_visits_once_per_half_floor_not_on_every_visit(client, areas, national_admin, settings,
+                                                                              dashboard_clock):
+    """The note that makes a page busy costs a cache write every half floor, however often the page is read."""
+    from django.core.cache import cache
+
+    from reports.views import SERVED_SUFFIX
+    from tests.conftest import clear_test_cache
+
+    settings.DASHBOARD_CACHE_SECONDS, settings.DASHBOARD_REFRESH_FLOOR_SECONDS = 60, 10
+    clear_test_cache()
+    client.force_login(national_admin)
+    key = client.get("/dasbor/").context_data["view"]._cache_key(None, scope_for(national_admin)) + SERVED_SUFFIX
+    first = cache.get(key)
+    for _ in range(4):
+        dashboard_clock(1)
+        client.get("/dasbor/")
+    assert cache.get(key) == first
+    dashboard_clock(2)  # 6 s after the note: more than half the floor
+    client.get("/dasbor/")
+    assert cache.get(key) == first + 6
 
 
 def test_a_changed_page_nobody_opened_for_a_floor_is_drawn_for_its_visitor(
