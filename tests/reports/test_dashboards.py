@@ -158,7 +158,9 @@ def test_the_dashboard_card_names_the_quiet_cooperatives_and_counts_them(client,
     client.force_login(pati_officer)
     html = client.get(f"/dasbor/{PATI}/").content.decode()
     assert "1 koperasi tanpa pembaruan selama 30 hari" in html
-    assert f'href="/koperasi/{areas["pakem"].pk}/">{areas["pakem"].name}</a>' in html
+    # Linked to its page, with how long it has been quiet in the reader's language.
+    assert (f'<li><a href="/koperasi/{areas["pakem"].pk}/">{areas["pakem"].name}</a> '
+            '<span class="muted small">1\xa0bulan, 2\xa0minggu</span></li>') in html
     assert areas["prawoto"].name not in html.split("tanpa pembaruan selama 30 hari", 1)[1].split("</ul>", 1)[0]
 
 
