@@ -44,6 +44,7 @@ bench: venv-dev
 	$(LOAD_TEST_ENV); NO_BROWSER=1 PY=$(PY) scripts/ensure-test-services.sh
 	nice -n 5 $(PY) bench/rollup.py $(BENCH_ARGS)
 	nice -n 5 $(PY) bench/page_cost.py
+	nice -n 5 $(PY) bench/page_cost.py --drawn
 	nice -n 5 $(PY) bench/federation.py
 
 lint: venv-dev

@@ -34,17 +34,20 @@ class SectionRegistry:
 
     def __init__(self) -> None:
         self._entries: dict[str, _Entry] = {}
+        # In order, and the query parameters they read: asked for on every request of a cached page (its key).
+        self._in_order: tuple[_Entry, ...] = ()
+        self._parameters: tuple[str, ...] = ()
 
     def register(self, name: str, *, template_name: str, context: Callable[..., dict], order: int = 100,
                  parameters: tuple[str, ...] = ()) -> None:
         """``context(**page_arguments)`` returns the card's data; ``parameters`` are query parameters it reads."""
         self._entries[name] = _Entry(template_name, context, order, tuple(parameters))
-
-    def _sorted(self) -> list[_Entry]:
-        return [entry for _name, entry in sorted(self._entries.items(), key=lambda item: (item[1].order, item[0]))]
+        self._in_order = tuple(entry for _name, entry in sorted(self._entries.items(),
+                                                                 key=lambda item: (item[1].order, item[0])))
+        self._parameters = tuple(parameter for entry in self._in_order for parameter in entry.parameters)
 
     def sections(self, **page_arguments) -> list[Section]:
-        return [Section(entry.template_name, entry.context(**page_arguments)) for entry in self._sorted()]
+        return [Section(entry.template_name, entry.context(**page_arguments)) for entry in self._in_order]
 
     def parameters(self) -> tuple[str, ...]:
-        return tuple(parameter for entry in self._sorted() for parameter in entry.parameters)
+        return self._parameters
