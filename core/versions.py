@@ -18,7 +18,6 @@ lowest floor, so that every app whose records a dashboard shows can renew them.
 
 import uuid
 from collections.abc import Iterable
-from collections.abc import Sequence
 
 from django.core.cache import cache
 from django.db import transaction
@@ -47,7 +46,7 @@ def area_version(codes: Iterable[str]) -> str:
     return ".".join(tokens.get(key, "0") for key in keys)
 
 
-def cached_with_version(keys: Sequence[str], codes: Iterable[str]) -> tuple[list[object | None], str]:
+def cached_with_version(keys: list[str], codes: Iterable[str]) -> tuple[list[object | None], str]:
     """
     The cache entries at ``keys`` (None where missing) and the current version of these areas, in one round trip
     to the cache (a warm dashboard page costs this read and nothing else of its content).

@@ -140,7 +140,8 @@ DRAWING_LOCK_SECONDS = 10
 # worker just started (gunicorn's max_requests renews each every few minutes at full load) knows every page.
 SERVED_SUFFIX = ":served"
 # The shape of a kept drawing (its keys, the pieces of its body): part of the cache key, so that a release that
-# changes it never reads the previous release's drawings, even where PORTAL_RELEASE is pinned to one value.
+# changes it never reads the previous release's drawings, even where PORTAL_RELEASE is pinned to one value. Raise
+# it with the shape (a test holds the two together).
 DRAWING_FORMAT = "2"
 
 
@@ -224,7 +225,8 @@ class DashboardView(ActionRequiredMixin, TemplateView):
         old, so a page whose areas change all the time (the nation, a province) is drawn again at most once
         per floor instead of after every write. When it must be drawn again one request draws it and the others
         meanwhile get the previous drawing, rather than all drawing the same page at once. A busy page (served
-        less than a floor ago, by any process, and its drawing is less than two floors old) is drawn once the
+        less than a floor ago by any process, as noted at most every half floor, and its drawing is less than two
+        floors old) is drawn once the
         response has been sent, and that request too is served the previous drawing: no reader waits for a
         drawing, and none is shown figures more than two floors old. A page visited less often is drawn for the
         visitor who finds it changed (an officer who saved a change and opens their page a while later sees it).
@@ -237,7 +239,7 @@ class DashboardView(ActionRequiredMixin, TemplateView):
         key = self._cache_key(code, scope)
         (page, served_at), version = cached_with_version([key, key + SERVED_SUFFIX], self._areas_shown(code, scope))
         now = time.time()
-        busy = self._note_served(key, served_at, now)
+        busy = self._busy_after_noting_visit(key, served_at, now)
         if page is not None:
             age = now - page["drawn_at"]
             current = page["version"] == version
@@ -251,7 +253,7 @@ class DashboardView(ActionRequiredMixin, TemplateView):
         return self._draw_into_cache(key, code, version, locked=page is not None), False
 
     @staticmethod
-    def _note_served(key: str, served_at: float | None, now: float) -> bool:
+    def _busy_after_noting_visit(key: str, served_at: float | None, now: float) -> bool:
         """
         Whether the page is busy (served less than a refresh floor ago), noting that it is served now. The note is
         written at most once per half floor, whichever process serves it: a page served every second costs a
@@ -259,7 +261,7 @@ class DashboardView(ActionRequiredMixin, TemplateView):
         and a floor ago may count as not busy, and is drawn for its visitor.
         """
         floor = settings.DASHBOARD_REFRESH_FLOOR_SECONDS
-        before = served_at if isinstance(served_at, float) else 0.0
+        before = served_at if isinstance(served_at, int | float) else 0.0
         if floor and now - before >= floor / 2:
             cache.set(key + SERVED_SUFFIX, now, 2 * floor)
         return now - before < floor

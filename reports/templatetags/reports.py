@@ -105,7 +105,10 @@ _LABELLED_ROW = "<tr><td>{}</td>{}</tr>"
 
 @register.simple_tag
 def indicator_rows(row):
-    """The indicators table's rows: each published indicator's count, base count and base, and percentage."""
+    """
+    The indicators table's rows: each published indicator's count, base count and base, and percentage; the same
+    registry, in the same order, as ``AreaRow.indicators`` gives the API and the exports.
+    """
     numbers = NumberFormat.active()
     return mark_safe("".join(  # noqa: S308 - every value escaped
         _INDICATOR_ROW.format(escape(item.code), escape(str(item.label)), escape(numbers.grouped(item.count(row))),

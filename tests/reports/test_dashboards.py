@@ -154,12 +154,13 @@ def test_not_updated_lists_quiet_cooperatives_in_scope(client, areas, pati_offic
 
 
 def test_the_dashboard_card_names_the_quiet_cooperatives_and_counts_them(client, areas, pati_officer):
-    Cooperative.objects.filter(pk=areas["pakem"].pk).update(last_activity_at=timezone.now() - timedelta(days=45))
+    Cooperative.objects.filter(pk=areas["pakem"].pk).update(last_activity_at=timezone.now() - timedelta(days=45),
+                                                          name="Koperasi <i>Pakem</i> & Tani")
     client.force_login(pati_officer)
     html = client.get(f"/dasbor/{PATI}/").content.decode()
     assert "1 koperasi tanpa pembaruan selama 30 hari" in html
-    # Linked to its page, with how long it has been quiet in the reader's language.
-    assert (f'<li><a href="/koperasi/{areas["pakem"].pk}/">{areas["pakem"].name}</a> '
+    # Linked to its page, its name escaped, with how long it has been quiet in the reader's language.
+    assert (f'<li><a href="/koperasi/{areas["pakem"].pk}/">Koperasi &lt;i&gt;Pakem&lt;/i&gt; &amp; Tani</a> '
             '<span class="muted small">1\xa0bulan, 2\xa0minggu</span></li>') in html
     assert areas["prawoto"].name not in html.split("tanpa pembaruan selama 30 hari", 1)[1].split("</ul>", 1)[0]
 
@@ -414,6 +415,20 @@ def test_a_drawing_of_another_shape_is_not_read_even_with_the_release_pinned(cli
     assert page.status_code == 200 and page.context_data["page"]["drawn_at"] > drawn
 
 
+def test_the_drawing_format_is_raised_with_the_drawing_s_shape(client, areas, national_admin, settings):
+    """What a kept drawing holds, pinned to DRAWING_FORMAT: a change to one fails here until the other follows."""
+    import reports.views
+    from tests.conftest import clear_test_cache
+
+    settings.DASHBOARD_CACHE_SECONDS, settings.DASHBOARD_REFRESH_FLOOR_SECONDS = 60, 20
+    clear_test_cache()
+    client.force_login(national_admin)
+    page = client.get(f"/dasbor/{PATI}/").context_data["page"]
+    shape = (sorted(page), type(page["body"]).__name__, {type(piece).__name__ for piece in page["body"]})
+    keys = ["ancestors", "as_of", "body", "chart", "drawn_at", "map", "title", "version"]
+    assert (reports.views.DRAWING_FORMAT, shape) == ("2", (keys, "tuple", {"bytes", "str"}))
+
+
 @pytest.fixture
 def dashboard_clock(monkeypatch):
     """The dashboards' clock, moved by hand (no sleeping, whatever the machine's load): returns ``advance(seconds)``."""
@@ -485,7 +500,10 @@ def test_a_worker_just_started_knows_a_busy_page_and_does_not_make_its_reader_wa
 
 
 def _forget_what_this_process_keeps() -> None:
-    """Empty what the portal's modules keep in memory between requests (their LRU OrderedDicts, the memo)."""
+    """
+    Empty what the portal's modules keep in memory between requests: their LRU OrderedDicts and the catalogue memo.
+    A new kind of per-process store (another type, another name) would need adding here.
+    """
     import sys
     from collections import OrderedDict
 
