@@ -30,6 +30,8 @@ It measures:
 ``--refresh-floor N`` (a diagnostic, not the measure): the web serves a changed page's previous drawing for up to
 N seconds (``DASHBOARD_REFRESH_FLOOR_SECONDS``, 20 by default); with N longer than the run, no page is drawn again
 while the writes go on, and the difference from a normal run is what drawing the changed pages costs.
+``--busy-refresh-floor N`` measures a deployment option: busy pages (all of the mix's, at this load) drawn again
+at most every N seconds (``DASHBOARD_BUSY_REFRESH_FLOOR_SECONDS``), pages few people read as fresh as by default.
 
 The benchmark's own login (national administrator, with its authenticator secret) is printed at the end.
 It cleans up after itself: the worker, gunicorn and its temporary files; static files are collected into
@@ -833,6 +835,8 @@ def main() -> None:
     parser.add_argument("--refresh-floor", type=int, default=None, metavar="SECONDS",
                         help="diagnostic: the web's DASHBOARD_REFRESH_FLOOR_SECONDS (longer than the run: no page is "
                              "drawn again during the load tests)")
+    parser.add_argument("--busy-refresh-floor", type=int, default=None, metavar="SECONDS",
+                        help="the web's DASHBOARD_BUSY_REFRESH_FLOOR_SECONDS: a deployment option, measured")
     parser.add_argument("--only-full", action="store_true",
                         help="only the full roll-up measurements (1.): no worker, server or load test")
     args = parser.parse_args()
@@ -840,6 +844,10 @@ def main() -> None:
         # Read by gunicorn's settings; a drawing is kept at most DASHBOARD_CACHE_SECONDS, so that long too.
         os.environ["DASHBOARD_REFRESH_FLOOR_SECONDS"] = str(args.refresh_floor)
         os.environ["DASHBOARD_CACHE_SECONDS"] = str(max(args.refresh_floor, 300))
+    if args.busy_refresh_floor is not None:
+        os.environ["DASHBOARD_BUSY_REFRESH_FLOOR_SECONDS"] = str(args.busy_refresh_floor)
+        os.environ["DASHBOARD_CACHE_SECONDS"] = str(max(args.busy_refresh_floor, int(os.environ.get(
+            "DASHBOARD_CACHE_SECONDS", 300))))
     print(f"Database {DATABASE_URL} (DATABASE_URL, else BENCH_DATABASE), Redis {os.environ['REDIS_URL']}, "
           f"Celery queue {QUEUE}", flush=True)
     ensure_database(args.generate, args.members)
@@ -942,7 +950,9 @@ def run(args, temporary: Path) -> None:
         print(f"\n4. Dashboards, {areas} different areas (nation, provinces, kabupaten/kota, kecamatan), national and "
               f"province officers, {args.clients} connections (wrk), gunicorn per config/gunicorn.conf.py"
               + (f"; DIAGNOSTIC: a changed page's previous drawing served for up to {args.refresh_floor} s"
-                 if args.refresh_floor is not None else ""))
+                 if args.refresh_floor is not None else "")
+              + (f"; busy pages drawn again at most every {args.busy_refresh_floor} s "
+                 "(DASHBOARD_BUSY_REFRESH_FLOOR_SECONDS)" if args.busy_refresh_floor is not None else ""))
         print(f"   with {WRITES_PER_SECOND} writes/s ({len(writers.latencies)} changes, visible p95 "
               f"{ms(percentile(writers.latencies, 0.95))}): client p50 {ms(busy['p50'])}, p95 {ms(busy['p95'])}, "
               f"p99 {ms(busy['p99'])}, {busy['rate']:.0f} pages/s, {busy['errors']} errors; CPU reference before: "

@@ -145,6 +145,18 @@ SERVED_SUFFIX = ":served"
 DRAWING_FORMAT = "2"
 
 
+def refresh_floor(*, busy: bool) -> float:
+    """
+    How long a changed page's drawing is still served before it is drawn again: DASHBOARD_REFRESH_FLOOR_SECONDS, or
+    for a busy page DASHBOARD_BUSY_REFRESH_FLOOR_SECONDS when that is longer. A deployment may let the pages many
+    people are reading (the nation, the provinces, a kabupaten in a meeting) lag further behind, since each is
+    drawn again after every floor the whole country's writes pass, while a page few people open (an officer's own
+    kabupaten after a save) stays as fresh as the shorter floor.
+    """
+    floor = settings.DASHBOARD_REFRESH_FLOOR_SECONDS
+    return max(floor, settings.DASHBOARD_BUSY_REFRESH_FLOOR_SECONDS) if busy else floor
+
+
 def sort_columns(k: int) -> list[tuple[str, str]]:
     return [("name", _("Area")), ("villages", _("Desa/kelurahan")), ("cooperatives", _("Cooperatives")),
             ("registered", _("Registered (%)")), ("legal", _("Legal entity (%)")),
@@ -221,16 +233,16 @@ class DashboardView(ActionRequiredMixin, TemplateView):
         scope; ``_cache_key``), and whether it is behind the roll-up.
 
         A cached drawing is served while the figures of the areas it shows are unchanged, for at most
-        DASHBOARD_CACHE_SECONDS; after a change it is still served until it is DASHBOARD_REFRESH_FLOOR_SECONDS
-        old, so a page whose areas change all the time (the nation, a province) is drawn again at most once
-        per floor instead of after every write. When it must be drawn again one request draws it and the others
-        meanwhile get the previous drawing, rather than all drawing the same page at once. A busy page (served
-        less than a floor ago by any process, as noted at most every half floor, and its drawing is less than two
-        floors old) is drawn once the
-        response has been sent, and that request too is served the previous drawing: no reader waits for a
-        drawing, and none is shown figures more than two floors old. A page visited less often is drawn for the
-        visitor who finds it changed (an officer who saved a change and opens their page a while later sees it).
-        The CSRF token and the freshness line are filled in per request.
+        DASHBOARD_CACHE_SECONDS; after a change it is still served until it is a refresh floor old (``refresh_floor``:
+        DASHBOARD_REFRESH_FLOOR_SECONDS, for a busy page DASHBOARD_BUSY_REFRESH_FLOOR_SECONDS when longer), so a page
+        whose areas change all the time (the nation, a province) is drawn again at most once per floor instead of
+        after every write. When it must be drawn again one request draws it and the others meanwhile get the
+        previous drawing, rather than all drawing the same page at once. A busy page (served less than
+        DASHBOARD_REFRESH_FLOOR_SECONDS ago by any process, as noted at most every half of it, and its drawing is
+        less than two of its floors old) is drawn once the response has been sent, and that request too is served
+        the previous drawing: no reader waits for a drawing, and none is shown figures more than two floors old. A
+        page visited less often is drawn for the visitor who finds it changed (an officer who saved a change and
+        opens their page a while later sees it). The CSRF token and the freshness line are filled in per request.
         """
         seconds = settings.DASHBOARD_CACHE_SECONDS
         if not seconds:
@@ -240,14 +252,15 @@ class DashboardView(ActionRequiredMixin, TemplateView):
         (page, served_at), version = cached_with_version([key, key + SERVED_SUFFIX], self._areas_shown(code, scope))
         now = time.time()
         busy = self._busy_after_noting_visit(key, served_at, now)
+        floor = refresh_floor(busy=busy)
         if page is not None:
             age = now - page["drawn_at"]
             current = page["version"] == version
-            if age < seconds and (current or age < settings.DASHBOARD_REFRESH_FLOOR_SECONDS):
+            if age < seconds and (current or age < floor):
                 return page, not current
             if not cache.add(key + DRAWING_SUFFIX, 1, DRAWING_LOCK_SECONDS):
                 return page, not current  # another request is drawing it again
-            if busy and not current and age < min(seconds, 2 * settings.DASHBOARD_REFRESH_FLOOR_SECONDS):
+            if busy and not current and age < min(seconds, 2 * floor):
                 self._drawing_after_response = (key, code, version)
                 return page, True
         return self._draw_into_cache(key, code, version, locked=page is not None), False

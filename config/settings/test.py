@@ -31,6 +31,7 @@ ROLLUP_LOCK_SECONDS = 6
 # Tests read each page's context; the caching itself is tested with the setting turned on.
 DASHBOARD_CACHE_SECONDS = 0
 DASHBOARD_REFRESH_FLOOR_SECONDS = 0
+DASHBOARD_BUSY_REFRESH_FLOOR_SECONDS = 0
 
 # allauth's own limit of 30 sign-ins a minute from one address (kept in production) would refuse the suite's
 # sign-ins, which all come from 127.0.0.1 and, on a quiet machine, faster than that; the portal's lockout of

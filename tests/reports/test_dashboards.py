@@ -563,6 +563,39 @@ def test_a_changed_page_nobody_opened_for_a_floor_is_drawn_for_its_visitor(
     assert page.context_data["freshness"].as_of > drawn.context_data["freshness"].as_of
 
 
+def test_a_busy_page_may_lag_a_longer_floor_while_a_page_nobody_reads_keeps_the_shorter_one(
+        client, areas, national_admin, settings, dashboard_clock, django_capture_on_commit_callbacks):
+    """
+    DASHBOARD_BUSY_REFRESH_FLOOR_SECONDS lets the pages many people read lag further behind (fewer drawings while
+    the whole country writes): a busy changed page is served as drawn, with the time of its figures, until that
+    longer floor has passed, and is then drawn after a response. A page nobody read for the shorter floor is drawn
+    for its visitor once its drawing is that old, as before.
+    """
+    from reports.selectors import _MEMO
+    from tests.conftest import clear_test_cache
+    from tests.conftest import register
+
+    settings.DASHBOARD_CACHE_SECONDS, settings.DASHBOARD_REFRESH_FLOOR_SECONDS = 300, 10
+    settings.DASHBOARD_BUSY_REFRESH_FLOOR_SECONDS = 30
+    clear_test_cache()
+    client.force_login(national_admin)
+    drawn_as_of = client.get("/dasbor/").context_data["freshness"].as_of
+    client.get(f"/dasbor/{PATI}/")
+    with django_capture_on_commit_callbacks(execute=True):
+        register(national_admin, "33.18.02.2001")  # the nation's row and Pati's move
+    _MEMO.clear()
+    for _ in range(5):  # the national page read every 5 s, 25 s in all: past the shorter floor, within the longer
+        dashboard_clock(5)
+        nation = client.get("/dasbor/")
+        assert nation.content.decode().count('data-figure="cooperatives">3<') == 1
+        assert nation.context_data["freshness"].as_of == drawn_as_of
+    # Pati's page, not read since its drawing 25 s ago, is drawn for its visitor.
+    assert client.get(f"/dasbor/{PATI}/").content.decode().count('data-figure="cooperatives">3<') == 1
+    dashboard_clock(6)  # 31 s: past the longer floor; served the previous drawing, drawn after the response
+    assert client.get("/dasbor/").content.decode().count('data-figure="cooperatives">3<') == 1
+    assert client.get("/dasbor/").content.decode().count('data-figure="cooperatives">4<') == 1
+
+
 def _busy_nation_page_changed_past_its_floor(client, national_admin, settings, dashboard_clock, capture) -> None:
     """The national page drawn, changed, visited within its floor and now past it: the next visit takes its drawing."""
     from reports.selectors import _MEMO
