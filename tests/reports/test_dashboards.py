@@ -799,6 +799,27 @@ def test_a_read_of_some_roll_up_columns_gives_the_same_figures_and_refuses_other
         rollup_for([PATI], ["cooperatives FROM reports_regionrollup; --"])
 
 
+def test_a_read_of_many_areas_gives_each_its_own_row_and_refuses_a_code_with_a_comma(areas):
+    """
+    The national page reads the rows of ~200 target areas at once (sent as one parameter on PostgreSQL): each code
+    gets its own row, an area's code and its parent's (33 and 33.18) are not confused, codes without a row are left
+    out, and a code that would split into two is refused rather than read.
+    """
+    from reports.models import RegionRollup
+    from reports.selectors import rollup_and_snapshots_for
+    from reports.selectors import rollup_for
+
+    codes = sorted(RegionRollup.objects.values_list("code", flat=True))
+    assert {"33", PATI, "35", "35.05"} <= set(codes)
+    one_by_one = {code: rollup_for([code], ["cooperatives", "members"])[code] for code in codes}
+    asked = [*codes, "99.99"]  # a code without a row
+    assert rollup_for(asked, ["cooperatives", "members"]) == one_by_one
+    assert rollup_and_snapshots_for(asked, asked, day=timezone.localdate(), columns=["cooperatives", "members"]
+                                    )[0] == one_by_one
+    with pytest.raises(ValueError):
+        rollup_for([f"{PATI},35.05"], ["cooperatives"])
+
+
 def test_a_new_or_changed_target_shows_on_its_areas_cached_pages_at_once_and_leaves_others_cached(
         client, areas, national_admin, pati_officer, settings, django_capture_on_commit_callbacks):
     """
