@@ -32,6 +32,9 @@ N seconds (``DASHBOARD_REFRESH_FLOOR_SECONDS``, 20 by default); with N longer th
 while the writes go on, and the difference from a normal run is what drawing the changed pages costs.
 ``--busy-refresh-floor N`` measures a deployment option: busy pages (all of the mix's, at this load) drawn again
 at most every N seconds (``DASHBOARD_BUSY_REFRESH_FLOOR_SECONDS``), pages few people read as fresh as by default.
+The pages are drawn at the warm-up, so a floor longer than what precedes the measured run (the saturation run)
+draws no changed page in it: give ``--pre-roll S`` (at least twice the floor), the load and the writes running S
+seconds before the run with the writes is measured, so that it finds the pages drawn again as in steady use.
 
 The benchmark's own login (national administrator, with its authenticator secret) is printed at the end.
 It cleans up after itself: the worker, gunicorn and its temporary files; static files are collected into
@@ -837,6 +840,8 @@ def main() -> None:
                              "drawn again during the load tests)")
     parser.add_argument("--busy-refresh-floor", type=int, default=None, metavar="SECONDS",
                         help="the web's DASHBOARD_BUSY_REFRESH_FLOOR_SECONDS: a deployment option, measured")
+    parser.add_argument("--pre-roll", type=int, default=0, metavar="SECONDS",
+                        help="the load and the writes run this long before the run with the writes is measured")
     parser.add_argument("--only-full", action="store_true",
                         help="only the full roll-up measurements (1.): no worker, server or load test")
     args = parser.parse_args()
@@ -846,7 +851,8 @@ def main() -> None:
         os.environ["DASHBOARD_CACHE_SECONDS"] = str(max(args.refresh_floor, 300))
     if args.busy_refresh_floor is not None:
         os.environ["DASHBOARD_BUSY_REFRESH_FLOOR_SECONDS"] = str(args.busy_refresh_floor)
-        os.environ["DASHBOARD_CACHE_SECONDS"] = str(max(args.busy_refresh_floor, int(os.environ.get(
+        # The busy floor is held to half the drawings' lifetime (reports.views.refresh_floor).
+        os.environ["DASHBOARD_CACHE_SECONDS"] = str(max(2 * args.busy_refresh_floor, int(os.environ.get(
             "DASHBOARD_CACHE_SECONDS", 300))))
     print(f"Database {DATABASE_URL} (DATABASE_URL, else BENCH_DATABASE), Redis {os.environ['REDIS_URL']}, "
           f"Celery queue {QUEUE}", flush=True)
@@ -938,6 +944,8 @@ def run(args, temporary: Path) -> None:
                                  quiet["rate"] * args.seconds)
             speeds["busy"] = cpu_reference(short=True)
             with Writers(admin, rate=WRITES_PER_SECOND) as writers:
+                if args.pre_roll:  # as in steady use: the changed pages drawn again at their floor (module doc)
+                    wrk_run(port, mix, args.clients, args.pre_roll, script)
                 before, started, written_before = cpu_seconds(), time.perf_counter(), writers.written
                 busy = wrk_run(port, mix, args.clients, args.seconds, script)
                 busy_used = cpu_by_kind(before, cpu_seconds())
@@ -952,7 +960,9 @@ def run(args, temporary: Path) -> None:
               + (f"; DIAGNOSTIC: a changed page's previous drawing served for up to {args.refresh_floor} s"
                  if args.refresh_floor is not None else "")
               + (f"; busy pages drawn again at most every {args.busy_refresh_floor} s "
-                 "(DASHBOARD_BUSY_REFRESH_FLOOR_SECONDS)" if args.busy_refresh_floor is not None else ""))
+                 "(DASHBOARD_BUSY_REFRESH_FLOOR_SECONDS, if longer than the floor)"
+                 if args.busy_refresh_floor is not None else "")
+              + (f"; measured after {args.pre_roll} s of the same load and writes" if args.pre_roll else ""))
         print(f"   with {WRITES_PER_SECOND} writes/s ({len(writers.latencies)} changes, visible p95 "
               f"{ms(percentile(writers.latencies, 0.95))}): client p50 {ms(busy['p50'])}, p95 {ms(busy['p95'])}, "
               f"p99 {ms(busy['p99'])}, {busy['rate']:.0f} pages/s, {busy['errors']} errors; CPU reference before: "

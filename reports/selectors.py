@@ -242,6 +242,8 @@ def _code_among(codes: list[str]) -> tuple[str, list[str]]:
     held a comma is refused rather than split (on every database, alike). Elsewhere (SQLite) one placeholder per
     code.
     """
+    if not codes:
+        return "1 = 0", []  # none: "IN ()" is no SQL
     joined = ",".join(codes)
     if joined.count(",") != len(codes) - 1:
         raise ValueError(f"A region code with a comma: {[code for code in codes if ',' in code]}")

@@ -145,16 +145,19 @@ SERVED_SUFFIX = ":served"
 DRAWING_FORMAT = "2"
 
 
-def refresh_floor(*, busy: bool) -> float:
+def refresh_floor(*, busy: bool) -> int:
     """
     How long a changed page's drawing is still served before it is drawn again: DASHBOARD_REFRESH_FLOOR_SECONDS, or
-    for a busy page DASHBOARD_BUSY_REFRESH_FLOOR_SECONDS when that is longer. A deployment may let the pages many
-    people are reading (the nation, the provinces, a kabupaten in a meeting) lag further behind, since each is
-    drawn again after every floor the whole country's writes pass, while a page few people open (an officer's own
-    kabupaten after a save) stays as fresh as the shorter floor.
+    for a busy page DASHBOARD_BUSY_REFRESH_FLOOR_SECONDS when that is longer. A deployment may let the pages being
+    read (the nation, the provinces, a kabupaten in a meeting) lag further behind, since each is drawn again after
+    every floor while the whole country writes, while a page nobody opened for the shorter floor is drawn for its
+    visitor after that one. The busy floor is held to half DASHBOARD_CACHE_SECONDS: a busy page is drawn after a
+    response only while its drawing is less than two floors old and still kept, else its reader would wait for it.
     """
     floor = settings.DASHBOARD_REFRESH_FLOOR_SECONDS
-    return max(floor, settings.DASHBOARD_BUSY_REFRESH_FLOOR_SECONDS) if busy else floor
+    if not busy:
+        return floor
+    return max(floor, min(settings.DASHBOARD_BUSY_REFRESH_FLOOR_SECONDS, settings.DASHBOARD_CACHE_SECONDS // 2))
 
 
 def sort_columns(k: int) -> list[tuple[str, str]]:

@@ -802,22 +802,47 @@ def test_a_read_of_some_roll_up_columns_gives_the_same_figures_and_refuses_other
 def test_a_read_of_many_areas_gives_each_its_own_row_and_refuses_a_code_with_a_comma(areas):
     """
     The national page reads the rows of ~200 target areas at once (sent as one parameter on PostgreSQL): each code
-    gets its own row, an area's code and its parent's (33 and 33.18) are not confused, codes without a row are left
-    out, and a code that would split into two is refused rather than read.
+    gets its own row and only the codes asked for, an area's code and its parent's (33 and 33.18) are not confused,
+    codes without a row are left out, today's rows and a day's snapshot come apart, and a code that would split
+    into two is refused rather than read.
     """
     from reports.models import RegionRollup
     from reports.selectors import rollup_and_snapshots_for
     from reports.selectors import rollup_for
 
+    columns = ["cooperatives", "members"]
     codes = sorted(RegionRollup.objects.values_list("code", flat=True))
     assert {"33", PATI, "35", "35.05"} <= set(codes)
-    one_by_one = {code: rollup_for([code], ["cooperatives", "members"])[code] for code in codes}
-    asked = [*codes, "99.99"]  # a code without a row
-    assert rollup_for(asked, ["cooperatives", "members"]) == one_by_one
-    assert rollup_and_snapshots_for(asked, asked, day=timezone.localdate(), columns=["cooperatives", "members"]
-                                    )[0] == one_by_one
+    one_by_one = {code: rollup_for([code], columns)[code] for code in codes}
+    assert rollup_for([*codes, "99.99"], columns) == one_by_one  # a code without a row: left out
+    some = [PATI, "35", "99.99"]
+    assert rollup_for(some, columns) == {PATI: one_by_one[PATI], "35": one_by_one["35"]}
+    assert set(rollup_for(["33.18"], columns)) == {"33.18"}  # not its province, 33
+    day = timezone.localdate() - timedelta(days=1)
+    snapshot_take(day)
+    RegionRollup.objects.filter(code=PATI).update(cooperatives=999)  # today's row moves after the snapshot
+    now, then = rollup_and_snapshots_for([PATI], some, day=day, columns=columns)
+    assert now == {PATI: {**one_by_one[PATI], "cooperatives": 999}}
+    assert then == {PATI: one_by_one[PATI], "35": one_by_one["35"]}
+    assert rollup_for([], columns) == {}
     with pytest.raises(ValueError):
         rollup_for([f"{PATI},35.05"], ["cooperatives"])
+
+
+def test_a_busy_pages_floor_is_held_to_half_the_drawings_lifetime(settings):
+    """
+    A busy page is drawn after a response only while its drawing is kept (DASHBOARD_CACHE_SECONDS) and less than
+    two floors old: a longer busy floor would have its readers wait for drawings instead.
+    """
+    from reports.views import refresh_floor
+
+    settings.DASHBOARD_CACHE_SECONDS, settings.DASHBOARD_REFRESH_FLOOR_SECONDS = 300, 20
+    settings.DASHBOARD_BUSY_REFRESH_FLOOR_SECONDS = 0
+    assert (refresh_floor(busy=True), refresh_floor(busy=False)) == (20, 20)
+    settings.DASHBOARD_BUSY_REFRESH_FLOOR_SECONDS = 60
+    assert (refresh_floor(busy=True), refresh_floor(busy=False)) == (60, 20)
+    settings.DASHBOARD_BUSY_REFRESH_FLOOR_SECONDS = 600
+    assert refresh_floor(busy=True) == 150
 
 
 def test_a_new_or_changed_target_shows_on_its_areas_cached_pages_at_once_and_leaves_others_cached(
