@@ -265,10 +265,11 @@ DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=300)
 # province pages, which every write in the country changes, would be drawn again after nearly every write
 # (reports.views.DashboardView._page).
 DASHBOARD_REFRESH_FLOOR_SECONDS = env.int("DASHBOARD_REFRESH_FLOOR_SECONDS", default=20)
-# ... and for a busy page (served by any worker less than the floor above ago) at most once this many seconds, when
-# longer (0: the floor above). Each busy page changed is drawn again once per floor while the country writes (at
-# 20 writes/s, ~14 drawings a second of the benchmark's 853 pages: README, Performance); its readers are shown the
-# previous drawing, at most two such floors old, with its time.
+# ... and for a busy page (opened by anyone, its own officer included, less than the floor above ago) at most once
+# this many seconds, when longer (0: the floor above; held to half DASHBOARD_CACHE_SECONDS; nothing is busy when the
+# floor above is 0). Each busy page changed is drawn again once per floor while the country writes (at 20 writes/s,
+# ~14 drawings a second of the benchmark's 853 pages: README, Performance); its readers are shown the previous
+# drawing, at most two such floors old, with its time.
 DASHBOARD_BUSY_REFRESH_FLOOR_SECONDS = env.int("DASHBOARD_BUSY_REFRESH_FLOOR_SECONDS", default=0)
 # The release running (e.g. the deployed commit), part of the key of every drawing kept in the cache, so that a new
 # release never serves the previous one's. Unset: a digest of the code, templates and static files, taken
