@@ -8,6 +8,7 @@ from bumdes.models import Federation
 from core.forms import RupiahField
 from core.forms import StyledFormMixin
 from core.roles import Action
+from core.scoping import scope_for
 from koperasi.models import Cooperative
 from wilayah.forms import RegionField
 from wilayah.forms import RegionListField
@@ -148,6 +149,8 @@ class QuickAttendeeForm(StyledFormMixin, forms.Form):
         else:  # an event without invitations: any desa/kelurahan of the officer's area, by the region picker
             self.fields["village"] = RegionField(label=_("Desa/kelurahan"), action=Action.VIEW, levels=_VILLAGE,
                                                  required=False).for_user(actor)
+        if scope_for(actor, Action.VIEW_PERSONAL_DATA).is_empty:  # NIKs are not theirs to record (the service)
+            del self.fields["nik"]
 
     def clean_village(self):
         village = self.cleaned_data.get("village")

@@ -145,18 +145,21 @@ class PersonMatch:
 def attendee_search(*, user, event: Event, text: str, suggested_role) -> list[PersonMatch]:
     """
     Members (of the cooperatives the user may see, in the invited villages when the event has invitations) whose name
-    contains ``text``, or whose NIK is exactly ``text`` (16 digits: searching by a full NIK is allowed, the NIK is
-    still shown masked).
+    contains ``text``, or whose NIK is exactly ``text`` (16 digits, the NIK still shown masked). By NIK only among
+    the members whose personal data the user may see: to anyone else a hit would confirm a guessed NIK, and a
+    masked NIK (its first and last four digits shown, the kecamatan and birth date in between) could be rebuilt
+    by guessing the date.
     """
     text = " ".join((text or "").split())[:100]
     if len(text) < 3:
         return []
-    members = Member.objects.for_user(user, Action.VIEW).select_related("cooperative__village")
     digits = text.replace(" ", "")
     if digits.isascii() and digits.isdigit():
+        members = Member.objects.for_user(user, Action.VIEW_PERSONAL_DATA)
         members = members.filter(nik=digits) if len(digits) == 16 else members.none()
     else:
-        members = members.filter(name__icontains=text)
+        members = Member.objects.for_user(user, Action.VIEW).filter(name__icontains=text)
+    members = members.select_related("cooperative__village")
     invited = list(event.invitations.values_list("village_id", flat=True))
     if invited:
         members = members.filter(cooperative__village_id__in=invited)

@@ -332,11 +332,20 @@ def _attendee(*, actor, event: Event, name: str, role: str, village_code: str | 
     errors: dict[str, list] = {}
     if role not in AttendeeRole.values:
         errors["role"] = [_("Choose the attendee's role.")]
+    # A NIK is kept on the list only by those who may see personal data where the attendee comes from (or, for
+    # someone from no village, in the event's own area): the list's "already on it" check would otherwise tell
+    # an organiser without that right whether a guessed NIK is a member's (UU PDP: a masked NIK rebuilt).
+    personal = scope_for(actor, Action.VIEW_PERSONAL_DATA)
+    if nik and not personal.contains(village_code or (member.cooperative.village_id if member else None)
+                                     or event.region_id):
+        errors["nik"] = [_("Your role does not record NIKs here: leave the NIK empty, the name and the "
+                           "desa/kelurahan are enough.")]
     if member is not None:
         if not Member.objects.for_user(actor, Action.VIEW).filter(pk=member.pk).exists():
             raise PermissionDenied(_("This member record is outside your area."))
         name = name or member.name
-        nik = nik or member.nik
+        if personal.contains(member.cooperative.village_id):
+            nik = nik or member.nik
         village_code = village_code or member.cooperative.village_id
     name = " ".join((name or "").split())[:150]
     if not name:
@@ -444,7 +453,9 @@ def attendance_import(*, actor, event: Event, rows: list[dict]) -> list[Attendee
                 raise ValidationError(_("The same NIK as row %(row)s.") % {"row": niks[attendee.nik]})
             if attendee.nik:
                 niks[attendee.nik] = number
-                attendee.member = (Member.objects.for_user(actor, Action.VIEW)
+                # Matched by NIK only where the importer may see personal data (the row's NIK was refused
+                # otherwise): a link made or not would answer whether a guessed NIK is a member's.
+                attendee.member = (Member.objects.for_user(actor, Action.VIEW_PERSONAL_DATA)
                                    .filter(nik=attendee.nik, cooperative__village_id=attendee.village_id).first())
             attendees.append(attendee)
         except (ValidationError, PermissionDenied) as error:

@@ -22,6 +22,7 @@ from django.views.generic import TemplateView
 
 from core.roles import Action
 from core.scoping import scope_for
+from core.throttling import over_personal_data_budget
 from core.views import ActionRequiredMixin
 from koperasi.models import Cooperative
 from members.models import Member
@@ -100,6 +101,11 @@ def _file(content: bytes, name: str, content_type: str, *, inline: bool = False)
 
 def _event_for(request, pk) -> Event:
     return get_object_or_404(events_visible(request.user), pk=pk)
+
+
+def _looks_like_nik(text: str | None) -> bool:
+    digits = "".join((text or "").split())
+    return digits.isascii() and digits.isdigit()
 
 
 def _can_organise(user, event: Event) -> bool:
@@ -281,7 +287,7 @@ class AttendanceView(ActionRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         event = kwargs.pop("event", None) or self._event()
         query = " ".join(str(kwargs.pop("query", None) or self.request.GET.get("q", "")).split())[:100]
-        by_nik = query.replace(" ", "").isdigit()
+        by_nik = _looks_like_nik(query)
         matches = attendee_search(user=self.request.user, event=event, text=query, suggested_role=member_attendee_role)
         villages = [inv.village for inv in event.invitations.select_related("village").order_by("village__name")]
         # A NIK typed at the door stays out of the page unless it is needed to add a person nobody's record has.
@@ -289,6 +295,7 @@ class AttendanceView(ActionRequiredMixin, TemplateView):
         kwargs.setdefault("form", QuickAttendeeForm(villages=villages, actor=self.request.user, initial=initial))
         return super().get_context_data(
             event=event, query=query, shown_query="" if by_nik else query, by_nik=by_nik,
+            finds_by_nik=not scope_for(self.request.user, Action.VIEW_PERSONAL_DATA).is_empty,
             coverage=event_coverage(event),
             matches=matches, recent=event.attendees.select_related("village").order_by("-recorded_at", "-pk")[:10],
             role_choices=AttendeeRole.choices, **kwargs)
@@ -297,10 +304,15 @@ class AttendanceView(ActionRequiredMixin, TemplateView):
         event = self._event()
         operation = request.POST.get("operation")
         if operation == "search":
+            # A search by NIK counts against the same budget as the member pages: a session cannot try NIK after
+            # NIK at the door. By name it does not, so that the door keeps up with a hall filling at once.
+            refused = over_personal_data_budget(request, self) if _looks_like_nik(request.POST.get("q")) else None
+            if refused is not None:
+                return refused
             # By POST, so that a NIK never lands in a URL (browser history, server logs, the Referer header).
             return self.render_to_response(self.get_context_data(event=event, query=request.POST.get("q", "")))
         query = " ".join(request.POST.get("q", "").split())
-        back = redirect(f"{request.path}?{urlencode({'q': query})}" if query and not query.replace(" ", "").isdigit()
+        back = redirect(f"{request.path}?{urlencode({'q': query})}" if query and not _looks_like_nik(query)
                         else request.path)
         if operation == "member":
             member = get_object_or_404(attendee_member_queryset(request.user), pk=request.POST.get("member"))

@@ -3,10 +3,13 @@
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError
+from django.test import override_settings
 from django.utils import timezone
 
+from core.roles import Role
 from kegiatan import services
 from kegiatan.models import Attendee
 from kegiatan.models import AttendeeRole
@@ -21,6 +24,7 @@ from tests.conftest import PATI
 from tests.conftest import PRAWOTO
 from tests.conftest import SUKOLILO
 from tests.conftest import client_login
+from tests.conftest import make_user
 from tests.conftest import sample_nik
 from tests.conftest import seed_board
 from wilayah.models import Region
@@ -189,3 +193,57 @@ def test_village_staff_have_no_door_page(client, sukolilo_officer, village_staff
     client_login(client, village_staff)
     assert client.get(f"/kegiatan/{event.pk}/").status_code == 200  # invited: they see the event
     assert client.get(f"/kegiatan/{event.pk}/hadir/").status_code == 403
+
+
+def test_an_organiser_who_may_not_see_personal_data_cannot_confirm_a_guessed_nik(client, village_staff, prawoto):
+    """
+    UU PDP: a province officer sees members' NIKs masked (first and last four digits). At the door neither the
+    search nor the list's "already on it" check may answer whether a guessed full NIK is a member's, else the
+    birth date in between could be guessed until it is.
+    """
+    people, _kades = seed_board(village_staff, prawoto)
+    province = make_user(Role.PROVINCE_OFFICER, "33")
+    event = past_event(province, region="33")
+    services.event_invite(actor=province, event=event, region_codes=[PRAWOTO])
+    found = attendee_search(user=province, event=event, text=people[0].nik, suggested_role=member_attendee_role)
+    assert found == []
+    # By name they are found, and can be marked present: the member's NIK is not copied onto the list.
+    by_name = attendee_search(user=province, event=event, text=people[0].name, suggested_role=member_attendee_role)
+    assert [match.member for match in by_name] == [people[0]]
+    attendee = services.attendee_add(actor=province, event=event, member=people[0], role=AttendeeRole.PENGURUS)
+    assert attendee.member == people[0] and attendee.nik == ""
+
+    # A NIK typed for someone is refused alike, whether or not it is a member's (or already on the list).
+    answers = []
+    for nik in (people[1].nik, sample_nik(77)):
+        with pytest.raises(ValidationError) as error:
+            services.attendee_add(actor=province, event=event, name="Tamu", role=AttendeeRole.ANGGOTA,
+                                  village_code=PRAWOTO, nik=nik)
+        answers.append(error.value.message_dict)
+    assert answers[0] == answers[1] and "nik" in answers[0]
+    assert event.attendees.count() == 1
+
+    # The door page offers no NIK to them, and a NIK posted to its search finds nobody.
+    client_login(client, province)
+    page = client.post(f"/kegiatan/{event.pk}/hadir/", {"operation": "search", "q": people[1].nik})
+    content = page.content.decode()
+    assert page.status_code == 200 and people[1].name not in content
+    assert 'name="nik"' not in content and "Cari dengan nama<" in content
+
+
+def test_door_searches_by_nik_count_against_the_personal_data_budget(client, sukolilo_officer, village_staff,
+                                                                     prawoto):
+    people, _kades = seed_board(village_staff, prawoto)
+    event = past_event(sukolilo_officer)
+    services.event_invite(actor=sukolilo_officer, event=event, region_codes=[PRAWOTO])
+    client_login(client, sukolilo_officer)
+    rates = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"token": "20/min", "personal_data": "2/hour"}}
+    with override_settings(REST_FRAMEWORK=rates):
+        answers = [client.post(f"/kegiatan/{event.pk}/hadir/", {"operation": "search", "q": people[0].nik})
+                   for _attempt in range(3)]
+        # By name the door keeps working: a hall filling at once is not throttled.
+        by_name = client.post(f"/kegiatan/{event.pk}/hadir/", {"operation": "search", "q": people[0].name})
+    assert [answer.status_code for answer in answers] == [200, 200, 429]
+    assert people[0].name in answers[0].content.decode()
+    assert int(answers[2]["Retry-After"]) > 0
+    assert by_name.status_code == 200 and people[0].name in by_name.content.decode()
