@@ -207,6 +207,20 @@ def test_api_status_change_and_personal_fields_by_persona(village_staff, prawoto
                                  format="json").status_code == 403
 
 
+def test_the_member_page_shows_address_and_phone_only_to_who_may_see_personal_data(client, village_staff, prawoto,
+                                                                                  director):
+    member = _add(village_staff, prawoto, 1, address="Jl. Melati No. 7", rt="5", rw="2", phone="081234567890")
+    url = f"/koperasi/{prawoto.pk}/anggota/{member.pk}/"
+    client_login(client, village_staff)
+    page = client.get(url).content.decode()
+    assert "Jl. Melati No. 7, RT 005/RW 002" in page and member.nik in page
+    client.logout()
+    client_login(client, director)
+    page = client.get(url).content.decode()
+    assert member.name in page and member.masked_nik in page
+    assert "Melati" not in page and "RT 005" not in page and member.nik not in page and "812" not in page
+
+
 def test_api_applications_for_the_pengurus_only(village_staff, prawoto, pati_officer):
     from tests.conftest import api_as
 
