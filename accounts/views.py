@@ -16,6 +16,7 @@ from core.audit import audit_trail
 from core.roles import Action
 from core.scoping import scope_for
 from core.views import ActionRequiredMixin
+from core.views import posted_object
 
 from . import services
 from .forms import ProfileForm
@@ -120,7 +121,7 @@ class UserStatusView(ActionRequiredMixin, View):
                 services.user_reactivate(actor=request.user, user=subject)
                 messages.success(request, _("The account was reactivated."))
             elif operation == "revoke":
-                assignment = get_object_or_404(subject.role_assignments, pk=request.POST.get("assignment"))
+                assignment = posted_object(subject.role_assignments, request, "assignment")
                 services.role_revoke(actor=request.user, assignment=assignment)
                 messages.success(request, _("The role was removed."))
         except (ValidationError, PermissionDenied) as error:

@@ -24,6 +24,7 @@ from core.roles import Action
 from core.scoping import scope_for
 from core.storage import private_file_response
 from core.views import ActionRequiredMixin
+from core.views import posted_object
 
 from . import services
 from .forms import AgreementForm
@@ -217,7 +218,7 @@ class BumdesDetailView(_Operations, _BumdesObjectMixin, TemplateView):
         return self.render_to_response(self.get_context_data(officer_form=form))
 
     def _officer_end(self, request):
-        officer = get_object_or_404(self.bumdes.officers, pk=request.POST.get("officer", "0") or 0)
+        officer = posted_object(self.bumdes.officers, request, "officer")
         try:
             services.bumdes_officer_update(actor=request.user, officer=officer, until=timezone.localdate())
             messages.success(request, _("The term of %(name)s ended today.") % {"name": officer.name})
@@ -240,7 +241,7 @@ class BumdesDetailView(_Operations, _BumdesObjectMixin, TemplateView):
         return self.render_to_response(self.get_context_data(line_form=form))
 
     def _line_stop(self, request):
-        line = get_object_or_404(self.bumdes.business_lines, pk=request.POST.get("line", "0") or 0)
+        line = posted_object(self.bumdes.business_lines, request, "line")
         try:
             services.business_line_update(actor=request.user, line=line, stopped_on=timezone.localdate())
             messages.success(request, _("%(name)s stopped today.") % {"name": line.name})
@@ -374,7 +375,7 @@ class FederationDetailView(_Operations, _FederationObjectMixin, TemplateView):
         return self._join(request, MemberCooperativeForm, "cooperative", services.federation_cooperative_join)
 
     def _end(self, request, memberships):
-        membership = get_object_or_404(memberships, pk=request.POST.get("membership", "0") or 0)
+        membership = posted_object(memberships, request, "membership")
         form = MembershipEndForm(request.POST)
         if not form.is_valid():
             _error_message(request, ValidationError([f"{field.label}: {' '.join(field.errors)}"

@@ -2,12 +2,14 @@
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
 from core.roles import Action
 from core.scoping import scope_for
 
-__all__ = ["ActionRequiredMixin", "ScopedQuerysetMixin", "int_param", "user_can"]
+__all__ = ["ActionRequiredMixin", "ScopedQuerysetMixin", "int_param", "posted_object", "user_can"]
 
 
 def int_param(request, name: str, default: int, low: int, high: int) -> int:
@@ -16,6 +18,17 @@ def int_param(request, name: str, default: int, low: int, high: int) -> int:
         return min(max(int(request.GET.get(name, default)), low), high)
     except ValueError:
         return default
+
+
+def posted_object(queryset, request, field: str, **filters):
+    """
+    The object of ``queryset`` whose id the form posted in ``field``, or 404. An id that is not a whole number (a
+    tampered or truncated form) finds nothing, rather than failing in the database with a 500.
+    """
+    value = request.POST.get(field) or ""
+    if not (value.isascii() and value.isdigit()):
+        raise Http404
+    return get_object_or_404(queryset, pk=int(value), **filters)
 
 
 def user_can(user, action: Action, code: str | None) -> bool:

@@ -183,8 +183,11 @@ def _raw_rows(upload) -> list[list]:
         dialect = csv.excel
         with contextlib.suppress(csv.Error):
             dialect = csv.Sniffer().sniff(text[:2048], delimiters=",;\t")
-        return [row for _index, row in zip(range(MAX_IMPORT_ROWS + 2), csv.reader(io.StringIO(text), dialect),
-                                           strict=False)]
+        try:
+            return [row for _index, row in zip(range(MAX_IMPORT_ROWS + 2), csv.reader(io.StringIO(text), dialect),
+                                               strict=False)]
+        except csv.Error as error:  # e.g. a cell longer than the csv module's limit (128 KiB): not a list
+            raise ValueError(_("The CSV file cannot be read as a list (%(reason)s).") % {"reason": error}) from error
     raise ValueError(_("Upload the list as CSV or XLSX (use the template)."))
 
 

@@ -24,6 +24,7 @@ from core.roles import Action
 from core.scoping import scope_for
 from core.throttling import over_personal_data_budget
 from core.views import ActionRequiredMixin
+from core.views import posted_object
 from koperasi.models import Cooperative
 from members.models import Member
 
@@ -257,8 +258,8 @@ class EventDetailView(ActionRequiredMixin, TemplateView):
         return redirect("kegiatan:event", event.pk)
 
     def _sosialisasi(self, request, event):
-        cooperative = get_object_or_404(Cooperative.objects.for_user(request.user, Action.EDIT_COOPERATIVE),
-                                        pk=request.POST.get("cooperative"))
+        cooperative = posted_object(Cooperative.objects.for_user(request.user, Action.EDIT_COOPERATIVE), request,
+                                    "cooperative")
         try:
             pdf = daftar_hadir_pdf(event, user=request.user, village_code=cooperative.village_id)
             services.event_sosialisasi_submit(actor=request.user, event=event, cooperative=cooperative, pdf=pdf)
@@ -315,7 +316,7 @@ class AttendanceView(ActionRequiredMixin, TemplateView):
         back = redirect(f"{request.path}?{urlencode({'q': query})}" if query and not _looks_like_nik(query)
                         else request.path)
         if operation == "member":
-            member = get_object_or_404(attendee_member_queryset(request.user), pk=request.POST.get("member"))
+            member = posted_object(attendee_member_queryset(request.user), request, "member")
             try:
                 attendee = services.attendee_add(actor=request.user, event=event, member=member,
                                                  role=request.POST.get("role") or member_attendee_role(member))
@@ -324,7 +325,7 @@ class AttendanceView(ActionRequiredMixin, TemplateView):
                 messages.error(request, _errors(error))
             return back
         if operation == "remove":
-            attendee = get_object_or_404(Attendee, event=event, pk=request.POST.get("attendee"))
+            attendee = posted_object(Attendee, request, "attendee", event=event)
             try:
                 services.attendee_remove(actor=request.user, attendee=attendee)
                 messages.success(request, _("%(name)s was taken off the list.") % {"name": attendee.name})
@@ -618,7 +619,7 @@ class SpaceDetailView(ActionRequiredMixin, TemplateView):
                     return redirect("kegiatan:space", space.pk)
             return self.render_to_response(self.get_context_data(space=space, weekly_form=form))
         if operation == "cancel":
-            booking = get_object_or_404(Booking, resource__space=space, pk=request.POST.get("booking"))
+            booking = posted_object(Booking, request, "booking", resource__space=space)
             try:
                 cancelled = services.booking_cancel(actor=request.user, booking=booking,
                                                     reason=request.POST.get("reason", ""),

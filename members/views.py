@@ -18,6 +18,7 @@ from core.roles import Action
 from core.scoping import scope_for
 from core.throttling import PersonalDataThrottledMixin
 from core.views import ActionRequiredMixin
+from core.views import posted_object
 from core.views import user_can
 from koperasi.models import CooperativeVillage
 from koperasi.views import CooperativeObjectMixin
@@ -76,7 +77,7 @@ class MemberListView(PersonalDataThrottledMixin, CooperativeObjectMixin, Templat
             if operation == "assign":
                 return self._assign(request)
             if operation == "end":
-                position = get_object_or_404(Position, pk=request.POST.get("position"), cooperative=self.cooperative)
+                position = posted_object(Position, request, "position", cooperative=self.cooperative)
                 services.position_end(actor=request.user, position=position)
                 messages.success(request, _("The term has ended."))
         except PermissionDenied as error:
@@ -285,8 +286,8 @@ class ApplicationListView(CooperativeObjectMixin, TemplateView):
             **kwargs)
 
     def post(self, request, *args, **kwargs):
-        application = get_object_or_404(MemberApplication.objects.for_user(request.user, Action.APPROVE_MEMBERS),
-                                         pk=request.POST.get("application"), cooperative=self.cooperative)
+        application = posted_object(MemberApplication.objects.for_user(request.user, Action.APPROVE_MEMBERS), request,
+                                    "application", cooperative=self.cooperative)
         try:
             if request.POST.get("operation") == "approve":
                 member = services.application_approve(actor=request.user, application=application)

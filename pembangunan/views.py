@@ -24,6 +24,7 @@ from core.roles import Action
 from core.scoping import scope_for
 from core.storage import private_file_response
 from core.views import ActionRequiredMixin
+from core.views import posted_object
 from core.views import user_can
 from wilayah.models import Region
 
@@ -274,7 +275,7 @@ class ProjectDetailView(ActionRequiredMixin, TemplateView):
                     return redirect("pembangunan:project", pk=self.project.pk)
             return self.render_to_response(self.get_context_data(report_form=form), status=400)
         if operation == "photo":
-            report = get_object_or_404(self.project.reports.all(), pk=_whole(request.POST.get("report")))
+            report = posted_object(self.project.reports.all(), request, "report")
             form = PhotoForm(request.POST, request.FILES, prefix="photo")
             if form.is_valid():
                 data = form.cleaned_data
@@ -298,11 +299,6 @@ class ProjectDetailView(ActionRequiredMixin, TemplateView):
             return self.render_to_response(self.get_context_data(handover_form=form), status=400)
         messages.error(request, _("Unknown action."))
         return redirect("pembangunan:project", pk=self.project.pk)
-
-
-def _whole(value) -> int:
-    value = (value or "").strip()
-    return int(value) if value.isascii() and value.isdigit() else 0
 
 
 class BusinessView(ActionRequiredMixin, TemplateView):

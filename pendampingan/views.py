@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,6 +13,7 @@ from accounts.models import RoleAssignment
 from core.roles import Action
 from core.roles import Role
 from core.views import ActionRequiredMixin
+from core.views import posted_object
 from wilayah.models import Region
 from wilayah.models import RegionLevel
 
@@ -51,7 +51,7 @@ class VisitListView(ActionRequiredMixin, TemplateView):
 
     def post(self, request, *args, **kwargs):
         if request.POST.get("operation") == "done":
-            visit = get_object_or_404(Visit.objects.for_user(request.user), pk=request.POST.get("visit"))
+            visit = posted_object(Visit.objects.for_user(request.user), request, "visit")
             try:
                 services.visit_follow_up_done(actor=request.user, visit=visit)
                 messages.success(request, _("Follow-up closed."))

@@ -72,11 +72,14 @@ class ShuForm(StyledFormMixin, forms.Form):
                 basis_points = Decimal(percent.strip().replace(",", ".")) * 100
             except InvalidOperation:
                 basis_points = None
-            if not name.strip() or basis_points is None or basis_points != basis_points.to_integral_value():
+            if (not name.strip() or basis_points is None or not basis_points.is_finite()
+                    or basis_points != basis_points.to_integral_value() or not 0 <= basis_points <= 10_000):
                 raise forms.ValidationError(_("Line %(number)s: write name = percent, e.g. cadangan = 40.") % {
                     "number": number})
-            basis_points = int(basis_points)
-            allocations[name.strip()] = basis_points
+            if name.strip() in allocations:  # the second line would silently replace the first
+                raise forms.ValidationError(_("Line %(number)s: “%(name)s” is already allocated above.") % {
+                    "number": number, "name": name.strip()})
+            allocations[name.strip()] = int(basis_points)
         return allocations
 
     def basis_points(self, name: str) -> int:

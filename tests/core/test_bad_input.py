@@ -26,6 +26,7 @@ from targets.selectors import target_rows
 from targets.services import target_create
 from tests.conftest import PATI
 from tests.conftest import api_as
+from tests.conftest import client_login
 
 FULL_WIDTH = str.maketrans(string.digits, "０１２３４５６７８９")
 ARABIC_INDIC = str.maketrans(string.digits, "٠١٢٣٤٥٦٧٨٩")
@@ -130,3 +131,25 @@ def test_visit_and_birth_dates_outside_the_domain_are_refused(sukolilo_officer, 
     response = api_as(sukolilo_officer).post("/api/visits/", {"village": PRAWOTO, "visited_on": "0001-01-01",
                                                               "topic": "Musdesus"}, format="json")
     assert response.status_code == 400 and "visited_on" in response.json()
+
+
+@pytest.mark.parametrize("tampered", ["abc", "", "1e3", "٣"])
+def test_a_tampered_id_in_a_posted_form_is_a_404_not_a_500(client, sukolilo_officer, village_staff, prawoto, tampered):
+    """A form's hidden id (a position, an application, a visit, an attendee) that is no whole number finds nothing."""
+    from kegiatan import services as event_services
+    from tests.kegiatan.helpers import past_event
+
+    event = past_event(sukolilo_officer)
+    event_services.event_invite(actor=sukolilo_officer, event=event, region_codes=[prawoto.village_id])
+    client_login(client, village_staff)
+    for url, data in ((f"/koperasi/{prawoto.pk}/anggota/", {"operation": "end", "position": tampered}),
+                      (f"/koperasi/{prawoto.pk}/anggota/pendaftaran/",
+                       {"operation": "approve", "application": tampered})):
+        assert client.post(url, data).status_code == 404, url
+    client.logout()
+    client_login(client, sukolilo_officer)
+    for url, data in (("/pendampingan/", {"operation": "done", "visit": tampered}),
+                      (f"/kegiatan/{event.pk}/hadir/", {"operation": "member", "member": tampered}),
+                      (f"/kegiatan/{event.pk}/hadir/", {"operation": "remove", "attendee": tampered}),
+                      (f"/kegiatan/{event.pk}/", {"operation": "sosialisasi", "cooperative": tampered})):
+        assert client.post(url, data).status_code == 404, url

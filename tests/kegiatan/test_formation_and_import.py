@@ -132,3 +132,6 @@ def test_a_file_that_is_not_a_list_is_refused_with_a_reason(sukolilo_officer):
         read_attendance_file(event, SimpleUploadedFile("daftar.xlsx", b"not a workbook"))
     with pytest.raises(ValueError):
         read_attendance_file(event, SimpleUploadedFile("daftar.csv", b"a;b\n1;2\n"))
+    # A cell beyond the csv module's field limit (128 KiB) is a reason too, not a 500.
+    with pytest.raises(ValueError, match="CSV"):
+        read_attendance_file(event, SimpleUploadedFile("daftar.csv", b"nama;peran\n" + b"x" * 200_000 + b";anggota\n"))

@@ -3,6 +3,7 @@
 from datetime import date
 
 import pytest
+from django.utils import translation
 
 from core.roles import Role
 from simpanan import services
@@ -120,3 +121,17 @@ def test_officers_see_their_areas_totals_and_arrears(client, village_staff, coop
     assert coop.name in page and "75,000" in page and "50,000" in page
     client.force_login(make_user(Role.KABUPATEN_OFFICER, JATEN[:5]))
     assert coop.name not in client.get("/simpanan/").content.decode()
+
+
+@pytest.mark.parametrize("typed, problem", [
+    ("cadangan = Infinity", "Line 1"), ("cadangan = NaN", "Line 1"), ("cadangan = 1e9", "Line 1"),
+    ("cadangan = 30\ncadangan = 20", "Line 2: “cadangan” is already allocated above."),
+])
+def test_other_shu_allocations_that_are_no_share_are_refused_by_line(typed, problem):
+    from simpanan.forms import ShuForm
+
+    with translation.override("en"):
+        form = ShuForm({"year": 2025, "surplus": "1.000.000", "jasa_modal_percent": "20",
+                        "jasa_usaha_percent": "30", "other_allocations": typed})
+        assert not form.is_valid()
+        assert problem in form.errors["other_allocations"][0]
