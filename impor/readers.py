@@ -21,6 +21,8 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
+from core.spreadsheets import without_control_characters
+
 __all__ = ["Column", "FileRows", "check_upload", "normalise_header", "open_rows", "parse_date_cell", "parse_date_text",
            "text_cell"]
 
@@ -165,9 +167,12 @@ def _file_rows(header, numbered, total: int, *, all_text: bool = False) -> FileR
 
 
 def text_cell(value) -> str:
-    """A cell as text: whole numbers without “.0” (a NIK typed as a number), other text trimmed."""
+    """
+    A cell as text: whole numbers without “.0” (a NIK typed as a number), other text trimmed, without control
+    characters (core.spreadsheets).
+    """
     if type(value) is str:  # most cells (every CSV cell): the quick way first
-        return value.strip()
+        return without_control_characters(value).strip()
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -178,7 +183,7 @@ def text_cell(value) -> str:
         return value.date().isoformat()
     if isinstance(value, date):
         return value.isoformat()
-    return str(value).strip()
+    return without_control_characters(str(value)).strip()
 
 
 _DMY = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")

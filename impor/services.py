@@ -34,6 +34,7 @@ from openpyxl.styles import Font
 from core.outbox import outbox_enqueue
 from core.scoping import require_scope
 from core.scoping import scope_for
+from core.spreadsheets import spreadsheet_cell
 
 from . import balance_import  # noqa: F401  (registers the kind)
 from . import formation_import  # noqa: F401  (registers the kind)
@@ -68,7 +69,6 @@ _RUN_TASKS = {ImportStatus.QUEUED: "impor.tasks.import_validate", ImportStatus.C
 PROGRESS_EVERY = 1000
 # The page polls every second or so: a progress write (a cache round trip) at most this often, in seconds.
 PROGRESS_INTERVAL = 0.5
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 class _RolledBack(Exception):
@@ -160,9 +160,7 @@ class _ErrorSink:
         if self.workbook is None:
             self._open()
         self.count += 1
-        text = "" if value is None else str(value)
-        if text.startswith(_FORMULA_STARTS):
-            text = "'" + text
+        text = str(spreadsheet_cell("" if value is None else str(value)))
         self.sheet.append([row, column, text, message])
         if len(self.preview) < ERROR_PREVIEW:
             self.preview.append({"row": row, "column": column, "value": text[:100], "message": message})

@@ -18,6 +18,8 @@ from openpyxl import Workbook
 from openpyxl import load_workbook
 from openpyxl.styles import Font
 
+from core.spreadsheets import spreadsheet_cell
+from core.spreadsheets import without_control_characters
 from wilayah.models import RegionLevel
 
 from .models import Attendee
@@ -40,24 +42,14 @@ MAX_IMPORT_ROWS = 2000
 # The template's columns (Indonesian, as printed on the paper list) → the attendee's fields.
 IMPORT_COLUMNS = {"nama": "name", "nik": "nik", "peran": "role", "desa": "village", "telepon": "phone",
                   "organisasi": "organisation"}
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value):
-    if value is None:
-        return ""
-    if isinstance(value, int | float):
-        return value
-    text = str(value)
-    return "'" + text if text.startswith(_FORMULA_STARTS) else text
 
 
 def table_csv(header, rows) -> bytes:
     """UTF-8 with a BOM and ";" between fields (what Excel set to Indonesian expects); never a formula."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";")
-    writer.writerow([_cell(value) for value in header])
-    writer.writerows([_cell(value) for value in row] for row in rows)
+    writer.writerow([spreadsheet_cell(value) for value in header])
+    writer.writerows([spreadsheet_cell(value) for value in row] for row in rows)
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -65,11 +57,11 @@ def table_xlsx(header, rows, *, title: str) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = title[:31] or "Sheet"
-    sheet.append([_cell(value) for value in header])
+    sheet.append([spreadsheet_cell(value) for value in header])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append([_cell(value) for value in row])
+        sheet.append([spreadsheet_cell(value) for value in row])
     sheet.freeze_panes = "A2"
     buffer = io.BytesIO()
     workbook.save(buffer)
@@ -215,8 +207,8 @@ def read_attendance_file(event: Event, upload) -> list[dict]:
                  for column, position in index.items()}
         if all(value in (None, "") for value in cells.values()):
             continue
-        text = {key: "" if value is None else (str(int(value)) if isinstance(value, float) and value.is_integer()
-                                               else str(value)).strip()
+        text = {key: "" if value is None else without_control_characters(
+                    str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)).strip()
                 for key, value in cells.items()}
         role = _role_code(text.get("role", ""))
         village_code, problem = _village_code(event, text.get("village", ""), villages)

@@ -29,6 +29,7 @@ from bumdes.models import Federation
 from bumdes.models import FederationVillage
 from bumdes.selectors import member_village_codes
 from core.scoping import Scope
+from core.spreadsheets import spreadsheet_cell
 from koperasi.selectors import cooperative_filter
 from koperasi.selectors import review_queue
 from koperasi.selectors import stalled_cooperatives
@@ -221,20 +222,8 @@ def _table(kind: str) -> Callable:
     return registered.rows if registered else TABLES[kind]
 
 
-# Text a spreadsheet program would run as a formula ("=HYPERLINK(…)" typed as a cooperative's name).
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value):
-    """Numbers stay numbers; labels (possibly lazy translations) become text, never a formula."""
-    if isinstance(value, int | float | Decimal):
-        return value
-    text = str(value)
-    return "'" + text if text.startswith(_FORMULA_STARTS) else text
-
-
 def _plain(row) -> list:
-    return [_cell(value) for value in row]
+    return [spreadsheet_cell(value) for value in row]
 
 
 def _csv(header, rows, *, indonesian: bool) -> bytes:
@@ -276,7 +265,7 @@ def _xlsx(header, rows, *, sheet_title: str, heading: str) -> bytes:
     sheet.append([title])
     header_cells = []
     for label in header:
-        cell = WriteOnlyCell(sheet, value=_cell(label))
+        cell = WriteOnlyCell(sheet, value=spreadsheet_cell(label))
         cell.font, cell.fill = Font(bold=True), PatternFill("solid", fgColor="E8ECF0")
         header_cells.append(cell)
     sheet.append(header_cells)

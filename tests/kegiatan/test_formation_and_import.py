@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from openpyxl import Workbook
+from openpyxl import load_workbook
 
 from kegiatan import services
 from kegiatan.documents import daftar_hadir_pdf
@@ -83,6 +84,22 @@ def test_the_event_page_submits_the_stage_with_the_village_list(client, sukolilo
     assert prawoto.stages.get(stage__code="sosialisasi").status == StageStatus.SUBMITTED
     pdf = client.get(f"/kegiatan/{event.pk}/daftar-hadir.pdf")
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+
+
+def test_an_imported_list_with_control_characters_keeps_the_names_and_its_spreadsheet_opens(client,
+                                                                                             sukolilo_officer):
+    """A NUL (refused by PostgreSQL) or another control character pasted into a cell is left out on reading."""
+    event = past_event(sukolilo_officer)
+    services.event_invite(actor=sukolilo_officer, event=event, region_codes=[PRAWOTO])
+    content = "nama;peran;desa\nBudi\x00 Santoso;Kepala desa / lurah;Prawoto\nSiti\x01;Operator desa;Prawoto\n"
+    rows = read_attendance_file(event, SimpleUploadedFile("daftar.csv", content.encode()))
+    services.attendance_import(actor=sukolilo_officer, event=event, rows=rows)
+    assert sorted(event.attendees.values_list("name", flat=True)) == ["Budi Santoso", "Siti"]
+    client_login(client, sukolilo_officer)
+    sheet = client.get(f"/kegiatan/{event.pk}/daftar-hadir.xlsx")
+    assert sheet.status_code == 200
+    names = {row[1] for row in load_workbook(io.BytesIO(sheet.content)).active.iter_rows(values_only=True)}
+    assert {"Budi Santoso", "Siti"} <= names
 
 
 def _xlsx(rows) -> SimpleUploadedFile:

@@ -177,6 +177,19 @@ def test_names_that_look_like_formulas_stay_text(client, areas, pati_officer, dj
     assert "Belum" in client.get(f"/ekspor/{job.pk}/").content.decode()  # the export's name, in Indonesian
 
 
+def test_a_name_with_a_pasted_control_character_does_not_break_the_spreadsheet(
+        client, areas, pati_officer, django_capture_on_commit_callbacks):
+    """XLSX cannot hold most control characters: one pasted into a name is left out, not the whole kabupaten."""
+    from koperasi.models import Cooperative
+
+    Cooperative.objects.filter(pk=areas["prawoto"].pk).update(name="Koperasi\x01 Prawoto\x0b")
+    client.force_login(pati_officer)
+    content = _download(client, _export(client, django_capture_on_commit_callbacks, PATI, "not_updated", "xlsx",
+                                        days="0"))
+    names = [row[0] for row in load_workbook(io.BytesIO(content)).active.iter_rows(values_only=True)]
+    assert "Koperasi Prawoto" in names
+
+
 def test_letterhead_page_sets_the_report_header_with_a_logo(client, areas, pati_officer, sukolilo_officer):
     from tests.conftest import png_upload
 
