@@ -119,7 +119,7 @@
         style: style,
         onEachFeature: function (feature, shape) {
           var row = values[feature.properties.code];
-          shape.bindTooltip(feature.properties.name + (row ? ": " + percent(row[metric]) : ""));
+          shape.bindTooltip(document.createTextNode(feature.properties.name + (row ? ": " + percent(row[metric]) : "")));
           if (row && row.reachable) {
             shape.on("click", function () {
               window.location.href = element.dataset.dashboard.replace("/00/", "/" + feature.properties.code + "/");

@@ -39,7 +39,7 @@
     var markers = L.featureGroup(sites.map(function (site) {
       var marker = L.circleMarker([site.lat, site.lng], { radius: 8, className: "site-marker site-" + site.status +
                                                                         " site-kind-" + site.kind });
-      marker.bindTooltip(site.name + " — " + site.status_label);
+      marker.bindTooltip(document.createTextNode(site.name + " — " + site.status_label));
       marker.on("click", function () { window.location.href = site.url; });
       return marker;
     }));

@@ -102,7 +102,7 @@
       }).addTo(map);
       var markers = L.featureGroup(points.map(function (plot) {
         var marker = L.circleMarker([plot.lat, plot.lon], { radius: 7, className: "plot-marker plot-" + plot.status });
-        marker.bindTooltip(plot.name + " — " + plot.status_label + (plot.percent !== null ? " (" + plot.percent + " %)" : ""));
+        marker.bindTooltip(document.createTextNode(plot.name + " — " + plot.status_label + (plot.percent !== null ? " (" + plot.percent + " %)" : "")));
         marker.on("click", function () { window.location.href = plot.url; });
         return marker;
       })).addTo(map);

@@ -73,7 +73,8 @@ def test_plot_from_the_phone_to_construction_moves_the_kabupaten_dashboard(phone
 
     browser_login(page, operator.email)
     page.goto(f"{page.base_url}/pembangunan/lahan/baru/?cooperative={cooperative.pk}")
-    page.fill("#id_name", "Tanah kas desa Dusun Krajan")
+    # Markup typed into a name stays text wherever it is shown (the map's tooltip included).
+    page.fill("#id_name", 'Tanah kas desa <b id="typed">Dusun Krajan</b>')
     page.fill("#id_area_m2", "1500")
     page.select_option("#id_owner_kind", "tanah_kas_desa")
     page.select_option("#id_legal_status", "sertifikat")
@@ -135,5 +136,9 @@ def test_plot_from_the_phone_to_construction_moves_the_kabupaten_dashboard(phone
     _open_map(page)
     assert page.locator("#land-map path.plot-construction").count() == 1
     assert page.locator("#land-map path.plot-surveyed").count() == 0
+    page.locator("#land-map path.plot-construction").hover()
+    tooltip = page.locator("#land-map .leaflet-tooltip")
+    assert 'Tanah kas desa <b id="typed">Dusun Krajan</b> — ' in tooltip.inner_text()
+    assert page.locator("#typed").count() == 0
     _fits_the_phone(page)
     assert_accessible(page)
