@@ -87,6 +87,10 @@ class VersionedFormMixin:
         cleaned = super().clean()
         sent = cleaned.pop("version", "")
         if sent and self.current_version and sent != self.current_version:
+            # The page shown again carries the version the user has now seen: saving again is then taken, not
+            # refused over and over.
+            self.data = self.data.copy()
+            self.data["version"] = self.current_version
             raise ValidationError(self.stale_message, code="stale")
         return cleaned
 

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from bumdes.models import Federation
 from core.forms import RupiahField
 from core.forms import StyledFormMixin
+from core.forms import VersionedFormMixin
 from core.roles import Action
 from core.scoping import scope_for
 from koperasi.models import Cooperative
@@ -108,7 +109,7 @@ class EventForm(StyledFormMixin, forms.Form):
         return cleaned
 
 
-class EventEditForm(StyledFormMixin, forms.Form):
+class EventEditForm(VersionedFormMixin, StyledFormMixin, forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     place = forms.CharField(label=_("Place"), max_length=200)
     starts_at = _date_time_field(_("Starts at"))
@@ -210,7 +211,7 @@ class MeetingForm(_CooperativeOfVillageMixin, StyledFormMixin, forms.Form):
         return cleaned
 
 
-class DealMoveForm(StyledFormMixin, forms.Form):
+class DealMoveForm(VersionedFormMixin, StyledFormMixin, forms.Form):
     stage = forms.ChoiceField(label=_("Stage"), choices=DealStage.choices)
     value = RupiahField(label=_("Value (Rp)"), required=False, max_value=10**15)
     next_step = forms.CharField(label=_("Next step"), max_length=300, required=False)

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from core.concurrency import etag_of
 from core.roles import Action
 from core.scoping import scope_for
 from core.throttling import over_personal_data_budget
@@ -165,7 +166,8 @@ class EventDetailView(ActionRequiredMixin, TemplateView):
                    "role_labels": dict(AttendeeRole.choices)}
         if organiser:
             kwargs.setdefault("invite_form", InviteForm(actor=user))
-            kwargs.setdefault("edit_form", EventEditForm(initial=EventEditForm.initial_for(event)))
+            kwargs.setdefault("edit_form", EventEditForm(initial=EventEditForm.initial_for(event),
+                                                         version=etag_of(event)))
             kwargs.setdefault("import_form", AttendanceImportForm())
         if event.kind == EventKind.BUSINESS_MATCHING:
             deals = deal_filter(request=self.request, filters={"event": event.pk}).qs
@@ -200,7 +202,8 @@ class EventDetailView(ActionRequiredMixin, TemplateView):
         return handlers[operation](request, event)
 
     def _edit(self, request, event):
-        form = EventEditForm(request.POST)
+        # Every field is saved: a form opened before someone else's save would undo it (the version refuses it).
+        form = EventEditForm(request.POST, version=etag_of(event))
         if form.is_valid():
             ok, _event = form.call_service(services.event_update, actor=request.user, event=event,
                                            **form.cleaned_data)
@@ -462,14 +465,15 @@ class DealDetailView(ActionRequiredMixin, TemplateView):
         if can_edit:
             kwargs.setdefault("form", DealMoveForm(initial={"stage": deal.stage, "value": deal.value,
                                                             "next_step": deal.next_step,
-                                                            "next_step_on": deal.next_step_on}))
+                                                            "next_step_on": deal.next_step_on},
+                                                   version=etag_of(deal)))
         history = deal.history.select_related("history_user").order_by("-history_date")[:20]
         return super().get_context_data(deal=deal, can_edit=can_edit, history=history,
                                         meetings=deal.meetings.all(), stages=DealStage.choices, **kwargs)
 
     def post(self, request, *args, **kwargs):
         deal = self._deal()
-        form = DealMoveForm(request.POST)
+        form = DealMoveForm(request.POST, version=etag_of(deal))
         if form.is_valid():
             ok, _deal = form.call_service(services.deal_move, actor=request.user, deal=deal, **form.cleaned_data)
             if ok:

@@ -2,13 +2,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import StyledFormMixin
+from core.forms import VersionedFormMixin
 
 from .models import Unit
 
 __all__ = ["LocalUnitForm", "UnitForm"]
 
 
-class UnitForm(StyledFormMixin, forms.ModelForm):
+class UnitForm(VersionedFormMixin, StyledFormMixin, forms.ModelForm):
     class Meta:
         model = Unit
         fields = ["status", "not_run_reason", "land_progress", "building_progress", "licence_number", "licence_date",

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from core.audit import audit_trail
+from core.concurrency import etag_of
 from core.roles import Action
 from koperasi.views import CooperativeObjectMixin
 
@@ -27,7 +28,7 @@ class UnitEditView(CooperativeObjectMixin, TemplateView):
     def get_context_data(self, **kwargs):
         unit = self.get_unit()
         kwargs.pop("unit", None)  # the URL's id; the context gets the object
-        kwargs.setdefault("form", UnitForm(instance=unit))
+        kwargs.setdefault("form", UnitForm(instance=unit, version=etag_of(unit)))
         return super().get_context_data(
             cooperative=self.cooperative, unit=unit, milestones=unit.milestones.all(),
             history=audit_trail(unit.history.all(), limit=30), **kwargs,
@@ -35,7 +36,9 @@ class UnitEditView(CooperativeObjectMixin, TemplateView):
 
     def post(self, request, *args, **kwargs):
         unit = self.get_unit()
-        form = UnitForm(request.POST, instance=self.get_unit())
+        # Its changes are told from the row as it is now, so a form opened before someone else's save must not
+        # be taken (their values would count as this user's changes): the version says so.
+        form = UnitForm(request.POST, instance=self.get_unit(), version=etag_of(unit))
         if form.is_valid():
             ok, _unit = form.call_service(services.unit_update, actor=request.user, unit=unit,
                                           **{field: form.cleaned_data[field] for field in form.changed_data})

@@ -1,5 +1,6 @@
 """No lost updates: two officers editing different fields at once keep both changes; If-Match stops stale writes."""
 
+import html
 import threading
 
 import pytest
@@ -56,7 +57,7 @@ def test_a_form_opened_before_someone_elses_save_is_refused_with_a_clear_message
     cooperative = register(village_staff)
     client.force_login(village_staff)
     page = client.get(f"/koperasi/{cooperative.pk}/ubah/").content.decode()
-    version = page.split('name="version" value="', 1)[1].split('"', 1)[0]
+    version = html.unescape(page.split('name="version" value="', 1)[1].split('"', 1)[0])
     api_as(pati_officer).patch(f"/api/cooperatives/{cooperative.pk}/", {"address": "Balai desa"}, format="json")
     refused = client.post(f"/koperasi/{cooperative.pk}/ubah/", {
         "name": cooperative.name, "formation_model": "baru", "address": "Rumah kepala desa", "phone": "",
@@ -76,10 +77,82 @@ def test_the_member_edit_form_refuses_a_stale_save(client, committed_regions, vi
                                    sex="L", domicile_code=PRAWOTO)
     client.force_login(village_staff)
     page = client.get(f"/koperasi/{cooperative.pk}/anggota/{member.pk}/").content.decode()
-    version = page.split('name="version" value="', 1)[1].split('"', 1)[0]
+    version = html.unescape(page.split('name="version" value="', 1)[1].split('"', 1)[0])
     member_update(actor=village_staff, member=member, name="Budi Santoso")
     refused = client.post(f"/koperasi/{cooperative.pk}/anggota/{member.pk}/", {
         "nik": member.nik, "name": "Budi S.", "sex": "L", "domicile_code": PRAWOTO, "version": version})
     assert "diubah orang lain" in refused.content.decode()
     member.refresh_from_db()
     assert member.name == "Budi Santoso"
+
+
+def _version(page) -> str:
+    """The version the page's form carries, as the browser sends it back."""
+    return html.unescape(page.content.decode().split('name="version" value="', 1)[1].split('"', 1)[0])
+
+
+def test_the_unit_form_refuses_a_stale_save_and_takes_it_once_the_user_has_seen_the_change(
+        client, committed_regions, village_staff, pati_officer):
+    """Its changes are told from the row as it is now: a stale form would put back the other user's field."""
+    from units.services import unit_update
+
+    cooperative = register(village_staff)
+    unit = cooperative.units.order_by("pk").first()
+    url = f"/koperasi/{cooperative.pk}/unit/{unit.pk}/"
+    client.force_login(village_staff)
+    version = _version(client.get(url))
+    unit_update(actor=pati_officer, unit=unit, land_progress=40)
+    entries = {"status": unit.status, "not_run_reason": "", "land_progress": "0", "building_progress": "0",
+               "licence_number": "", "licence_date": "", "go_live_date": "", "notes": "Menunggu hibah lahan"}
+    refused = client.post(url, {**entries, "version": version})
+    assert refused.status_code == 200 and "diubah orang lain" in refused.content.decode()
+    unit.refresh_from_db()
+    assert (unit.land_progress, unit.notes) == (40, "")
+    # The page shown again carries the version now seen: saved again (with the other change kept), it is taken.
+    taken = client.post(url, {**entries, "land_progress": "40", "version": _version(refused)})
+    assert taken.status_code == 302
+    unit.refresh_from_db()
+    assert (unit.land_progress, unit.notes) == (40, "Menunggu hibah lahan")
+
+
+def test_the_event_and_deal_forms_refuse_a_stale_save(client, committed_regions, pati_officer, national_admin,
+                                                      village_staff):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from kegiatan import services
+    from kegiatan.models import DealKind
+    from kegiatan.models import EventKind
+    from kegiatan.models import PartnerKind
+    from tests.conftest import PATI
+    from tests.kegiatan.helpers import past_event
+
+    cooperative = register(village_staff)
+    event = past_event(pati_officer, kind=EventKind.BUSINESS_MATCHING, region=PATI, hours_ago=-48)
+    partner = services.partner_create(actor=national_admin, name="PT Pupuk Indonesia", kind=PartnerKind.BUMN,
+                                      area_codes=["33"])
+    deal = services.meeting_record(actor=pati_officer, cooperative=cooperative, partner=partner,
+                                   kind=DealKind.PROCUREMENT, value=250_000_000, next_step="Kirim penawaran").deal
+    client.force_login(pati_officer)
+
+    event_version = _version(client.get(f"/kegiatan/{event.pk}/"))
+    moved = event.starts_at + timedelta(days=1)
+    services.event_update(actor=pati_officer, event=event, starts_at=moved, ends_at=moved + timedelta(hours=3))
+    local = timezone.localtime(event.starts_at)
+    refused = client.post(f"/kegiatan/{event.pk}/", {
+        "operation": "edit", "title": event.title, "place": event.place, "starts_at": local.strftime("%Y-%m-%dT%H:%M"),
+        "ends_at": (local + timedelta(hours=3)).strftime("%Y-%m-%dT%H:%M"), "respond_by": "",
+        "description": "Bawa proposal", "version": event_version})
+    assert "diubah orang lain" in refused.content.decode()
+    event.refresh_from_db()
+    assert (event.starts_at, event.description) == (moved, "")
+
+    deal_version = _version(client.get(f"/kegiatan/kesepakatan/{deal.pk}/"))
+    services.deal_move(actor=pati_officer, deal=deal, value=373_000_000)
+    refused = client.post(f"/kegiatan/kesepakatan/{deal.pk}/", {
+        "stage": deal.stage, "value": "250.000.000", "next_step": "Kirim sampel", "next_step_on": "",
+        "version": deal_version})
+    assert "diubah orang lain" in refused.content.decode()
+    deal.refresh_from_db()
+    assert (deal.value, deal.next_step) == (373_000_000, "Kirim penawaran")
