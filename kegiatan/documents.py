@@ -7,6 +7,7 @@ service.
 import contextlib
 import csv
 import io
+from collections.abc import Callable
 
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -68,12 +69,14 @@ def table_xlsx(header, rows, *, title: str) -> bytes:
     return buffer.getvalue()
 
 
-def attendance_rows(event: Event):
+def attendance_rows(event: Event, *, phone_shown: Callable[[Attendee], bool]):
+    """The list's table; a phone number only where ``phone_shown`` (``selectors.attendee_phone_shown``)."""
     header = [_("No."), _("Name"), _("NIK (masked)"), _("Role"), _("Desa/kelurahan"), _("Organisation"),
               _("Phone"), _("Recorded at")]
     rows = [
         [number, attendee.name, attendee.masked_nik, str(attendee.get_role_display()),
-         attendee.village.name.title() if attendee.village else "", attendee.organisation, attendee.phone,
+         attendee.village.name.title() if attendee.village else "", attendee.organisation,
+         str(attendee.phone) if phone_shown(attendee) else "",
          formats.date_format(timezone.localtime(attendee.recorded_at), "SHORT_DATETIME_FORMAT")]
         for number, attendee in enumerate(_attendees(event), start=1)
     ]

@@ -2,6 +2,7 @@
 and the monthly usage of a co-working space."""
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from dataclasses import field
 from datetime import date
@@ -15,6 +16,7 @@ from django.utils import timezone
 
 from core.identifiers import mask_nik
 from core.roles import Action
+from core.scoping import scope_for
 from koperasi.models import Cooperative
 from members.models import Member
 
@@ -41,6 +43,7 @@ __all__ = [
     "Coverage",
     "PersonMatch",
     "SpaceUsage",
+    "attendee_phone_shown",
     "attendee_search",
     "cooperative_deals_section",
     "deal_filter",
@@ -65,6 +68,18 @@ def events_visible(user, action: Action = Action.VIEW):
     invited = EventInvitation.objects.for_user(user, action).values("event_id")
     return (Event.objects.filter(Q(pk__in=Event.objects.for_user(user, action).values("pk")) | Q(pk__in=invited))
             .select_related("region", "organiser_federation", "venue_village"))
+
+
+def attendee_phone_shown(user, event: Event) -> Callable[[Attendee], bool]:
+    """
+    Whose phone number on the attendance list ``user`` is shown: every one to the event's organisers (who took
+    them down), else only those of the desa/kelurahan whose personal data the user may see. Invited village staff
+    see their own village's, not the other villages' (UU PDP).
+    """
+    if scope_for(user, Action.MANAGE_EVENTS).reaches(event.region_id, event.organiser_federation_id):
+        return lambda attendee: True
+    personal = scope_for(user, Action.VIEW_PERSONAL_DATA)
+    return lambda attendee: personal.contains(attendee.village_id)
 
 
 def event_filter(*, request, filters: dict | None = None) -> EventFilterSet:

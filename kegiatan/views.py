@@ -59,6 +59,7 @@ from .models import Event
 from .models import EventKind
 from .models import Partner
 from .models import Space
+from .selectors import attendee_phone_shown
 from .selectors import attendee_search
 from .selectors import deal_filter
 from .selectors import event_coverage
@@ -369,7 +370,7 @@ class AttendanceExportView(ActionRequiredMixin, View):
         if fmt not in ("csv", "xlsx"):
             raise Http404
         event = _event_for(request, pk)
-        header, rows = attendance_rows(event)
+        header, rows = attendance_rows(event, phone_shown=attendee_phone_shown(request.user, event))
         if fmt == "xlsx":
             return _file(table_xlsx(header, rows, title=_("Attendance")), f"daftar-hadir-{event.pk}.xlsx",
                          "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

@@ -101,12 +101,19 @@ class InviteInputSerializer(serializers.Serializer):
 
 class AttendeeSerializer(serializers.ModelSerializer):
     nik = serializers.CharField(source="masked_nik", read_only=True, help_text="Masked.")
+    phone = serializers.SerializerMethodField(
+        help_text="To the event's organisers, and to who may see personal data of the attendee's desa/kelurahan; "
+                  "empty to others.")
     village = RegionBriefSerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = Attendee
         fields = ["id", "name", "nik", "phone", "role", "village", "organisation", "member", "partner", "source",
                   "recorded_at"]
+
+    def get_phone(self, attendee) -> str:
+        shown = self.context.get("phone_shown")
+        return str(attendee.phone) if attendee.phone and shown and shown(attendee) else ""
 
 
 class AttendeeInputSerializer(serializers.Serializer):

@@ -21,6 +21,7 @@ from kegiatan.models import Deal
 from kegiatan.models import Event
 from kegiatan.models import Partner
 from kegiatan.models import Space
+from kegiatan.selectors import attendee_phone_shown
 from kegiatan.selectors import event_coverage
 from kegiatan.selectors import events_visible
 from kegiatan.selectors import pipeline_summary
@@ -98,9 +99,11 @@ class EventViewSet(AuditTrailMixin, mixins.ListModelMixin, mixins.RetrieveModelM
                                              village_code=data["village"], nik=data["nik"], phone=data["phone"],
                                              organisation=data["organisation"], member=data["member"],
                                              partner=data["partner"])
-            return Response(AttendeeSerializer(attendee).data, status=status.HTTP_201_CREATED)
+            context = {"phone_shown": attendee_phone_shown(request.user, event)}
+            return Response(AttendeeSerializer(attendee, context=context).data, status=status.HTTP_201_CREATED)
         page = self.paginate_queryset(event.attendees.select_related("village").order_by("pk"))
-        return self.get_paginated_response(AttendeeSerializer(page, many=True).data)
+        context = {"phone_shown": attendee_phone_shown(request.user, event)}
+        return self.get_paginated_response(AttendeeSerializer(page, many=True, context=context).data)
 
 
 class PartnerViewSet(AuditTrailMixin, ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,

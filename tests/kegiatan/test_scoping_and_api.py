@@ -151,3 +151,29 @@ def test_api_answers_field_errors_and_refusals(sukolilo_officer, village_staff, 
     assert negative.status_code == 400 and "value" in negative.json()
     assert dinas.get("/api/deals/pipeline/").json()["open_value"] == 75_000_000
     assert staff.patch(f"/api/deals/{deal.json()['id']}/", {"stage": "talks"}, format="json").status_code == 403
+
+
+def test_attendees_phone_numbers_go_to_the_organisers_and_to_their_own_village_only(
+        client, sukolilo_officer, village_staff, federation_director):
+    """An invited village's staff see their own people's numbers on the list, not the other villages' (UU PDP)."""
+    from tests.conftest import client_login
+
+    pakem_staff = make_user(Role.VILLAGE_STAFF, PAKEM)
+    rakor = past_event(sukolilo_officer)
+    services.event_invite(actor=sukolilo_officer, event=rakor, region_codes=[PRAWOTO, PAKEM])
+    services.attendee_add(actor=sukolilo_officer, event=rakor, name="Bu Sekdes Prawoto",
+                          role=AttendeeRole.SEKRETARIS_DESA, village_code=PRAWOTO, phone="081298765432")
+    services.attendee_add(actor=sukolilo_officer, event=rakor, name="Pak Kades Pakem", role=AttendeeRole.KEPALA_DESA,
+                          village_code=PAKEM, phone="081211112222")
+
+    def phones(user):
+        rows = api_as(user).get(f"/api/events/{rakor.pk}/attendees/").json()["results"]
+        return {row["name"]: row["phone"] for row in rows}
+
+    assert phones(sukolilo_officer) == {"Bu Sekdes Prawoto": "+6281298765432", "Pak Kades Pakem": "+6281211112222"}
+    assert phones(pakem_staff) == {"Bu Sekdes Prawoto": "", "Pak Kades Pakem": "+6281211112222"}
+    assert phones(federation_director) == {"Bu Sekdes Prawoto": "", "Pak Kades Pakem": ""}
+    # The list's spreadsheet follows the same rule.
+    client_login(client, pakem_staff)
+    sheet = client.get(f"/kegiatan/{rakor.pk}/daftar-hadir.csv").content.decode("utf-8-sig")
+    assert "+6281211112222" in sheet and "Bu Sekdes Prawoto" in sheet and "+6281298765432" not in sheet
