@@ -1,4 +1,5 @@
 from django import template
+from django.contrib.humanize.templatetags.humanize import intword
 from django.utils.http import urlencode
 
 from core.formatting import grouped
@@ -31,3 +32,20 @@ def get_item(mapping, key):
 def number(value) -> str:
     """A number with its thousands grouped as the reader's language writes them (8.158; 8,158): ``intcomma``, faster."""
     return grouped(value)
+
+
+@register.filter(is_safe=True)
+def rupiah(value) -> str:
+    """An amount in whole rupiah as the reader's language groups it, kept on one line: "Rp 1.250.000"."""
+    return "Rp\u00a0" + grouped(value)
+
+
+@register.filter(is_safe=True)
+def amount_in_words(value) -> str:
+    """
+    A headline amount: from a million in words as the reader's language writes them (1,2 juta; 1.2 million),
+    below it grouped (600.000), where ``intword`` would leave the bare digits (600000).
+    """
+    if isinstance(value, int) and abs(value) < 1_000_000:
+        return grouped(value)
+    return intword(value)

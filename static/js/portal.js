@@ -20,8 +20,11 @@
     document.querySelectorAll(".table-wrap").forEach(function (wrap) {
       var wide = wrap.scrollWidth > wrap.clientWidth + 1;
       wrap.classList.toggle("scrollable", wide);
-      if (wide && !wrap.hasAttribute("tabindex")) {
+      // Also where the template already made the table focusable: the hint above it is drawn from data-hint.
+      if (wide && !wrap.dataset.hint) {
         wrap.dataset.hint = document.body.dataset.scrollHint || "";
+      }
+      if (wide && !wrap.hasAttribute("tabindex")) {
         wrap.setAttribute("tabindex", "0");
         wrap.setAttribute("role", "region");
         var heading = wrap.closest("section, .card, main");

@@ -47,6 +47,11 @@ def test_an_officers_home_lists_the_queue_the_targets_at_risk_and_the_villages_w
     assert_accessible(page)
     page.goto(page.base_url + "/koperasi/verifikasi/")  # the queue's table scrolls in its card, not the page
     assert fits_the_screen(page)
+    # and says so above it (the template made it focusable itself: the hint was drawn empty, a bare arrow).
+    queue = page.locator(".table-wrap.scrollable")
+    assert queue.count() == 1
+    hint = queue.evaluate("element => getComputedStyle(element, '::before').content")
+    assert "Geser ke samping" in hint, hint
     assert_accessible(page)
 
 

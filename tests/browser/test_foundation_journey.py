@@ -24,6 +24,8 @@ def test_district_officer_browses_their_kabupaten_on_a_phone(page):
     assert_accessible(page)
     assert page.locator("html").get_attribute("lang") == "id"  # Indonesian despite an en-US browser
     assert page.get_by_role("heading", name="Masuk").is_visible()
+    # A villager on a phone, not signed in, sees the one menu entry for them without unfolding anything.
+    assert page.get_by_role("link", name="Daftar jadi anggota").is_visible()
 
     browser_login(page, officer.email)
     # The home page starts the day: here, the desa/kelurahan without a cooperative yet.

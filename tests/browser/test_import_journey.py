@@ -115,8 +115,8 @@ def test_a_village_operator_imports_members_from_the_template_and_commits_the_va
     page.get_by_role("button", name="Impor", exact=True).click()
     page.locator("#import-committed").wait_for()
     page.goto(page.base_url + f"/koperasi/{cooperative.pk}/simpanan/")
-    assert page.locator("#total-pokok").inner_text() == "Rp 200.000"
-    assert page.locator("#total-sukarela").inner_text() == "Rp 25.000"
+    assert page.locator("#total-pokok").inner_text() == "Rp\xa0200.000"
+    assert page.locator("#total-sukarela").inner_text() == "Rp\xa025.000"
     siti = page.locator("tr", has_text="Siti Aminah").inner_text()
     assert "100.000" in siti and "25.000" in siti
     assert fits_the_screen(page)

@@ -114,7 +114,7 @@ def test_a_district_officer_records_three_meetings_and_sees_the_pipeline_on_the_
         page.wait_for_load_state("domcontentloaded")
         assert page.locator(".messages").is_visible()
     assert Deal.objects.filter(event=event).count() == 3
-    assert page.locator("[data-figure=event-pipeline]").inner_text() == "Rp 575.000.000"
+    assert page.locator("[data-figure=event-pipeline]").inner_text() == "Rp\xa0575.000.000"
     assert_accessible(page)
 
     page.goto(page.base_url + "/dasbor/")

@@ -55,3 +55,12 @@ def test_percentages_are_written_as_number_format_writes_them():
     with translation.override("id"):
         assert decimal_text(percent_of(47, 1000, 1), 1) == "4,7" and decimal_text(percent_of(1, 3, 2), 2) == "33,33"
 
+
+
+def test_rupiah_are_grouped_and_kept_on_one_line_and_headline_amounts_never_show_bare_digits():
+    template = Template("{% load portal %}{{ amount|rupiah }}|{{ small|amount_in_words }}|{{ big|amount_in_words }}")
+    context = Context({"amount": 1_250_000, "small": 600_000, "big": 1_200_000})
+    with translation.override("id"):
+        assert template.render(context) == "Rp\xa01.250.000|600.000|1,2 juta"
+    with translation.override("en"):
+        assert template.render(context) == "Rp\xa01,250,000|600,000|1.2 million"

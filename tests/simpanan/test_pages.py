@@ -35,7 +35,7 @@ def test_the_bendahara_posts_a_payment_a_deposit_and_a_reversal_with_receipts(cl
     payment = Posting.objects.get(bill=bill)
     assert response.status_code == 302 and response["Location"].endswith(f"/kwitansi/{payment.pk}/")
     receipt = client.get(response["Location"]).content.decode()
-    assert "KW/2025/000001" in receipt and "Rp 10,000" in receipt
+    assert "KW/2025/000001" in receipt and "Rp\xa010,000" in receipt  # kept on one line
     client.post(url, {"operation": "sukarela", "direction": "deposit", "amount": "25.000",
                       "transaction_date": "2025-06-11"})
     refused = client.post(url, {"operation": "sukarela", "direction": "withdrawal", "amount": "30.000",
