@@ -115,6 +115,8 @@ def _check_event_times(starts_at: datetime, ends_at: datetime, respond_by: date 
         errors["ends_at"] = [_("An event lasts at most %(days)s days.") % {"days": MAX_EVENT_DAYS}]
     if respond_by and respond_by > timezone.localtime(starts_at).date():
         errors["respond_by"] = [_("Ask for confirmation before the event starts.")]
+    elif respond_by and respond_by < EARLIEST_EVENT:
+        errors["respond_by"] = [_("Events of the programme start in 2025; check the year.")]
     if errors:
         raise ValidationError(errors)
 

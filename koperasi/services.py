@@ -308,6 +308,13 @@ def cooperative_update(*, actor, cooperative: Cooperative, **changes) -> Coopera
             changes["nomor_induk_koperasi"] = normalize_nomor_induk_koperasi(changes["nomor_induk_koperasi"])
         except ValidationError as error:
             errors["nomor_induk_koperasi"] = error.messages
+    for field in ("deed_date", "sk_ahu_date", "operational_since"):
+        # The same bounds as the stages that carry them: not in the future, not before the cooperative could be.
+        if changes.get(field):
+            try:
+                date_in_bounds(changes[field], _earliest_date(cooperative))
+            except ValidationError as error:
+                errors[field] = error.messages
     for field, normalize in _LEGAL_FIELDS.items():
         if normalize and changes.get(field):
             try:

@@ -58,13 +58,18 @@ def _text(value) -> str:
     return text
 
 
-def _positive_int(value) -> int:
+# More people than any desa/kelurahan has: a village meeting's count above it is a typing error.
+MAX_PARTICIPANTS = 100_000
+
+
+def _participants(value) -> int:
     try:
         number = int(str(value).strip())
     except ValueError:
         raise ValidationError(_("Enter a whole number.")) from None
-    if number < 1:
-        raise ValidationError(_("Enter a number of at least 1."))
+    if not 1 <= number <= MAX_PARTICIPANTS:
+        raise ValidationError(_("Enter a number from 1 to %(max)s.") % {"max": formats.number_format(
+            MAX_PARTICIPANTS, force_grouping=True)})
     return number
 
 
@@ -78,7 +83,7 @@ class StageField:
 
 STAGE_FIELDS: dict[str, StageField] = {
     "held_on": StageField(_("Date held"), "date", _date_not_in_future),
-    "participants": StageField(_("Number of participants"), "number", _positive_int),
+    "participants": StageField(_("Number of participants"), "number", _participants),
     "notary_name": StageField(_("Notary"), "text", _text, "notary_name"),
     "deed_number": StageField(_("Deed number"), "text", _text, "deed_number"),
     "deed_date": StageField(_("Deed date"), "date", _date_not_in_future, "deed_date"),

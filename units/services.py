@@ -14,6 +14,8 @@ from core.scoping import require_scope
 from core.services import is_explained
 from core.services import require_known_fields
 from koperasi.services import cooperative_activity
+from koperasi.stage_fields import EXISTING_COOPERATIVE_EARLIEST
+from koperasi.stage_fields import date_in_bounds
 
 from .models import READINESS_ORDER
 from .models import Unit
@@ -74,6 +76,14 @@ def _validate(unit: Unit, today: date) -> None:
             errors["go_live_date"] = [_("Give the date the unit started operating.")]
         elif unit.go_live_date > today:
             errors["go_live_date"] = [_("An operational unit cannot go live in the future; keep the earlier status.")]
+    for field in ("licence_date", "go_live_date"):
+        value = getattr(unit, field)
+        # An existing cooperative's unit may have run for decades, but not since before the republic: a typo.
+        if value and value < EXISTING_COOPERATIVE_EARLIEST:
+            try:
+                date_in_bounds(value, EXISTING_COOPERATIVE_EARLIEST)
+            except ValidationError as error:
+                errors[field] = error.messages
     for field in ("land_progress", "building_progress"):
         value = getattr(unit, field)
         if value is None or not 0 <= int(value) <= 100:

@@ -133,6 +133,35 @@ def test_visit_and_birth_dates_outside_the_domain_are_refused(sukolilo_officer, 
     assert response.status_code == 400 and "visited_on" in response.json()
 
 
+@pytest.mark.django_db
+def test_legal_unit_and_event_dates_and_meeting_counts_outside_the_domain_are_refused(pati_officer, sukolilo_officer,
+                                                                                      village_staff, prawoto):
+    from kegiatan import services as event_services
+    from koperasi.services import cooperative_update
+    from koperasi.stage_fields import clean_stage_data
+    from tests.kegiatan.helpers import past_event
+    from units.services import unit_update
+
+    with pytest.raises(ValidationError) as error:
+        cooperative_update(actor=pati_officer, cooperative=prawoto, deed_date=date(9999, 12, 31),
+                           sk_ahu_date=date(1, 1, 1), operational_since=date(2024, 12, 31))
+    # A new KDKMP (formation model "baru") has no papers from before the programme.
+    assert set(error.value.message_dict) == {"deed_date", "sk_ahu_date", "operational_since"}
+    unit = prawoto.units.order_by("pk").first()
+    with pytest.raises(ValidationError) as error:
+        unit_update(actor=village_staff, unit=unit, status="operasional", go_live_date=date(1, 1, 1),
+                    licence_number="503/01/2025", licence_date=date(1900, 1, 1), land_progress=100,
+                    building_progress=100)
+    assert {"go_live_date", "licence_date"} <= set(error.value.message_dict)
+    event = past_event(sukolilo_officer)
+    with pytest.raises(ValidationError) as error:
+        event_services.event_update(actor=sukolilo_officer, event=event, respond_by=date(1, 1, 1))
+    assert "respond_by" in error.value.message_dict
+    with pytest.raises(ValidationError) as error:
+        clean_stage_data(["held_on", "participants"], {"held_on": "2025-05-20", "participants": str(10**20)})
+    assert "participants" in error.value.message_dict
+
+
 @pytest.mark.parametrize("tampered", ["abc", "", "1e3", "٣"])
 def test_a_tampered_id_in_a_posted_form_is_a_404_not_a_500(client, sukolilo_officer, village_staff, prawoto, tampered):
     """A form's hidden id (a position, an application, a visit, an attendee) that is no whole number finds nothing."""
