@@ -325,6 +325,7 @@ class Federation(models.Model):
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
     scope_path = "seat__code"
+    scope_member_villages = False  # a federation's seat: see core.scoping
     scope_federation_path = "id"
 
     class Meta:
@@ -367,6 +368,7 @@ class _Membership(models.Model):
     objects = ScopedQuerySet.as_manager()
 
     scope_path = "federation__seat__code"
+    scope_member_villages = False  # a federation's seat: see core.scoping
     scope_federation_path = "federation_id"
 
     class Meta:
@@ -488,6 +490,7 @@ class BusinessSite(models.Model):
     history = HistoricalRecords()
 
     scope_path = "federation__seat__code"
+    scope_member_villages = False  # a federation's seat: see core.scoping
     scope_federation_path = "federation_id"
 
     class Meta:
@@ -527,6 +530,7 @@ class SiteFigure(models.Model):
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
     scope_path = "site__federation__seat__code"
+    scope_member_villages = False  # a federation's seat: see core.scoping
     scope_federation_path = "site__federation_id"
 
     class Meta:

@@ -15,6 +15,11 @@ owns) into the scope of the actions the role grants, and, for the actions it gra
 the villages that are members today. Which federations and villages those are is the federation app's
 knowledge: it registers resolvers (``register_federation_family``, ``register_federation_members``) from
 its ``AppConfig.ready()``, so this module imports no app.
+
+Member villages reach the villages' own data (their cooperatives, units, members), not the records of other
+federations that happen to be seated in them: a model whose region path is a federation's seat sets
+``scope_member_villages = False``, and a director of one federation does not see another's sites, members and
+capital because its seat is one of their member villages.
 """
 
 from __future__ import annotations
@@ -76,10 +81,12 @@ class Scope:
     # database for the members rather than carry thousands of codes (see ``q``).
     member_of: frozenset[int] = frozenset()
     member_codes: frozenset[str] = frozenset()
+    # The villages in ``roots`` only as a federation's members (not through a role held at a region).
+    member_only: frozenset[str] = frozenset()
 
     @classmethod
     def of(cls, codes: Iterable[str], federations: Iterable[int] = (), *, member_of: Iterable[int] = (),
-           member_codes: Iterable[str] = ()) -> Scope:
+           member_codes: Iterable[str] = (), member_only: Iterable[str] = ()) -> Scope:
         """Build a scope, dropping codes already covered by another code in the set."""
         unique = set(codes)
         areas = {code for code in unique if len(code) != VILLAGE_CODE_LENGTH}
@@ -95,7 +102,7 @@ class Scope:
             villages = {code for code in villages if not any(code[:length] in roots for length in (2, 5, 8))}
         roots |= villages
         return cls(roots=frozenset(roots), federations=frozenset(federations), member_of=frozenset(member_of),
-                   member_codes=frozenset(member_codes))
+                   member_codes=frozenset(member_codes), member_only=frozenset(member_only) & roots)
 
     @classmethod
     def national(cls) -> Scope:
@@ -125,23 +132,25 @@ class Scope:
             return False
         return all(self.contains(root) for root in other.roots) and other.federations <= self.federations
 
-    def q(self, path: str, federation_path: str | None = None) -> Q:
+    def q(self, path: str, federation_path: str | None = None, *, member_villages: bool = True) -> Q:
         """
         A filter selecting rows whose region code field ``path`` is inside this scope, or (for a model
         whose rows belong to a federation) whose federation field ``federation_path`` names one of its
-        federations.
+        federations. ``member_villages=False``: villages reached only as a federation's members do not count
+        (``path`` is where another federation is seated, not village data).
         """
         if self.everything:
             return Q()
         condition = Q(pk__in=[])
         # A long list of codes costs more to send and plan than the semi-join; a short one is the cheaper.
-        by_membership = bool(self.member_of and _federation_member_filter
+        by_membership = bool(member_villages and self.member_of and _federation_member_filter
                              and len(self.member_codes) > MEMBER_CODES_AS_LIST)
+        left_out = frozenset() if member_villages else self.member_only
         if by_membership:
             # A federation's members (thousands of villages) as a semi-join on its membership tables.
             condition = _federation_member_filter(path, self.member_of, timezone.localdate())
         # Villages have no children, so an exact match is the whole subtree and can use IN.
-        villages = sorted(code for code in self.roots if len(code) == VILLAGE_CODE_LENGTH
+        villages = sorted(code for code in self.roots if len(code) == VILLAGE_CODE_LENGTH and code not in left_out
                           and not (by_membership and code in self.member_codes))
         areas = sorted(code for code in self.roots if len(code) != VILLAGE_CODE_LENGTH)
         if villages:
@@ -156,8 +165,10 @@ class Scope:
     def __or__(self, other: Scope) -> Scope:
         if self.everything or other.everything:
             return Scope.national()
+        own = Scope.of((self.roots - self.member_only) | (other.roots - other.member_only))
         return Scope.of(self.roots | other.roots, self.federations | other.federations,
-                        member_of=self.member_of | other.member_of, member_codes=self.member_codes | other.member_codes)
+                        member_of=self.member_of | other.member_of, member_codes=self.member_codes | other.member_codes,
+                        member_only={code for code in self.member_only | other.member_only if not own.contains(code)})
 
 
 # The federation app's answer to "which villages are members of these federations on this day"; see
@@ -264,8 +275,9 @@ def scope_for(user, action: Action = Action.VIEW) -> Scope:
             member_of = _family(cache, frozenset(reaching)) if reaching else frozenset()
             if member_of:
                 members = _member_villages(cache, member_of)
+            own = Scope.of(codes)
             scope = Scope.of([*codes, *members], _family(cache, frozenset(federations)), member_of=member_of,
-                             member_codes=members)
+                             member_codes=members, member_only=[code for code in members if not own.contains(code)])
     cache[action] = scope
     return scope
 
@@ -288,7 +300,8 @@ class ScopedQuerySet(models.QuerySet):
     """QuerySet of a model whose rows belong to a region; see the module docstring."""
 
     def within(self, scope: Scope) -> ScopedQuerySet:
-        return self.filter(scope.q(self.model.scope_path, getattr(self.model, "scope_federation_path", None)))
+        return self.filter(scope.q(self.model.scope_path, getattr(self.model, "scope_federation_path", None),
+                                   member_villages=getattr(self.model, "scope_member_villages", True)))
 
     def for_user(self, user, action: Action = Action.VIEW) -> ScopedQuerySet:
         return self.within(scope_for(user, action))

@@ -86,6 +86,7 @@ class FederationRollup(models.Model):
     objects = ScopedQuerySet.as_manager()
 
     scope_path = "federation__seat__code"
+    scope_member_villages = False  # a federation's seat: see core.scoping
     scope_federation_path = "federation_id"
 
     class Meta:

@@ -143,3 +143,32 @@ def test_a_role_on_a_federation_is_refused_for_non_federation_roles(pati_officer
                     region_code=PRAWOTO)
     assert "federation" in refused.value.message_dict
     assert on_federation(Role.FEDERATION_STAFF, federation) and yesterday()
+
+
+def test_another_federation_seated_in_a_member_village_stays_out_of_the_directors_view(
+        client, pati_officer, federation, federation_director, prawoto):
+    """
+    Member villages reach the villages' own data (Prawoto's cooperative), not the records of another federation
+    seated in one of them: its members elsewhere, their capital, its sites and its dashboard.
+    """
+    from bumdes.models import BusinessSite
+    from bumdes.models import Federation
+    from bumdes.models import FederationVillage
+    from tests.conftest import client_login
+
+    secondary = services.federation_register(actor=pati_officer, kind="secondary_cooperative",
+                                             name="Koperasi Sekunder Merah Putih Pati", seat_code=PRAWOTO)
+    services.federation_village_join(actor=pati_officer, federation=secondary, village_code=WEGIL,
+                                     joined_on=date(2025, 9, 1), capital=12_345_678)
+    services.site_create(actor=pati_officer, federation=secondary, kind="clinic", name="Klinik Sekunder Wegil",
+                         village_code=WEGIL)
+    forget_scope(federation_director)
+    assert Cooperative.objects.for_user(federation_director).filter(pk=prawoto.pk).exists()
+    assert list(Federation.objects.for_user(federation_director)) == [federation]
+    assert not FederationVillage.objects.for_user(federation_director).filter(federation=secondary).exists()
+    assert not BusinessSite.objects.for_user(federation_director).filter(federation=secondary).exists()
+    client_login(client, federation_director)
+    assert client.get(f"/dasbor/federasi/{secondary.pk}/").status_code == 404
+    assert client.get(f"/dasbor/federasi/{federation.pk}/").status_code == 200
+    # The Dinas of the seat's kabupaten still looks after it.
+    assert Federation.objects.for_user(pati_officer).filter(pk=secondary.pk).exists()
