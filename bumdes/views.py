@@ -25,6 +25,7 @@ from core.scoping import scope_for
 from core.storage import private_file_response
 from core.views import ActionRequiredMixin
 from core.views import posted_object
+from koperasi.models import Cooperative
 
 from . import services
 from .forms import AgreementForm
@@ -343,8 +344,14 @@ class FederationDetailView(_Operations, _FederationObjectMixin, TemplateView):
         everyone = self.request.GET.get("members") == "all"
         villages, cooperatives = federation_memberships(federation, current_only=not everyone)
         total, shares = capital_shares(federation, limit=10)
+        # Federation staff reach the federation's own records, not its members' cooperatives nor the federation
+        # that owns it: their names are shown without a link that would answer 404.
+        opens = set(Cooperative.objects.for_user(user).filter(
+            pk__in=[membership.cooperative_id for membership in cooperatives]).values_list("pk", flat=True))
         return super().get_context_data(
-            federation=federation, can_manage=can_manage,
+            federation=federation, can_manage=can_manage, cooperatives_opened=opens,
+            parent_opens=bool(federation.parent_id
+                              and Federation.objects.for_user(user).filter(pk=federation.parent_id).exists()),
             can_edit_sites=_can(user, Action.EDIT_FEDERATION_SITES, federation),
             everyone=everyone, member_page=_page(self.request, villages), member_cooperatives=cooperatives,
             capital_total=total, capital_top=shares[:10], today=timezone.localdate(),
@@ -564,6 +571,8 @@ class AgreementDetailView(_Operations, _AgreementObjectMixin, TemplateView):
         problems = agreement_legal_problems(agreement) if agreement.status == AgreementStatus.DRAFT else {}
         return super().get_context_data(
             agreement=agreement, legal_problems=[message for messages_ in problems.values() for message in messages_],
+            cooperative_opens=Cooperative.objects.for_user(self.request.user).filter(
+                pk=agreement.cooperative_id).exists(),
             can_act=services.agreement_party(self.request.user, agreement),
             history=audit_trail(agreement.history.all(), limit=30), **kwargs)
 

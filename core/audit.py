@@ -25,6 +25,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.formatting import grouped
+
 __all__ = ["AuditChange", "AuditEntry", "audit_trail", "person_label"]
 
 _ACTIONS = {"+": gettext_lazy("created"), "~": gettext_lazy("changed"), "-": gettext_lazy("deleted")}
@@ -107,7 +109,10 @@ def _text(model, name: str, value, related: dict) -> str:
         return formats.date_format(timezone.localtime(value) if timezone.is_aware(value) else value,
                                    "DATETIME_FORMAT")
     if isinstance(value, date):
-        return formats.date_format(value)
+        # A month's figures are stored on its first day: "Oktober 2026", not "1 Okt 2026".
+        return formats.date_format(value, "YEAR_MONTH_FORMAT" if name == "month" else "DATE_FORMAT")
+    if isinstance(value, int) and name != "year":
+        return grouped(value)  # amounts, areas and counts as the pages write them: 55.693.000
     if isinstance(value, dict):
         return "; ".join(f"{key}: {item}" for key, item in value.items())
     return str(value)

@@ -172,3 +172,23 @@ def test_another_federation_seated_in_a_member_village_stays_out_of_the_director
     assert client.get(f"/dasbor/federasi/{federation.pk}/").status_code == 200
     # The Dinas of the seat's kabupaten still looks after it.
     assert Federation.objects.for_user(pati_officer).filter(pk=secondary.pk).exists()
+
+
+def test_the_company_page_names_its_owner_without_a_link_its_staff_could_not_open(client, pati_officer, federation,
+                                                                                  jaten):
+    from tests.conftest import client_login
+
+    company = services.federation_register(actor=pati_officer, kind="company", name="PT Mitra Bumdes Sejahtera Pati",
+                                           seat_code=PRAWOTO, parent=federation)
+    services.federation_cooperative_join(actor=pati_officer, federation=company, cooperative=jaten,
+                                         joined_on=date(2025, 8, 1))
+    staff = on_federation(Role.FEDERATION_STAFF, company)
+    client_login(client, staff)
+    page = client.get(f"/bumdes/federasi/{company.pk}/").content.decode()
+    assert federation.name in page and f"/bumdes/federasi/{federation.pk}/" not in page
+    assert jaten.name in page and f"/koperasi/{jaten.pk}/" not in page
+    assert client.get(f"/bumdes/federasi/{federation.pk}/").status_code == 404  # why there is no link
+    client.logout()
+    client_login(client, pati_officer)
+    page = client.get(f"/bumdes/federasi/{company.pk}/").content.decode()
+    assert f"/bumdes/federasi/{federation.pk}/" in page

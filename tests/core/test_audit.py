@@ -85,3 +85,20 @@ def test_a_stage_date_that_is_not_iso_reads_as_stored(village_staff):
     assert StageProgress.audit_format("data", {"held_on": "10/04/2025"}) == "Tanggal dilaksanakan: 10/04/2025"
     assert StageProgress.audit_format("data", {"held_on": "2025-04-10"}) == "Tanggal dilaksanakan: 10 Apr 2025"
     assert cooperative.pk
+
+
+def test_history_writes_amounts_months_and_dates_as_the_pages_do(pati_officer):
+    from datetime import date
+
+    from django.utils import translation
+
+    from bumdes.models import SiteFigure
+    from core.audit import _text
+
+    with translation.override("id"):
+        assert _text(SiteFigure, "revenue", 55_693_000, {}) == "55.693.000"
+        assert _text(SiteFigure, "month", date(2026, 10, 1), {}) == "Oktober 2026"
+        assert _text(SiteFigure, "year", 2026, {}) == "2026"  # a year is no amount
+    with translation.override("en"):
+        assert _text(SiteFigure, "revenue", 55_693_000, {}) == "55,693,000"
+        assert _text(SiteFigure, "legal_date", date(2018, 12, 20), {}) == "20 Dec 2018"
