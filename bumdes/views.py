@@ -187,9 +187,9 @@ class BumdesDetailView(_Operations, _BumdesObjectMixin, TemplateView):
             kwargs.setdefault("classification_form", ClassificationForm(prefix="classification", initial={
                 "year": timezone.localdate().year}))
             kwargs.setdefault("line_form", BusinessLineForm(prefix="line"))
-        villages = list(bumdes.villages.select_related("village__parent"))
+        villages = list(bumdes.villages.select_related("village__parent").order_by("village__name", "village_id"))
         return super().get_context_data(
-            bumdes=bumdes, can_manage=can_manage, villages=villages,
+            bumdes=bumdes, can_manage=can_manage, villages=_page(self.request, villages),
             total_capital=sum(link.capital for link in villages),
             officers=bumdes.officers.all(), classifications=bumdes.classifications.all(),
             lines=bumdes.business_lines.all(), agreements=agreements_of(user=user, bumdes=bumdes),

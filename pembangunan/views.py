@@ -317,8 +317,11 @@ class BusinessView(ActionRequiredMixin, TemplateView):
             area=area, code=code or "", trading=selectors.trading_units(user=user, code=code),
             by_type=selectors.revenue_by_unit_type(user=user, code=code),
             by_region=selectors.revenue_by_region(user=user, code=code or ""),
-            missing=selectors.missing_unit_reports(user=user, code=code)[:50],
-            idle=selectors.idle_sites(user=user, code=code)[:50], can_file=can_file, **kwargs)
+            # Each long list pages on its own (a province's late reports run to a thousand units).
+            missing=Paginator(selectors.missing_unit_reports(user=user, code=code), PER_PAGE).get_page(
+                self.request.GET.get("laporan")),
+            idle=Paginator(selectors.idle_sites(user=user, code=code), PER_PAGE).get_page(
+                self.request.GET.get("lokasi")), can_file=can_file, **kwargs)
 
     def post(self, request, *args, **kwargs):
         form = UnitReportForm(request.POST, actor=request.user)

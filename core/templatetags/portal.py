@@ -22,6 +22,16 @@ def query_with(context, **changes) -> str:
     return "?" + urlencode(sorted(params.lists()), doseq=True) if params else "?"
 
 
+@register.simple_tag(takes_context=True)
+def query_with_page(context, number) -> str:
+    """
+    ``query_with`` for a page number, under the name the list reads it from (``page_param``, "page" by default:
+    a page showing two long lists pages through each on its own), opening at the list (``page_anchor``).
+    """
+    link = query_with(context, **{context.get("page_param") or "page": number})
+    return link + (f"#{context['page_anchor']}" if context.get("page_anchor") else "")
+
+
 @register.filter
 def get_item(mapping, key):
     """``mapping[key]`` in a template (empty when absent), e.g. the split parts of a target by its id."""

@@ -118,3 +118,23 @@ def test_the_business_page_files_a_report(client, village_staff, gerai):
     assert (report.revenue, report.costs, report.figures) == (45_000_000, 39_500_000, {"transactions": 812})
     page = client.get("/pembangunan/usaha/").content.decode()
     assert 'data-figure="trading">1<' in page
+
+
+def test_the_late_reports_list_pages_on_its_own_and_leads_back_to_itself(client, village_staff, dinas, cooperative,
+                                                                        gerai, monkeypatch):
+    """A province's late reports run to a thousand units: each list of the page pages through all of them."""
+    from pembangunan import views
+
+    monkeypatch.setattr(views, "PER_PAGE", 1)
+    unit_update(actor=village_staff, unit=cooperative.units.get(unit_type__code="simpan_pinjam"),
+                status="operasional", go_live_date=_month(timezone.localdate(), 4))
+    client_login(client, dinas)
+    first_page = client.get("/pembangunan/usaha/?region=" + PATI).content.decode()
+    section = first_page[first_page.index('id="missing-reports"'):first_page.index('id="idle-sites"')]
+    assert section.count("<li>") == 1 and "(2 baris)" in section
+    assert "?laporan=2&amp;region=33.18#missing-reports" in section  # the area kept, the list in view
+    second_page = client.get("/pembangunan/usaha/?region=" + PATI + "&laporan=2").content.decode()
+    section = second_page[second_page.index('id="missing-reports"'):second_page.index('id="idle-sites"')]
+    # The other unit of the two: the first page showed one, the second the other.
+    first_unit = "Gerai" in first_page[first_page.index('id="missing-reports"'):first_page.index('id="idle-sites"')]
+    assert section.count("<li>") == 1 and ("Gerai" in section) != first_unit
