@@ -349,9 +349,14 @@ def _attendee(*, actor, event: Event, name: str, role: str, village_code: str | 
         if personal.contains(member.cooperative.village_id):
             nik = nik or member.nik
         village_code = village_code or member.cooperative.village_id
-    name = " ".join((name or "").split())[:150]
+    name = " ".join((name or "").split())
+    organisation = " ".join((organisation or "").split())
     if not name:
         errors["name"] = [_("Give the attendee's name.")]
+    elif len(name) > 150:  # refused, not cut: a list imported from a spreadsheet keeps what it said
+        errors["name"] = [_("Use at most %(limit)d characters.") % {"limit": 150}]
+    if len(organisation) > 200:
+        errors["organisation"] = [_("Use at most %(limit)d characters.") % {"limit": 200}]
     village = None
     if village_code:
         village = Region.objects.filter(code=village_code, level=RegionLevel.VILLAGE, is_active=True).first()
@@ -380,7 +385,7 @@ def _attendee(*, actor, event: Event, name: str, role: str, village_code: str | 
     if member is not None and event.attendees.filter(member=member).exists():
         raise ValidationError({"member": [_("%(name)s is already on the attendance list.") % {"name": member.name}]})
     return Attendee(event=event, name=name, nik=nik, phone=phone, role=role, village=village,
-                    organisation=(organisation or "").strip()[:200], member=member, partner=partner, source=source,
+                    organisation=organisation, member=member, partner=partner, source=source,
                     recorded_by=actor)
 
 

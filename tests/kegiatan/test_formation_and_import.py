@@ -102,6 +102,17 @@ def test_an_imported_list_with_control_characters_keeps_the_names_and_its_spread
     assert {"Budi Santoso", "Siti"} <= names
 
 
+def test_a_name_longer_than_the_list_keeps_is_refused_on_its_row_not_cut(sukolilo_officer):
+    event = past_event(sukolilo_officer)
+    services.event_invite(actor=sukolilo_officer, event=event, region_codes=[PRAWOTO])
+    content = f"nama;peran;desa\n{'Siti ' * 40};Operator desa;Prawoto\n".encode()
+    rows = read_attendance_file(event, SimpleUploadedFile("daftar.csv", content))
+    with pytest.raises(ValidationError) as error:
+        services.attendance_import(actor=sukolilo_officer, event=event, rows=rows)
+    assert error.value.message_dict["file"][0].startswith("Baris 2") and "150" in error.value.message_dict["file"][0]
+    assert not event.attendees.exists()
+
+
 def _xlsx(rows) -> SimpleUploadedFile:
     workbook = Workbook()
     sheet = workbook.active
