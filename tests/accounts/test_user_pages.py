@@ -101,3 +101,9 @@ def test_the_profile_holds_the_position_and_nip_printed_under_a_signature(client
     pati_officer.refresh_from_db()
     assert (pati_officer.full_name, pati_officer.position_title, pati_officer.nip) == (
         "Siti Aminah", "Kepala Bidang Kelembagaan", "198507152010011002")
+
+
+def test_the_sign_in_page_offers_the_password_reset_once_beside_the_password(client):
+    page = client.get("/accounts/login/").content.decode()
+    assert page.count('href="/accounts/password/reset/"') == 1
+    assert 'id="id_password_helptext"><a href="/accounts/password/reset/">Lupa kata sandi?</a>' in page
