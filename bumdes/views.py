@@ -573,6 +573,9 @@ class AgreementDetailView(_Operations, _AgreementObjectMixin, TemplateView):
             agreement=agreement, legal_problems=[message for messages_ in problems.values() for message in messages_],
             cooperative_opens=Cooperative.objects.for_user(self.request.user).filter(
                 pk=agreement.cooperative_id).exists(),
+            partner_opens=(Bumdes.objects.for_user(self.request.user).filter(pk=agreement.bumdes_id).exists()
+                           if agreement.bumdes_id else
+                           Federation.objects.for_user(self.request.user).filter(pk=agreement.federation_id).exists()),
             can_act=services.agreement_party(self.request.user, agreement),
             history=audit_trail(agreement.history.all(), limit=30), **kwargs)
 

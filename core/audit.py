@@ -111,8 +111,8 @@ def _text(model, name: str, value, related: dict) -> str:
     if isinstance(value, date):
         # A month's figures are stored on its first day: "Oktober 2026", not "1 Okt 2026".
         return formats.date_format(value, "YEAR_MONTH_FORMAT" if name == "month" else "DATE_FORMAT")
-    if isinstance(value, int) and name != "year":
-        return grouped(value)  # amounts, areas and counts as the pages write them: 55.693.000
+    if isinstance(value, int) and name != "year" and not name.endswith("_bp"):
+        return grouped(value)  # amounts, areas and counts as the pages write them: 55.693.000 (not years, shares)
     if isinstance(value, dict):
         return "; ".join(f"{key}: {item}" for key, item in value.items())
     return str(value)

@@ -90,7 +90,7 @@ class VersionedFormMixin:
             # The page shown again carries the version the user has now seen: saving again is then taken, not
             # refused over and over.
             self.data = self.data.copy()
-            self.data["version"] = self.current_version
+            self.data[self.add_prefix("version")] = self.current_version
             raise ValidationError(self.stale_message, code="stale")
         return cleaned
 

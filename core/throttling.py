@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from rest_framework.settings import api_settings
 from rest_framework.throttling import UserRateThrottle
 
-__all__ = ["PersonalDataThrottle", "PersonalDataThrottledMixin", "over_personal_data_budget"]
+__all__ = ["PersonalDataThrottle", "PersonalDataThrottledMixin"]
 
 
 class PersonalDataThrottle(UserRateThrottle):
@@ -25,29 +25,18 @@ class PersonalDataThrottle(UserRateThrottle):
         return api_settings.DEFAULT_THROTTLE_RATES[self.scope]
 
 
-def over_personal_data_budget(request, view):
-    """
-    Count one read of member data against the user's budget: None while within it, else the 429 page (with the
-    wait in Retry-After) to answer instead.
-    """
-    throttle = PersonalDataThrottle()
-    if throttle.allow_request(request, view):
-        return None
-    wait = max(1, round(throttle.wait() or 1))
-    response = render(request, "429.html", {
-        "message": _("You have opened member data too often in a short time. Try again in %(minutes)s "
-                     "minute(s).") % {"minutes": max(1, -(-wait // 60))},
-    }, status=429)
-    response["Retry-After"] = str(wait)
-    return response
-
-
 class PersonalDataThrottledMixin:
     """For server-rendered views: a GET over the user's budget answers 429 with the wait in Retry-After."""
 
     def dispatch(self, request, *args, **kwargs):
         if request.method == "GET" and request.user.is_authenticated:
-            refused = over_personal_data_budget(request, self)
-            if refused is not None:
-                return refused
+            throttle = PersonalDataThrottle()
+            if not throttle.allow_request(request, self):
+                wait = max(1, round(throttle.wait() or 1))
+                response = render(request, "429.html", {
+                    "message": _("You have opened member data too often in a short time. Try again in %(minutes)s "
+                                 "minute(s).") % {"minutes": max(1, -(-wait // 60))},
+                }, status=429)
+                response["Retry-After"] = str(wait)
+                return response
         return super().dispatch(request, *args, **kwargs)

@@ -447,13 +447,17 @@ def attendance_import(*, actor, event: Event, rows: list[dict]) -> list[Attendee
     problems: list[str] = []
     attendees: list[Attendee] = []
     niks: dict[str, int] = {}
+    personal = scope_for(actor, Action.VIEW_PERSONAL_DATA)
     for row in rows:
         number = row["row"]
+        # The paper list's NIK column is left out where the importer does not record NIKs (see _attendee): the
+        # list still goes in, and the same answer for every NIK tells nothing about any.
+        nik = row.get("nik", "") if personal.contains(row.get("village_code") or event.region_id) else ""
         try:
             if row.get("error"):
                 raise ValidationError(row["error"])
             attendee = _attendee(actor=actor, event=event, name=row.get("name", ""), role=row.get("role", ""),
-                                 village_code=row.get("village_code"), nik=row.get("nik", ""),
+                                 village_code=row.get("village_code"), nik=nik,
                                  phone=row.get("phone", ""), organisation=row.get("organisation", ""), member=None,
                                  partner=None, source=AttendeeSource.IMPORT)
             if attendee.nik and attendee.nik in niks:

@@ -23,7 +23,6 @@ from django.views.generic import TemplateView
 from core.concurrency import etag_of
 from core.roles import Action
 from core.scoping import scope_for
-from core.throttling import over_personal_data_budget
 from core.views import ActionRequiredMixin
 from core.views import posted_object
 from koperasi.models import Cooperative
@@ -231,6 +230,10 @@ class EventDetailView(ActionRequiredMixin, TemplateView):
                 rows = read_attendance_file(event, form.cleaned_data["file"])
                 added = services.attendance_import(actor=request.user, event=event, rows=rows)
                 messages.success(request, _("%(count)s attendees imported.") % {"count": len(added)})
+                left_out = sum(1 for row in rows if row.get("nik")) - sum(1 for attendee in added if attendee.nik)
+                if left_out:
+                    messages.info(request, _("The NIK of %(count)s was left out: your role does not record NIKs "
+                                             "there.") % {"count": left_out})
                 return redirect("kegiatan:event", event.pk)
             except ValueError as error:
                 form.add_error("file", str(error))
@@ -291,7 +294,10 @@ class AttendanceView(ActionRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         event = kwargs.pop("event", None) or self._event()
-        query = " ".join(str(kwargs.pop("query", None) or self.request.GET.get("q", "")).split())[:100]
+        query = kwargs.pop("query", None)
+        if query is None:  # from the link back after marking someone present: a name, never a NIK (see post)
+            query = "" if _looks_like_nik(self.request.GET.get("q")) else self.request.GET.get("q", "")
+        query = " ".join(str(query).split())[:100]
         by_nik = _looks_like_nik(query)
         matches = attendee_search(user=self.request.user, event=event, text=query, suggested_role=member_attendee_role)
         villages = [inv.village for inv in event.invitations.select_related("village").order_by("village__name")]
@@ -309,11 +315,6 @@ class AttendanceView(ActionRequiredMixin, TemplateView):
         event = self._event()
         operation = request.POST.get("operation")
         if operation == "search":
-            # A search by NIK counts against the same budget as the member pages: a session cannot try NIK after
-            # NIK at the door. By name it does not, so that the door keeps up with a hall filling at once.
-            refused = over_personal_data_budget(request, self) if _looks_like_nik(request.POST.get("q")) else None
-            if refused is not None:
-                return refused
             # By POST, so that a NIK never lands in a URL (browser history, server logs, the Referer header).
             return self.render_to_response(self.get_context_data(event=event, query=request.POST.get("q", "")))
         query = " ".join(request.POST.get("q", "").split())

@@ -312,7 +312,8 @@ def cooperative_update(*, actor, cooperative: Cooperative, **changes) -> Coopera
         # The same bounds as the stages that carry them: not in the future, not before the cooperative could be.
         if changes.get(field):
             try:
-                date_in_bounds(changes[field], _earliest_date(cooperative))
+                date_in_bounds(changes[field], _earliest_date(changes.get("formation_model",
+                                                                          cooperative.formation_model)))
             except ValidationError as error:
                 errors[field] = error.messages
     for field, normalize in _LEGAL_FIELDS.items():
@@ -559,7 +560,8 @@ def stage_submit(*, actor, progress: StageProgress, data: dict | None = None, do
     progress, cooperative = _locked(progress)
     require_scope(actor, Action.EDIT_COOPERATIVE, cooperative.village_id)
     _require_open(progress, cooperative, when_submitted=_("This stage is already submitted and awaits verification."))
-    cleaned = clean_stage_data(progress.stage.required_fields, data or {}, earliest=_earliest_date(cooperative))
+    cleaned = clean_stage_data(progress.stage.required_fields, data or {},
+                               earliest=_earliest_date(cooperative.formation_model))
     _require_dated_in_order(progress, cooperative, cleaned)
     _check_identifiers_free(cooperative, cleaned)
     # Every check runs before any file is written, so a refused submission leaves nothing behind.
@@ -578,9 +580,9 @@ def stage_submit(*, actor, progress: StageProgress, data: dict | None = None, do
     return progress
 
 
-def _earliest_date(cooperative: Cooperative) -> date:
-    """The earliest date a stage of this cooperative can carry."""
-    if cooperative.formation_model == FormationModel.BARU:
+def _earliest_date(formation_model: str) -> date:
+    """The earliest date a stage of a cooperative of this formation model can carry."""
+    if formation_model == FormationModel.BARU:
         return KDKMP_EARLIEST
     return EXISTING_COOPERATIVE_EARLIEST
 
@@ -764,7 +766,7 @@ def stage_record_from_archive(
     require_scope(actor, Action.VERIFY_STAGES, cooperative.village_id)
     _require_open(progress, cooperative,
                   when_submitted=_("This stage is submitted: verify it or send it back instead."))
-    earliest = _earliest_date(cooperative)
+    earliest = _earliest_date(cooperative.formation_model)
     previous = _earlier_completed_on(progress, cooperative)
     errors: dict[str, list] = {}
     if completed_on is None:

@@ -7,6 +7,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.formatting import grouped
 from core.forms import RupiahField
 from core.forms import StyledFormMixin
 
@@ -35,7 +36,7 @@ class PaymentForm(_PostingForm):
     def __init__(self, *args, bills=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["bill"].choices = [
-            (bill.pk, f"{bill.get_kind_display()} {bill.period:%m/%Y} — Rp {bill.outstanding:,}".replace(",", "."))
+            (bill.pk, f"{bill.get_kind_display()} {bill.period:%m/%Y} — Rp\u00a0{grouped(bill.outstanding)}")
             for bill in bills]
         self.order_fields(["bill", "amount", "transaction_date", "reference"])
 

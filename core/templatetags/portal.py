@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django import template
 from django.contrib.humanize.templatetags.humanize import intword
 from django.utils.http import urlencode
@@ -47,7 +49,7 @@ def number(value) -> str:
 @register.filter(is_safe=True)
 def rupiah(value) -> str:
     """An amount in whole rupiah as the reader's language groups it, kept on one line: "Rp 1.250.000"."""
-    return "Rp\u00a0" + grouped(value)
+    return "Rp\u00a0" + grouped(value) if value is not None else "—"
 
 
 @register.filter(is_safe=True)
@@ -56,6 +58,8 @@ def amount_in_words(value) -> str:
     A headline amount: from a million in words as the reader's language writes them (1,2 juta; 1.2 million),
     below it grouped (600.000), where ``intword`` would leave the bare digits (600000).
     """
-    if isinstance(value, int) and abs(value) < 1_000_000:
+    if value is None:
+        return "—"
+    if isinstance(value, int | Decimal) and abs(value) < 1_000_000:
         return grouped(value)
     return intword(value)

@@ -14,7 +14,7 @@ def test_pages_default_to_indonesian_even_for_english_browsers(client):
     html = response.content.decode()
     assert response["Content-Language"] == "id"
     assert '<html lang="id">' in html
-    assert "Masuk" in html and "Lupa kata sandi?" in html
+    assert "Masuk" in html and "Lupa kata sandi" in html
 
 
 def test_language_switch_turns_the_portal_english(client, pati_officer):

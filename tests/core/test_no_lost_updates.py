@@ -156,3 +156,17 @@ def test_the_event_and_deal_forms_refuse_a_stale_save(client, committed_regions,
     assert "diubah orang lain" in refused.content.decode()
     deal.refresh_from_db()
     assert (deal.value, deal.next_step) == (373_000_000, "Kirim penawaran")
+
+
+def test_a_prefixed_form_shown_again_after_a_stale_save_carries_the_version_now_seen():
+    """Pages with several forms prefix their fields (the site form: site-version)."""
+    from django import forms
+
+    from core.forms import VersionedFormMixin
+
+    class NoteForm(VersionedFormMixin, forms.Form):
+        note = forms.CharField()
+
+    form = NoteForm({"site-note": "x", "site-version": '"old"'}, prefix="site", version='"now"')
+    assert not form.is_valid() and "diubah orang lain" in str(form.non_field_errors())
+    assert 'value="&quot;now&quot;"' in str(form["version"])

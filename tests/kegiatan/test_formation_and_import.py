@@ -113,6 +113,27 @@ def test_a_name_longer_than_the_list_keeps_is_refused_on_its_row_not_cut(sukolil
     assert not event.attendees.exists()
 
 
+def test_a_list_imported_by_an_organiser_who_records_no_niks_goes_in_without_them(client, village_staff, prawoto):
+    from core.roles import Role
+    from tests.conftest import make_user
+    from tests.conftest import sample_nik
+    from tests.conftest import seed_board
+
+    people, _kades = seed_board(village_staff, prawoto)
+    province = make_user(Role.PROVINCE_OFFICER, "33")
+    event = past_event(province, region="33")
+    services.event_invite(actor=province, event=event, region_codes=[PRAWOTO])
+    content = (f"nama;nik;peran;desa\n{people[0].name};{people[0].nik};pengurus;Prawoto\n"
+               f"Tamu;{sample_nik(77)};anggota;Prawoto\n").encode()
+    client_login(client, province)
+    response = client.post(f"/kegiatan/{event.pk}/", {"operation": "import",
+                                                      "file": SimpleUploadedFile("daftar.csv", content)}, follow=True)
+    page = response.content.decode()
+    assert "2 peserta diimpor" in page and "NIK dari 2 tidak dicatat" in page
+    # No NIK kept, no member linked by one: the same for a member's NIK and any other.
+    assert list(event.attendees.values_list("nik", "member")) == [("", None), ("", None)]
+
+
 def _xlsx(rows) -> SimpleUploadedFile:
     workbook = Workbook()
     sheet = workbook.active

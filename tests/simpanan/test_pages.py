@@ -68,7 +68,7 @@ def test_arrears_statement_and_shu_pages_open(client, village_staff, coop, membe
     client.force_login(village_staff)
     _english(client)
     arrears = client.get(f"/koperasi/{coop.pk}/simpanan/tunggakan/").content.decode()
-    assert "Anggota 1" in arrears and "5 members owe Rp 100,000" in arrears
+    assert "Anggota 1" in arrears and "5 members owe Rp\xa0100,000" in arrears
     assert "<td>May 2025</td>" in arrears  # the oldest period owed
     pdf = client.get(f"/koperasi/{coop.pk}/simpanan/anggota/{members[1].pk}/rekening.pdf")
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
