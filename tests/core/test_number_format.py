@@ -64,3 +64,14 @@ def test_rupiah_are_grouped_and_kept_on_one_line_and_headline_amounts_never_show
         assert template.render(context) == "Rp\xa01.250.000|600.000|1,2 juta"
     with translation.override("en"):
         assert template.render(context) == "Rp\xa01,250,000|600,000|1.2 million"
+
+
+def test_a_long_lists_pagination_groups_its_row_count():
+    from django.core.paginator import Paginator
+    from django.template.loader import render_to_string
+    from django.test import RequestFactory
+
+    page = Paginator(range(1011), 50).get_page(1)
+    with translation.override("id"):
+        html = render_to_string("includes/pagination.html", {"page": page, "request": RequestFactory().get("/")})
+    assert "Halaman 1 dari 21 (1.011 baris)" in html
