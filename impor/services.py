@@ -160,7 +160,7 @@ class _ErrorSink:
         if self.workbook is None:
             self._open()
         self.count += 1
-        text = str(spreadsheet_cell("" if value is None else str(value)))
+        text = spreadsheet_cell("" if value is None else str(value))
         self.sheet.append([row, column, text, message])
         if len(self.preview) < ERROR_PREVIEW:
             self.preview.append({"row": row, "column": column, "value": text[:100], "message": message})

@@ -50,6 +50,7 @@ __all__ = [
     "event_coverage",
     "event_filter",
     "events_visible",
+    "looks_like_nik",
     "month_bounds",
     "partner_filter",
     "pipeline_summary",
@@ -157,6 +158,12 @@ class PersonMatch:
     present: bool
 
 
+def looks_like_nik(text: str | None) -> bool:
+    """Digits only (spaces aside): searched as a NIK, never as a name."""
+    digits = "".join((text or "").split())
+    return digits.isascii() and digits.isdigit()
+
+
 def attendee_search(*, user, event: Event, text: str, suggested_role) -> list[PersonMatch]:
     """
     Members (of the cooperatives the user may see, in the invited villages when the event has invitations) whose name
@@ -168,8 +175,8 @@ def attendee_search(*, user, event: Event, text: str, suggested_role) -> list[Pe
     text = " ".join((text or "").split())[:100]
     if len(text) < 3:
         return []
-    digits = text.replace(" ", "")
-    if digits.isascii() and digits.isdigit():
+    if looks_like_nik(text):
+        digits = text.replace(" ", "")
         members = Member.objects.for_user(user, Action.VIEW_PERSONAL_DATA)
         members = members.filter(nik=digits) if len(digits) == 16 else members.none()
     else:

@@ -328,25 +328,30 @@ def member_attendee_role(member: Member) -> str:
                                                                                    AttendeeRole.ANGGOTA)
 
 
+def _records_nik(actor, event: Event, village_code: str | None) -> bool:
+    """
+    Whether ``actor`` keeps NIKs on ``event``'s list for someone from ``village_code`` (or, for someone from no
+    village, from the event's own area): only where they may see personal data. Otherwise the list's "already on
+    it" check, the search or the import's member link would tell an organiser without that right whether a guessed
+    NIK is a member's, and a masked NIK could be rebuilt (UU PDP).
+    """
+    return scope_for(actor, Action.VIEW_PERSONAL_DATA).contains(village_code or event.region_id)
+
+
 def _attendee(*, actor, event: Event, name: str, role: str, village_code: str | None, nik: str, phone: str,
               organisation: str, member: Member | None, partner: Partner | None, source: str) -> Attendee:
     """Build and check one attendee (not saved): the shared rules of door entry and the imported list."""
     errors: dict[str, list] = {}
     if role not in AttendeeRole.values:
         errors["role"] = [_("Choose the attendee's role.")]
-    # A NIK is kept on the list only by those who may see personal data where the attendee comes from (or, for
-    # someone from no village, in the event's own area): the list's "already on it" check would otherwise tell
-    # an organiser without that right whether a guessed NIK is a member's (UU PDP: a masked NIK rebuilt).
-    personal = scope_for(actor, Action.VIEW_PERSONAL_DATA)
-    if nik and not personal.contains(village_code or (member.cooperative.village_id if member else None)
-                                     or event.region_id):
+    if nik and not _records_nik(actor, event, village_code or (member.cooperative.village_id if member else None)):
         errors["nik"] = [_("Your role does not record NIKs here: leave the NIK empty, the name and the "
                            "desa/kelurahan are enough.")]
     if member is not None:
         if not Member.objects.for_user(actor, Action.VIEW).filter(pk=member.pk).exists():
             raise PermissionDenied(_("This member record is outside your area."))
         name = name or member.name
-        if personal.contains(member.cooperative.village_id):
+        if _records_nik(actor, event, member.cooperative.village_id):
             nik = nik or member.nik
         village_code = village_code or member.cooperative.village_id
     name = " ".join((name or "").split())
@@ -447,12 +452,11 @@ def attendance_import(*, actor, event: Event, rows: list[dict]) -> list[Attendee
     problems: list[str] = []
     attendees: list[Attendee] = []
     niks: dict[str, int] = {}
-    personal = scope_for(actor, Action.VIEW_PERSONAL_DATA)
     for row in rows:
         number = row["row"]
         # The paper list's NIK column is left out where the importer does not record NIKs (see _attendee): the
         # list still goes in, and the same answer for every NIK tells nothing about any.
-        nik = row.get("nik", "") if personal.contains(row.get("village_code") or event.region_id) else ""
+        nik = row.get("nik", "") if _records_nik(actor, event, row.get("village_code")) else ""
         try:
             if row.get("error"):
                 raise ValidationError(row["error"])

@@ -64,6 +64,7 @@ from .selectors import deal_filter
 from .selectors import event_coverage
 from .selectors import event_filter
 from .selectors import events_visible
+from .selectors import looks_like_nik
 from .selectors import month_bounds
 from .selectors import partner_filter
 from .selectors import pipeline_summary
@@ -103,11 +104,6 @@ def _file(content: bytes, name: str, content_type: str, *, inline: bool = False)
 
 def _event_for(request, pk) -> Event:
     return get_object_or_404(events_visible(request.user), pk=pk)
-
-
-def _looks_like_nik(text: str | None) -> bool:
-    digits = "".join((text or "").split())
-    return digits.isascii() and digits.isdigit()
 
 
 def _can_organise(user, event: Event) -> bool:
@@ -296,9 +292,9 @@ class AttendanceView(ActionRequiredMixin, TemplateView):
         event = kwargs.pop("event", None) or self._event()
         query = kwargs.pop("query", None)
         if query is None:  # from the link back after marking someone present: a name, never a NIK (see post)
-            query = "" if _looks_like_nik(self.request.GET.get("q")) else self.request.GET.get("q", "")
+            query = "" if looks_like_nik(self.request.GET.get("q")) else self.request.GET.get("q", "")
         query = " ".join(str(query).split())[:100]
-        by_nik = _looks_like_nik(query)
+        by_nik = looks_like_nik(query)
         matches = attendee_search(user=self.request.user, event=event, text=query, suggested_role=member_attendee_role)
         villages = [inv.village for inv in event.invitations.select_related("village").order_by("village__name")]
         # A NIK typed at the door stays out of the page unless it is needed to add a person nobody's record has.
@@ -318,7 +314,7 @@ class AttendanceView(ActionRequiredMixin, TemplateView):
             # By POST, so that a NIK never lands in a URL (browser history, server logs, the Referer header).
             return self.render_to_response(self.get_context_data(event=event, query=request.POST.get("q", "")))
         query = " ".join(request.POST.get("q", "").split())
-        back = redirect(f"{request.path}?{urlencode({'q': query})}" if query and not _looks_like_nik(query)
+        back = redirect(f"{request.path}?{urlencode({'q': query})}" if query and not looks_like_nik(query)
                         else request.path)
         if operation == "member":
             member = posted_object(attendee_member_queryset(request.user), request, "member")
