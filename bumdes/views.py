@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.shortcuts import redirect
 from django.utils import timezone
@@ -20,6 +21,7 @@ from django.views.generic import TemplateView
 
 from core.audit import audit_trail
 from core.concurrency import etag_of
+from core.concurrency import locked_version
 from core.roles import Action
 from core.scoping import scope_for
 from core.storage import private_file_response
@@ -260,9 +262,10 @@ class BumdesEditView(_BumdesObjectMixin, TemplateView):
                                                  version=etag_of(self.bumdes)))
         return super().get_context_data(bumdes=self.bumdes, **kwargs)
 
+    @transaction.atomic
     def post(self, request, *args, **kwargs):
         form = BumdesEditForm(request.POST, initial=BumdesEditForm.initial_for(self.bumdes),
-                              version=etag_of(self.bumdes))
+                              version=locked_version(self.bumdes))
         if form.is_valid() and form.call_service(
                 services.bumdes_update, actor=request.user, bumdes=self.bumdes,
                 **{field: form.cleaned_data[field] or ("" if field in _TEXT_FIELDS else None)
@@ -413,9 +416,10 @@ class FederationEditView(_FederationObjectMixin, TemplateView):
                                                      version=etag_of(self.federation)))
         return super().get_context_data(federation=self.federation, **kwargs)
 
+    @transaction.atomic
     def post(self, request, *args, **kwargs):
         form = FederationEditForm(request.POST, initial=FederationEditForm.initial_for(self.federation),
-                                  version=etag_of(self.federation))
+                                  version=locked_version(self.federation))
         if form.is_valid() and form.call_service(
                 services.federation_update, actor=request.user, federation=self.federation,
                 **{field: form.cleaned_data[field] or ("" if field in _TEXT_FIELDS else None)
@@ -490,8 +494,9 @@ class SiteDetailView(_Operations, ActionRequiredMixin, TemplateView):
             site=site, can_edit=can_edit, figures=figures, is_clinic=site.kind == SiteKind.CLINIC,
             history=audit_trail(site.history.all(), SiteFigure.history.filter(site_id=site.pk), limit=40), **kwargs)
 
+    @transaction.atomic
     def _update(self, request):
-        form = SiteForm(request.POST, initial=SiteForm.initial_for(self.site), version=etag_of(self.site),
+        form = SiteForm(request.POST, initial=SiteForm.initial_for(self.site), version=locked_version(self.site),
                         actor=request.user, federation=self.site.federation, prefix="site")
         if form.is_valid():
             changes = {field: form.cleaned_data[field] for field in form.changed_data}

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
@@ -21,6 +22,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from core.concurrency import etag_of
+from core.concurrency import locked_version
 from core.roles import Action
 from core.scoping import scope_for
 from core.views import ActionRequiredMixin
@@ -197,9 +199,10 @@ class EventDetailView(ActionRequiredMixin, TemplateView):
             return redirect("kegiatan:event", event.pk)
         return handlers[operation](request, event)
 
+    @transaction.atomic
     def _edit(self, request, event):
         # Every field is saved: a form opened before someone else's save would undo it (the version refuses it).
-        form = EventEditForm(request.POST, version=etag_of(event))
+        form = EventEditForm(request.POST, version=locked_version(event))
         if form.is_valid():
             ok, _event = form.call_service(services.event_update, actor=request.user, event=event,
                                            **form.cleaned_data)
@@ -469,9 +472,10 @@ class DealDetailView(ActionRequiredMixin, TemplateView):
         return super().get_context_data(deal=deal, can_edit=can_edit, history=history,
                                         meetings=deal.meetings.all(), stages=DealStage.choices, **kwargs)
 
+    @transaction.atomic
     def post(self, request, *args, **kwargs):
         deal = self._deal()
-        form = DealMoveForm(request.POST, version=etag_of(deal))
+        form = DealMoveForm(request.POST, version=locked_version(deal))
         if form.is_valid():
             ok, _deal = form.call_service(services.deal_move, actor=request.user, deal=deal, **form.cleaned_data)
             if ok:

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.shortcuts import redirect
 from django.utils.functional import cached_property
@@ -15,6 +16,7 @@ from django.views.generic import TemplateView
 
 from core.audit import audit_trail
 from core.concurrency import etag_of
+from core.concurrency import locked_version
 from core.roles import Action
 from core.scoping import scope_for
 from core.storage import private_file_response
@@ -162,11 +164,12 @@ class CooperativeEditView(CooperativeObjectMixin, TemplateView):
                 initial=CooperativeLegalForm.initial_for(self.cooperative), version=version))
         return super().get_context_data(cooperative=self.cooperative, **permissions, **kwargs)
 
+    @transaction.atomic
     def post(self, request, *args, **kwargs):
         form_class = CooperativeLegalForm if "legal" in request.POST else CooperativeProfileForm
         # The same initial values as the page, so that a cleared field counts as a change.
         form = form_class(request.POST, initial=form_class.initial_for(self.cooperative),
-                          version=etag_of(self.cooperative))
+                          version=locked_version(self.cooperative))
         if form.is_valid():
             ok, _cooperative = form.call_service(
                 services.cooperative_update, actor=request.user, cooperative=self.cooperative,

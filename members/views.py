@@ -6,6 +6,7 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
@@ -14,6 +15,7 @@ from django.views.generic import TemplateView
 from core.audit import audit_trail
 from core.client_ip import client_ip
 from core.concurrency import etag_of
+from core.concurrency import locked_version
 from core.roles import Action
 from core.scoping import scope_for
 from core.throttling import PersonalDataThrottledMixin
@@ -151,6 +153,7 @@ class MemberDetailView(PersonalDataThrottledMixin, CooperativeObjectMixin, Templ
             **permissions, **kwargs,
         )
 
+    @transaction.atomic
     def post(self, request, *args, **kwargs):
         member = self.get_member()
         if request.POST.get("operation") == "remove":
@@ -173,7 +176,7 @@ class MemberDetailView(PersonalDataThrottledMixin, CooperativeObjectMixin, Templ
                     return redirect("members:detail", pk=self.cooperative.pk, member=member.pk)
             return self.render_to_response(self.get_context_data(status_form=status_form))
         form = MemberForm(request.POST, cooperative=self.cooperative, initial=self.form_initial(member),
-                          version=etag_of(member))
+                          version=locked_version(member))
         if form.is_valid():
             ok, result = form.call_service(
                 services.member_update, actor=request.user, member=member,

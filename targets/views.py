@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
@@ -13,6 +14,7 @@ from django.views.generic import TemplateView
 
 from core.audit import audit_trail
 from core.concurrency import etag_of
+from core.concurrency import locked_version
 from core.roles import Action
 from core.scoping import Scope
 from core.scoping import scope_for
@@ -101,11 +103,12 @@ class TargetDetailView(ActionRequiredMixin, TemplateView):
             **kwargs,
         )
 
+    @transaction.atomic
     def post(self, request, *args, **kwargs):
         target = self.get_target()
         operation = request.POST.get("operation")
         if operation not in ("split", "delete"):
-            form = TargetEditForm(request.POST, version=etag_of(target))
+            form = TargetEditForm(request.POST, version=locked_version(target))
             if form.is_valid() and form.call_service(services.target_update, actor=request.user, target=target,
                                                      **form.cleaned_data)[0]:
                 messages.success(request, _("Target updated."))

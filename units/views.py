@@ -1,6 +1,7 @@
 """Updating a business unit's readiness, and adding local units."""
 
 from django.contrib import messages
+from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
@@ -8,6 +9,7 @@ from django.views.generic import TemplateView
 
 from core.audit import audit_trail
 from core.concurrency import etag_of
+from core.concurrency import locked_version
 from core.roles import Action
 from koperasi.views import CooperativeObjectMixin
 
@@ -34,11 +36,12 @@ class UnitEditView(CooperativeObjectMixin, TemplateView):
             history=audit_trail(unit.history.all(), limit=30), **kwargs,
         )
 
+    @transaction.atomic
     def post(self, request, *args, **kwargs):
         unit = self.get_unit()
         # Its changes are told from the row as it is now, so a form opened before someone else's save must not
         # be taken (their values would count as this user's changes): the version says so.
-        form = UnitForm(request.POST, instance=self.get_unit(), version=etag_of(unit))
+        form = UnitForm(request.POST, instance=self.get_unit(), version=locked_version(unit))
         if form.is_valid():
             ok, _unit = form.call_service(services.unit_update, actor=request.user, unit=unit,
                                           **{field: form.cleaned_data[field] for field in form.changed_data})

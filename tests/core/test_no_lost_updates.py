@@ -170,3 +170,52 @@ def test_a_prefixed_form_shown_again_after_a_stale_save_carries_the_version_now_
     form = NoteForm({"site-note": "x", "site-version": '"old"'}, prefix="site", version='"now"')
     assert not form.is_valid() and "diubah orang lain" in str(form.non_field_errors())
     assert 'value="&quot;now&quot;"' in str(form["version"])
+
+
+def test_a_save_racing_the_forms_version_check_is_not_overwritten(client, committed_regions, village_staff,
+                                                                 pati_officer):
+    """
+    Another user's save that commits while a form is being checked (after the page was opened, before its save)
+    is not undone: the form's version is checked under the row lock its save then runs in.
+    """
+    import time
+
+    from django.db import transaction
+
+    from units.models import Unit
+    from units.services import unit_update
+
+    cooperative = register(village_staff)
+    unit = cooperative.units.order_by("pk").first()
+    url = f"/koperasi/{cooperative.pk}/unit/{unit.pk}/"
+    client.force_login(village_staff)
+    version = _version(client.get(url))
+    holding = threading.Event()
+
+    def other_officer_saves():
+        try:
+            with transaction.atomic():
+                Unit.objects.select_for_update(of=("self",)).get(pk=unit.pk)
+                holding.set()
+                time.sleep(1)  # the form's post arrives meanwhile
+                unit_update(actor=pati_officer, unit=unit, notes="Lahan dari kas desa")
+        finally:
+            connection.close()
+
+    other = threading.Thread(target=other_officer_saves)
+    other.start()
+    assert holding.wait(timeout=10)
+    posted = client.post(url, {"status": unit.status, "not_run_reason": "", "land_progress": "0",
+                               "building_progress": "0", "licence_number": "", "licence_date": "",
+                               "go_live_date": "", "notes": "Menunggu hibah lahan", "version": version})
+    other.join(timeout=30)
+    assert posted.status_code == 200 and "diubah orang lain" in posted.content.decode()
+    unit.refresh_from_db()
+    assert unit.notes == "Lahan dari kas desa"
+
+
+def test_a_forms_version_is_only_read_inside_the_transaction_that_saves():
+    from core.concurrency import locked_version
+
+    with pytest.raises(RuntimeError):
+        locked_version(Cooperative(pk=1))
