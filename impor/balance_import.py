@@ -65,7 +65,7 @@ class BalanceImport(ImportKindBase):
     writes_in_dry_run = True
     columns = (
         Column("nik", "NIK", gettext_lazy("The member's NIK; the member must be in the register (import the members "
-                                          "first)."), "3318014507900001", required=True),
+                                          "first)."), "3318014507900001", required=True, masked=True),
         Column("name", "Nama", gettext_lazy("For your own check; not imported."), "Siti Aminah"),
         Column("pokok", "Simpanan pokok", gettext_lazy("Balance in whole rupiah, e.g. 100000 or 100.000; empty or "
                                                        "0: none."), "100000"),

@@ -86,7 +86,7 @@ class MemberImport(ImportKindBase):
     columns = (
         Column("nik", "NIK", gettext_lazy("16 digits as on the KTP. Format the column as text so Excel keeps "
                                           "every digit. A NIK already in the register updates that member."),
-               "3318014507900001", required=True),
+               "3318014507900001", required=True, masked=True),
         Column("name", "Nama lengkap", gettext_lazy("As on the KTP."), "Siti Aminah", required=True,
                aliases=("nama",)),
         Column("sex", "Jenis kelamin", gettext_lazy("L (laki-laki) or P (perempuan)."), "P", required=True),

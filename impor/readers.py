@@ -39,6 +39,9 @@ class Column:
     example: str = ""
     required: bool = False
     aliases: tuple[str, ...] = ()
+    # A NIK: a failing value is shown masked in the error list and file, which officers of the area read too
+    # (the uploader has the row number and their own file).
+    masked: bool = False
 
 
 def normalise_header(text) -> str:

@@ -31,6 +31,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from core.identifiers import mask_nik
 from core.outbox import outbox_enqueue
 from core.scoping import require_scope
 from core.scoping import scope_for
@@ -156,11 +157,13 @@ class _ErrorSink:
             header.append(cell)
         self.sheet.append(header)
 
-    def add(self, row: int, column: str, value, message: str) -> None:
+    def add(self, row: int, column: str, value, message: str, *, masked: bool = False) -> None:
         if self.workbook is None:
             self._open()
         self.count += 1
         text = spreadsheet_cell("" if value is None else str(value))
+        if masked and text:
+            text = mask_nik("".join(text.split()))
         self.sheet.append([row, column, text, message])
         if len(self.preview) < ERROR_PREVIEW:
             self.preview.append({"row": row, "column": column, "value": text[:100], "message": message})
@@ -203,6 +206,7 @@ def _run(job: ImportJob, *, actor, dry_run: bool, mode: str = "") -> tuple[Count
     kind_class = import_kind(job.kind)
     handler = kind_class(job=job, actor=actor, dry_run=dry_run)
     headers = {column.key: column.header for column in kind_class.columns}
+    masked = {column.key for column in kind_class.columns if column.masked}
     counts: Counter = Counter({NEW: 0, UNCHANGED: 0, UPDATED: 0, ERROR: 0})
     sink = _ErrorSink()
     phase = "validate" if dry_run else "commit"
@@ -243,7 +247,7 @@ def _run(job: ImportJob, *, actor, dry_run: bool, mode: str = "") -> tuple[Count
                         if values is None:
                             values = dict(zip(keys, pick(cells), strict=True))
                         for key, message in outcome.errors:
-                            sink.add(number, headers.get(key, key), values.get(key), message)
+                            sink.add(number, headers.get(key, key), values.get(key), message, masked=key in masked)
                     done += 1
                     if done % PROGRESS_EVERY == 0 and (now := time.monotonic()) - reported >= PROGRESS_INTERVAL:
                         reported = now

@@ -49,7 +49,7 @@ def test_error_file_lists_row_column_value_and_message_in_indonesian(
                  capture=django_capture_on_commit_callbacks)
     rows = list(load_workbook(io.BytesIO(job.error_file.read())).active.iter_rows(values_only=True))
     assert rows[0] == ("Baris", "Kolom", "Nilai", "Pesan")
-    assert (4, "NIK", "12345", "NIK harus tepat 16 digit.") in rows
+    assert (4, "NIK", "••••", "NIK harus tepat 16 digit.") in rows
     assert any(row[0] == 5 and row[1] == "Tanggal masuk" and row[2] == "01/01/2099" for row in rows)
 
 
@@ -99,6 +99,18 @@ def test_duplicate_nik_in_the_file_is_an_error(village_staff, prawoto, django_ca
                  capture=django_capture_on_commit_callbacks)
     assert job.counts["errors"] == 1
     assert job.error_preview[0]["message"] == "NIK ini sudah ada di baris 2 berkas."
+
+
+def test_a_failing_nik_is_masked_on_the_error_list_and_in_the_error_file(
+        village_staff, prawoto, django_capture_on_commit_callbacks):
+    """Officers of the area read an import's errors too: a NIK on them shows no more than a masked one does."""
+    nik = sample_nik(1)
+    job = upload(village_staff, xlsx_bytes(MEMBER_HEADER, [member_row(1), member_row(1)]), cooperative=prawoto,
+                 capture=django_capture_on_commit_callbacks)
+    assert [(e["row"], e["column"], e["value"]) for e in job.error_preview] == [(3, "NIK", f"{nik[:4]}••••••••{nik[12:]}")]
+    rows = list(load_workbook(io.BytesIO(job.error_file.read())).active.iter_rows(values_only=True))
+    assert rows[1][:3] == (3, "NIK", f"{nik[:4]}••••••••{nik[12:]}")
+    assert nik not in str(rows) and nik not in str(job.error_preview)
 
 
 def test_uploads_are_not_kept_once_decided_or_stale(village_staff, prawoto, django_capture_on_commit_callbacks):
