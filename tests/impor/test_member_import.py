@@ -107,9 +107,10 @@ def test_a_failing_nik_is_masked_on_the_error_list_and_in_the_error_file(
     nik = sample_nik(1)
     job = upload(village_staff, xlsx_bytes(MEMBER_HEADER, [member_row(1), member_row(1)]), cooperative=prawoto,
                  capture=django_capture_on_commit_callbacks)
-    assert [(e["row"], e["column"], e["value"]) for e in job.error_preview] == [(3, "NIK", f"{nik[:4]}••••••••{nik[12:]}")]
+    masked = f"{nik[:4]}••••••••{nik[12:]}"
+    assert [(e["row"], e["column"], e["value"]) for e in job.error_preview] == [(3, "NIK", masked)]
     rows = list(load_workbook(io.BytesIO(job.error_file.read())).active.iter_rows(values_only=True))
-    assert rows[1][:3] == (3, "NIK", f"{nik[:4]}••••••••{nik[12:]}")
+    assert rows[1][:3] == (3, "NIK", masked)
     assert nik not in str(rows) and nik not in str(job.error_preview)
 
 
