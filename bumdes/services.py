@@ -46,6 +46,7 @@ from koperasi.documents import check_upload
 from koperasi.models import Cooperative
 from koperasi.stage_fields import KDKMP_EARLIEST
 from notifications.models import NotificationKind
+from notifications.services import in_each_language
 from notifications.services import notify
 from wilayah.models import Region
 from wilayah.models import RegionKind
@@ -870,7 +871,7 @@ def _notify_parties(agreement: CooperationAgreement, actor, kind: str) -> None:
     notify(users=people.values(), kind=kind, url=reverse("bumdes:agreement-detail", args=[agreement.pk]),
            params={"title": agreement.title, "cooperative": agreement.cooperative.name,
                    "partner": agreement.partner.name, "author": str(actor),
-                   "starts": formats.date_format(agreement.starts_on)})
+                   "starts": in_each_language(lambda: formats.date_format(agreement.starts_on))})
 
 
 def _check_agreement_dates(agreement: CooperationAgreement, errors: dict) -> None:

@@ -40,6 +40,7 @@ from members.models import PENGURUS_ROLES
 from members.models import Member
 from members.models import PositionRole
 from notifications.models import NotificationKind
+from notifications.services import in_each_language
 from notifications.services import notify
 from wilayah.models import Region
 from wilayah.models import RegionLevel
@@ -276,13 +277,14 @@ def _notify_invited(event: Event, villages: list[Region]) -> None:
         for code in user.role_assignments.filter(role=Role.VILLAGE_STAFF).values_list("region_id", flat=True):
             by_village.setdefault(code, []).append(user)
     url = reverse("kegiatan:event", args=[event.pk])
-    starts = formats.date_format(timezone.localtime(event.starts_at), "DATETIME_FORMAT")
+    starts = in_each_language(lambda: formats.date_format(timezone.localtime(event.starts_at), "DATETIME_FORMAT"))
+    kind = in_each_language(event.get_kind_display)
     for village in villages:
         users = by_village.get(village.code, [])
         if users:
             notify(users=users, kind=NotificationKind.EVENT_INVITATION, url=url,
                    dedup_key=f"event_invitation:{event.pk}:{village.code}",
-                   params={"title": event.title, "kind": str(event.get_kind_display()),
+                   params={"title": event.title, "kind": kind,
                            "organiser": event.organiser_name, "starts": starts, "place": event.place,
                            "village": village.name.title()})
     EventInvitation.objects.filter(event=event, village_id__in=[village.code for village in villages]).update(
@@ -728,16 +730,16 @@ def _booking_problem(resource: Resource, starts_at: datetime, ends_at: datetime,
         return _("%(name)s is closed on %(day)s.") % {"name": resource.name, "day": formats.date_format(start, "l")}
     if start.time() < resource.opens_at or end.time() > resource.closes_at:
         return _("%(name)s is open %(opens)s–%(closes)s.") % {
-            "name": resource.name, "opens": resource.opens_at.strftime("%H.%M"),
-            "closes": resource.closes_at.strftime("%H.%M")}
+            "name": resource.name, "opens": formats.time_format(resource.opens_at),
+            "closes": formats.time_format(resource.closes_at)}
     if people > resource.capacity:
         return _("%(name)s takes at most %(count)s people.") % {"name": resource.name, "count": resource.capacity}
     clash = (resource.bookings.filter(status=BookingStatus.CONFIRMED, starts_at__lt=ends_at, ends_at__gt=starts_at)
              .order_by("starts_at").first())
     if clash is not None:
         return _("Already booked %(from)s–%(until)s by %(who)s.") % {
-            "from": timezone.localtime(clash.starts_at).strftime("%H.%M"),
-            "until": timezone.localtime(clash.ends_at).strftime("%H.%M"), "who": clash.booker_name}
+            "from": formats.time_format(timezone.localtime(clash.starts_at)),
+            "until": formats.time_format(timezone.localtime(clash.ends_at)), "who": clash.booker_name}
     return None
 
 

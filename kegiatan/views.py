@@ -15,6 +15,7 @@ from django.http import Http404
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.shortcuts import redirect
+from django.utils import formats
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
@@ -621,7 +622,7 @@ class SpaceDetailView(ActionRequiredMixin, TemplateView):
                     messages.success(request, _("%(count)s weeks booked.") % {"count": len(created)})
                     for day, reason in conflicts:
                         messages.warning(request, _("Not booked on %(day)s: %(reason)s")
-                                         % {"day": day.strftime("%d-%m-%Y"), "reason": reason})
+                                         % {"day": formats.date_format(day), "reason": reason})
                     return redirect("kegiatan:space", space.pk)
             return self.render_to_response(self.get_context_data(space=space, weekly_form=form))
         if operation == "cancel":

@@ -47,6 +47,7 @@ from core.services import is_explained
 from core.services import require_known_fields
 from core.services import tidy_reason
 from notifications.models import NotificationKind
+from notifications.services import in_each_language
 from notifications.services import notify
 from wilayah.models import Region
 from wilayah.models import RegionKind
@@ -637,7 +638,7 @@ def _notify_submitted(progress: StageProgress, cooperative: Cooperative, actor) 
     """The officers nearest the village who may verify the stage (not the submitter) are told it awaits them."""
     verifiers = nearest_users_who_can(Action.VERIFY_STAGES, cooperative.village_id, exclude=actor)
     notify(users=verifiers, kind=NotificationKind.STAGE_SUBMITTED, url=_stage_url(progress),
-           params={"stage": str(progress.stage.label), "cooperative": cooperative.name,
+           params={"stage": in_each_language(lambda: progress.stage.label), "cooperative": cooperative.name,
                    "village": cooperative.village_id, "submitter": str(actor)})
 
 
@@ -651,7 +652,8 @@ def _notify_reviewed(progress: StageProgress, cooperative: Cooperative, actor, k
     # Staff of a joint cooperative's other villages do not see it (its scope is its seat): they are not told.
     people = {pk: user for pk, user in people.items() if scope_for(user).contains(cooperative.village_id)}
     notify(users=people.values(), kind=kind, url=_stage_url(progress),
-           params={"stage": str(progress.stage.label), "cooperative": cooperative.name, "reviewer": str(actor),
+           params={"stage": in_each_language(lambda: progress.stage.label), "cooperative": cooperative.name,
+                   "reviewer": str(actor),
                    **params})
 
 
@@ -723,7 +725,7 @@ def stage_verify(*, actor, progress: StageProgress) -> StageProgress:
     following = (StageProgress.objects.filter(cooperative=cooperative, stage__order__gt=progress.stage.order)
                  .exclude(status__in=COMPLETED_STATUSES).select_related("stage").order_by("stage__order").first())
     _notify_reviewed(progress, cooperative, actor, NotificationKind.STAGE_VERIFIED,
-                     next=str(following.stage.label) if following else _("formation is complete"))
+                     next=in_each_language(lambda: following.stage.label if following else _("formation is complete")))
     return progress
 
 

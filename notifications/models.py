@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 __all__ = ["Notification", "NotificationKind", "NotificationPreference"]
@@ -19,7 +20,8 @@ class NotificationKind(models.TextChoices):
     EVENT_INVITATION = "event_invitation", _("My desa/kelurahan is invited to an event")
 
 
-# What each kind says; ``params`` fill the placeholders, in the reader's language when it is read.
+# What each kind says; ``params`` fill the placeholders, in the reader's language when it is read. A parameter
+# that is itself worded (a stage's name, a date) is kept in each language (``services.in_each_language``).
 MESSAGES = {
     NotificationKind.STAGE_SUBMITTED: (
         _("%(stage)s submitted by %(cooperative)s"),
@@ -90,8 +92,11 @@ class Notification(models.Model):
 
     def _text(self, index: int) -> str:
         template = MESSAGES[self.kind][index]
+        language = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
+        params = {key: value.get(language, value.get(settings.LANGUAGE_CODE)) if isinstance(value, dict) else value
+                  for key, value in self.params.items()}
         try:
-            return str(template) % self.params
+            return str(template) % params
         except (KeyError, TypeError, ValueError):  # params of an older message version
             return str(self.get_kind_display())
 

@@ -22,6 +22,7 @@ from .models import NotificationPreference
 
 __all__ = [
     "EMAIL_TASK",
+    "in_each_language",
     "notification_mark_read",
     "notification_preferences_set",
     "notification_send_email",
@@ -30,6 +31,19 @@ __all__ = [
 ]
 
 EMAIL_TASK = "notifications.tasks.send_notification_email"
+
+
+def in_each_language(word) -> dict[str, str]:
+    """
+    A notification parameter that is worded (a stage's name, an event's kind, a date) as ``word()`` gives it in
+    each of the portal's languages: the notification is read, and e-mailed, in its reader's language, not in
+    the language of whoever caused it.
+    """
+    values = {}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            values[code] = str(word())
+    return values
 
 
 def notify(*, users, kind: str, params: dict, url: str = "", dedup_key: str = "") -> list[Notification]:

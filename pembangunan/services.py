@@ -22,6 +22,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
 from django.db.models import Min
+from django.utils import formats
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -468,7 +469,7 @@ def project_hand_over(*, actor, project: ConstructionProject, handed_over_on: da
     errors = {}
     if handed_over_on < final.reported_on:
         errors["handed_over_on"] = [_("The handover cannot be before the final report (%(day)s).")
-                                    % {"day": final.reported_on.strftime("%d-%m-%Y")}]
+                                    % {"day": formats.date_format(final.reported_on)}]
     elif handed_over_on > timezone.localdate():
         errors["handed_over_on"] = [_("Record the handover once it has happened; the date is in the future.")]
     if upload is None:

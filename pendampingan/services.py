@@ -22,6 +22,7 @@ from koperasi.models import CooperativeVillage
 from koperasi.services import cooperative_activity
 from koperasi.stage_fields import KDKMP_EARLIEST
 from notifications.models import NotificationKind
+from notifications.services import in_each_language
 from notifications.services import notify
 from wilayah.services import active_village
 
@@ -122,7 +123,8 @@ def follow_ups_due_notify(today: date | None = None) -> int:
         told += len(notify(
             users=[visit.officer], kind=NotificationKind.FOLLOW_UP_DUE, url=reverse("pendampingan:list"),
             dedup_key=f"follow_up:{visit.pk}:{today.isoformat()}",
-            params={"village": visit.village.name, "visited": formats.date_format(visit.visited_on),
+            params={"village": visit.village.name,
+                    "visited": in_each_language(lambda day=visit.visited_on: formats.date_format(day)),
                     "next_step": visit.next_step or visit.topic},
         ))
     return told

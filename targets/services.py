@@ -21,6 +21,7 @@ from core.versions import region_pages_renew_on_commit
 from koperasi.models import FormationStage
 from koperasi.stage_fields import KDKMP_EARLIEST
 from notifications.models import NotificationKind
+from notifications.services import in_each_language
 from notifications.services import notify
 from units.models import READINESS_ORDER
 from units.models import UnitType
@@ -200,7 +201,8 @@ def targets_at_risk_notify(today: date | None = None) -> int:
             notify(users=[target.created_by], kind=NotificationKind.TARGET_AT_RISK,
                    url=reverse("targets:detail", args=[target.pk]), dedup_key=f"target_at_risk:{target.pk}:{today}",
                    params={"target": target.title or str(target.region.name), "region": target.region.name,
-                           "due": formats.date_format(target.due_date), "achieved": figures.achieved,
+                           "due": in_each_language(lambda day=target.due_date: formats.date_format(day)),
+                           "achieved": figures.achieved,
                            "count": figures.target, "days": settings.TARGET_RATE_WINDOW_DAYS})
             told.append(target.pk)
         elif not figures.at_risk and target.at_risk_notified:

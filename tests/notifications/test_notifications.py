@@ -66,6 +66,23 @@ def test_the_village_learns_of_a_rejection_with_the_reason_and_of_a_verification
     assert "Musdesus" in verified.body  # what comes next
 
 
+def test_a_notification_names_stages_and_dates_in_its_readers_language(
+        village_staff, pati_officer, prawoto, django_capture_on_commit_callbacks):
+    """The submitter works in Indonesian; an officer who reads in English sees the stage's English name."""
+    from django.utils import translation
+
+    with translation.override("id"):
+        progress = submit_stage(village_staff, prawoto, "sosialisasi")
+        stage_verify(actor=pati_officer, progress=progress)
+    verified = Notification.objects.get(user=village_staff, kind=NotificationKind.STAGE_VERIFIED)
+    with translation.override("en"):
+        assert verified.title == "Socialisation verified"
+        assert "Next: Special village meeting (Musdesus)." in verified.body
+    with translation.override("id"):
+        assert verified.title == "Sosialisasi diverifikasi"
+        assert "Musdesus/Muskelsus" in verified.body
+
+
 def test_a_kind_switched_off_for_email_still_appears_under_the_bell(
         village_staff, pati_officer, prawoto, django_capture_on_commit_callbacks):
     notification_preferences_set(user=pati_officer, email_kinds=[NotificationKind.TARGET_AT_RISK])

@@ -1,6 +1,7 @@
 """Dashboards per persona: what each sees, drill-down, sorting, the unit matrix, who has not updated."""
 
 import json
+import re
 from datetime import timedelta
 
 import pytest
@@ -252,7 +253,8 @@ def test_the_national_targets_card_names_the_regions_it_lists_without_a_query_pe
 def test_freshness_is_shown(client, areas, pati_officer):
     client.force_login(pati_officer)
     html = client.get(f"/dasbor/{PATI}/").content.decode()
-    assert "Data per" in html
+    # In the language's date-time format: "5 Des 2026, 04.46" (a time with a point, no seconds).
+    assert re.search(r"Data per \d{1,2} \w{3} \d{4}, \d{2}\.\d{2}\.", html)
 
 
 def test_burn_up_data_for_the_selected_target(client, areas, pati_officer):

@@ -5,6 +5,7 @@ Indonesian DATE_FORMAT writes "12 Jun. 2025"; the official style has no period.
 
 DATE_FORMAT = "j M Y"
 DATETIME_FORMAT = "j M Y, H.i"
+TIME_FORMAT = "H.i"
 SHORT_DATE_FORMAT = "d-m-Y"
 SHORT_DATETIME_FORMAT = "d-m-Y H.i"
 MONTH_DAY_FORMAT = "j F"
