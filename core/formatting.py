@@ -7,8 +7,11 @@ number needs only Python's own grouping and the language's separator; anything e
 None) still goes through ``intcomma``, with its exact rules. Likewise a percentage already rounded to its
 decimals needs only its digits and the language's decimal separator (``decimal_text``; a kabupaten page shows
 ~100 of them).
+
+Amounts are read back the same way (``whole_rupiah``): as people type or print them, in either language.
 """
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -18,7 +21,7 @@ from django.utils.formats import get_format
 from django.utils.formats import number_format
 from django.utils.translation import get_language
 
-__all__ = ["NumberFormat", "decimal_text", "grouped"]
+__all__ = ["NumberFormat", "SenNotAllowed", "decimal_text", "grouped", "whole_rupiah"]
 
 
 @dataclass(frozen=True)
@@ -67,3 +70,31 @@ def grouped(value) -> str:
 def decimal_text(value: Decimal, places: int) -> str:
     """``number_format(value, decimal_pos=places, use_l10n=True)`` in the active language (``NumberFormat``)."""
     return NumberFormat.active().decimal_text(value, places)
+
+
+class SenNotAllowed(ValueError):
+    """An amount with a fraction of a rupiah (sen) other than zero: amounts are whole rupiah."""
+
+
+# Digits grouped by threes with one separator throughout (50.000.000 or 50,000,000) or not grouped at all, then
+# perhaps a separator and one or two digits of sen (,00 or .00; ,- means none).
+_AMOUNT = re.compile(r"(?P<whole>[0-9]{1,3}(?:(?P<group>[.,])[0-9]{3})(?:(?P=group)[0-9]{3})*|[0-9]+)"
+                     r"(?:(?P<point>[.,])(?P<sen>[0-9]{1,2}|-))?")
+_CURRENCY = re.compile(r"^(?:rp|idr)\.?", re.IGNORECASE)
+
+
+def whole_rupiah(text: str) -> int:
+    """
+    Whole rupiah from an amount as typed or printed: 50000000, 50.000.000, 50,000,000, Rp 50.000.000,00 or
+    Rp 50.000.000,-. A last separator followed by one or two digits starts the sen, which must be zero:
+    1.000.000,50 raises ``SenNotAllowed`` rather than being read as 100.000.050, and so do 1,5 and 2500,50.
+    Anything else (mixed or irregular groups such as 1.000,000 or 1.5000, a sign, other characters, digits
+    of other scripts) raises ``ValueError``.
+    """
+    compact = _CURRENCY.sub("", "".join(str(text).split()))  # spaces (NBSP too) between groups are dropped
+    match = _AMOUNT.fullmatch(compact)
+    if match is None or (match["point"] and match["point"] == match["group"]):
+        raise ValueError(text)
+    if match["sen"] and match["sen"] != "-" and int(match["sen"]):
+        raise SenNotAllowed(text)
+    return int(match["whole"].replace(".", "").replace(",", ""))

@@ -1,11 +1,13 @@
 """Form pieces shared by the apps."""
 
-import re
 
 from django import forms
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+
+from core.formatting import SenNotAllowed
+from core.formatting import whole_rupiah
 
 __all__ = ["DateInput", "RupiahField", "StyledFormMixin", "VersionedFormMixin"]
 
@@ -18,9 +20,12 @@ class DateInput(forms.DateInput):
 
 
 class RupiahField(forms.IntegerField):
-    """Whole rupiah, typed as printed: "Rp 50.000.000", "50,000,000" or "50000000"."""
+    """Whole rupiah, typed as printed: "Rp 50.000.000", "50,000,000", "50.000.000,00" or "50000000"."""
 
-    default_error_messages = {"invalid": _("Enter an amount in whole rupiah, e.g. 50.000.000.")}
+    default_error_messages = {
+        "invalid": _("Enter an amount in whole rupiah, e.g. 50.000.000."),
+        "sen": _("Amounts are in whole rupiah: leave out the sen (e.g. 10.000, not 10.000,50)."),
+    }
 
     def __init__(self, **kwargs):
         kwargs.setdefault("min_value", 0)
@@ -29,13 +34,13 @@ class RupiahField(forms.IntegerField):
         self.widget.attrs.setdefault("inputmode", "numeric")
 
     def to_python(self, value):
-        if isinstance(value, str):
-            text = value.strip()
-            text = re.sub(r"^rp\.?\s*", "", text, flags=re.IGNORECASE)
-            text = re.sub(r"[.,\s]", "", text)
-            if text and not (text.isascii() and text.isdigit()):
-                raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
-            value = text
+        if isinstance(value, str) and value.strip():
+            try:
+                value = whole_rupiah(value)
+            except SenNotAllowed:
+                raise forms.ValidationError(self.error_messages["sen"], code="sen") from None
+            except ValueError:
+                raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
         return super().to_python(value)
 
 

@@ -6,7 +6,6 @@ again changes nothing; a different one is refused, a posted balance being correc
 are checked by posting them in a savepoint, so the dry run is the same run rolled back.
 """
 
-import re
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError
@@ -15,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.formatting import whole_rupiah
 from members.models import Member
 from simpanan.models import EntryType
 from simpanan.models import Posting
@@ -33,11 +33,8 @@ from .readers import text_cell
 __all__ = ["BalanceImport", "parse_rupiah"]
 
 _AMOUNT_COLUMNS = {"pokok": SavingsKind.POKOK, "wajib": SavingsKind.WAJIB, "sukarela": SavingsKind.SUKARELA}
-_GROUPED = re.compile(r"^\d{1,3}(\.\d{3})+$")
-
-
 def parse_rupiah(value) -> int | None:
-    """Whole rupiah from a cell: 1500000, “1.500.000”, “Rp 1.500.000,00”; None when empty; ValueError otherwise."""
+    """Whole rupiah from a cell (``core.formatting.whole_rupiah`` for text): None when empty; ValueError otherwise."""
     if value in (None, ""):
         return None
     if isinstance(value, bool):
@@ -48,13 +45,7 @@ def parse_rupiah(value) -> int | None:
         if not value.is_integer():
             raise ValueError(value)
         return int(value)
-    text = str(value).strip().lower().removeprefix("rp").strip().replace(" ", "")
-    text = text.removesuffix(",00").removesuffix(",0")
-    if _GROUPED.match(text):
-        text = text.replace(".", "")
-    if not (text.isascii() and text.isdigit()):
-        raise ValueError(value)
-    return int(text)
+    return whole_rupiah(str(value))
 
 
 @register_import_kind

@@ -1,13 +1,17 @@
-"""Whole numbers as the reader's language writes them (core.formatting.grouped, the templates' ``number``)."""
+"""Numbers as the reader's language writes them (core.formatting.grouped, ``number``), and amounts read back."""
 
 from decimal import Decimal
 
+import pytest
+from django import forms
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.template import Context
 from django.template import Template
 from django.utils import translation
 
 from core.formatting import grouped
+from core.formatting import whole_rupiah
+from core.forms import RupiahField
 
 
 def test_whole_numbers_are_grouped_with_the_languages_separator():
@@ -75,3 +79,23 @@ def test_a_long_lists_pagination_groups_its_row_count():
     with translation.override("id"):
         html = render_to_string("includes/pagination.html", {"page": page, "request": RequestFactory().get("/")})
     assert "Halaman 1 dari 21 (1.011 baris)" in html
+
+
+@pytest.mark.parametrize(("typed", "rupiah"), [
+    ("50000000", 50_000_000), ("50.000.000", 50_000_000), ("50,000,000", 50_000_000), ("Rp 50.000.000", 50_000_000),
+    ("Rp50.000.000,-", 50_000_000), ("10.000,00", 10_000), ("50,000,000.00", 50_000_000), ("1.500", 1_500),
+    ("Rp\xa01.250.000", 1_250_000),
+])
+def test_amounts_are_read_as_typed_or_printed(typed, rupiah):
+    assert whole_rupiah(typed) == rupiah
+
+
+@pytest.mark.parametrize(("typed", "refusal"), [
+    ("1.000.000,50", "sen"), ("2500,50", "sen"), ("1,5", "sen"), ("12.5", "sen"),
+    ("1.000,000", "invalid"), ("1.5000", "invalid"), ("-100", "invalid"), ("1,5 juta", "invalid"),
+    ("１２３", "invalid"), ("1.000.50", "invalid"),
+])
+def test_an_amount_with_sen_or_irregular_groups_is_refused_never_read_otherwise(typed, refusal):
+    with pytest.raises(forms.ValidationError) as refused:
+        RupiahField().clean(typed)
+    assert refused.value.code == refusal

@@ -28,7 +28,8 @@ def members(village_staff, prawoto):
 def test_rupiah_cells():
     assert parse_rupiah("Rp 1.500.000,00") == 1_500_000
     assert parse_rupiah(250000.0) == 250_000 and parse_rupiah("") is None
-    for wrong in ("1,5 juta", "12.5", 1.5, "-100"):
+    assert parse_rupiah("Rp 1.500.000,-") == parse_rupiah("1,500,000") == 1_500_000
+    for wrong in ("1,5 juta", "12.5", 1.5, "-100", "1.000.000,50", "1.000,000", "1.5000"):
         with pytest.raises(ValueError):
             parse_rupiah(wrong)
 

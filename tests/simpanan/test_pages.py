@@ -48,6 +48,23 @@ def test_the_bendahara_posts_a_payment_a_deposit_and_a_reversal_with_receipts(cl
     assert reversal.receipt_number in page and "reversed" in page
 
 
+def test_an_amount_with_sen_is_refused_and_zero_sen_are_read_as_whole_rupiah(client, village_staff, coop, members):
+    """“1.000.000,50” had been read as Rp 100.000.050 (both separators dropped); ”10.000,00” as Rp 1.000.000."""
+    client.force_login(village_staff)
+    url = f"/koperasi/{coop.pk}/simpanan/anggota/{members[0].pk}/"
+    for typed in ("1.000.000,50", "2500,50", "1,5"):
+        refused = client.post(url, {"operation": "sukarela", "direction": "deposit", "amount": typed,
+                                    "transaction_date": "2025-06-11"})
+        assert refused.status_code == 200 and "rupiah utuh" in refused.content.decode()
+        assert f'value="{typed}"' in refused.content.decode()  # what was typed is kept
+    assert not Posting.objects.filter(member=members[0]).exists()
+    client.post(url, {"operation": "sukarela", "direction": "deposit", "amount": "10.000,00",
+                      "transaction_date": "2025-06-11"})
+    client.post(url, {"operation": "sukarela", "direction": "deposit", "amount": "Rp 5.000,-",
+                      "transaction_date": "2025-06-11"})
+    assert MemberSavings.objects.get(pk=members[0].pk).sukarela == 15_000
+
+
 def test_the_bendahara_sets_the_ad_art_amounts(client, village_staff, coop):
     client.force_login(village_staff)
     response = client.post(f"/koperasi/{coop.pk}/simpanan/", {
