@@ -126,6 +126,11 @@ TEMPLATES = [
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite has one write lock and ignores SELECT ... FOR UPDATE: a transaction takes the lock when it begins, so
+    # two users booking the same desk at once wait their turn (and the second sees the first's booking) rather
+    # than one failing half-way with "database is locked".
+    DATABASES["default"].setdefault("OPTIONS", {}).update({"transaction_mode": "IMMEDIATE", "timeout": 20})
 
 # SECTION: authentication
 # https://docs.allauth.org/en/latest/account/configuration.html
