@@ -106,6 +106,26 @@ def agreement_filter(*, user, filters: dict | None = None) -> AgreementFilterSet
     return AgreementFilterSet(filters or {}, queryset, user=user)
 
 
+def with_links(user, agreements) -> list[CooperationAgreement]:
+    """
+    The agreements, each knowing whether its cooperative's page (``cooperative_opens``) and its partner's
+    (``partner_opens``) open for ``user``: a page lists both sides by name, and links only where no 404 waits.
+    """
+    agreements = list(agreements)
+    cooperatives = set(Cooperative.objects.for_user(user).filter(
+        pk__in={agreement.cooperative_id for agreement in agreements}).values_list("pk", flat=True))
+    bumdes = set(Bumdes.objects.for_user(user).filter(
+        pk__in={agreement.bumdes_id for agreement in agreements if agreement.bumdes_id}).values_list("pk", flat=True))
+    federations = set(Federation.objects.for_user(user).filter(
+        pk__in={agreement.federation_id for agreement in agreements if agreement.federation_id})
+        .values_list("pk", flat=True))
+    for agreement in agreements:
+        agreement.cooperative_opens = agreement.cooperative_id in cooperatives
+        agreement.partner_opens = (agreement.bumdes_id in bumdes if agreement.bumdes_id
+                                   else agreement.federation_id in federations)
+    return agreements
+
+
 def agreements_of(*, user, cooperative=None, bumdes=None, federation=None):
     """The agreements of one side that the user may see, newest first."""
     queryset = CooperationAgreement.objects.for_user(user, Action.VIEW).select_related(
@@ -116,16 +136,16 @@ def agreements_of(*, user, cooperative=None, bumdes=None, federation=None):
         queryset = queryset.filter(bumdes=bumdes)
     if federation is not None:
         queryset = queryset.filter(federation=federation)
-    return queryset.order_by("-starts_on", "-created_at")
+    return with_links(user, queryset.order_by("-starts_on", "-created_at"))
 
 
-def agreement_section(cooperative: Cooperative) -> dict:
+def agreement_section(cooperative: Cooperative, user) -> dict:
     """
     The cooperative page's card. The page itself is in the user's scope, and whoever sees a cooperative sees
     its agreements (the cooperative is one side of each).
     """
-    agreements = list(cooperative.agreements.select_related("bumdes", "federation").order_by("-starts_on")[:20])
-    return {"agreements": agreements, "cooperative": cooperative}
+    agreements = cooperative.agreements.select_related("bumdes", "federation").order_by("-starts_on")[:20]
+    return {"agreements": with_links(user, agreements), "cooperative": cooperative}
 
 
 def federation_memberships(federation: Federation, *, day: date | None = None, current_only: bool = False):

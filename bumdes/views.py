@@ -65,6 +65,7 @@ from .selectors import federation_memberships
 from .selectors import site_figures
 from .selectors import site_filter
 from .selectors import site_status_counts
+from .selectors import with_links
 from .services import agreement_legal_problems
 
 __all__ = [
@@ -351,12 +352,17 @@ class FederationDetailView(_Operations, _FederationObjectMixin, TemplateView):
         # that owns it: their names are shown without a link that would answer 404.
         opens = set(Cooperative.objects.for_user(user).filter(
             pk__in=[membership.cooperative_id for membership in cooperatives]).values_list("pk", flat=True))
+        member_page = _page(self.request, villages)
+        # A village's cooperatives open for whoever's area holds it: not for the federation's staff, nor for its
+        # director once the village has left.
+        scope = scope_for(user)
+        villages_opened = {membership.village_id for membership in member_page if scope.contains(membership.village_id)}
         return super().get_context_data(
-            federation=federation, can_manage=can_manage, cooperatives_opened=opens,
+            federation=federation, can_manage=can_manage, cooperatives_opened=opens, villages_opened=villages_opened,
             parent_opens=bool(federation.parent_id
                               and Federation.objects.for_user(user).filter(pk=federation.parent_id).exists()),
             can_edit_sites=_can(user, Action.EDIT_FEDERATION_SITES, federation),
-            everyone=everyone, member_page=_page(self.request, villages), member_cooperatives=cooperatives,
+            everyone=everyone, member_page=member_page, member_cooperatives=cooperatives,
             capital_total=total, capital_top=shares[:10], today=timezone.localdate(),
             sites=federation.sites.select_related("village__parent").order_by("status", "kind", "name"),
             site_counts=site_status_counts(federation), statuses=SiteStatus.choices,
@@ -528,8 +534,9 @@ class AgreementListView(ActionRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         filterset = agreement_filter(user=self.request.user, filters=self.request.GET)
-        return super().get_context_data(filterset=filterset, page=_page(self.request, filterset.qs),
-                                        statuses=AgreementStatus.choices, **kwargs)
+        page = _page(self.request, filterset.qs)
+        page.object_list = with_links(self.request.user, page.object_list)
+        return super().get_context_data(filterset=filterset, page=page, statuses=AgreementStatus.choices, **kwargs)
 
 
 class AgreementCreateView(ActionRequiredMixin, FormView):
@@ -575,12 +582,8 @@ class AgreementDetailView(_Operations, _AgreementObjectMixin, TemplateView):
         agreement = self.agreement
         problems = agreement_legal_problems(agreement) if agreement.status == AgreementStatus.DRAFT else {}
         return super().get_context_data(
-            agreement=agreement, legal_problems=[message for messages_ in problems.values() for message in messages_],
-            cooperative_opens=Cooperative.objects.for_user(self.request.user).filter(
-                pk=agreement.cooperative_id).exists(),
-            partner_opens=(Bumdes.objects.for_user(self.request.user).filter(pk=agreement.bumdes_id).exists()
-                           if agreement.bumdes_id else
-                           Federation.objects.for_user(self.request.user).filter(pk=agreement.federation_id).exists()),
+            agreement=with_links(self.request.user, [agreement])[0],
+            legal_problems=[message for messages_ in problems.values() for message in messages_],
             can_act=services.agreement_party(self.request.user, agreement),
             history=audit_trail(agreement.history.all(), limit=30), **kwargs)
 

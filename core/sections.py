@@ -4,6 +4,7 @@ higher apps register their cards from ``AppConfig.ready()``; the page renders ea
 with its ``data``. That is how a page shows what apps above it know without importing them.
 """
 
+import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -24,6 +25,8 @@ class _Entry:
     context: Callable[..., dict]
     order: int
     parameters: tuple[str, ...]
+    # The page arguments ``context`` names (a card that needs the reader asks for ``user``); None: all of them.
+    arguments: frozenset[str] | None
 
 
 class SectionRegistry:
@@ -41,13 +44,20 @@ class SectionRegistry:
     def register(self, name: str, *, template_name: str, context: Callable[..., dict], order: int = 100,
                  parameters: tuple[str, ...] = ()) -> None:
         """``context(**page_arguments)`` returns the card's data; ``parameters`` are query parameters it reads."""
-        self._entries[name] = _Entry(template_name, context, order, tuple(parameters))
+        signature = inspect.signature(context).parameters.values()
+        arguments = (None if any(parameter.kind is parameter.VAR_KEYWORD for parameter in signature)
+                     else frozenset(parameter.name for parameter in signature))
+        self._entries[name] = _Entry(template_name, context, order, tuple(parameters), arguments)
         self._in_order = tuple(entry for _name, entry in sorted(self._entries.items(),
                                                                  key=lambda item: (item[1].order, item[0])))
         self._parameters = tuple(parameter for entry in self._in_order for parameter in entry.parameters)
 
     def sections(self, **page_arguments) -> list[Section]:
-        return [Section(entry.template_name, entry.context(**page_arguments)) for entry in self._in_order]
+        """Each card's data: its ``context`` is given those of the page's arguments that it names."""
+        return [Section(entry.template_name, entry.context(**(
+            page_arguments if entry.arguments is None
+            else {name: value for name, value in page_arguments.items() if name in entry.arguments})))
+            for entry in self._in_order]
 
     def parameters(self) -> tuple[str, ...]:
         return self._parameters

@@ -105,14 +105,17 @@ _cooperative_page = SectionRegistry()
 
 
 def register_cooperative_section(
-    name: str, *, template_name: str, context: Callable[[Cooperative], dict], order: int = 100
+    name: str, *, template_name: str, context: Callable[..., dict], order: int = 100
 ) -> None:
-    """Add a card to the cooperative page: ``context(cooperative)`` returns its data."""
+    """
+    Add a card to the cooperative page: ``context(cooperative)`` returns its data (``context(cooperative, user)``
+    for a card that depends on who reads it).
+    """
     _cooperative_page.register(name, template_name=template_name, context=context, order=order)
 
 
-def cooperative_sections(cooperative: Cooperative) -> list[Section]:
-    return _cooperative_page.sections(cooperative=cooperative)
+def cooperative_sections(cooperative: Cooperative, user) -> list[Section]:
+    return _cooperative_page.sections(cooperative=cooperative, user=user)
 
 
 # SECTION: actions on the cooperative list and the verification queue (e.g. export them)

@@ -139,7 +139,7 @@ class CooperativeDetailView(CooperativeObjectMixin, TemplateView):
             villages=cooperative.villages.select_related("village"),
             stages=stages,
             next_stage=next_stage,
-            sections=cooperative_sections(cooperative),
+            sections=cooperative_sections(cooperative, self.request.user),
             # The cooperative's own changes with its stages' submissions, reviews and files.
             history=audit_trail(cooperative.history.all(), StageProgress.history.filter(cooperative_id=cooperative.pk),
                                 StageDocument.history.filter(progress__cooperative_id=cooperative.pk), limit=30),

@@ -192,3 +192,48 @@ def test_the_company_page_names_its_owner_without_a_link_its_staff_could_not_ope
     client_login(client, pati_officer)
     page = client.get(f"/bumdes/federasi/{company.pk}/").content.decode()
     assert f"/bumdes/federasi/{federation.pk}/" in page
+
+
+def test_agreement_lists_link_each_side_only_where_its_page_opens(client, pati_officer, federation, prawoto,
+                                                                  village_staff):
+    """The federation page, the agreement list and the cooperative page name both sides; a 404 gets no link."""
+    from tests.conftest import client_login
+
+    agreement = services.agreement_create(actor=pati_officer, cooperative=prawoto, federation=federation,
+                                          kind="supply", title="Pasokan beras", starts_on=date(2025, 9, 1))
+    staff = on_federation(Role.FEDERATION_STAFF, federation)
+    client_login(client, staff)
+    assert client.get(f"/koperasi/{prawoto.pk}/").status_code == 404
+    for url in (f"/bumdes/federasi/{federation.pk}/", "/bumdes/kerja-sama/", f"/bumdes/kerja-sama/{agreement.pk}/"):
+        page = client.get(url).content.decode()
+        assert prawoto.name in page and f'href="/koperasi/{prawoto.pk}/"' not in page, url
+    client.logout()
+    client_login(client, pati_officer)  # the Dinas opens both
+    page = client.get("/bumdes/kerja-sama/").content.decode()
+    assert f'href="/koperasi/{prawoto.pk}/"' in page and f'href="/bumdes/federasi/{federation.pk}/"' in page
+    assert f'href="/bumdes/federasi/{federation.pk}/"' in client.get(f"/koperasi/{prawoto.pk}/").content.decode()
+    client.logout()
+    elsewhere = services.federation_register(actor=pati_officer, kind="secondary_cooperative",
+                                             name="Koperasi Sekunder Merah Putih Wegil", seat_code=WEGIL)
+    services.agreement_create(actor=pati_officer, cooperative=prawoto, federation=elsewhere, kind="supply",
+                              title="Pasokan pupuk", starts_on=date(2025, 9, 1))
+    client_login(client, village_staff)
+    assert client.get(f"/bumdes/federasi/{elsewhere.pk}/").status_code == 404
+    for url in (f"/koperasi/{prawoto.pk}/", "/bumdes/kerja-sama/"):
+        page = client.get(url).content.decode()
+        assert elsewhere.name in page and f'href="/bumdes/federasi/{elsewhere.pk}/"' not in page, url
+
+
+def test_a_member_villages_cooperatives_are_linked_only_while_they_open(client, pati_officer, federation,
+                                                                        federation_director):
+    """The director's link to a village's KDKMP goes while the village is a member; the staff never had it."""
+    from tests.conftest import client_login
+
+    pakem = federation.member_villages.get(village_id=PAKEM)
+    services.membership_update(actor=pati_officer, membership=pakem, left_on=timezone.localdate())
+    client_login(client, federation_director)
+    page = client.get(f"/bumdes/federasi/{federation.pk}/?members=all").content.decode()
+    assert f"?region={PRAWOTO}" in page and f"?region={PAKEM}" not in page
+    client.logout()
+    client_login(client, on_federation(Role.FEDERATION_STAFF, federation))
+    assert "?region=" not in client.get(f"/bumdes/federasi/{federation.pk}/?members=all").content.decode()
