@@ -115,6 +115,8 @@ def _text(model, name: str, value, related: dict) -> str:
         return grouped(value)  # amounts, areas and counts as the pages write them: 55.693.000 (not years, shares)
     if isinstance(value, dict):
         return "; ".join(f"{key}: {item}" for key, item in value.items())
+    if isinstance(value, list | tuple):  # e.g. a member's NIK warnings, each a sentence
+        return "; ".join(str(item) for item in value) or "—"
     return str(value)
 
 

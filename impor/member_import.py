@@ -237,9 +237,13 @@ class MemberImport(ImportKindBase):
         changes = {key: cleaned[key] for key in _FIELDS if key in cleaned and cleaned[key] != current[key]}
         if not changes:
             return _UNCHANGED_OUTCOME
-        # A joining date moved either way changes the past from the earlier of the two dates.
-        joined = min(changes["joined_on"], current["joined_on"] or changes["joined_on"]) if "joined_on" in changes \
-            else None
+        # A joining or leaving date moved either way changes the past (members counted on each day) from the
+        # earlier of the two dates.
+        moved_keys = [key for key in ("joined_on", "status_on") if key in changes]
+        if "status" in changes and "status_on" not in moved_keys:
+            moved_keys.append("status_on")
+        moved = [day for key in moved_keys for day in (changes.get(key), current[key]) if day]
+        joined = min(moved) if moved else None
         if self.checked:
             self._keep_update(current_row[0], changes, joined)
         elif not self.dry_run:

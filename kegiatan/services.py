@@ -96,6 +96,10 @@ MAX_EVENT_DAYS = 14  # a bimtek may run for days; two weeks is plenty
 MAX_INVITED_VILLAGES = 2000  # a kabupaten has a few hundred desa; a province-wide list is not an invitation
 EARLIEST_EVENT = date(2025, 1, 1)
 MAX_BOOKING_WEEKS = 53
+# A booking may record use that already happened (a walk-in entered afterwards), within a month; ahead, within a
+# year (the space's monthly usage reads these).
+BOOKING_PAST_DAYS = 31
+BOOKING_AHEAD_DAYS = 366
 MAX_DEAL_VALUE = 10**15
 
 
@@ -200,6 +204,16 @@ def _require_organiser(actor, event: Event) -> None:
 def _require_open(event: Event) -> None:
     if event.cancelled_at is not None:
         raise ValidationError(_("This event was cancelled."))
+
+
+def _require_taking_attendance(event: Event) -> None:
+    """Attendance is taken from the event's day on: a list entered earlier would count it as held, its villages
+    as reached."""
+    _require_open(event)
+    day = timezone.localtime(event.starts_at).date()
+    if timezone.localdate() < day:
+        raise ValidationError(_("Attendance is taken from the day of the event (%(day)s).")
+                              % {"day": formats.date_format(day)})
 
 
 @transaction.atomic
@@ -391,9 +405,20 @@ def _attendee(*, actor, event: Event, name: str, role: str, village_code: str | 
         raise ValidationError({"nik": [_("This NIK is already on the attendance list.")]})
     if member is not None and event.attendees.filter(member=member).exists():
         raise ValidationError({"member": [_("%(name)s is already on the attendance list.") % {"name": member.name}]})
-    return Attendee(event=event, name=name, nik=nik, phone=phone, role=role, village=village,
-                    organisation=organisation, member=member, partner=partner, source=source,
-                    recorded_by=actor)
+    attendee = Attendee(event=event, name=name, nik=nik, phone=phone, role=role, village=village,
+                        organisation=organisation, member=member, partner=partner, source=source,
+                        recorded_by=actor)
+    # Without a NIK or a member record, the same name from the same desa with the same phone is the same person
+    # (a double tap at the door, a list imported twice): the counts must not take them twice.
+    if not nik and member is None and event.attendees.filter(
+            name__iexact=name, village=village, phone=phone).exists():
+        raise ValidationError({"name": [_("%(name)s is already on the attendance list; give a phone number if "
+                                          "this is someone else.") % {"name": name}]})
+    return attendee
+
+
+def _same_person_key(attendee: Attendee) -> tuple:
+    return attendee.name.casefold(), attendee.village_id, attendee.phone
 
 
 def _training_record(attendee: Attendee) -> None:
@@ -416,7 +441,7 @@ def attendee_add(*, actor, event: Event, name: str = "", role: str, village_code
     """Put one person on an event's attendance list (at the door, or from a member record found by name or NIK)."""
     _require_organiser(actor, event)
     event = locked(event)  # one list: two phones at the door do not enter the same NIK twice
-    _require_open(event)
+    _require_taking_attendance(event)
     attendee = _attendee(actor=actor, event=event, name=name, role=role, village_code=village_code, nik=nik,
                          phone=phone, organisation=organisation, member=member, partner=partner, source=source)
     attendee._history_user = actor
@@ -450,10 +475,11 @@ def attendance_import(*, actor, event: Event, rows: list[dict]) -> list[Attendee
     """
     _require_organiser(actor, event)
     event = locked(event)
-    _require_open(event)
+    _require_taking_attendance(event)
     problems: list[str] = []
     attendees: list[Attendee] = []
     niks: dict[str, int] = {}
+    people: dict[tuple, int] = {}  # attendees without a NIK, by name, desa and phone
     for row in rows:
         number = row["row"]
         # The paper list's NIK column is left out where the importer does not record NIKs (see _attendee): the
@@ -468,6 +494,11 @@ def attendance_import(*, actor, event: Event, rows: list[dict]) -> list[Attendee
                                  partner=None, source=AttendeeSource.IMPORT)
             if attendee.nik and attendee.nik in niks:
                 raise ValidationError(_("The same NIK as row %(row)s.") % {"row": niks[attendee.nik]})
+            person = _same_person_key(attendee)
+            if not attendee.nik and person in people:
+                raise ValidationError(_("The same person as row %(row)s (name, desa/kelurahan and phone); give a "
+                                        "phone number if this is someone else.") % {"row": people[person]})
+            people.setdefault(person, number)
             if attendee.nik:
                 niks[attendee.nik] = number
                 # Matched by NIK only where the importer may see personal data (the row's NIK was refused
@@ -726,6 +757,12 @@ def _booking_problem(resource: Resource, starts_at: datetime, ends_at: datetime,
         return _("A booking must end after it starts.")
     if start.date() != end.date():
         return _("A booking starts and ends on the same day.")
+    today = timezone.localdate()
+    if start.date() < today - timedelta(days=BOOKING_PAST_DAYS):
+        return _("Use that took place can be recorded up to %(days)s days later; check the date.") % {
+            "days": BOOKING_PAST_DAYS}
+    if start.date() > today + timedelta(days=BOOKING_AHEAD_DAYS):
+        return _("Book at most a year ahead; check the date.")
     if str(start.isoweekday()) not in resource.open_days:
         return _("%(name)s is closed on %(day)s.") % {"name": resource.name, "day": formats.date_format(start, "l")}
     if start.time() < resource.opens_at or end.time() > resource.closes_at:
@@ -836,4 +873,6 @@ def booking_cancel(*, actor, booking: Booking, reason: str = "", following: bool
         item.cancel_reason = " ".join((reason or "").split())[:200]
         save_changed(item, ["status", "cancel_reason"], actor=actor)
         cancelled.append(item)
+    if not cancelled:
+        raise ValidationError({"booking": [_("This booking is already cancelled.")]})
     return cancelled

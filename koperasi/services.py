@@ -406,6 +406,18 @@ def _require_in_order(progress: StageProgress) -> None:
         )
 
 
+def submission_blockers(progress: StageProgress) -> list[str]:
+    """
+    Why the stage cannot take a submission yet: its turn has not come, or a rule gating it (the board before the
+    founding meeting) is unmet. Empty when it can: the page offers its form only then, rather than after typing.
+    """
+    try:
+        _require_in_order(progress)
+    except ValidationError as error:
+        return error.messages
+    return [issue.message for issue in formation_issues_blocking(progress.cooperative, progress.stage.code)]
+
+
 def _require_four_eyes(progress: StageProgress, actor) -> None:
     """
     Who reviews a submission is someone else than who made it, and not an account the submitter created

@@ -200,7 +200,8 @@ class StageView(CooperativeObjectMixin, TemplateView):
         progress = self.progress
         permissions = self.permissions()
         open_for_submission = progress.status in (StageStatus.NOT_STARTED, StageStatus.REJECTED)
-        if permissions["can_edit"] and open_for_submission:
+        blockers = services.submission_blockers(progress) if permissions["can_edit"] and open_for_submission else []
+        if permissions["can_edit"] and open_for_submission and not blockers:
             kwargs.setdefault("submit_form", StageSubmitForm(progress=progress))
         if permissions["can_verify"]:
             kwargs.setdefault("reason_form", StageReasonForm())
@@ -209,6 +210,7 @@ class StageView(CooperativeObjectMixin, TemplateView):
         return super().get_context_data(
             cooperative=self.cooperative,
             progress=progress,
+            blockers=blockers,
             stages=cooperative_stages(self.cooperative),
             documents=progress.documents.filter(removed_at__isnull=True).select_related("document_type"),
             earlier_documents=progress.documents.filter(removed_at__isnull=False).select_related("document_type"),

@@ -45,7 +45,10 @@ class PositionForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args, cooperative, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["member"].choices = [(member.pk, member.name) for member in cooperative.members.order_by("name")]
+        # Active members only, each with their number: two members may share a name.
+        self.fields["member"].choices = [
+            (pk, f"{name} ({number})") for pk, name, number in cooperative.members.filter(status=MemberStatus.AKTIF)
+            .order_by("name", "member_number").values_list("pk", "name", "member_number")]
 
 
 class MemberStatusForm(StyledFormMixin, forms.Form):

@@ -3,6 +3,7 @@
 from core.identifiers import mask_nik
 from koperasi.models import Cooperative
 
+from .models import MemberStatus
 from .models import PersonalDataRead
 from .services import governance_issues
 
@@ -10,8 +11,9 @@ __all__ = ["MEMBER_REDACTIONS", "member_section", "personal_data_reads"]
 
 
 def member_section(cooperative: Cooperative) -> dict:
-    """The members card of the cooperative page: how many, and what the board still lacks."""
-    return {"member_count": cooperative.members.count(), "governance": governance_issues(cooperative)}
+    """The members card of the cooperative page: how many are active, and what the board still lacks."""
+    return {"member_count": cooperative.members.filter(status=MemberStatus.AKTIF).count(),
+            "governance": governance_issues(cooperative)}
 
 
 # What a reader who may not see personal data is shown of a member's history: with the masked NIK, a

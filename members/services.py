@@ -281,6 +281,9 @@ def member_status_change(*, actor, member: Member, status: str, status_on: date 
         raise ValidationError(errors)
     if status == fresh.status and status == MemberStatus.AKTIF:
         return fresh
+    # The roll-up counts active members, on past days too: those days change from the earlier date on.
+    changed_from = min(day for day in (fresh.status_on, status_on if status != MemberStatus.AKTIF else None,
+                                       timezone.localdate()) if day)
     if status != MemberStatus.AKTIF and fresh.positions.filter(ended_on__isnull=True).exists():
         raise ValidationError({"status": [_("End this member's positions first.")]})
     changes = {"status": status, "status_on": status_on if status != MemberStatus.AKTIF else None,
@@ -289,6 +292,7 @@ def member_status_change(*, actor, member: Member, status: str, status_on: date 
         setattr(fresh, field, value)
     save_changed(fresh, changes, actor=actor)
     cooperative_activity(fresh.cooperative_id, member.cooperative.village_id)
+    village_backdated(member.cooperative.village_id, changed_from)
     return fresh
 
 
@@ -339,6 +343,11 @@ def position_assign(*, actor, cooperative, member: Member, role: str, started_on
         raise ValidationError({"member": [_("The person is not a member of this cooperative.")]})
     if role not in PositionRole.values:
         raise ValidationError({"role": [_("Choose a valid position.")]})
+    member = locked(member)  # a member leaving at the same moment is refused while they hold a position
+    if member.status != MemberStatus.AKTIF:
+        raise ValidationError({"member": [_("%(name)s is no longer an active member (%(status)s); only active "
+                                            "members hold positions.")
+                                          % {"name": member.name, "status": member.get_status_display()}]})
     label = PositionRole(role).label
     if role in PENGURUS_ROLES and member.village_office:
         raise ValidationError({"role": [_(

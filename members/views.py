@@ -34,6 +34,7 @@ from .forms import SelfRegistrationForm
 from .models import ApplicationStatus
 from .models import Member
 from .models import MemberApplication
+from .models import MemberStatus
 from .models import Position
 from .models import ReadChannel
 from .selectors import MEMBER_REDACTIONS
@@ -63,6 +64,8 @@ class MemberListView(PersonalDataThrottledMixin, CooperativeObjectMixin, Templat
             page=Paginator(members, PER_PAGE).get_page(self.request.GET.get("page")),
             query=query,
             founders=cooperative.members.filter(is_founder=True).count(),
+            active=cooperative.members.filter(status=MemberStatus.AKTIF).count(),
+            registered=cooperative.members.count(),
             positions=cooperative.positions.filter(ended_on__isnull=True).select_related("member").order_by("role"),
             governance=services.governance_issues(cooperative),
             can_approve=user_can(self.request.user, Action.APPROVE_MEMBERS, cooperative.village_id),

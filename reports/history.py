@@ -39,6 +39,7 @@ from koperasi.models import FormationStage
 from koperasi.models import StageProgress
 from koperasi.models import StageStatus
 from members.models import Member
+from members.models import MemberStatus
 from pembangunan.models import LandPlot
 from pembangunan.models import PlotStatus
 from simpanan.models import Bill
@@ -249,8 +250,13 @@ def _milestone_changes(stage_rank: dict[int, int]) -> list[str]:
 
 def _counted_changes() -> list[str]:
     """Counts and sums of dated records: each record adds on its day and, when it stops counting, takes away."""
-    members = (f"SELECT h.code, GREATEST(h.start, m.joined_on) AS day FROM {_MEMBERS} m "
-               "JOIN history_coop h ON h.id = m.cooperative_id WHERE m.joined_on IS NOT NULL")
+    # Active members (reports.sql): each counts from joining until the day it left or died (not before joining).
+    members = (f"SELECT h.code, GREATEST(h.start, m.joined_on) AS day, 1 AS members FROM {_MEMBERS} m "
+               "JOIN history_coop h ON h.id = m.cooperative_id WHERE m.joined_on IS NOT NULL "
+               f"AND (m.status = '{MemberStatus.AKTIF}' OR m.status_on IS NOT NULL) "
+               f"UNION ALL SELECT h.code, GREATEST(h.start, m.joined_on, m.status_on), -1 FROM {_MEMBERS} m "
+               "JOIN history_coop h ON h.id = m.cooperative_id WHERE m.joined_on IS NOT NULL "
+               f"AND m.status <> '{MemberStatus.AKTIF}' AND m.status_on IS NOT NULL")
     visits = (f"SELECT v.village_id AS code, v.visited_on AS day, 1 AS visits FROM {_VISITS} v "
               f"UNION ALL SELECT v.village_id, v.visited_on + {_VISIT_WINDOW_DAYS}, -1 FROM {_VISITS} v")
     # Savings (savings_facts): the ledger by transaction date; the wajib arrears only once the cooperative's ledger
@@ -304,7 +310,7 @@ def _counted_changes() -> list[str]:
               f"FROM {_LINKS} cv JOIN history_coop h ON h.id = cv.cooperative_id) s "
               f"JOIN {_REGIONS} r ON r.code = s.code GROUP BY s.code, r.kind")
     return [
-        _changes(members, {"members": "1"}),
+        _changes(members, {"members": "x.members"}),
         _changes(visits, {"visits_30d": "x.visits"}),
         _changes(postings, {f"savings_{kind}": f"CASE WHEN x.kind = '{kind}' THEN x.amount ELSE 0 END"
                             for kind in ("pokok", "wajib", "sukarela")}),

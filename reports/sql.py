@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from koperasi.models import FormationStage
 from koperasi.models import StageStatus
+from members.models import MemberStatus
 from units.models import READINESS_ORDER
 from units.models import UnitStatus
 from units.models import UnitType
@@ -183,7 +184,8 @@ def village_facts(*, codes: list[str] | None, stalled_before: datetime, visits_s
             f"THEN 1 ELSE 0 END AS stalled, {simkopdes_own} FROM koperasi_cooperative c WHERE {in_villages}"
         )
         unit_status, unit_from = "u.status", "units_unit u"
-        member_when, review_when, visit_when = "", f"sp.status = '{StageStatus.SUBMITTED}'", ""
+        member_when = f" AND m.status = '{MemberStatus.AKTIF}'"
+        review_when, visit_when = f"sp.status = '{StageStatus.SUBMITTED}'", ""
     else:
         # On that day, by event dates: a verified stage counts from its completion (the date of its documents),
         # a stage marked not applicable on every day (it carries no date); the stage reached is the last of the
@@ -218,7 +220,9 @@ def village_facts(*, codes: list[str] | None, stalled_before: datetime, visits_s
         not_run = UnitStatus.TIDAK_DIJALANKAN
         unit_status = f"CASE WHEN u.status = '{not_run}' THEN '{not_run}' ELSE {by_rank} END"
         unit_from = f"units_unit u LEFT JOIN ({reached}) r ON r.unit_id = u.id"
-        member_when = " AND m.joined_on <= %(as_of_day)s"
+        # Members who had joined by then and had not yet left or died (a member who left carries the date).
+        member_when = (f" AND m.joined_on <= %(as_of_day)s "
+                       f"AND (m.status = '{MemberStatus.AKTIF}' OR m.status_on > %(as_of_day)s)")
         review_when = "sp.submitted_at <= %(as_of)s AND (sp.reviewed_at IS NULL OR sp.reviewed_at > %(as_of)s)"
         visit_when = " AND v.visited_on <= %(as_of_day)s"
 

@@ -57,6 +57,17 @@ def _name(rng: random.Random) -> str:
     return f"{rng.choice(_FIRST)} {rng.choice(_LAST)}"
 
 
+def _one_each(rows: list[dict]) -> list[dict]:
+    """The list without a random namesake from the same desa (the portal takes them as the same person)."""
+    seen, kept = set(), []
+    for row in rows:
+        person = (row["name"].casefold(), row.get("village_code"))
+        if person not in seen:
+            seen.add(person)
+            kept.append({**row, "row": len(kept) + 2})
+    return kept
+
+
 def _at(day: date, hour: int, minute: int = 0) -> datetime:
     return datetime.combine(day, time(hour, minute), tzinfo=timezone.get_current_timezone())
 
@@ -104,7 +115,7 @@ def _bathin_solapan_rakor(rng: random.Random, today: date) -> None:
         number += 1
         rows.append({"row": number, "name": _name(rng), "role": AttendeeRole.PENDAMPING_DESA,
                      "organisation": "Pendamping Desa Kec. Bathin Solapan"})
-    services.attendance_import(actor=camat, event=event, rows=rows)
+    services.attendance_import(actor=camat, event=event, rows=_one_each(rows))
 
 
 def _partners(admin, officer, rng: random.Random) -> list:
@@ -148,7 +159,7 @@ def _banjarnegara_day(rng: random.Random, today: date) -> None:
             for number, village in enumerate(villages, start=2)]
     rows += [{"row": len(rows) + 2 + index, "name": _name(rng), "role": AttendeeRole.PARTNER,
               "organisation": partner.name} for index, partner in enumerate(partners)]
-    services.attendance_import(actor=officer, event=event, rows=rows)
+    services.attendance_import(actor=officer, event=event, rows=_one_each(rows))
     # Some of the desa registered their cooperative already: their meetings open the pipeline.
     cooperatives = []
     for village in rng.sample(villages, 18):
@@ -226,7 +237,7 @@ def _spaces(rng: random.Random, today: date) -> None:
     rows = [{"row": number, "name": _name(rng), "role": AttendeeRole.ANGGOTA, "village_code": rng.choice(villages).code,
              "organisation": rng.choice(["UMKM Bandeng Presto", "UMKM Lumpia", "UMKM Jamu", "UMKM Batik"])}
             for number in range(2, 30)]
-    services.attendance_import(actor=officer, event=event, rows=rows)
+    services.attendance_import(actor=officer, event=event, rows=_one_each(rows))
 
 
 def kegiatan_demo_create(*, rng: random.Random, today: date, password: str) -> None:

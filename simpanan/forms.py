@@ -87,10 +87,22 @@ class ShuForm(StyledFormMixin, forms.Form):
         return int(self.cleaned_data[name] * 100)
 
 
+def _member_key(member_number: str) -> str:
+    text = member_number.strip()
+    return str(int(text)) if text.isascii() and text.isdigit() else text
+
+
+def member_amounts_text(lines) -> str:
+    """The SHU lines' transactions as ``parse_member_amounts`` reads them, to edit the list rather than retype it."""
+    return "\n".join(f"{line.member.member_number} = {grouped(line.transactions_basis)}" for line in lines
+                     if line.transactions_basis)
+
+
 def parse_member_amounts(cooperative, text: str) -> dict[int, int]:
     """
     Lines of ``member number = amount`` (amounts as printed: 1.250.000) into member id → rupiah; a line that
-    names no member of the cooperative or has no whole amount is refused with its line number.
+    names no member of the cooperative or has no whole amount is refused with its line number. A member number
+    is matched with or without its leading zeros (12, 0012 and 00012 are the same member).
     """
     wanted = {}
     for number, line in enumerate(text.splitlines(), start=1):
@@ -102,10 +114,11 @@ def parse_member_amounts(cooperative, text: str) -> dict[int, int]:
         except forms.ValidationError:
             rupiah = None
         if not member_number.strip() or rupiah is None:
-            raise forms.ValidationError(_("Line %(number)s: write member number = amount, e.g. 0012 = 1.250.000.")
+            raise forms.ValidationError(_("Line %(number)s: write member number = amount, e.g. 12 = 1,250,000.")
                                         % {"number": number})
-        wanted[member_number.strip()] = (number, rupiah)
-    known = dict(cooperative.members.filter(member_number__in=list(wanted)).values_list("member_number", "pk"))
+        wanted[_member_key(member_number)] = (number, rupiah)
+    known = {_member_key(member_number): pk
+             for member_number, pk in cooperative.members.values_list("member_number", "pk")}
     missing = [f"{line} ({key})" for key, (line, _amount) in wanted.items() if key not in known]
     if missing:
         raise forms.ValidationError(_("No member with this number in the cooperative, line: %(lines)s.")

@@ -16,6 +16,7 @@ from django.db import connection
 from django.db import transaction
 from django.db.models import F
 from django.db.models import Sum
+from django.utils import formats
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -103,6 +104,32 @@ def _clean_date(value, field: str = "transaction_date") -> date:
     if value < EARLIEST_TRANSACTION_DATE:
         raise ValidationError({field: _("A transaction date before 1990 is a typing error; check the year.")})
     return value
+
+
+def _not_before_joining(member: Member, transaction_date: date) -> None:
+    """A member's own transaction is dated from their joining (it would count in an SHU year they were not in)."""
+    if member.joined_on and transaction_date < member.joined_on:
+        raise ValidationError({"transaction_date": _(
+            "%(name)s joined on %(joined)s; a transaction cannot be dated before that. If the joining date is wrong, "
+            "correct it in the member register first.") % {"name": member.name,
+                                                           "joined": formats.date_format(member.joined_on)}})
+
+
+def _lowest_balance_from(member: Member, kind: str, day: date) -> int:
+    """
+    The member's lowest balance of ``kind`` at the end of ``day`` and of each later day with a posting: what a
+    withdrawal dated ``day`` may take without any statement from that day on showing a balance below zero.
+    """
+    totals = (Posting.objects.filter(member=member, kind=kind).values_list("transaction_date")
+              .annotate(total=Sum("amount")).order_by("transaction_date"))
+    running, on_day, later = 0, 0, []
+    for when, total in totals:
+        running += total
+        if when <= day:
+            on_day = running
+        else:
+            later.append(running)
+    return min([on_day, *later])
 
 
 def _clean_reference(value: str | None, field: str = "reference") -> str:
@@ -399,6 +426,7 @@ def bill_pay(*, actor, bill: Bill, amount: int, transaction_date: date, referenc
     member = _member_of(bill.cooperative_id, bill.member)
     _require_savings_scope(actor, member.cooperative)
     amount, transaction_date = _clean_amount(amount), _clean_date(transaction_date)
+    _not_before_joining(member, transaction_date)
     reference = _clean_reference(reference)
     savings = _locked_savings(member)
     bill = Bill.objects.select_for_update().get(pk=bill.pk)
@@ -494,6 +522,7 @@ def sukarela_deposit(*, actor, member: Member, amount: int, transaction_date: da
     member = _member_of(member.cooperative_id, member)
     _require_savings_scope(actor, member.cooperative)
     amount, transaction_date = _clean_amount(amount), _clean_date(transaction_date)
+    _not_before_joining(member, transaction_date)
     reference = _clean_reference(reference)
     savings = _locked_savings(member)
     return _post(savings=savings, member=member, kind=SavingsKind.SUKARELA, entry_type=EntryType.DEPOSIT,
@@ -503,16 +532,26 @@ def sukarela_deposit(*, actor, member: Member, amount: int, transaction_date: da
 @transaction.atomic
 def sukarela_withdraw(*, actor, member: Member, amount: int, transaction_date: date,
                       reference: str = "") -> Posting:
-    """A withdrawal of simpanan sukarela: the balance is read under the row lock and never goes below zero."""
+    """
+    A withdrawal of simpanan sukarela: the balance is read under the row lock and never goes below zero, on the
+    withdrawal's date nor on any later day (a withdrawal dated back is checked against the balances since).
+    """
     member = _member_of(member.cooperative_id, member)
     _require_savings_scope(actor, member.cooperative)
     amount, transaction_date = _clean_amount(amount), _clean_date(transaction_date)
+    _not_before_joining(member, transaction_date)
     reference = _clean_reference(reference)
     savings = _locked_savings(member)
     if amount > savings.sukarela:
         raise ValidationError({"amount": _(
             "The member's simpanan sukarela is Rp %(balance)s; a withdrawal cannot be more."
         ) % {"balance": f"{savings.sukarela:,}".replace(",", ".")}})
+    available = _lowest_balance_from(member, SavingsKind.SUKARELA, transaction_date)
+    if amount > available:
+        raise ValidationError({"amount": _(
+            "From %(date)s on, the member's simpanan sukarela was as low as Rp %(balance)s; a withdrawal dated then "
+            "cannot be more (date it later, or check the date).") % {
+                "date": formats.date_format(transaction_date), "balance": f"{max(available, 0):,}".replace(",", ".")}})
     return _post(savings=savings, member=member, kind=SavingsKind.SUKARELA, entry_type=EntryType.WITHDRAWAL,
                  amount=-amount, transaction_date=transaction_date, actor=actor, reference=reference)
 

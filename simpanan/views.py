@@ -28,6 +28,7 @@ from .forms import ReversalForm
 from .forms import SavingsSettingForm
 from .forms import ShuForm
 from .forms import SukarelaForm
+from .forms import member_amounts_text
 from .forms import parse_member_amounts
 from .models import Posting
 from .models import SavingsSetting
@@ -247,6 +248,7 @@ class ShuDetailView(SavingsMixin, TemplateView):
     def get_context_data(self, **kwargs):
         distribution = self.get_distribution()
         lines = distribution.lines.select_related("member").order_by("member__name")
+        kwargs.setdefault("transactions_text", member_amounts_text(lines.order_by("member__member_number")))
         return super().get_context_data(
             cooperative=self.cooperative, distribution=distribution,
             page=Paginator(lines, 100).get_page(self.request.GET.get("page")),
@@ -258,9 +260,14 @@ class ShuDetailView(SavingsMixin, TemplateView):
         operation = request.POST.get("operation")
         try:
             if operation == "transactions":
-                transactions = parse_member_amounts(self.cooperative, request.POST.get("transactions", ""))
-                services.shu_transactions_set(actor=request.user, distribution=distribution,
-                                              transactions=transactions)
+                typed = request.POST.get("transactions", "")
+                try:
+                    transactions = parse_member_amounts(self.cooperative, typed)
+                    services.shu_transactions_set(actor=request.user, distribution=distribution,
+                                                  transactions=transactions)
+                except ValidationError as error:  # shown again with what was typed, to correct one line
+                    messages.error(request, " ".join(error.messages))
+                    return self.render_to_response(self.get_context_data(transactions_text=typed))
                 messages.success(request, _("Transactions recorded; the shares are computed again."))
             elif operation == "review":
                 services.shu_review(actor=request.user, distribution=distribution)

@@ -102,3 +102,18 @@ def test_history_writes_amounts_months_and_dates_as_the_pages_do(pati_officer):
     with translation.override("en"):
         assert _text(SiteFigure, "revenue", 55_693_000, {}) == "55,693,000"
         assert _text(SiteFigure, "legal_date", date(2018, 12, 20), {}) == "20 Dec 2018"
+
+
+def test_a_members_nik_warnings_read_as_sentences_not_a_python_list(village_staff):
+    from datetime import date
+
+    from members.services import member_add
+    from tests.conftest import register
+    from tests.conftest import sample_nik
+
+    cooperative = register(village_staff)
+    # A birth date other than the NIK's digits 7-12: a warning, kept with the member.
+    member, warnings = member_add(actor=village_staff, cooperative=cooperative, nik=sample_nik(1), name="Budi",
+                                  sex="L", domicile_code=PRAWOTO, birth_date=date(1971, 2, 2))
+    shown = {change.field: change.new_text for entry in audit_trail(member.history.all()) for change in entry.changes}
+    assert warnings and shown["nik_warnings"] == "; ".join(warnings) and "['" not in shown["nik_warnings"]

@@ -102,6 +102,39 @@ def test_an_uninvited_village_or_a_bad_nik_is_refused_with_a_field_error(sukolil
     assert Attendee.objects.filter(event=event).count() == 1
 
 
+def test_attendance_is_taken_from_the_events_day_on(sukolilo_officer):
+    """A list entered weeks ahead had counted the event as held and its villages as reached."""
+    event = past_event(sukolilo_officer, hours_ago=-24 * 10)  # in ten days
+    with pytest.raises(ValidationError) as refused:
+        services.attendee_add(actor=sukolilo_officer, event=event, name="Hadir Sebelum Waktunya",
+                              role=AttendeeRole.KEPALA_DESA, village_code=PRAWOTO)
+    assert "hari kegiatan" in " ".join(refused.value.messages)
+    with pytest.raises(ValidationError):
+        services.attendance_import(actor=sukolilo_officer, event=event, rows=[
+            {"row": 2, "name": "Rina", "role": "bpd", "village_code": PRAWOTO}])
+    assert not Attendee.objects.filter(event=event).exists()
+
+
+def test_a_person_without_a_nik_is_not_listed_twice(sukolilo_officer):
+    """A double tap at the door, or the same list imported twice, had doubled the counts."""
+    event = past_event(sukolilo_officer)
+    entry = {"name": "Tamu Baru", "role": AttendeeRole.KEPALA_DESA, "village_code": PRAWOTO, "phone": "081234567890"}
+    services.attendee_add(actor=sukolilo_officer, event=event, **entry)
+    with pytest.raises(ValidationError) as refused:
+        services.attendee_add(actor=sukolilo_officer, event=event, **{**entry, "name": "tamu  baru"})
+    assert "sudah ada di daftar hadir" in refused.value.message_dict["name"][0]
+    services.attendee_add(actor=sukolilo_officer, event=event, **{**entry, "phone": "081298765432"})  # namesake
+    rows = [{"row": 2, "name": "Rina", "role": "bpd", "village_code": PRAWOTO},
+            {"row": 3, "name": "RINA", "role": "bpd", "village_code": PRAWOTO}]
+    with pytest.raises(ValidationError) as refused:
+        services.attendance_import(actor=sukolilo_officer, event=event, rows=rows)
+    assert "baris 2" in " ".join(refused.value.message_dict["file"]).lower()
+    services.attendance_import(actor=sukolilo_officer, event=event, rows=rows[:1])
+    with pytest.raises(ValidationError):  # the same list again
+        services.attendance_import(actor=sukolilo_officer, event=event, rows=rows[:1])
+    assert Attendee.objects.filter(event=event).count() == 3
+
+
 def test_event_times_are_validated(sukolilo_officer):
     starts = timezone.now()
     with pytest.raises(ValidationError) as error:

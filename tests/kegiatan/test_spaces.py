@@ -141,3 +141,23 @@ def test_cancelling_a_week_and_the_following_of_a_series(sukolilo_officer, room)
     cancelled = services.booking_cancel(actor=sukolilo_officer, booking=created[2], following=True)
     assert [b.pk for b in cancelled] == [created[2].pk, created[3].pk]
     assert Booking.objects.filter(series=created[0].series, status=BookingStatus.CONFIRMED).count() == 2
+
+
+def test_a_booking_is_dated_within_a_month_back_and_a_year_ahead(sukolilo_officer, room):
+    """1999 and 2926 had been booked: usage reports never show them, and years-old usage would change."""
+    monday = _next_monday()
+    for day in (monday - timedelta(days=7 * 6), monday + timedelta(days=7 * 53), date(1999, 12, 13)):
+        with pytest.raises(ValidationError) as refused:
+            _book(sukolilo_officer, room, day, 9, 10)
+        assert "tanggal" in " ".join(refused.value.message_dict["starts_at"]).lower()
+    _book(sukolilo_officer, room, monday - timedelta(days=14), 9, 10)  # a walk-in recorded afterwards
+    _book(sukolilo_officer, room, monday + timedelta(days=7 * 50), 9, 10)
+    assert Booking.objects.filter(resource=room).count() == 2
+
+
+def test_cancelling_a_cancelled_booking_says_so(sukolilo_officer, room):
+    booking = _book(sukolilo_officer, room, _next_monday(), 13, 15)
+    services.booking_cancel(actor=sukolilo_officer, booking=booking)
+    with pytest.raises(ValidationError) as refused:
+        services.booking_cancel(actor=sukolilo_officer, booking=booking)
+    assert "sudah dibatalkan" in refused.value.message_dict["booking"][0]

@@ -383,3 +383,19 @@ def test_queue_marks_own_submissions_and_filters_by_kecamatan_stage_and_age(clie
     assert [row.pk for row in client.get("/koperasi/verifikasi/", {"waiting": "7"}).context["page"]] == [theirs.pk]
     assert [row.pk for row in client.get("/koperasi/verifikasi/", {"region": "Pakem"}).context["page"]] == [mine.pk]
     assert list(client.get("/koperasi/verifikasi/", {"stage": "musdesus"}).context["page"]) == []
+
+
+def test_a_stage_whose_turn_has_not_come_says_why_instead_of_offering_its_form(client, village_staff, pati_officer):
+    """The notarial deed's form had been offered before the founding meeting: filled in, then refused."""
+    cooperative = register(village_staff)
+    client.force_login(village_staff)
+    later = client.get(f"/koperasi/{cooperative.pk}/tahap/akta_notaris/").content.decode()
+    assert 'id="stage-blockers"' in later and 'value="submit"' not in later
+    assert "berurutan" in later
+    first = client.get(f"/koperasi/{cooperative.pk}/tahap/sosialisasi/").content.decode()
+    assert 'id="stage-blockers"' not in first and 'value="submit"' in first
+    complete_stage(village_staff, pati_officer, cooperative, "sosialisasi")
+    complete_stage(village_staff, pati_officer, cooperative, "musdesus")
+    # The founding meeting's turn has come, but its board is not appointed yet: the rules are listed first.
+    founding = client.get(f"/koperasi/{cooperative.pk}/tahap/rapat_pendirian/").content.decode()
+    assert 'id="stage-blockers"' in founding and "pendiri" in founding and 'value="submit"' not in founding

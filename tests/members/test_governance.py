@@ -129,3 +129,23 @@ def test_members_of_a_cooperative_outside_scope_cannot_be_added(pati_officer, vi
     other = register(pati_officer, PAKEM)
     with pytest.raises(PermissionDenied):
         add(village_staff, other, 1, domicile_code=PAKEM)
+
+
+def test_a_member_who_left_holds_no_position_nor_is_offered_one(village_staff, cooperative):
+    from django.utils import timezone
+
+    from members.forms import PositionForm
+    from members.models import MemberStatus
+    from members.services import member_status_change
+
+    stays, leaves = add(village_staff, cooperative, 1, name="Dewi Suryani"), add(village_staff, cooperative, 2,
+                                                                                name="Dewi Suryani")
+    member_status_change(actor=village_staff, member=leaves, status=MemberStatus.KELUAR,
+                         status_on=timezone.localdate(), reason="Pindah ke luar kota")
+    with pytest.raises(ValidationError) as error:
+        position_assign(actor=village_staff, cooperative=cooperative, member=leaves, role=PositionRole.KETUA)
+    assert "bukan lagi anggota aktif" in error.value.message_dict["member"][0]
+    assert not cooperative.positions.exists()
+    # The form offers active members only, told apart by their numbers.
+    choices = PositionForm(cooperative=cooperative).fields["member"].choices
+    assert choices == [(stays.pk, f"Dewi Suryani ({stays.member_number})")]

@@ -22,7 +22,9 @@ from kegiatan.models import EventKind
 from kegiatan.models import PartnerKind
 from koperasi.models import Cooperative
 from koperasi.services import stage_verify
+from members.models import MemberStatus
 from members.services import member_add
+from members.services import member_status_change
 from pembangunan import services as pembangunan
 from reports.metrics import METRIC_COLUMNS
 from reports.models import RegionSnapshot
@@ -107,6 +109,9 @@ def history():
                                       region_code=SUKOLILO, venue_village_code=PRAWOTO)
         kegiatan.attendee_add(actor=officer, event=event, name="Kepala Desa Pakem", role="kepala_desa",
                               village_code=PAKEM)
+    with clock(_day(12)):  # a member leaves: counted up to the day before
+        member_status_change(actor=officer, member=members[2], status=MemberStatus.KELUAR, status_on=_day(12),
+                             reason="Pindah domisili ke kota")
     with clock(_day(10)):
         partner = kegiatan.partner_create(actor=admin, name="PT Pupuk Indonesia", kind=PartnerKind.BUMN,
                                           area_codes=["33"])
@@ -129,6 +134,8 @@ def test_the_history_rebuild_equals_recomputing_every_day_for_every_kind_of_fact
                  "simkopdes_account", "unit_klinik_tidak_dijalankan", "stage_1"):
         assert any(row[name] for row in story), name  # the story reaches every figure it is meant to test
     last = every_day[(END, PATI)]
+    members = [every_day[(day, PATI)]["members"] for day in (_day(13), _day(12), END)]
+    assert members == [3, 2, 2]
     assert (last["villages_covered"], last["cooperatives"], last["land_plots"], last["savings_arrears"]) == (4, 2, 1,
                                                                                                             26_000)
     RegionSnapshot.objects.all().delete()

@@ -94,6 +94,34 @@ def test_withdrawal_beyond_the_balance_is_refused(village_staff, members):
     assert MemberSavings.objects.get(pk=members[0].pk).sukarela == 0
 
 
+def test_a_withdrawal_dated_back_never_leaves_a_day_below_zero(village_staff, members):
+    """30.000 deposited on 1 Jul: a withdrawal dated 5 Jun would show -30.000 on the June statement."""
+    services.sukarela_deposit(actor=village_staff, member=members[0], amount=30_000, transaction_date=date(2025, 7, 1))
+    with pytest.raises(ValidationError) as refused:
+        services.sukarela_withdraw(actor=village_staff, member=members[0], amount=30_000,
+                                   transaction_date=date(2025, 6, 5))
+    assert "as low as Rp 0" in refused.value.message_dict["amount"][0]
+    services.sukarela_deposit(actor=village_staff, member=members[0], amount=20_000, transaction_date=date(2025, 6, 1))
+    # 20.000 on 5 Jun, 50.000 from 1 Jul: 20.000 may go on 5 Jun; then a later 40.000 would take July below zero.
+    services.sukarela_withdraw(actor=village_staff, member=members[0], amount=20_000, transaction_date=date(2025, 6, 5))
+    with pytest.raises(ValidationError):
+        services.sukarela_withdraw(actor=village_staff, member=members[0], amount=40_000,
+                                   transaction_date=date(2025, 6, 20))
+    services.sukarela_withdraw(actor=village_staff, member=members[0], amount=30_000, transaction_date=date(2025, 7, 2))
+    assert MemberSavings.objects.get(pk=members[0].pk).sukarela == 0
+
+
+def test_a_members_transactions_are_not_dated_before_they_joined(village_staff, members):
+    """Joined 10 Jan 2025: a deposit dated 2019 had opened a receipt series KW/2019 and entered an old SHU year."""
+    for transaction_date in (date(2019, 1, 5), date(2025, 1, 9)):
+        with pytest.raises(ValidationError) as refused:
+            services.sukarela_deposit(actor=village_staff, member=members[0], amount=10_000,
+                                      transaction_date=transaction_date)
+        assert "joined on 10 Jan 2025" in refused.value.message_dict["transaction_date"][0]
+    assert not Posting.objects.filter(member=members[0]).exists()
+    services.sukarela_deposit(actor=village_staff, member=members[0], amount=10_000, transaction_date=date(2025, 1, 10))
+
+
 def test_reversing_a_deposit_already_withdrawn_is_refused(village_staff, members):
     deposit = services.sukarela_deposit(actor=village_staff, member=members[0], amount=50_000, transaction_date=DAY)
     services.sukarela_withdraw(actor=village_staff, member=members[0], amount=30_000, transaction_date=DAY)

@@ -152,3 +152,26 @@ def test_other_shu_allocations_that_are_no_share_are_refused_by_line(typed, prob
                         "jasa_usaha_percent": "30", "other_allocations": typed})
         assert not form.is_valid()
         assert problem in form.errors["other_allocations"][0]
+
+
+def test_shu_transactions_are_edited_as_a_list_and_a_wrong_line_loses_nothing(client, village_staff, coop,
+                                                                               members):
+    """Numbers match without their zeros; the form shows the list recorded; a wrong line keeps what was typed."""
+    from simpanan.models import ShuLine
+
+    client.force_login(village_staff)
+    response = client.post(f"/koperasi/{coop.pk}/simpanan/shu/", {
+        "year": 2025, "surplus": "1.000.000", "jasa_modal_percent": "20", "jasa_usaha_percent": "30",
+        "other_allocations": "cadangan = 50"})
+    shu_url = response["Location"]
+    number = str(int(members[2].member_number))  # "3" for "0003"
+    client.post(shu_url, {"operation": "transactions", "transactions": f"{number} = 400.000\n0004 = 100.000"})
+    recorded = dict(ShuLine.objects.filter(member__in=members).values_list("member_id", "transactions_basis"))
+    assert (recorded[members[2].pk], recorded[members[3].pk]) == (400_000, 100_000)
+    page = client.get(shu_url).content.decode()
+    assert f"{members[2].member_number} = 400.000\n{members[3].member_number} = 100.000</textarea>" in page
+    typed = f"{number} = 450.000\n999 = 1.000"
+    refused = client.post(shu_url, {"operation": "transactions", "transactions": typed})
+    assert refused.status_code == 200 and f">{typed}</textarea>" in refused.content.decode()
+    assert "baris: 2 (999)" in refused.content.decode()
+    assert ShuLine.objects.get(member=members[2]).transactions_basis == 400_000  # nothing half-saved
