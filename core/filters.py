@@ -24,9 +24,17 @@ class StrictBooleanFilter(django_filters.TypedChoiceFilter):
 
 
 class WholeNumberFilter(django_filters.NumberFilter):
-    """An id or a count: a whole number (``1.5`` is a 400 naming the field, not read as 1 or as a decimal)."""
+    """
+    An id or a count: a whole number (``1.5`` is a 400 naming the field, not read as 1 or as a decimal) that fits
+    the database's bigint (a larger one failed in the database with a 500).
+    """
 
     field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", -(2**63))
+        kwargs.setdefault("max_value", 2**63 - 1)
+        super().__init__(*args, **kwargs)
 
 
 class RegionSubtreeFilter(django_filters.CharFilter):

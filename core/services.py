@@ -1,14 +1,15 @@
 """Small helpers shared by the apps' services."""
 
 import re
+import unicodedata
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from phonenumber_field.phonenumber import to_python as to_phone
 
-__all__ = ["MIN_REASON_LENGTH", "check_coordinates", "indonesian_phone", "is_explained", "require_known_fields",
-           "tidy_reason"]
+__all__ = ["MIN_REASON_LENGTH", "check_coordinates", "has_hidden_characters", "indonesian_phone", "is_explained",
+           "require_known_fields", "tidy_reason"]
 
 MIN_REASON_LENGTH = 5
 # Indonesia lies within these bounds; a point outside is a typing error (often swapped lat/long).
@@ -44,6 +45,14 @@ def indonesian_phone(value: str, *, field: str = "phone") -> str:
             {field: _("Enter an Indonesian phone number, e.g. 0812 3456 7890 or +62 812 3456 7890.")}
         )
     return number.as_e164
+
+
+def has_hidden_characters(text: str) -> bool:
+    """
+    Control or invisible format characters (NUL, the bidirectional overrides such as U+202E): a name typed by a
+    person has none, and they would hide or reorder what the name shows in lists, exports and the history.
+    """
+    return not text.isprintable() and any(unicodedata.category(character) in ("Cc", "Cf") for character in text)
 
 
 def tidy_reason(value: str | None) -> str:

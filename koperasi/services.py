@@ -42,6 +42,7 @@ from core.roles import Role
 from core.scoping import require_scope
 from core.scoping import scope_for
 from core.services import check_coordinates
+from core.services import has_hidden_characters
 from core.services import indonesian_phone
 from core.services import is_explained
 from core.services import require_known_fields
@@ -197,6 +198,8 @@ def cooperative_activity(cooperative_id: int, village_code: str, *, counts_chang
 
 
 def _check_name_free(name: str, exclude_pk=None) -> None:
+    if has_hidden_characters(name):
+        raise ValidationError({"name": _("This text contains a character that is not allowed.")})
     taken = Cooperative.objects.filter(name__iexact=name).exclude(pk=exclude_pk)
     if taken.exists():
         raise ValidationError(

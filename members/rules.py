@@ -12,6 +12,7 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 
 from core.identifiers import nik_check
+from core.services import has_hidden_characters
 from core.services import indonesian_phone
 from core.services import is_explained
 from core.services import tidy_reason
@@ -68,7 +69,7 @@ def _rt_rw_text(value: str) -> tuple[str, bool]:
 
 def _plain_text(value, field: str, errors: dict) -> str:
     text = " ".join((value if type(value) is str else str(value if value is not None else "")).split())
-    if "\x00" in text:
+    if has_hidden_characters(text):
         errors[field] = [_("This text contains a character that is not allowed.")]
     elif len(text) > _MAX_LENGTHS[field]:
         errors[field] = [_("Use at most %(limit)d characters.") % {"limit": _MAX_LENGTHS[field]}]

@@ -37,8 +37,9 @@ def savings_demo_create(*, prawoto_staff, admin, rng: random.Random, today: date
                                      pokok_amount=100_000, wajib_amount=10_000, wajib_period="monthly",
                                      basis="AD/ART Pasal 8")
         members = list(Member.objects.filter(cooperative=cooperative).order_by("pk"))
-        # The demo's members joined in January (the register records today when they are typed in).
-        Member.objects.filter(cooperative=cooperative).update(joined_on=start)
+        # The demo's members joined last January (the register records today when they are typed in): their
+        # opening balances are of the end of last year, and last year's SHU is theirs.
+        Member.objects.filter(cooperative=cooperative).update(joined_on=date(today.year - 1, 1, 1))
         for number, member in enumerate(members, start=1):
             if not member.member_number:
                 Member.objects.filter(pk=member.pk).update(member_number=f"{number:04d}")

@@ -25,6 +25,7 @@ from core.changes import village_changed
 from core.roles import Action
 from core.scoping import require_scope
 from core.scoping import scope_for
+from core.services import has_hidden_characters
 from core.services import tidy_reason
 from koperasi.models import Cooperative
 from members.models import Member
@@ -639,10 +640,15 @@ def _clean_shu_shares(jasa_modal_bp, jasa_usaha_bp, other_allocations) -> dict[s
     shares = {SHU_JASA_MODAL: jasa_modal_bp, SHU_JASA_USAHA: jasa_usaha_bp}
     if not isinstance(other_allocations, dict) or len(other_allocations) > 12:
         raise ValidationError({"other_allocations": _("List at most 12 other allocations with their share.")})
+    # "undistributed" is the computed line of a pool nobody qualifies for: a name of its own would be overwritten.
+    taken = {SHU_JASA_MODAL, SHU_JASA_USAHA, SHU_UNDISTRIBUTED}
     for name, share in other_allocations.items():
-        label = tidy_reason(str(name))[:60]
-        if not label or label in shares:
+        label = tidy_reason(str(name))
+        if not label or label.casefold() in taken:
             errors["other_allocations"] = [_("Give every allocation its own name.")]
+        elif len(label) > 60 or has_hidden_characters(label):
+            errors["other_allocations"] = [_("Name an allocation in at most 60 plain characters.")]
+        taken.add(label.casefold())
         shares[label] = share
     for name, share in shares.items():
         if isinstance(share, bool) or not isinstance(share, int) or not 0 <= share <= BASIS_POINTS:
@@ -697,6 +703,10 @@ def shu_distribution_create(*, actor, cooperative, year: int, surplus: int, jasa
     _require_savings_scope(actor, cooperative)
     if isinstance(year, bool) or not isinstance(year, int) or not 2000 <= year < timezone.localdate().year:
         raise ValidationError({"year": _("Choose a financial year that has closed (before this year).")})
+    if not cooperative.members.filter(joined_on__lte=date(year, 12, 31)).exists():
+        # An SHU is shared among the members of its year: a year before any joined is a typing error.
+        raise ValidationError({"year": _("No member had joined the cooperative by the end of %(year)s; check the "
+                                         "year.") % {"year": year}})
     surplus = _clean_amount(surplus, "surplus")
     shares = _clean_shu_shares(jasa_modal_bp, jasa_usaha_bp, other_allocations or {})
     if ShuDistribution.objects.filter(cooperative=cooperative, year=year).exists():

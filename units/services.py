@@ -58,6 +58,10 @@ def _rank(status: str) -> int:
     return READINESS_ORDER.index(status) if status in READINESS_ORDER else -1
 
 
+# A planned go-live date (the units are built over the programme's years): further ahead is a typing error.
+PLANNED_GO_LIVE_YEARS = 5
+
+
 def _validate(unit: Unit, today: date) -> None:
     errors = {}
     if unit.status == UnitStatus.TIDAK_DIJALANKAN and not is_explained(unit.not_run_reason):
@@ -76,6 +80,9 @@ def _validate(unit: Unit, today: date) -> None:
             errors["go_live_date"] = [_("Give the date the unit started operating.")]
         elif unit.go_live_date > today:
             errors["go_live_date"] = [_("An operational unit cannot go live in the future; keep the earlier status.")]
+    elif unit.go_live_date and unit.go_live_date > today.replace(year=today.year + PLANNED_GO_LIVE_YEARS, day=1):
+        errors["go_live_date"] = [_("A planned go-live date at most %(years)s years ahead; check the year.")
+                                  % {"years": PLANNED_GO_LIVE_YEARS}]
     for field in ("licence_date", "go_live_date"):
         value = getattr(unit, field)
         # An existing cooperative's unit may have run for decades, but not since before the republic: a typo.

@@ -46,7 +46,7 @@ class UserSerializer(serializers.ModelSerializer):
 class _RoleInput(serializers.Serializer):
     role = serializers.ChoiceField(choices=Role.choices)
     region = serializers.RegexField(
-        r"^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$",
+        r"^[0-9]{2}(\.[0-9]{2}(\.[0-9]{2}(\.[0-9]{4})?)?)?\Z",
         required=False,
         allow_null=True,
         allow_blank=True,

@@ -318,7 +318,7 @@ class SiteUpdateInputSerializer(serializers.Serializer):
 
 
 class SiteFigureInputSerializer(serializers.Serializer):
-    month = serializers.RegexField(r"^\d{4}-(0[1-9]|1[0-2])$", help_text="YYYY-MM",
+    month = serializers.RegexField(r"^[0-9]{4}-(0[1-9]|1[0-2])\Z", help_text="YYYY-MM",
                                    error_messages={"invalid": "Enter the month as YYYY-MM."})
     revenue = _rupiah()
     costs = _rupiah(required=False, default=0)

@@ -14,7 +14,6 @@ from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.parsers import FormParser
-from rest_framework.parsers import JSONParser
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
@@ -34,6 +33,8 @@ from bumdes.models import Federation
 from bumdes.models import FederationCooperative
 from bumdes.models import FederationVillage
 from bumdes.models import SiteFigure
+from core.api.parsers import PortalJSONParser
+from core.api.views import NUMERIC_ID
 from core.api.views import AuditTrailMixin
 from core.api.views import ConditionalWriteMixin
 from core.api.views import ScopedViewSetMixin
@@ -90,7 +91,7 @@ def _scoped(model, user, pk, *, field: str, action: Action = Action.VIEW):
 class _Base(ConditionalWriteMixin, AuditTrailMixin, ScopedViewSetMixin, mixins.ListModelMixin,
             mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     http_method_names = _METHODS
-    lookup_value_regex = r"\d+"
+    lookup_value_regex = NUMERIC_ID
 
     def _data(self, obj, serializer_class=None, **kwargs) -> Response:
         obj = self.get_queryset().get(pk=obj.pk)
@@ -320,7 +321,7 @@ class AgreementViewSet(_Base):
     serializer_class = AgreementSerializer
     filterset_class = AgreementFilterSet
     http_method_names = ["get", "post", "head", "options"]
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = [PortalJSONParser, MultiPartParser, FormParser]
 
     @extend_schema(request=AgreementCreateInputSerializer, responses={201: AgreementSerializer})
     def create(self, request):

@@ -52,7 +52,7 @@ class ConditionalWriteMixin:
         expected = request.headers.get("If-Match", "").strip()
         if expected and request.method in WRITE_METHODS and self._one_object():
             obj = self.get_object()
-            type(obj)._default_manager.select_for_update().filter(pk=obj.pk).first()
+            type(obj)._default_manager.select_for_update(of=("self",)).filter(pk=obj.pk).first()
             if expected != "*" and expected not in [tag.strip() for tag in etag_of(obj).split(",")]:
                 raise PreconditionFailed
 

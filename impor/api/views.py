@@ -9,10 +9,10 @@ from rest_framework import status
 from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser
-from rest_framework.parsers import JSONParser
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
+from core.api.parsers import PortalJSONParser
 from core.api.schema import error_response
 from core.api.views import validated_input
 from core.storage import private_file_response
@@ -49,7 +49,7 @@ class ImportJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     http_method_names = ["get", "post", "head", "options"]
     lookup_value_regex = _UUID
     filterset_class = None
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = [PortalJSONParser, MultiPartParser, FormParser]
 
     def get_queryset(self):
         return import_jobs_for(self.request.user)

@@ -9,6 +9,7 @@ from rest_framework.response import Response
 
 from core.api.views import NUMERIC_ID
 from core.api.views import AuditTrailMixin
+from core.api.views import ConditionalWriteMixin
 from core.api.views import ScopedViewSetMixin
 from core.api.views import validated_input
 from kegiatan import services
@@ -125,7 +126,8 @@ class PartnerViewSet(AuditTrailMixin, ScopedViewSetMixin, mixins.ListModelMixin,
         return Response(PartnerSerializer(partner).data, status=status.HTTP_201_CREATED)
 
 
-class DealViewSet(AuditTrailMixin, ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+class DealViewSet(ConditionalWriteMixin, AuditTrailMixin, ScopedViewSetMixin, mixins.ListModelMixin,
+                  mixins.RetrieveModelMixin,
                   viewsets.GenericViewSet):
     """The deal pipeline of the caller's area. POST records a meeting that opens a deal."""
 

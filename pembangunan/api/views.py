@@ -6,10 +6,10 @@ from rest_framework import status
 from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser
-from rest_framework.parsers import JSONParser
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
+from core.api.parsers import PortalJSONParser
 from core.api.views import NUMERIC_ID
 from core.api.views import AuditTrailMixin
 from core.api.views import ConditionalWriteMixin
@@ -67,7 +67,7 @@ class LandPlotViewSet(ConditionalWriteMixin, AuditTrailMixin, ScopedViewSetMixin
     filterset_class = LandPlotFilterSet
     http_method_names = ["get", "post", "patch", "head", "options"]
     lookup_value_regex = NUMERIC_ID
-    parser_classes = [JSONParser, *_UPLOAD]
+    parser_classes = [PortalJSONParser, *_UPLOAD]
 
     def _data(self, plot: LandPlot, **kwargs) -> Response:
         plot = self.get_queryset().get(pk=plot.pk)
@@ -144,7 +144,7 @@ class ConstructionProjectViewSet(ConditionalWriteMixin, AuditTrailMixin, ScopedV
     filterset_class = ConstructionProjectFilterSet
     http_method_names = ["get", "post", "patch", "head", "options"]
     lookup_value_regex = NUMERIC_ID
-    parser_classes = [JSONParser, *_UPLOAD]
+    parser_classes = [PortalJSONParser, *_UPLOAD]
 
     def history_querysets(self, obj) -> list:
         return [obj.history.all(), ProgressReport.history.filter(project=obj)]

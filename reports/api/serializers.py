@@ -96,7 +96,7 @@ class AreaRollupSerializer(serializers.Serializer):
 
 class RollupQuerySerializer(serializers.Serializer):
     as_of = serializers.DateField(required=False, help_text="A past day: the counts from that day's snapshot.")
-    parent = serializers.RegexField(r"^(ID|\d{2}(\.\d{2}(\.\d{2})?)?)$", required=False,
+    parent = serializers.RegexField(r"^(ID|[0-9]{2}(\.[0-9]{2}(\.[0-9]{2})?)?)\Z", required=False,
                                     help_text="List the areas inside this one (ID for the provinces).")
 
     def validate_as_of(self, day):

@@ -128,6 +128,9 @@ def test_sites_move_along_their_statuses_and_clinics_need_a_licence(federation, 
     assert figure.status_code == 200 and figure.json()["month"] == "2025-03-01"
     early = api.post(f"/api/federation-sites/{site}/figures/", {"month": "2025-01", "revenue": 1}, format="json")
     assert early.status_code == 400 and "opened on" in " ".join(early.json()["month"])
+    for month in ("\u0662\u0660\u0662\u0665-03", "\uff12\uff10\uff12\uff15-03"):  # Arabic-Indic, full-width digits
+        assert api.post(f"/api/federation-sites/{site}/figures/", {"month": month, "revenue": 1},
+                        format="json").status_code == 400
     bad = api.post(f"/api/federation-sites/{site}/figures/", {"month": "2025-13", "revenue": -5}, format="json")
     assert bad.status_code == 400 and set(bad.json()) == {"month", "revenue"}
     assert [row["revenue"] for row in api.get(f"/api/federation-sites/{site}/figures/").json()] == [45_500_000]

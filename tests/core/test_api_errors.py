@@ -90,3 +90,38 @@ def test_id_and_count_filters_take_whole_numbers(national_admin, path, name):
     assert client.get(path, {name: "1"}).status_code == 200
     refused = client.get(path, {name: "1.5"})
     assert refused.status_code == 400 and name in refused.json()
+
+
+def test_json_nested_too_deeply_is_a_400_even_before_signing_in(client):
+    """Python's decoder gives up with a RecursionError, which DRF's parser let through as a 500."""
+    body = '{"a":' * 5000 + "1" + "}" * 5000
+    answer = client.post("/api/auth/token/", body, content_type="application/json")
+    assert answer.status_code == 400 and "bersarang terlalu dalam" in answer.json()["detail"]
+
+
+def test_an_id_filter_beyond_a_bigint_is_a_400_naming_the_filter(national_admin):
+    api = api_as(national_admin)
+    for path in ("/api/members/?cooperative=99999999999999999999999", "/api/positions/?member=9223372036854775808",
+                 "/api/units/?cooperative=-9223372036854775809"):
+        answer = api.get(path)
+        assert answer.status_code == 400, path
+        assert set(answer.json()) & {"cooperative", "member"}, path
+    assert api.get("/api/members/?cooperative=9223372036854775807").json()["count"] == 0
+
+
+def test_route_ids_and_months_take_ascii_digits_only(national_admin):
+    api = api_as(national_admin)
+    for path in ("/api/bumdes/\u0661/", "/api/federations/\uff12/", "/api/federation-sites/\u0661/"):
+        assert api.get(path).status_code == 404, path
+
+
+def test_names_with_hidden_or_reordering_characters_are_refused(national_admin):
+    """U+202E shows “abc” as “cba” in lists, exports and the history; a NUL is refused by PostgreSQL's text."""
+    from koperasi.models import Cooperative
+
+    cooperative = register(national_admin)
+    api = api_as(national_admin)
+    for name in ("\u202eKoperasi Desa Merah Putih Prawoto", "Koperasi\u2066 Desa"):
+        answer = api.patch(f"/api/cooperatives/{cooperative.pk}/", {"name": name}, format="json")
+        assert answer.status_code == 400 and "name" in answer.json(), name
+    assert "\u202e" not in Cooperative.objects.get(pk=cooperative.pk).name

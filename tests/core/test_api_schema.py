@@ -83,15 +83,16 @@ def test_query_filters_document_400_and_lists_document_404_for_a_page_past_the_e
 
 
 def test_if_match_etag_and_412_where_the_view_honours_if_match(openapi):
-    for path in ("/api/cooperatives/{id}/", "/api/members/{id}/", "/api/targets/{id}/", "/api/visits/{id}/"):
+    for path in ("/api/cooperatives/{id}/", "/api/members/{id}/", "/api/targets/{id}/", "/api/visits/{id}/",
+                 "/api/units/{id}/", "/api/deals/{id}/"):
         item = openapi["paths"][path]
         assert item["get"]["responses"]["200"]["headers"]["ETag"]["required"] is True
         patch = item["patch"]
         assert any(p["name"] == "If-Match" and p["in"] == "header" for p in patch["parameters"]), path
         assert "412" in patch["responses"], path
-    # A view that does not honour If-Match does not claim to.
-    unit = openapi["paths"]["/api/units/{id}/"]["patch"]
-    assert "412" not in unit["responses"] and all(p["name"] != "If-Match" for p in unit["parameters"])
+    # A view that does not honour If-Match does not claim to (a document is removed, not edited).
+    removal = openapi["paths"]["/api/stage-documents/{id}/"]["delete"]
+    assert "412" not in removal["responses"] and all(p["name"] != "If-Match" for p in removal.get("parameters", []))
 
 
 def test_429_with_retry_after_where_the_view_is_throttled(openapi):

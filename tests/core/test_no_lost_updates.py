@@ -219,3 +219,16 @@ def test_a_forms_version_is_only_read_inside_the_transaction_that_saves():
 
     with pytest.raises(RuntimeError):
         locked_version(Cooperative(pk=1))
+
+
+def test_units_and_deals_honour_if_match_like_every_other_record(committed_regions, pati_officer, village_staff):
+    cooperative = register(village_staff)
+    unit = cooperative.units.order_by("pk").first()
+    client = api_as(pati_officer)
+    etag = client.get(f"/api/units/{unit.pk}/")["ETag"]
+    assert client.patch(f"/api/units/{unit.pk}/", {"notes": "Lahan dari kas desa"}, format="json",
+                        HTTP_IF_MATCH=etag).status_code == 200
+    stale = client.patch(f"/api/units/{unit.pk}/", {"notes": "Menunggu hibah"}, format="json", HTTP_IF_MATCH=etag)
+    assert stale.status_code == 412
+    unit.refresh_from_db()
+    assert unit.notes == "Lahan dari kas desa"

@@ -99,12 +99,12 @@ def test_shu_over_the_api(village_staff, coop, members):
     assert api.post(f"/api/shu-distributions/{pk}/post/", {}, format="json").status_code == 400
     lines = api.get("/api/shu-lines/", {"distribution": pk}).json()["results"]
     assert {line["member"]: line["total"] for line in lines} == {members[0].pk: 300_000, members[1].pk: 200_000}
-    bad = api.post("/api/shu-distributions/", {"cooperative": coop.pk, "year": 2024, "surplus": 10,
+    bad = api.post("/api/shu-distributions/", {"cooperative": coop.pk, "year": 2025, "surplus": 10,
                                                "jasa_modal_bp": 3000, "jasa_usaha_bp": 3000}, format="json")
     assert bad.status_code == 400 and "other_allocations" in bad.json()  # 60 % is not 100 %
 
 
-def test_detail_routes_advertise_only_what_they_answer(village_staff, coop):
+def test_detail_routes_advertise_only_what_they_answer(village_staff, coop, members):
     api = api_as(village_staff)
     distribution = services.shu_distribution_create(actor=village_staff, cooperative=coop, year=2025,
                                                     surplus=1_000, jasa_modal_bp=5000, jasa_usaha_bp=5000)

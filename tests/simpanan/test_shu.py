@@ -59,8 +59,15 @@ def test_shu_shares_sum_exactly_to_the_surplus_and_post_once(village_staff, coop
     ({"surplus": 0}, "surplus"),
     ({"jasa_modal_bp": 12_000}, "jasa_modal_bp"),
     ({"other_allocations": {"cadangan": 1000}}, "other_allocations"),  # shares add up to 50 %
+    # The computed line of a pool nobody qualifies for: a name of its own had been overwritten, money lost.
+    ({"other_allocations": {"undistributed": 5000}}, "other_allocations"),
+    ({"other_allocations": {"Cadangan": 2500, "cadangan": 2500}}, "other_allocations"),
+    ({"other_allocations": {"\u202ecadangan": 5000}}, "other_allocations"),  # a bidirectional override
+    ({"other_allocations": {"\x00": 5000}}, "other_allocations"),
+    ({"other_allocations": {"c" * 61: 5000}}, "other_allocations"),  # refused, not cut
+    ({"year": 2024}, "year"),  # the members joined in January 2025
 ])
-def test_bad_shu_input_gets_field_errors(village_staff, coop, fields, error_field):
+def test_bad_shu_input_gets_field_errors(village_staff, coop, members, fields, error_field):
     data = {"year": 2025, "surplus": 1_000_000, "jasa_modal_bp": 2000, "jasa_usaha_bp": 3000,
             "other_allocations": {"cadangan": 5000}, **fields}
     with pytest.raises(ValidationError) as refused:

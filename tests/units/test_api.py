@@ -58,6 +58,7 @@ def test_readiness_update_records_milestones(village_staff, prawoto):
         ("gerai_sembako", {"land_progress": 150}, "land_progress"),
         ("gerai_sembako", {"building_progress": "banyak"}, "building_progress"),
         ("gerai_sembako", {"licence_date": "2999-01-01"}, "licence_date"),
+        ("gerai_sembako", {"go_live_date": "9999-12-31"}, "go_live_date"),  # a planned date: 5 years ahead at most
         ("gerai_sembako", {"name": "Toko"}, "name"),
     ],
 )

@@ -8,6 +8,7 @@ from rest_framework.response import Response
 
 from core.api.views import NUMERIC_ID
 from core.api.views import AuditTrailMixin
+from core.api.views import ConditionalWriteMixin
 from core.api.views import ScopedViewSetMixin
 from core.api.views import validated_input
 from units import services
@@ -24,7 +25,8 @@ from .serializers import UnitUpdateInputSerializer
 __all__ = ["UnitTypeViewSet", "UnitViewSet"]
 
 
-class UnitViewSet(AuditTrailMixin, ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+class UnitViewSet(ConditionalWriteMixin, AuditTrailMixin, ScopedViewSetMixin, mixins.ListModelMixin,
+                  mixins.RetrieveModelMixin,
                   viewsets.GenericViewSet):
     """
     The business units of the cooperatives in the caller's area: the seven mandated ones, created with
