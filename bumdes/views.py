@@ -13,6 +13,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.shortcuts import redirect
+from django.utils import formats
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
@@ -401,7 +402,7 @@ class FederationDetailView(_Operations, _FederationObjectMixin, TemplateView):
             services.membership_update(actor=request.user, membership=membership,
                                        left_on=form.cleaned_data["left_on"])
             messages.success(request, _("The membership ends on %(date)s.") % {
-                "date": form.cleaned_data["left_on"].strftime("%d-%m-%Y")})
+                "date": formats.date_format(form.cleaned_data["left_on"])})
         except (ValidationError, PermissionDenied) as error:
             _error_message(request, error)
         return redirect("bumdes:federation-detail", pk=self.federation.pk)
@@ -519,7 +520,8 @@ class SiteDetailView(_Operations, ActionRequiredMixin, TemplateView):
             data = form.cleaned_data
             if form.call_service(services.site_figure_record, actor=request.user, site=self.site, month=data["month"],
                                  revenue=data["revenue"], costs=data["costs"] or 0, patients=data["patients"])[0]:
-                messages.success(request, _("Figures of %(month)s saved.") % {"month": data["month"].strftime("%m/%Y")})
+                messages.success(request, _("Figures of %(month)s saved.") % {
+                    "month": formats.date_format(data["month"], "YEAR_MONTH_FORMAT")})
                 return redirect("bumdes:site-detail", pk=self.site.pk)
         return self.render_to_response(self.get_context_data(figure_form=form))
 

@@ -52,6 +52,7 @@ from .forms import QuickAttendeeForm
 from .forms import ResourceForm
 from .forms import SpaceForm
 from .forms import WeeklyBookingForm
+from .models import OPEN_STAGES
 from .models import Attendee
 from .models import AttendeeRole
 from .models import Booking
@@ -464,7 +465,7 @@ class DealDetailView(ActionRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         deal = kwargs.pop("deal", None) or self._deal()
         can_edit = scope_for(self.request.user, Action.MANAGE_PARTNERS).contains(deal.cooperative.village_id)
-        if can_edit:
+        if can_edit and deal.stage in OPEN_STAGES:  # a closed or lost deal moves no further
             kwargs.setdefault("form", DealMoveForm(initial={"stage": deal.stage, "value": deal.value,
                                                             "next_step": deal.next_step,
                                                             "next_step_on": deal.next_step_on},

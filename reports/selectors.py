@@ -10,6 +10,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from dataclasses import field
+from dataclasses import replace
 from datetime import UTC
 from datetime import date
 from datetime import datetime
@@ -611,6 +612,18 @@ class FederationBoard:
     gap_count: int
     figures: list[dict]
     regencies: list[str]  # the kabupaten/kota of the members, for the map's outlines
+    updated_at: datetime | None = None  # when the federation's row was last computed (a membership change)
+
+
+def federation_freshness(board: FederationBoard) -> Freshness:
+    """
+    The country's freshness line, dated by the federation's own row when that is later: a village joining or
+    leaving recomputes the federation's row alone, and its page must not say its figures are older than they are.
+    """
+    current = freshness()
+    if board.updated_at and (current.as_of is None or board.updated_at > current.as_of):
+        return replace(current, as_of=board.updated_at)
+    return current
 
 
 def federation_board(*, user, federation_id: int, page: int | str | None = 1) -> FederationBoard:
@@ -654,7 +667,8 @@ def federation_board(*, user, federation_id: int, page: int | str | None = 1) ->
     return FederationBoard(
         federation=federation, area=area, members=members, sites=sites, site_counts=site_counts,
         capital_total=total, capital_top=shares, gaps=gaps, gap_count=gap_count,
-        figures=_monthly_figures(family, today), regencies=sorted({code[:5] for code in codes}))
+        figures=_monthly_figures(family, today), regencies=sorted({code[:5] for code in codes}),
+        updated_at=row.updated_at if row else None)
 
 
 COVERAGE_GAPS_NAMED = 30

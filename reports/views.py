@@ -54,6 +54,7 @@ from .selectors import NoSnapshot
 from .selectors import breadcrumbs
 from .selectors import dashboard
 from .selectors import federation_board
+from .selectors import federation_freshness
 from .selectors import freshness
 from .selectors import letterhead_for
 from .selectors import map_values
@@ -416,7 +417,7 @@ class FederationDashboardView(ActionRequiredMixin, TemplateView):
                    "labels": {"revenue": _("Revenue (Rp)"), "patients": _("Patients")}}
         return super().get_context_data(
             board=board, area=board.area, k=k, statuses=status_labels(), site_points=sites, figures_data=figures,
-            provinces=sorted({code[:2] for code in board.regencies}), freshness=freshness(),
+            provinces=sorted({code[:2] for code in board.regencies}), freshness=federation_freshness(board),
             site_statuses=SiteStatus.choices, **kwargs)
 
 

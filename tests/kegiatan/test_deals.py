@@ -80,3 +80,15 @@ def test_the_national_directory_is_read_by_every_officer_and_kept_by_administrat
 def test_an_officer_records_no_deal_outside_their_area(pati_officer, jaten, partner):
     with pytest.raises(PermissionDenied):
         services.meeting_record(actor=pati_officer, cooperative=jaten, partner=partner, kind=DealKind.PROJECT)
+
+
+def test_a_finished_deal_offers_no_update_form(client, pati_officer, prawoto, partner):
+    from tests.conftest import client_login
+
+    deal = services.meeting_record(actor=pati_officer, cooperative=prawoto, partner=partner,
+                                   kind=DealKind.PROCUREMENT, value=1_000_000).deal
+    client_login(client, pati_officer)
+    assert 'name="stage"' in client.get(f"/kegiatan/kesepakatan/{deal.pk}/").content.decode()
+    services.deal_move(actor=pati_officer, deal=deal, stage=DealStage.LOST)
+    page = client.get(f"/kegiatan/kesepakatan/{deal.pk}/").content.decode()
+    assert 'name="stage"' not in page and "tidak bergerak lagi" in page

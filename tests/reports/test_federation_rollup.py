@@ -122,3 +122,27 @@ def test_a_member_whose_day_came_without_a_write_is_counted_by_the_reconcile(vil
     rollup_reconcile(snapshot=False)
     row = FederationRollup.objects.get(federation=federation)
     assert (row.cooperatives, row.villages) == (1, 1)
+
+
+def test_a_federation_page_dates_its_figures_by_its_own_row(client, village_staff, pati_officer,
+                                                             django_capture_on_commit_callbacks):
+    """A village joining recomputes the federation's row alone; its page had kept the older country-wide time."""
+    from reports.models import RollupState
+    from reports.selectors import _MEMO
+    from tests.conftest import register
+
+    with django_capture_on_commit_callbacks(execute=True):
+        register(village_staff)
+        federation = bumdes_services.federation_register(actor=pati_officer, kind="company", name="PT Uji",
+                                                         seat_code="33.18.01.2001")
+    rollup_reconcile(snapshot=False)
+    RollupState.objects.filter(pk=1).update(reconciled_at=timezone.now() - timedelta(hours=3), refreshed_at=None)
+    with django_capture_on_commit_callbacks(execute=True):
+        bumdes_services.federation_village_join(actor=pati_officer, federation=federation,
+                                                village_code="33.18.01.2001", joined_on=timezone.localdate())
+    row = FederationRollup.objects.get(federation=federation)
+    assert row.villages == 1
+    _MEMO.clear()
+    client.force_login(pati_officer)
+    page = client.get(f"/dasbor/federasi/{federation.pk}/")
+    assert page.context_data["freshness"].as_of == row.updated_at
