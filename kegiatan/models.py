@@ -123,8 +123,16 @@ class Event(models.Model):
         return self.cancelled_at is not None
 
 
+class InvitationReply(models.TextChoices):
+    COMING = "coming", _("Coming")
+    NOT_COMING = "not_coming", _("Not coming")
+
+
 class EventInvitation(models.Model):
-    """A desa/kelurahan (and its cooperative, if any) invited to an event; its village staff are notified."""
+    """
+    A desa/kelurahan (and its cooperative, if any) invited to an event; its village staff are notified and reply
+    whether it comes, and with how many people, until the event starts.
+    """
 
     event = models.ForeignKey(verbose_name=_("event"), to=Event, on_delete=models.CASCADE, related_name="invitations")
     village = models.ForeignKey(
@@ -136,6 +144,13 @@ class EventInvitation(models.Model):
     )
     invited_at = models.DateTimeField(verbose_name=_("invited at"), auto_now_add=True)
     notified_at = models.DateTimeField(verbose_name=_("notified at"), null=True, blank=True)
+    reply = models.CharField(verbose_name=_("reply"), max_length=12, choices=InvitationReply.choices, blank=True)
+    expected_people = models.PositiveSmallIntegerField(verbose_name=_("people expected"), null=True, blank=True)
+    replied_at = models.DateTimeField(verbose_name=_("replied at"), null=True, blank=True)
+    replied_by = models.ForeignKey(
+        verbose_name=_("replied by"), to=settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )
 
     objects = ScopedQuerySet.as_manager()
 

@@ -35,6 +35,7 @@ from .models import DealKind
 from .models import DealStage
 from .models import Event
 from .models import EventInvitation
+from .models import InvitationReply
 from .models import Partner
 from .models import Space
 from .models import TrainingRecord
@@ -117,6 +118,11 @@ class Coverage:
     attendees_by_role: dict[str, int]
     missing: list = field(default_factory=list)  # invited villages nobody came from (Region rows)
     uninvited_villages: int = 0  # villages that came without an invitation
+    # The villages' replies to their invitations, for seats and meals: coming (with the people expected), not.
+    coming: int = 0
+    not_coming: int = 0
+    unanswered: int = 0
+    people_expected: int = 0
 
     @property
     def percent(self) -> float:
@@ -124,7 +130,9 @@ class Coverage:
 
 
 def event_coverage(event: Event) -> Coverage:
-    invited = {inv.village_id: inv.village for inv in event.invitations.select_related("village")}
+    invitations = list(event.invitations.select_related("village"))
+    invited = {inv.village_id: inv.village for inv in invitations}
+    replies = Counter(inv.reply for inv in invitations)
     rows = list(event.attendees.values_list("village_id", "role"))
     villages_by_role: dict[str, set[str]] = {}
     for village, role in rows:
@@ -141,6 +149,8 @@ def event_coverage(event: Event) -> Coverage:
         attendees_by_role=dict(Counter(role for _village, role in rows)),
         missing=[invited[code] for code in sorted(set(invited) - reached, key=lambda c: invited[c].name)],
         uninvited_villages=len(came - set(invited)) if invited else 0,
+        coming=replies[InvitationReply.COMING], not_coming=replies[InvitationReply.NOT_COMING], unanswered=replies[""],
+        people_expected=sum(inv.expected_people or 0 for inv in invitations),
     )
 
 

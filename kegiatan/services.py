@@ -61,6 +61,7 @@ from .models import DealStage
 from .models import Event
 from .models import EventInvitation
 from .models import EventKind
+from .models import InvitationReply
 from .models import Meeting
 from .models import Partner
 from .models import PartnerContact
@@ -303,6 +304,37 @@ def _notify_invited(event: Event, villages: list[Region]) -> None:
                            "village": village.name.title()})
     EventInvitation.objects.filter(event=event, village_id__in=[village.code for village in villages]).update(
         notified_at=timezone.now())
+
+
+# A village sends its kepala desa, BPD, pengurus and a few others; more is a typing error.
+MAX_EXPECTED_PEOPLE = 50
+
+
+@transaction.atomic
+def invitation_reply(*, actor, invitation: EventInvitation, reply: str, people: int | None = None) -> EventInvitation:
+    """
+    An invited desa/kelurahan answers whether it comes, and with how many people, until the event starts (the
+    organiser plans seats and meals from it); a later answer replaces the earlier one.
+    """
+    require_scope(actor, Action.EDIT_COOPERATIVE, invitation.village_id)
+    invitation = EventInvitation.objects.select_for_update(of=("self",)).select_related("event").get(
+        pk=invitation.pk)
+    event = invitation.event
+    _require_open(event)
+    if timezone.now() >= event.starts_at:
+        raise ValidationError({"reply": [_("The event has started: replies are closed.")]})
+    if reply not in InvitationReply.values:
+        raise ValidationError({"reply": [_("Say whether the desa/kelurahan comes.")]})
+    if reply == InvitationReply.COMING:
+        if isinstance(people, bool) or not isinstance(people, int) or not 1 <= people <= MAX_EXPECTED_PEOPLE:
+            raise ValidationError({"people": [_("Say how many people come, from 1 to %(limit)s.")
+                                              % {"limit": MAX_EXPECTED_PEOPLE}]})
+    else:
+        people = None
+    invitation.reply, invitation.expected_people = reply, people
+    invitation.replied_at, invitation.replied_by = timezone.now(), actor
+    invitation.save(update_fields=["reply", "expected_people", "replied_at", "replied_by"])
+    return invitation
 
 
 # SECTION: attendance

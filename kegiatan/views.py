@@ -15,6 +15,7 @@ from django.http import Http404
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import formats
 from django.utils import timezone
 from django.utils.http import content_disposition_header
@@ -163,7 +164,12 @@ class EventDetailView(ActionRequiredMixin, TemplateView):
         organiser = _can_organise(user, event)
         context = {"event": event, "coverage": event_coverage(event), "organiser": organiser,
                    "invitations": event.invitations.select_related("village", "cooperative"),
-                   "role_labels": dict(AttendeeRole.choices)}
+                   "role_labels": dict(AttendeeRole.choices),
+                   # The invited villages this user answers for (their village staff), and whether replies are open.
+                   "own_invitations": event.invitations.for_user(user, Action.EDIT_COOPERATIVE).select_related(
+                       "village"),
+                   "replies_open": event.cancelled_at is None and timezone.now() < event.starts_at,
+                   "max_people": services.MAX_EXPECTED_PEOPLE}
         if organiser:
             kwargs.setdefault("invite_form", InviteForm(actor=user))
             kwargs.setdefault("edit_form", EventEditForm(initial=EventEditForm.initial_for(event),
@@ -195,7 +201,7 @@ class EventDetailView(ActionRequiredMixin, TemplateView):
         event = _event_for(request, self.kwargs["pk"])
         operation = request.POST.get("operation")
         handlers = {"edit": self._edit, "invite": self._invite, "import": self._import, "meeting": self._meeting,
-                    "cancel": self._cancel, "sosialisasi": self._sosialisasi}
+                    "cancel": self._cancel, "sosialisasi": self._sosialisasi, "reply": self._reply}
         if operation not in handlers:
             messages.error(request, _("Unknown operation."))
             return redirect("kegiatan:event", event.pk)
@@ -264,6 +270,19 @@ class EventDetailView(ActionRequiredMixin, TemplateView):
         except (ValidationError, PermissionDenied) as error:
             messages.error(request, _errors(error))
         return redirect("kegiatan:event", event.pk)
+
+    def _reply(self, request, event):
+        invitation = posted_object(event.invitations.for_user(request.user, Action.EDIT_COOPERATIVE), request,
+                                   "invitation")
+        typed = request.POST.get("people", "").strip()
+        people = int(typed) if typed.isascii() and typed.isdigit() and len(typed) <= 4 else None
+        try:
+            services.invitation_reply(actor=request.user, invitation=invitation, reply=request.POST.get("reply", ""),
+                                      people=people)
+            messages.success(request, _("Reply sent to the organiser."))
+        except (ValidationError, PermissionDenied) as error:
+            messages.error(request, _errors(error))
+        return redirect(f"{reverse('kegiatan:event', args=[event.pk])}#reply")
 
     def _sosialisasi(self, request, event):
         cooperative = posted_object(Cooperative.objects.for_user(request.user, Action.EDIT_COOPERATIVE), request,

@@ -17,6 +17,7 @@ from kegiatan.models import DealKind
 from kegiatan.models import DealStage
 from kegiatan.models import Event
 from kegiatan.models import EventKind
+from kegiatan.models import InvitationReply
 from kegiatan.models import Partner
 from kegiatan.models import PartnerKind
 from kegiatan.models import Resource
@@ -135,6 +136,16 @@ class CoverageSerializer(serializers.Serializer):
     by_role = serializers.DictField(child=serializers.IntegerField())
     attendees_by_role = serializers.DictField(child=serializers.IntegerField())
     missing = serializers.ListField(child=TextField())
+    coming = serializers.IntegerField(help_text="Invited villages that replied they come.")
+    not_coming = serializers.IntegerField()
+    unanswered = serializers.IntegerField()
+    people_expected = serializers.IntegerField(help_text="The people the villages that come said they bring.")
+
+
+class InvitationReplyInputSerializer(serializers.Serializer):
+    village = VillageCodeField(help_text="The invited desa/kelurahan replying.")
+    reply = serializers.ChoiceField(choices=InvitationReply.choices)
+    people = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1, max_value=50)
 
 
 class PartnerSerializer(serializers.ModelSerializer):

@@ -1,10 +1,12 @@
 """Events, attendance, partners, deals, spaces and bookings over the API. Every write calls a kegiatan service."""
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins
 from rest_framework import status
 from rest_framework import viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from core.api.views import NUMERIC_ID
@@ -12,6 +14,7 @@ from core.api.views import AuditTrailMixin
 from core.api.views import ConditionalWriteMixin
 from core.api.views import ScopedViewSetMixin
 from core.api.views import validated_input
+from core.roles import Action
 from kegiatan import services
 from kegiatan.filtersets import DealFilterSet
 from kegiatan.filtersets import EventFilterSet
@@ -20,6 +23,7 @@ from kegiatan.filtersets import SpaceFilterSet
 from kegiatan.models import Booking
 from kegiatan.models import Deal
 from kegiatan.models import Event
+from kegiatan.models import EventInvitation
 from kegiatan.models import Partner
 from kegiatan.models import Space
 from kegiatan.selectors import attendee_phone_shown
@@ -37,6 +41,7 @@ from .serializers import DealMoveInputSerializer
 from .serializers import DealSerializer
 from .serializers import EventInputSerializer
 from .serializers import EventSerializer
+from .serializers import InvitationReplyInputSerializer
 from .serializers import InviteInputSerializer
 from .serializers import MeetingInputSerializer
 from .serializers import PartnerInputSerializer
@@ -76,6 +81,20 @@ class EventViewSet(AuditTrailMixin, mixins.ListModelMixin, mixins.RetrieveModelM
         event = self.get_object()
         data = validated_input(InviteInputSerializer, request.data)
         services.event_invite(actor=request.user, event=event, region_codes=data["regions"])
+        return self._coverage(event)
+
+    @extend_schema(request=InvitationReplyInputSerializer, responses=CoverageSerializer)
+    @action(detail=True, methods=["post"])
+    def reply(self, request, pk=None):
+        """An invited desa/kelurahan replies whether it comes (with how many people), until the event starts."""
+        event = self.get_object()
+        data = validated_input(InvitationReplyInputSerializer, request.data)
+        invitation = (EventInvitation.objects.for_user(request.user, Action.EDIT_COOPERATIVE)
+                      .filter(event=event, village_id=data["village"]).first())
+        if invitation is None:
+            raise NotFound(_("This desa/kelurahan is not invited to this event, or not in your area."))
+        services.invitation_reply(actor=request.user, invitation=invitation, reply=data["reply"],
+                                  people=data["people"])
         return self._coverage(event)
 
     def _coverage(self, event):

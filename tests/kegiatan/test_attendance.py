@@ -274,3 +274,53 @@ def test_a_nik_is_searched_only_by_the_doors_form_never_from_a_link(client, suko
     assert people[0].name not in linked and 'id="matches-title"' not in linked
     by_name = client.get(f"/kegiatan/{event.pk}/hadir/?q={people[0].name}").content.decode()
     assert "Ditemukan" in by_name and people[0].name in by_name
+
+
+def test_an_invited_village_replies_whether_it_comes_until_the_event_starts(client, sukolilo_officer, village_staff):
+    """The event asked for a reply by a date; village staff had no way to give one, the organiser no count."""
+    from kegiatan.models import InvitationReply
+
+    event = past_event(sukolilo_officer, hours_ago=-48, respond_by=timezone.localdate())  # in two days
+    services.event_invite(actor=sukolilo_officer, event=event, region_codes=[PRAWOTO, _sukolilo_villages()[-1]])
+    client_login(client, village_staff)
+    page = client.get(f"/kegiatan/{event.pk}/").content.decode()
+    assert 'id="reply"' in page and 'value="coming"' in page
+    invitation = event.invitations.get(village_id=PRAWOTO)
+    refused = client.post(f"/kegiatan/{event.pk}/", {"operation": "reply", "invitation": invitation.pk,
+                                                     "reply": "coming", "people": "500"}, follow=True)
+    assert "dari 1 sampai 50" in refused.content.decode()
+    client.post(f"/kegiatan/{event.pk}/", {"operation": "reply", "invitation": invitation.pk, "reply": "coming",
+                                           "people": "6"})
+    invitation.refresh_from_db()
+    assert (invitation.reply, invitation.expected_people, invitation.replied_by) == (
+        InvitationReply.COMING, 6, village_staff)
+    # Another village's invitation is not theirs to answer.
+    other = event.invitations.exclude(village_id=PRAWOTO).get()
+    assert client.post(f"/kegiatan/{event.pk}/", {"operation": "reply", "invitation": other.pk,
+                                                  "reply": "coming", "people": "3"}).status_code == 404
+    coverage = event_coverage(event)
+    assert (coverage.coming, coverage.people_expected, coverage.unanswered) == (1, 6, 1)
+    client.logout()
+    client_login(client, sukolilo_officer)
+    organiser_page = client.get(f"/kegiatan/{event.pk}/").content.decode()
+    assert "1 datang (6 orang), 0 tidak datang, 1 belum menjawab" in organiser_page
+    # Once the event has started, replies are closed.
+    event.__class__.objects.filter(pk=event.pk).update(starts_at=timezone.now() - timedelta(minutes=5))
+    with pytest.raises(ValidationError):
+        services.invitation_reply(actor=village_staff, invitation=invitation, reply="not_coming")
+
+
+def test_replies_over_the_api(sukolilo_officer, village_staff):
+    from tests.conftest import api_as
+
+    event = past_event(sukolilo_officer, hours_ago=-48)
+    services.event_invite(actor=sukolilo_officer, event=event, region_codes=[PRAWOTO])
+    api = api_as(village_staff)
+    answer = api.post(f"/api/events/{event.pk}/reply/", {"village": PRAWOTO, "reply": "not_coming"}, format="json")
+    assert answer.status_code == 200 and answer.json()["not_coming"] == 1
+    bad = api.post(f"/api/events/{event.pk}/reply/", {"village": PRAWOTO, "reply": "coming", "people": 0},
+                   format="json")
+    assert bad.status_code == 400 and "people" in bad.json()
+    elsewhere = api.post(f"/api/events/{event.pk}/reply/", {"village": "33.18.01.2002", "reply": "coming",
+                                                            "people": 2}, format="json")
+    assert elsewhere.status_code == 404
