@@ -126,7 +126,7 @@ def test_plot_from_the_phone_to_construction_moves_the_kabupaten_dashboard(phone
     page.set_input_files("#id_report-photo", _photo((800, 600)))
     page.get_by_role("button", name="Save report").click()
     page.wait_for_selector("text=Progress report published.")
-    assert page.locator("[data-figure=actual]").inner_text() == "35 %"
+    assert page.locator("[data-figure=actual]").inner_text() == "35\xa0%"  # kept on one line
     assert page.locator("#reports img").count() == 1
     _fits_the_phone(page)
     assert_accessible(page)
