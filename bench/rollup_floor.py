@@ -155,7 +155,7 @@ def _full_floor_ctes(now) -> tuple[str, list]:
     levels.append(f"n AS MATERIALIZED (SELECT 'ID' AS code, {sums} FROM p)")
     sql = (
         f"WITH unit AS ({unit}), "
-        "member AS (SELECT cooperative_id, count(*) AS n FROM members_member GROUP BY 1), "
+        "member AS (SELECT cooperative_id, count(*) AS n FROM members_member WHERE status = 'aktif' GROUP BY 1), "
         f"progress AS (SELECT cooperative_id, {done}, "
         f"max((({completed}) AND stage_id = {simkopdes})::int) AS simkopdes, "
         "count(*) FILTER (WHERE status = 'submitted') AS awaiting FROM koperasi_stageprogress "

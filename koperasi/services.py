@@ -287,8 +287,12 @@ def cooperative_update(*, actor, cooperative: Cooperative, **changes) -> Coopera
     """
     require_scope(actor, Action.EDIT_COOPERATIVE, cooperative.village_id)
     require_known_fields(changes, _PROFILE_FIELDS | set(_LEGAL_FIELDS))
-    if set(changes) & set(_LEGAL_FIELDS):
-        require_scope(actor, Action.VERIFY_STAGES, cooperative.village_id)
+    if set(changes) & set(_LEGAL_FIELDS) and not scope_for(actor, Action.VERIFY_STAGES).contains(
+            cooperative.village_id):
+        raise PermissionDenied(
+            _("Only an officer who verifies stages here may change the legal identifiers (%(fields)s).")
+            % {"fields": ", ".join(str(Cooperative._meta.get_field(name).verbose_name)
+                                   for name in sorted(set(changes) & set(_LEGAL_FIELDS)))})
     errors = {}
     if "name" in changes:
         changes["name"] = " ".join(changes["name"].split())

@@ -131,6 +131,8 @@ def unit_update(*, actor, unit: Unit, **changes) -> Unit:
     unit = Unit.objects.select_for_update(of=("self",)).select_related("unit_type", "cooperative").get(pk=unit.pk)
     require_scope(actor, Action.EDIT_COOPERATIVE, unit.cooperative.village_id)
     require_known_fields(changes, _EDITABLE)
+    if not changes:  # nothing asked: no save, no history entry, the version (ETag) stays
+        return unit
     if "name" in changes and unit.unit_type_id:
         raise ValidationError({"name": _("A mandated unit keeps its standard name.")})
     if "status" in changes and changes["status"] not in UnitStatus.values:

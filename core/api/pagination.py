@@ -18,6 +18,8 @@ class PortalPagination(PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500
+    # DRF's own Indonesian catalogue lacks this one.
+    invalid_page_message = _("Invalid page.")
 
     def get_page_size(self, request):
         raw = request.query_params.get(self.page_size_query_param)

@@ -125,3 +125,22 @@ def test_names_with_hidden_or_reordering_characters_are_refused(national_admin):
         answer = api.patch(f"/api/cooperatives/{cooperative.pk}/", {"name": name}, format="json")
         assert answer.status_code == 400 and "name" in answer.json(), name
     assert "\u202e" not in Cooperative.objects.get(pk=cooperative.pk).name
+
+
+def test_a_field_only_verifiers_change_is_refused_naming_it_and_an_empty_patch_changes_nothing(village_staff):
+    """The refusal had said "outside your area"; an empty PATCH had written a history entry and a new ETag."""
+    cooperative = register(village_staff)
+    api = api_as(village_staff)
+    refused = api.patch(f"/api/cooperatives/{cooperative.pk}/", {"deed_date": "2025-09-01"}, format="json")
+    assert refused.status_code == 403 and "tanggal akta" in refused.json()["detail"].lower()
+    unit = cooperative.units.order_by("pk").first()
+    etag = api.get(f"/api/units/{unit.pk}/")["ETag"]
+    history = unit.history.count()
+    assert api.patch(f"/api/units/{unit.pk}/", {}, format="json").status_code == 200
+    assert api.get(f"/api/units/{unit.pk}/")["ETag"] == etag and unit.history.count() == history
+
+
+def test_an_invalid_page_is_said_in_indonesian(village_staff):
+    register(village_staff)
+    answer = api_as(village_staff).get("/api/cooperatives/?page=999")
+    assert answer.status_code == 404 and "Halaman tidak valid" in answer.json()["detail"]
