@@ -15,6 +15,7 @@ from core.forms import StyledFormMixin
 from core.forms import VersionedFormMixin
 from core.roles import Action
 from core.scoping import Scope
+from core.scoping import scope_for
 from koperasi.models import Cooperative
 from wilayah.forms import RegionField
 from wilayah.models import Region
@@ -318,8 +319,11 @@ class AgreementForm(_CooperativeOfVillageMixin, StyledFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.actor = actor
         self.fields["village"].for_user(actor)
-        self.fields["bumdes"].queryset = Bumdes.objects.for_user(actor).order_by("name")
-        self.fields["federation"].queryset = Federation.objects.for_user(actor).order_by("name")
+        # Either party records an agreement (services.agreement_party): who edits no cooperative records one as the
+        # partner's manager, so only the BUMDes and federations they manage are offered, not every one they see.
+        partner_action = Action.MANAGE_BUMDES if scope_for(actor, Action.EDIT_COOPERATIVE).is_empty else Action.VIEW
+        self.fields["bumdes"].queryset = Bumdes.objects.for_user(actor, partner_action).order_by("name")
+        self.fields["federation"].queryset = Federation.objects.for_user(actor, partner_action).order_by("name")
 
     def clean(self):
         cleaned = super().clean()

@@ -237,3 +237,21 @@ def test_a_member_villages_cooperatives_are_linked_only_while_they_open(client, 
     client.logout()
     client_login(client, on_federation(Role.FEDERATION_STAFF, federation))
     assert "?region=" not in client.get(f"/bumdes/federasi/{federation.pk}/?members=all").content.decode()
+
+
+def test_the_agreement_form_offers_a_director_only_the_partners_they_may_agree_for(pati_officer, federation,
+                                                                                   federation_director, village_staff):
+    """A member village's own BUMDes is seen by the director but not theirs to sign for: refused only after saving."""
+    from bumdes.forms import AgreementForm
+    from bumdes.models import Bumdes
+
+    village_bumdes = services.bumdes_register(actor=pati_officer, kind="bum_desa", name="BUM Desa Sumber Rejeki Pakem",
+                                              village_code=PAKEM, founded_on=date(2020, 1, 6))
+    forget_scope(federation_director)
+    assert Bumdes.objects.for_user(federation_director).filter(pk=village_bumdes.pk).exists()
+    offered = AgreementForm(actor=federation_director).fields
+    assert village_bumdes not in offered["bumdes"].queryset
+    assert set(offered["federation"].queryset) == {federation}
+    # Village staff sign for their cooperative: any partner they see may be the other side.
+    assert Bumdes.objects.for_user(village_staff).filter(pk=village_bumdes.pk).exists() == (
+        village_bumdes in AgreementForm(actor=village_staff).fields["bumdes"].queryset)
