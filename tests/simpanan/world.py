@@ -4,6 +4,7 @@ from datetime import date
 
 from django.utils import timezone
 
+from members.models import Member
 from simpanan import services
 from simpanan.models import Bill
 
@@ -18,6 +19,8 @@ def savings_world(actor, cooperative) -> dict[str, list[int]]:
     member = bills[0].member
     payment = services.bill_pay(actor=actor, bill=bills[0], amount=5_000, transaction_date=today)
     deposit = services.sukarela_deposit(actor=actor, member=member, amount=20_000, transaction_date=today)
+    # Members of last year: its SHU is theirs (a year before anyone joined is refused).
+    Member.objects.filter(cooperative=cooperative).update(joined_on=date(today.year - 1, 1, 1))
     shu = services.shu_distribution_create(actor=actor, cooperative=cooperative, year=today.year - 1, surplus=1_000_000,
                                            jasa_modal_bp=3000, jasa_usaha_bp=2000,
                                            other_allocations={"cadangan": 5000})
