@@ -20,6 +20,7 @@ from .models import User
 __all__ = [
     "mfa_required_roles",
     "nearest_users_who_can",
+    "regions_held",
     "register_signed_in_fact",
     "signed_in_fact",
     "user_assignments",
@@ -163,6 +164,13 @@ def users_holding(role: str, codes) -> list[User]:
     """The active users holding ``role`` at any of the regions ``codes`` (e.g. a cooperative's village staff)."""
     return list(User.objects.filter(is_active=True, role_assignments__role=role,
                                     role_assignments__region_id__in=list(codes)).distinct().order_by("pk"))
+
+
+def regions_held(user, role: str) -> set[str]:
+    """The region codes where ``user`` holds ``role`` (e.g. the desa/kelurahan a village staff member works for)."""
+    if user is None or not user.is_authenticated:
+        return set()
+    return set(user.role_assignments.filter(role=role, region__isnull=False).values_list("region_id", flat=True))
 
 
 def mfa_required_roles() -> frozenset[str]:

@@ -151,6 +151,7 @@ class EventInvitation(models.Model):
         verbose_name=_("replied by"), to=settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
         related_name="+",
     )
+    history = HistoricalRecords()  # a reply replaced by a later one stays on record
 
     objects = ScopedQuerySet.as_manager()
 

@@ -14,8 +14,10 @@ from django.db.models import Q
 from django.db.models import Sum
 from django.utils import timezone
 
+from accounts.selectors import regions_held
 from core.identifiers import mask_nik
 from core.roles import Action
+from core.roles import Role
 from core.scoping import scope_for
 from koperasi.models import Cooperative
 from members.models import Member
@@ -53,6 +55,7 @@ __all__ = [
     "events_visible",
     "looks_like_nik",
     "month_bounds",
+    "own_invitations",
     "partner_filter",
     "pipeline_summary",
     "space_usage",
@@ -288,3 +291,11 @@ def space_usage(space: Space, month: date) -> SpaceUsage:
 def attendees_of(event: Event):
     return (Attendee.objects.filter(event=event).select_related("village", "member", "partner")
             .order_by("village__name", "role", "name"))
+
+
+def own_invitations(user, event: Event):
+    """
+    The invitations of ``event`` that ``user`` answers: those of the desa/kelurahan where they are village staff
+    (an officer of the kecamatan sees every village's invitation, but each village answers for itself).
+    """
+    return event.invitations.filter(village_id__in=regions_held(user, Role.VILLAGE_STAFF)).select_related("village")

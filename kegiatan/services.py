@@ -20,6 +20,7 @@ from django.utils import formats
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.selectors import regions_held
 from accounts.selectors import users_holding
 from bumdes.models import Federation
 from core.changes import village_changed
@@ -47,6 +48,7 @@ from wilayah.models import RegionLevel
 from wilayah.services import active_village
 
 from .models import DEAL_TRANSITIONS
+from .models import OPEN_STAGES
 from .models import TRAINING_KINDS
 from .models import VILLAGE_ROLES
 from .models import Attendee
@@ -316,7 +318,8 @@ def invitation_reply(*, actor, invitation: EventInvitation, reply: str, people: 
     An invited desa/kelurahan answers whether it comes, and with how many people, until the event starts (the
     organiser plans seats and meals from it); a later answer replaces the earlier one.
     """
-    require_scope(actor, Action.EDIT_COOPERATIVE, invitation.village_id)
+    if invitation.village_id not in regions_held(actor, Role.VILLAGE_STAFF):
+        raise PermissionDenied(_("Each desa/kelurahan answers its invitation itself, through its village staff."))
     invitation = EventInvitation.objects.select_for_update(of=("self",)).select_related("event").get(
         pk=invitation.pk)
     event = invitation.event
@@ -333,6 +336,7 @@ def invitation_reply(*, actor, invitation: EventInvitation, reply: str, people: 
         people = None
     invitation.reply, invitation.expected_people = reply, people
     invitation.replied_at, invitation.replied_by = timezone.now(), actor
+    invitation._history_user = actor
     invitation.save(update_fields=["reply", "expected_people", "replied_at", "replied_by"])
     return invitation
 
@@ -689,6 +693,9 @@ def deal_move(*, actor, deal: Deal, stage: str | None = None, value: int | None 
     """Move a deal along the pipeline (only to a stage its current one allows) and update its value and next step."""
     require_scope(actor, Action.MANAGE_PARTNERS, deal.cooperative.village_id)
     deal = locked(deal)
+    if deal.stage not in OPEN_STAGES:  # closed or lost: its value and steps are history now
+        raise ValidationError({"stage": [_("This deal is finished: it moves no further. Record a new meeting to "
+                                           "start another.")]})
     changed = []
     if stage is not None and stage != deal.stage:
         if stage not in DealStage.values:
@@ -859,6 +866,8 @@ def booking_create_weekly(*, actor, resource: Resource, booker_name: str, booker
         raise ValidationError({"until": [_("The last day cannot be before the first.")]})
     if (until - first_day).days > MAX_BOOKING_WEEKS * 7:
         raise ValidationError({"until": [_("A weekly booking runs at most a year.")]})
+    if until > timezone.localdate() + timedelta(days=BOOKING_AHEAD_DAYS):
+        raise ValidationError({"until": [_("Book at most a year ahead; check the date.")]})
     resource = locked(resource)
     series = uuid.uuid4()
     created: list[Booking] = []

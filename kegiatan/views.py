@@ -71,6 +71,7 @@ from .selectors import event_filter
 from .selectors import events_visible
 from .selectors import looks_like_nik
 from .selectors import month_bounds
+from .selectors import own_invitations
 from .selectors import partner_filter
 from .selectors import pipeline_summary
 from .selectors import space_usage
@@ -166,8 +167,7 @@ class EventDetailView(ActionRequiredMixin, TemplateView):
                    "invitations": event.invitations.select_related("village", "cooperative"),
                    "role_labels": dict(AttendeeRole.choices),
                    # The invited villages this user answers for (their village staff), and whether replies are open.
-                   "own_invitations": event.invitations.for_user(user, Action.EDIT_COOPERATIVE).select_related(
-                       "village"),
+                   "own_invitations": own_invitations(user, event),
                    "replies_open": event.cancelled_at is None and timezone.now() < event.starts_at,
                    "max_people": services.MAX_EXPECTED_PEOPLE}
         if organiser:
@@ -272,8 +272,7 @@ class EventDetailView(ActionRequiredMixin, TemplateView):
         return redirect("kegiatan:event", event.pk)
 
     def _reply(self, request, event):
-        invitation = posted_object(event.invitations.for_user(request.user, Action.EDIT_COOPERATIVE), request,
-                                   "invitation")
+        invitation = posted_object(own_invitations(request.user, event), request, "invitation")
         typed = request.POST.get("people", "").strip()
         people = int(typed) if typed.isascii() and typed.isdigit() and len(typed) <= 4 else None
         try:

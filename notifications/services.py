@@ -36,8 +36,8 @@ EMAIL_TASK = "notifications.tasks.send_notification_email"
 def in_each_language(word) -> dict[str, str]:
     """
     A notification parameter that is worded (a stage's name, an event's kind, a date) as ``word()`` gives it in
-    each of the portal's languages: the notification is read, and e-mailed, in its reader's language, not in
-    the language of whoever caused it.
+    each of the portal's languages: the notification is read in its reader's language, not in the language of
+    whoever caused it (its e-mail goes out in the portal's language, as every e-mail does).
     """
     values = {}
     for code, _name in settings.LANGUAGES:

@@ -46,7 +46,6 @@ from .selectors import ZERO
 from .selectors import AreaRow
 from .selectors import dashboard
 from .selectors import federation_board
-from .selectors import federation_freshness
 from .selectors import freshness
 from .selectors import letterhead_for
 from .selectors import not_updated
@@ -341,7 +340,7 @@ def _federation_report_pdf(user, params, progress) -> bytes:
     context = {
         "federation": board.federation, "board": board, "area": area, "k": int(params.get("k", 1)),
         "statuses": status_labels(), "generated_at": now, "time_zone": now.tzname(),
-        "freshness": federation_freshness(board), "user": user, "LANGUAGE_CODE": translation.get_language(),
+        "freshness": freshness(), "user": user, "LANGUAGE_CODE": translation.get_language(),
         "place_date": f"{board.federation.seat.name}, {formats.date_format(now.date(), 'j F Y')}",
         "unit_chart": mark_safe(stacked_bars_svg(  # noqa: S308 - built from numbers and escaped labels
             [(item["label"], item["counts"]) for item in area.unit_matrix()], status_labels())),

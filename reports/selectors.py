@@ -10,7 +10,6 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from dataclasses import field
-from dataclasses import replace
 from datetime import UTC
 from datetime import date
 from datetime import datetime
@@ -612,18 +611,9 @@ class FederationBoard:
     gap_count: int
     figures: list[dict]
     regencies: list[str]  # the kabupaten/kota of the members, for the map's outlines
-    updated_at: datetime | None = None  # when the federation's row was last computed (a membership change)
-
-
-def federation_freshness(board: FederationBoard) -> Freshness:
-    """
-    The country's freshness line, dated by the federation's own row when that is later: a village joining or
-    leaving recomputes the federation's row alone, and its page must not say its figures are older than they are.
-    """
-    current = freshness()
-    if board.updated_at and (current.as_of is None or board.updated_at > current.as_of):
-        return replace(current, as_of=board.updated_at)
-    return current
+    # When the federation's row was last summed: a village joining or leaving recomputes it alone, from the
+    # villages' figures as fresh as the country's (the freshness line); the page says both.
+    updated_at: datetime | None = None
 
 
 def federation_board(*, user, federation_id: int, page: int | str | None = 1) -> FederationBoard:

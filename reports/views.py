@@ -54,7 +54,6 @@ from .selectors import NoSnapshot
 from .selectors import breadcrumbs
 from .selectors import dashboard
 from .selectors import federation_board
-from .selectors import federation_freshness
 from .selectors import freshness
 from .selectors import letterhead_for
 from .selectors import map_values
@@ -417,7 +416,7 @@ class FederationDashboardView(ActionRequiredMixin, TemplateView):
                    "labels": {"revenue": _("Revenue (Rp)"), "patients": _("Patients")}}
         return super().get_context_data(
             board=board, area=board.area, k=k, statuses=status_labels(), site_points=sites, figures_data=figures,
-            provinces=sorted({code[:2] for code in board.regencies}), freshness=federation_freshness(board),
+            provinces=sorted({code[:2] for code in board.regencies}), freshness=freshness(),
             site_statuses=SiteStatus.choices, **kwargs)
 
 

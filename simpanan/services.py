@@ -110,10 +110,12 @@ def _clean_date(value, field: str = "transaction_date") -> date:
 def _not_before_joining(member: Member, transaction_date: date) -> None:
     """A member's own transaction is dated from their joining (it would count in an SHU year they were not in)."""
     if member.joined_on and transaction_date < member.joined_on:
-        raise ValidationError({"transaction_date": _(
-            "%(name)s joined on %(joined)s; a transaction cannot be dated before that. If the joining date is wrong, "
-            "correct it in the member register first.") % {"name": member.name,
-                                                           "joined": formats.date_format(member.joined_on)}})
+        raise ValidationError({"transaction_date": _joined_after(member.name, member.joined_on)})
+
+
+def _joined_after(name: str, joined_on: date) -> str:
+    return _("%(name)s joined on %(joined)s; a transaction cannot be dated before that. If the joining date is wrong, "
+             "correct it in the member register first.") % {"name": name, "joined": formats.date_format(joined_on)}
 
 
 def _lowest_balance_from(member: Member, kind: str, day: date) -> int:
@@ -470,6 +472,10 @@ def bill_payments_post(*, actor, cooperative: Cooperative, payments: list[tuple[
     bill_member = dict(Bill.objects.filter(pk__in=rows, cooperative=cooperative).values_list("pk", "member_id"))
     errors.extend((row, _("No such bill in this cooperative.")) for bill_id, row in rows.items()
                   if bill_id not in bill_member)
+    joined = {pk: (name, day) for pk, name, day in Member.objects.filter(pk__in=set(bill_member.values()))
+              .values_list("pk", "name", "joined_on")}
+    errors.extend((rows[bill_id], _joined_after(*joined[member_id])) for bill_id, member_id in bill_member.items()
+                  if joined[member_id][1] and transaction_date < joined[member_id][1])
     # Locks in the module's order: the members' balance rows, then the bills, then receipts, then the totals;
     # taken before the sheet is refused too, so every row's message is given at once.
     member_ids = sorted(set(bill_member.values()))
@@ -578,6 +584,13 @@ def posting_reverse(*, actor, posting: Posting, reason: str, transaction_date: d
         raise ValidationError({"posting": _("This posting has already been reversed.")})
     if transaction_date < original.transaction_date:
         raise ValidationError({"transaction_date": _("A reversal cannot be dated before the posting it reverses.")})
+    if original.amount > 0:  # taking money back: no day from the reversal's on may show a balance below zero
+        lowest = _lowest_balance_from(member, original.kind, transaction_date)
+        if original.amount > lowest:
+            raise ValidationError({"transaction_date": _(
+                "Reversed on %(date)s, the balance would go below zero on a later day (it was as low as Rp "
+                "%(balance)s); date the reversal later.") % {
+                    "date": formats.date_format(transaction_date), "balance": f"{max(lowest, 0):,}".replace(",", ".")}})
     bill = Bill.objects.select_for_update().get(pk=original.bill_id) if original.bill_id else None
     return _post(savings=savings, member=member, kind=original.kind, entry_type=EntryType.REVERSAL,
                  amount=-original.amount, transaction_date=transaction_date, actor=actor, bill=bill,

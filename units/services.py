@@ -80,9 +80,7 @@ def _validate(unit: Unit, today: date) -> None:
             errors["go_live_date"] = [_("Give the date the unit started operating.")]
         elif unit.go_live_date > today:
             errors["go_live_date"] = [_("An operational unit cannot go live in the future; keep the earlier status.")]
-    elif unit.go_live_date and unit.go_live_date > today.replace(year=today.year + PLANNED_GO_LIVE_YEARS, day=1):
-        errors["go_live_date"] = [_("A planned go-live date at most %(years)s years ahead; check the year.")
-                                  % {"years": PLANNED_GO_LIVE_YEARS}]
+
     for field in ("licence_date", "go_live_date"):
         value = getattr(unit, field)
         # An existing cooperative's unit may have run for decades, but not since before the republic: a typo.
@@ -133,6 +131,12 @@ def unit_update(*, actor, unit: Unit, **changes) -> Unit:
     require_known_fields(changes, _EDITABLE)
     if not changes:  # nothing asked: no save, no history entry, the version (ETag) stays
         return unit
+    planned = changes.get("go_live_date")
+    if planned and unit.status != UnitStatus.OPERASIONAL and changes.get("status") != UnitStatus.OPERASIONAL \
+            and planned > timezone.localdate().replace(day=1, year=timezone.localdate().year + PLANNED_GO_LIVE_YEARS):
+        # Checked when typed, not on every later save: a unit stored with such a date keeps taking its notes.
+        raise ValidationError({"go_live_date": [_("A planned go-live date at most %(years)s years ahead; check the "
+                                                  "year.") % {"years": PLANNED_GO_LIVE_YEARS}]})
     if "name" in changes and unit.unit_type_id:
         raise ValidationError({"name": _("A mandated unit keeps its standard name.")})
     if "status" in changes and changes["status"] not in UnitStatus.values:

@@ -14,7 +14,6 @@ from core.api.views import AuditTrailMixin
 from core.api.views import ConditionalWriteMixin
 from core.api.views import ScopedViewSetMixin
 from core.api.views import validated_input
-from core.roles import Action
 from kegiatan import services
 from kegiatan.filtersets import DealFilterSet
 from kegiatan.filtersets import EventFilterSet
@@ -23,12 +22,12 @@ from kegiatan.filtersets import SpaceFilterSet
 from kegiatan.models import Booking
 from kegiatan.models import Deal
 from kegiatan.models import Event
-from kegiatan.models import EventInvitation
 from kegiatan.models import Partner
 from kegiatan.models import Space
 from kegiatan.selectors import attendee_phone_shown
 from kegiatan.selectors import event_coverage
 from kegiatan.selectors import events_visible
+from kegiatan.selectors import own_invitations
 from kegiatan.selectors import pipeline_summary
 
 from .serializers import AttendeeInputSerializer
@@ -89,8 +88,7 @@ class EventViewSet(AuditTrailMixin, mixins.ListModelMixin, mixins.RetrieveModelM
         """An invited desa/kelurahan replies whether it comes (with how many people), until the event starts."""
         event = self.get_object()
         data = validated_input(InvitationReplyInputSerializer, request.data)
-        invitation = (EventInvitation.objects.for_user(request.user, Action.EDIT_COOPERATIVE)
-                      .filter(event=event, village_id=data["village"]).first())
+        invitation = own_invitations(request.user, event).filter(village_id=data["village"]).first()
         if invitation is None:
             raise NotFound(_("This desa/kelurahan is not invited to this event, or not in your area."))
         services.invitation_reply(actor=request.user, invitation=invitation, reply=data["reply"],

@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 
 from koperasi.models import Cooperative
+from tests.conftest import PATI
 from tests.conftest import api_as
 from tests.conftest import register
 
@@ -232,3 +233,17 @@ def test_units_and_deals_honour_if_match_like_every_other_record(committed_regio
     assert stale.status_code == 412
     unit.refresh_from_db()
     assert unit.notes == "Lahan dari kas desa"
+
+    from kegiatan import services
+    from kegiatan.models import DealKind
+    from kegiatan.models import PartnerKind
+
+    partner = services.partner_create(actor=pati_officer, name="PD BPR Bank Pati", kind=PartnerKind.BUMD,
+                                      region_code=PATI)
+    deal = services.meeting_record(actor=pati_officer, cooperative=cooperative, partner=partner,
+                                   kind=DealKind.PROCUREMENT, value=1_000_000).deal
+    etag = client.get(f"/api/deals/{deal.pk}/")["ETag"]
+    assert client.patch(f"/api/deals/{deal.pk}/", {"value": 2_000_000}, format="json",
+                        HTTP_IF_MATCH=etag).status_code == 200
+    assert client.patch(f"/api/deals/{deal.pk}/", {"value": 3_000_000}, format="json",
+                        HTTP_IF_MATCH=etag).status_code == 412

@@ -304,6 +304,12 @@ def test_an_invited_village_replies_whether_it_comes_until_the_event_starts(clie
     client_login(client, sukolilo_officer)
     organiser_page = client.get(f"/kegiatan/{event.pk}/").content.decode()
     assert "1 datang (6 orang), 0 tidak datang, 1 belum menjawab" in organiser_page
+    # The kecamatan sees every invitation but answers none: each village answers for itself.
+    assert 'id="reply"' not in organiser_page
+    with pytest.raises(PermissionDenied):
+        services.invitation_reply(actor=sukolilo_officer, invitation=other, reply="not_coming")
+    invitation.refresh_from_db()
+    assert invitation.history.first().history_user == village_staff  # a replaced reply stays on record
     # Once the event has started, replies are closed.
     event.__class__.objects.filter(pk=event.pk).update(starts_at=timezone.now() - timedelta(minutes=5))
     with pytest.raises(ValidationError):

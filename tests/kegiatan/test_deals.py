@@ -92,3 +92,7 @@ def test_a_finished_deal_offers_no_update_form(client, pati_officer, prawoto, pa
     services.deal_move(actor=pati_officer, deal=deal, stage=DealStage.LOST)
     page = client.get(f"/kegiatan/kesepakatan/{deal.pk}/").content.decode()
     assert 'name="stage"' not in page and "tidak bergerak lagi" in page
+    with pytest.raises(ValidationError):  # nor through the service (the API, a form posted anyway)
+        services.deal_move(actor=pati_officer, deal=deal, value=9_000_000)
+    deal.refresh_from_db()
+    assert deal.value == 1_000_000

@@ -161,3 +161,13 @@ def test_cancelling_a_cancelled_booking_says_so(sukolilo_officer, room):
     with pytest.raises(ValidationError) as refused:
         services.booking_cancel(actor=sukolilo_officer, booking=booking)
     assert "sudah dibatalkan" in refused.value.message_dict["booking"][0]
+
+
+def test_a_weekly_series_ends_within_a_year(sukolilo_officer, room):
+    monday = _next_monday()
+    with pytest.raises(ValidationError) as refused:
+        services.booking_create_weekly(actor=sukolilo_officer, resource=room, booker_name="Karang Taruna",
+                                       booker_kind=BookerKind.PUBLIC, first_day=monday,
+                                       until=monday + timedelta(days=7 * 53), starts=time(9), ends=time(10))
+    assert "until" in refused.value.message_dict
+    assert not Booking.objects.filter(resource=room).exists()

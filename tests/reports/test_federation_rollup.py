@@ -124,9 +124,12 @@ def test_a_member_whose_day_came_without_a_write_is_counted_by_the_reconcile(vil
     assert (row.cooperatives, row.villages) == (1, 1)
 
 
-def test_a_federation_page_dates_its_figures_by_its_own_row(client, village_staff, pati_officer,
-                                                             django_capture_on_commit_callbacks):
-    """A village joining recomputes the federation's row alone; its page had kept the older country-wide time."""
+def test_a_federation_page_dates_its_membership_apart_from_its_figures(client, village_staff, pati_officer,
+                                                                       django_capture_on_commit_callbacks):
+    """
+    A village joining recomputes the federation's row alone, from village figures as fresh as the country's: the
+    page keeps the country's time for the figures and says when the membership was last counted.
+    """
     from reports.models import RollupState
     from reports.selectors import _MEMO
     from tests.conftest import register
@@ -145,4 +148,5 @@ def test_a_federation_page_dates_its_figures_by_its_own_row(client, village_staf
     _MEMO.clear()
     client.force_login(pati_officer)
     page = client.get(f"/dasbor/federasi/{federation.pk}/")
-    assert page.context_data["freshness"].as_of == row.updated_at
+    assert page.context_data["freshness"].as_of == RollupState.objects.get(pk=1).as_of < row.updated_at
+    assert 'id="members-as-of"' in page.content.decode() and "Keanggotaan per" in page.content.decode()

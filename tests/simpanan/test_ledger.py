@@ -193,3 +193,27 @@ def test_check_savings_passes_on_good_books_and_fails_loudly_on_tampered_ones(vi
     assert "FAIL member balances = ledger: 1 row(s) differ" in output.out
     assert str(members[0].pk) in output.out
     assert "failed" in output.err
+
+
+def test_a_collection_sheet_dates_no_payment_before_its_member_joined(village_staff, coop, members):
+    services.wajib_bills_generate(today=date(2025, 6, 1))
+    bill = Bill.objects.get(member=members[0])
+    with pytest.raises(ValidationError) as refused:
+        services.bill_payments_post(actor=village_staff, cooperative=coop, payments=[(bill.pk, 1_000)],
+                                    transaction_date=date(2025, 1, 5))
+    assert "Row 1" in refused.value.messages[0] and "joined on 10 Jan 2025" in refused.value.messages[0]
+    assert not Posting.objects.filter(member=members[0]).exists()
+
+
+def test_a_reversal_dated_back_never_leaves_a_later_day_below_zero(village_staff, members):
+    """100 in on 1 Mar, out on 1 Apr, in again on 1 May: taking March's back as of 2 Mar would leave April at -100."""
+    deposit = services.sukarela_deposit(actor=village_staff, member=members[0], amount=100_000,
+                                        transaction_date=date(2025, 3, 1))
+    for move, day in ((services.sukarela_withdraw, date(2025, 4, 1)), (services.sukarela_deposit, date(2025, 5, 1))):
+        move(actor=village_staff, member=members[0], amount=100_000, transaction_date=day)
+    with pytest.raises(ValidationError, match="below zero"):
+        services.posting_reverse(actor=village_staff, posting=deposit, reason="setoran salah anggota",
+                                 transaction_date=date(2025, 3, 2))
+    services.posting_reverse(actor=village_staff, posting=deposit, reason="setoran salah anggota",
+                             transaction_date=date(2025, 5, 2))
+    assert MemberSavings.objects.get(pk=members[0].pk).sukarela == 0

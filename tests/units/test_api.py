@@ -106,3 +106,13 @@ def test_unit_type_catalogue(director):
     assert len(types) == 7 and all(row["is_mandatory"] for row in types)
     klinik = api_as(director).get("/api/unit-types/klinik/").json()
     assert klinik["requires_licence"] is True
+
+
+def test_a_stored_far_planned_date_does_not_block_other_changes(village_staff, prawoto):
+    """The planned-date bound applies when the date is typed, not to every later save of the unit."""
+    from units.models import Unit
+
+    unit = _unit(prawoto, "gerai_sembako")
+    Unit.objects.filter(pk=unit.pk).update(go_live_date="2040-01-01")
+    response = api_as(village_staff).patch(f"/api/units/{unit.pk}/", {"notes": "Menunggu hibah"}, format="json")
+    assert response.status_code == 200, response.content
