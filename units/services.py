@@ -132,7 +132,7 @@ def unit_update(*, actor, unit: Unit, **changes) -> Unit:
     if not changes:  # nothing asked: no save, no history entry, the version (ETag) stays
         return unit
     planned = changes.get("go_live_date")
-    if planned and unit.status != UnitStatus.OPERASIONAL and changes.get("status") != UnitStatus.OPERASIONAL \
+    if planned and changes.get("status", unit.status) != UnitStatus.OPERASIONAL \
             and planned > timezone.localdate().replace(day=1, year=timezone.localdate().year + PLANNED_GO_LIVE_YEARS):
         # Checked when typed, not on every later save: a unit stored with such a date keeps taking its notes.
         raise ValidationError({"go_live_date": [_("A planned go-live date at most %(years)s years ahead; check the "

@@ -22,6 +22,7 @@ from kegiatan.models import Partner
 from kegiatan.models import PartnerKind
 from kegiatan.models import Resource
 from kegiatan.models import Space
+from kegiatan.services import MAX_EXPECTED_PEOPLE
 from koperasi.models import Cooperative
 from members.models import Member
 from wilayah.api.serializers import RegionBriefSerializer
@@ -145,7 +146,8 @@ class CoverageSerializer(serializers.Serializer):
 class InvitationReplyInputSerializer(serializers.Serializer):
     village = VillageCodeField(help_text="The invited desa/kelurahan replying.")
     reply = serializers.ChoiceField(choices=InvitationReply.choices)
-    people = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1, max_value=50)
+    people = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1,
+                                      max_value=MAX_EXPECTED_PEOPLE)
 
 
 class PartnerSerializer(serializers.ModelSerializer):
