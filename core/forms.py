@@ -34,7 +34,9 @@ class RupiahField(forms.IntegerField):
         self.widget.attrs.setdefault("inputmode", "numeric")
 
     def to_python(self, value):
-        if isinstance(value, str) and value.strip():
+        if isinstance(value, str):
+            value = value.strip()  # blank is empty: required or not, as the field says
+        if isinstance(value, str) and value:
             try:
                 value = whole_rupiah(value)
             except SenNotAllowed:
