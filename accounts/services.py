@@ -33,6 +33,7 @@ from core.roles import ROLE_REGION_LEVELS
 from core.roles import Action
 from core.roles import Role
 from core.roles import granting_action
+from core.scoping import federation_reach
 from core.scoping import forget_scope
 from core.scoping import scope_for
 from wilayah.models import Region
@@ -82,6 +83,17 @@ def _assignment_federation(*, actor: User, role: str, federation_id: int):
             _("The role %(role)s may do things your own role may not do for %(federation)s; an officer who may do "
               "them there must grant it.") % {"role": Role(role).label, "federation": federation.name}
         )
+    # A director reads the member villages' cooperatives: the granter must read them through their own area too.
+    member_actions = FEDERATION_MEMBER_ACTIONS.get(role, frozenset())
+    if member_actions:
+        members = federation_reach(federation.pk)
+        outside = {code for action in member_actions for code in members
+                   if not scope_for(actor, granting_action(action)).holds(code)}
+        if outside:
+            raise PermissionDenied(
+                _("%(federation)s has %(count)s member villages outside your area; an officer whose area holds them "
+                  "must grant the role %(role)s.") % {"federation": federation.name, "count": len(outside),
+                                                      "role": Role(role).label})
     return federation
 
 

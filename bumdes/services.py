@@ -178,6 +178,17 @@ def _require_federation(actor, federation: Federation, action: Action = Action.M
     require_scope(actor, action, federation.seat_id, federation_id=federation.pk)
 
 
+def _require_member_in_area(actor, village_code: str, federation: Federation) -> None:
+    """
+    A member comes from the kabupaten/kota of the federation's seat (what its own roles may record, as the join
+    form offers), or is joined by an officer whose area holds it: a role on a federation never reaches further.
+    """
+    if village_code[:5] != federation.seat_id[:5] and not scope_for(actor, Action.MANAGE_BUMDES).contains(
+            village_code):
+        raise PermissionDenied(_("A desa/kelurahan or its cooperative outside the federation's kabupaten/kota joins "
+                                 "through an officer whose area holds it (the Dinas or the kecamatan office)."))
+
+
 def _save_new(instance, actor, *, unique_error: dict | None = None):
     instance._history_user = actor
     try:
@@ -576,10 +587,15 @@ def _membership_errors(membership, same_member) -> dict:
 @transaction.atomic
 def federation_village_join(*, actor, federation: Federation, village_code: str, joined_on: date,
                             capital: int = 0, left_on: date | None = None, note: str = "") -> FederationVillage:
-    """A desa/kelurahan joins the federation on ``joined_on`` (it is a member from that day), with its capital."""
+    """
+    A desa/kelurahan joins the federation on ``joined_on`` (it is a member from that day), with its capital. A
+    federation's director reads its member villages' cooperatives, so a village joins from the kabupaten/kota of
+    the federation's seat, or through an officer whose own area holds it (``_require_member_in_area``).
+    """
     _require_federation(actor, federation)
     Federation.objects.select_for_update().get(pk=federation.pk)  # one membership change of a federation at a time
     village = active_village(village_code, field="village")
+    _require_member_in_area(actor, village.code, federation)
     membership = FederationVillage(federation=federation, village=village, joined_on=joined_on, left_on=left_on,
                                    capital=capital, note=note or "")
     _raise(_membership_errors(membership, FederationVillage.objects.filter(federation=federation, village=village)))
@@ -591,9 +607,10 @@ def federation_village_join(*, actor, federation: Federation, village_code: str,
 def federation_cooperative_join(*, actor, federation: Federation, cooperative: Cooperative, joined_on: date,
                                 capital: int = 0, left_on: date | None = None,
                                 note: str = "") -> FederationCooperative:
-    """A KDKMP joins the federation (e.g. a secondary cooperative) on ``joined_on``."""
+    """A KDKMP joins the federation (e.g. a secondary cooperative) on ``joined_on``, by an officer of its area."""
     _require_federation(actor, federation)
     Federation.objects.select_for_update().get(pk=federation.pk)
+    _require_member_in_area(actor, cooperative.village_id, federation)
     membership = FederationCooperative(federation=federation, cooperative=cooperative, joined_on=joined_on,
                                        left_on=left_on, capital=capital, note=note or "")
     same = FederationCooperative.objects.filter(federation=federation, cooperative=cooperative)

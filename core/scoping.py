@@ -47,6 +47,7 @@ __all__ = [
     "ScopedQuerySet",
     "code_in_subtree",
     "federation_member_codes",
+    "federation_reach",
     "forget_scope",
     "register_federation_family",
     "register_federation_members",
@@ -123,6 +124,12 @@ class Scope:
     def reaches(self, code: str | None = None, federation_id: int | None = None) -> bool:
         """True when a row of the region ``code`` (or belonging to the federation ``federation_id``) is in scope."""
         return self.contains(code) or (federation_id is not None and federation_id in self.federations)
+
+    def holds(self, code: str | None) -> bool:
+        """Like ``contains``, but a village reached only as a federation's member does not count (it is not held)."""
+        if code in self.member_only:
+            return False
+        return self.contains(code)
 
     def covers(self, other: Scope) -> bool:
         """True when every region and federation of ``other`` is inside this scope."""
@@ -223,6 +230,12 @@ def federation_member_codes(user, federation_ids: Iterable[int]) -> list[str]:
     """
     cache = user.__dict__.setdefault("_scope_cache", {}) if user is not None else {}
     return _member_villages(cache, frozenset(federation_ids))
+
+
+def federation_reach(federation_id: int) -> list[str]:
+    """The villages that a role on this federation reaches as members today (its own and its companies')."""
+    cache: dict = {}
+    return _member_villages(cache, _family(cache, frozenset([federation_id])))
 
 
 def remember_role_assignments(user, assignments: Iterable[tuple[str, str | None, int | None]]) -> None:

@@ -87,6 +87,10 @@ def test_a_kelurahan_founds_no_bumdes(pati_officer):
 
 def test_members_join_leave_and_list_by_day(pati_officer, federation, federation_director):
     api = _en(api_as(federation_director))
+    # From the seat's kabupaten (the director then reads its cooperatives); further only through an officer there.
+    refused = api.post(f"/api/federations/{federation.pk}/member-villages/", {
+        "village": "35.05.01.2001", "joined_on": "2024-01-01"}, format="json")
+    assert refused.status_code == 403
     joined = api.post(f"/api/federations/{federation.pk}/member-villages/", {
         "village": "33.18.01.2003", "joined_on": "2024-01-01", "capital": 60_000_000}, format="json")
     assert joined.status_code == 201

@@ -54,9 +54,9 @@ def test_a_village_that_left_drops_out_from_its_leave_date_and_a_future_one_is_n
     assert scope_for(federation_director).roots == {PRAWOTO, PAKEM, WEGIL}
 
 
-def test_member_cooperatives_bring_their_village_into_the_directors_view(pati_officer, federation_director,
+def test_member_cooperatives_bring_their_village_into_the_directors_view(national_admin, federation_director,
                                                                           federation, jaten):
-    services.federation_cooperative_join(actor=pati_officer, federation=federation, cooperative=jaten,
+    services.federation_cooperative_join(actor=national_admin, federation=federation, cooperative=jaten,
                                          joined_on=date(2025, 8, 1))
     forget_scope(federation_director)
     assert jaten.village_id in scope_for(federation_director).roots
@@ -175,12 +175,12 @@ def test_another_federation_seated_in_a_member_village_stays_out_of_the_director
 
 
 def test_the_company_page_names_its_owner_without_a_link_its_staff_could_not_open(client, pati_officer, federation,
-                                                                                  jaten):
+                                                                                  jaten, national_admin):
     from tests.conftest import client_login
 
     company = services.federation_register(actor=pati_officer, kind="company", name="PT Mitra Bumdes Sejahtera Pati",
                                            seat_code=PRAWOTO, parent=federation)
-    services.federation_cooperative_join(actor=pati_officer, federation=company, cooperative=jaten,
+    services.federation_cooperative_join(actor=national_admin, federation=company, cooperative=jaten,
                                          joined_on=date(2025, 8, 1))
     staff = on_federation(Role.FEDERATION_STAFF, company)
     client_login(client, staff)
@@ -255,3 +255,29 @@ def test_the_agreement_form_offers_a_director_only_the_partners_they_may_agree_f
     # Village staff sign for their cooperative: any partner they see may be the other side.
     assert Bumdes.objects.for_user(village_staff).filter(pk=village_bumdes.pk).exists() == (
         village_bumdes in AgreementForm(actor=village_staff).fields["bumdes"].queryset)
+
+
+def test_no_role_on_a_federation_reaches_villages_its_granter_could_not_read(pati_officer, federation,
+                                                                              national_admin):
+    """
+    A director had added a village of Kab. Blitar to a Pati federation and then read its cooperative; and a Pati
+    officer may not create a director of a federation whose members lie outside Pati.
+    """
+    from accounts.services import role_assign
+    from tests.bumdes.conftest import on_federation
+    from tests.conftest import JATEN
+
+    director = on_federation(Role.FEDERATION_DIRECTOR, federation)
+    with pytest.raises(PermissionDenied):
+        services.federation_village_join(actor=director, federation=federation, village_code=JATEN,
+                                         joined_on=date(2025, 6, 1))
+    with pytest.raises(PermissionDenied):  # outside Pati: not the Pati Dinas's to join either
+        services.federation_village_join(actor=pati_officer, federation=federation, village_code=JATEN,
+                                         joined_on=date(2025, 6, 1))
+    services.federation_village_join(actor=national_admin, federation=federation, village_code=JATEN,
+                                     joined_on=date(2025, 6, 1))
+    grantee = make_user(Role.VILLAGE_STAFF, PRAWOTO)
+    with pytest.raises(PermissionDenied) as refused:
+        role_assign(actor=pati_officer, user=grantee, role=Role.FEDERATION_DIRECTOR, federation_id=federation.pk)
+    assert "di luar wilayah Anda" in str(refused.value)
+    role_assign(actor=pati_officer, user=grantee, role=Role.FEDERATION_STAFF, federation_id=federation.pk)  # no villages
