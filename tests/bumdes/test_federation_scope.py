@@ -280,4 +280,5 @@ def test_no_role_on_a_federation_reaches_villages_its_granter_could_not_read(pat
     with pytest.raises(PermissionDenied) as refused:
         role_assign(actor=pati_officer, user=grantee, role=Role.FEDERATION_DIRECTOR, federation_id=federation.pk)
     assert "di luar wilayah Anda" in str(refused.value)
-    role_assign(actor=pati_officer, user=grantee, role=Role.FEDERATION_STAFF, federation_id=federation.pk)  # no villages
+    # Staff reach no member village: a Pati officer grants that role.
+    role_assign(actor=pati_officer, user=grantee, role=Role.FEDERATION_STAFF, federation_id=federation.pk)
