@@ -86,6 +86,8 @@ def check_upload(upload) -> CheckedUpload:
                         % {"name": name, "width": image.width, "height": image.height,
                            "limit": MAX_IMAGE_PIXELS // 1_000_000})
                 image.verify()
+            with Image.open(io.BytesIO(content)) as image:
+                image.load()  # verify() reads the structure only: an image cut off in transfer fails here
         except Image.DecompressionBombError:  # declared far beyond the limit: PIL refuses to open it at all
             raise ValidationError(
                 _("The image “%(name)s” declares far more than %(limit)s megapixels; scan or photograph it at a "

@@ -106,8 +106,13 @@ def process_photo(upload, *, keep_location: bool) -> ProcessedPhoto:
         exif = original.getexif()
         latitude, longitude = _gps_of(exif) if keep_location else (None, None)
         taken_at = _taken_at(exif)
-        image = ImageOps.exif_transpose(original)
-        image = image.convert("RGB")
+        try:
+            # verify() reads a JPEG's structure, not its pixels: a photo cut off on a slow link fails only here.
+            image = ImageOps.exif_transpose(original)
+            image = image.convert("RGB")
+        except (OSError, SyntaxError):
+            raise ValidationError(_("The photo “%(name)s” is damaged and cannot be opened.")
+                                  % {"name": name}) from None
         image.thumbnail((PHOTO_MAX_DIMENSION, PHOTO_MAX_DIMENSION), Image.Resampling.LANCZOS)
         kept = Image.Exif()
         if keep_location and latitude is not None:

@@ -296,3 +296,28 @@ def test_recording_is_scoped(cooperative, jaten):
         record(director, cooperative)
     with pytest.raises(PermissionDenied):
         record(make_user(Role.KABUPATEN_OFFICER, PATI), jaten)
+
+
+def _cut_off_jpeg(name: str = "terpotong.jpg"):
+    """A photo cut off on a slow link: the first third of a real JPEG."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    buffer = io.BytesIO()
+    Image.effect_noise((400, 300), 64).convert("RGB").save(buffer, format="JPEG", quality=90)
+    return SimpleUploadedFile(name, buffer.getvalue()[: buffer.tell() // 3], content_type="image/jpeg")
+
+
+def test_a_photo_cut_off_in_transfer_is_refused_not_a_500(village_staff, cooperative):
+    from pembangunan.photos import process_photo
+
+    with pytest.raises(ValidationError) as refused:
+        process_photo(_cut_off_jpeg(), keep_location=True)
+    assert "damaged" in refused.value.messages[0]
+
+
+def test_a_document_image_cut_off_in_transfer_is_refused():
+    from koperasi.documents import check_upload
+
+    with pytest.raises(ValidationError) as refused:
+        check_upload(_cut_off_jpeg("akta.jpg"))
+    assert "damaged" in refused.value.messages[0]
