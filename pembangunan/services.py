@@ -183,6 +183,9 @@ def plot_update(*, actor, plot: LandPlot, **changes) -> LandPlot:
     for field, value in changes.items():
         setattr(plot, field, value.strip() if isinstance(value, str) else value)
     _validate_plot(plot)
+    if plot.status == PlotStatus.SURVEYED and not plot.has_location:
+        raise ValidationError({"latitude": [_("A surveyed plot keeps its position; correct it rather than remove "
+                                              "it.")]})
     save_changed(plot, changes, actor=actor)
     if unit_codes is not None:
         plot.unit_types.set(_unit_types(unit_codes))
@@ -211,6 +214,15 @@ def plot_survey(*, actor, plot: LandPlot, surveyed_on: date) -> LandPlot:
     return plot
 
 
+def verifies_own_work(plot: LandPlot, user) -> bool:
+    """
+    Whether ``user`` recorded the plot or made its latest change (a correction, the survey): the Dinas's
+    verification is someone else's check of what was entered.
+    """
+    last_change_by = plot.history.order_by("-history_id").values_list("history_user_id", flat=True).first()
+    return user.pk in (plot.recorded_by_id, last_change_by)
+
+
 @transaction.atomic
 def plot_verify(*, actor, plot: LandPlot) -> LandPlot:
     """The Dinas confirms the plot: surveyed, located, its legal status documented."""
@@ -218,8 +230,11 @@ def plot_verify(*, actor, plot: LandPlot) -> LandPlot:
     plot = locked(plot)
     if plot.status != PlotStatus.SURVEYED:
         raise ValidationError(_("Only a surveyed plot can be verified."))
-    if plot.recorded_by_id == actor.pk:
-        raise PermissionDenied(_("A plot is verified by someone other than who recorded it."))
+    if not plot.has_location:
+        raise ValidationError(_("Record the plot's position (GPS or map) before it is verified."))
+    if verifies_own_work(plot, actor):
+        raise PermissionDenied(_("A plot is verified by someone other than who recorded it or made its latest "
+                                 "change."))
     plot.status, plot.verified_at, plot.verified_by = PlotStatus.VERIFIED, timezone.now(), actor
     save_changed(plot, ["status", "verified_at", "verified_by"], actor=actor)
     _counts_moved(plot)

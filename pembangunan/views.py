@@ -156,6 +156,9 @@ class PlotDetailView(ActionRequiredMixin, TemplateView):
         can_see_documents = user_can(user, Action.VIEW_PERSONAL_DATA, code)
         return super().get_context_data(
             plot=plot, can_record=can_record, can_verify=can_verify, can_see_documents=can_see_documents,
+            # The verify button only for someone else than who recorded or last changed the plot.
+            can_verify_this=can_verify and plot.status == PlotStatus.SURVEYED
+            and not services.verifies_own_work(plot, user),
             unit_types=list(plot.unit_types.all()),
             photos=list(plot.photos.filter(report__isnull=True)),
             documents=list(plot.documents.all()) if can_see_documents else [],

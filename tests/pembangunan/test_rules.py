@@ -321,3 +321,23 @@ def test_a_document_image_cut_off_in_transfer_is_refused():
     with pytest.raises(ValidationError) as refused:
         check_upload(_cut_off_jpeg("akta.jpg"))
     assert "damaged" in refused.value.messages[0]
+
+
+def test_a_surveyed_plot_keeps_its_position_and_is_verified_by_someone_else_than_its_last_editor(
+        client, village_staff, dinas, cooperative):
+    """The verifier had removed the coordinates, doubled the area and verified his own change."""
+    from tests.conftest import client_login
+
+    plot = services.plot_survey(actor=village_staff, plot=record(village_staff, cooperative), surveyed_on=TODAY())
+    with pytest.raises(ValidationError) as refused:
+        services.plot_update(actor=dinas, plot=plot, latitude=None, longitude=None)
+    assert "latitude" in refused.value.message_dict
+    plot = services.plot_update(actor=dinas, plot=plot, area_m2=1300)
+    with pytest.raises(PermissionDenied):
+        services.plot_verify(actor=dinas, plot=plot)
+    client_login(client, dinas)
+    response = client.get(f"/pembangunan/lahan/{plot.pk}/")
+    assert response.status_code == 200 and 'id="verification"' in response.content.decode()
+    assert 'value="verify"' not in response.content.decode()  # no button that would only be refused
+    other = make_user(Role.KABUPATEN_OFFICER, PATI)
+    assert services.plot_verify(actor=other, plot=plot).status == PlotStatus.VERIFIED
