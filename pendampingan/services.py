@@ -90,9 +90,15 @@ def visit_update(*, actor, visit: Visit, **changes) -> Visit:
     require_known_fields(changes, _EDITABLE)
     visit = locked(visit)  # another change to other fields is kept
     village_backdated(visit.village_id, visit.visited_on)  # a visit moved in time changes the days in between
+    previous_follow_up = visit.follow_up_on
     for field, value in changes.items():
         setattr(visit, field, value.strip() if isinstance(value, str) else value)
     _validate(visit)
+    if "follow_up_on" in changes and visit.follow_up_on and visit.follow_up_on != previous_follow_up \
+            and visit.follow_up_done_at is not None:
+        # A follow-up moved to a new day is open again: it would otherwise never come due nor be told.
+        visit.follow_up_done_at = None
+        changes = {**changes, "follow_up_done_at": None}
     save_changed(visit, changes, actor=actor)
     _record(visit)
     return visit
@@ -101,6 +107,9 @@ def visit_update(*, actor, visit: Visit, **changes) -> Visit:
 @transaction.atomic
 def visit_follow_up_done(*, actor, visit: Visit) -> Visit:
     require_scope(actor, Action.LOG_VISITS, visit.village_id)
+    if visit.officer_id != actor.pk:  # the follow-up is part of the officer's own report, as its other fields
+        raise PermissionDenied(_("Only %(officer)s, who logged this visit, can close its follow-up.")
+                               % {"officer": visit.officer})
     if visit.follow_up_on is None:
         raise ValidationError(_("This visit has no follow-up to close."))
     if visit.follow_up_done_at is None:

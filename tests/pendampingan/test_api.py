@@ -149,3 +149,16 @@ def test_closing_a_visit_without_follow_up_is_400(pati_officer):
     visit = _log(pati_officer)
     response = api_as(pati_officer).post(f"/api/visits/{visit.pk}/follow-up-done/")
     assert response.status_code == 400 and "non_field_errors" in response.json()
+
+
+def test_a_follow_up_is_closed_by_its_officer_and_moving_it_opens_it_again(pati_officer, sukolilo_officer):
+    """A colleague had closed it; moved to a later day after closing, it had never come due again."""
+    today = timezone.localdate()
+    visit = _log(sukolilo_officer, follow_up_on=today)
+    assert api_as(pati_officer).post(f"/api/visits/{visit.pk}/follow-up-done/").status_code == 403
+    own = api_as(sukolilo_officer)
+    assert own.post(f"/api/visits/{visit.pk}/follow-up-done/").status_code == 200
+    moved = own.patch(f"/api/visits/{visit.pk}/", {"follow_up_on": str(today + timedelta(days=16))}, format="json")
+    assert moved.status_code == 200 and moved.json()["follow_up_done_at"] is None
+    visit.refresh_from_db()
+    assert visit.follow_up_done_at is None
