@@ -234,26 +234,42 @@ class SelfRegistrationView(TemplateView):
         kwargs.setdefault("form", SelfRegistrationForm())
         return super().get_context_data(**kwargs)
 
-    def _over_budget(self, request) -> bool:
-        key = f"members:self-registration:{client_ip(request) or 'unknown'}"
+    @staticmethod
+    def _budget_key(request, what: str) -> str:
+        return f"members:self-registration:{what}:{client_ip(request) or 'unknown'}"
+
+    def _over_budget(self, request, what: str, limit: int, *, count: bool = True) -> bool:
+        """Whether this client has used up ``limit`` for the hour; ``count``: this request uses one."""
+        key = self._budget_key(request, what)
+        if not count:
+            return (cache.get(key) or 0) >= limit
         cache.add(key, 0, 3600)
         try:
-            count = cache.incr(key)
+            used = cache.incr(key)
         except ValueError:  # the cache was down and forgot the key: let the person through
             return False
-        return count > settings.SELF_REGISTRATION_PER_HOUR
+        return used > limit
+
+    def _throttled(self, form):
+        """Refused for an hour, with what was typed still in the form."""
+        response = self.render_to_response(self.get_context_data(form=form, throttled=True), status=429)
+        response["Retry-After"] = "3600"
+        return response
 
     def post(self, request, *args, **kwargs):
-        if self._over_budget(request):
-            response = self.render_to_response(self.get_context_data(throttled=True), status=429)
-            response["Retry-After"] = "3600"
-            return response
         choices = _village_choices(request.POST.get("village", "").strip())
         form = SelfRegistrationForm(request.POST, village_choices=choices if len(choices) > 1 else ())
+        # Every post counts toward a wide budget (a flood), complete applications toward the narrow one: a person
+        # correcting a mistyped NIK, or choosing among places of the same name, is not locked out by it.
+        if self._over_budget(request, "posts", settings.SELF_REGISTRATION_PER_HOUR * 6):
+            return self._throttled(form)
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form))
+        if self._over_budget(request, "applications", settings.SELF_REGISTRATION_PER_HOUR, count=False):
+            return self._throttled(form)
         data = form.cleaned_data
         if data["website"]:  # only robots fill the hidden field: they get the usual answer, nothing is stored
+            self._over_budget(request, "applications", settings.SELF_REGISTRATION_PER_HOUR)
             return self.render_to_response(self.get_context_data(received=True))
         codes = [code for code, _label in choices]
         code = codes[0] if len(codes) == 1 else data["village_code"]
@@ -271,6 +287,7 @@ class SelfRegistrationView(TemplateView):
         if not ok:
             form.errors.pop("domicile_code", None)
             return self.render_to_response(self.get_context_data(form=form))
+        self._over_budget(request, "applications", settings.SELF_REGISTRATION_PER_HOUR)  # one application sent
         return self.render_to_response(self.get_context_data(received=True, cooperative=cooperative))
 
 

@@ -208,10 +208,12 @@ def _write_plans(plans: list[CooperativePlan], *, officer, submitter, verifier) 
                                building_progress=100 if status in ("izin", "operasional") else 0,
                                not_run_reason="Layanan sudah tersedia di desa" if status == "tidak_dijalankan" else ""),
                           day))
-        for person in plan.members:
+        # Numbered as the register numbers them (00001, …): an admission after them takes the next number.
+        for number, person in enumerate(plan.members, start=1):
             members.append(Member(cooperative=cooperative, nik=person.nik, name=person.name, sex=person.sex,
                                   domicile_id=cooperative.village_id, is_founder=person.is_founder,
-                                  village_office=person.village_office, created_by=officer))
+                                  village_office=person.village_office, created_by=officer,
+                                  member_number=f"{number:05d}"))
     legal = [field for field in (spec.cooperative_field for spec in STAGE_FIELDS.values()) if field]
     Cooperative.objects.bulk_update(cooperatives, legal, batch_size=500)
     StageProgress.objects.bulk_create(progress_rows, batch_size=1000)

@@ -253,3 +253,19 @@ def test_the_quick_reading_of_mobile_numbers_agrees_with_libphonenumber():
             assert indonesian_phone(typed) == expected, typed
         except ValidationError:
             assert expected is None, typed
+
+
+def test_correcting_a_mistyped_application_is_not_throttled_and_a_refusal_keeps_what_was_typed(client, prawoto,
+                                                                                             settings):
+    """Five corrections of an 11-digit NIK had used up the hour's budget, and the refusal showed an empty form."""
+    settings.SELF_REGISTRATION_PER_HOUR = 2
+    for _attempt in range(5):
+        wrong = client.post("/koperasi/daftar-anggota/", _form(nik="33180112345"), REMOTE_ADDR="203.0.113.20")
+        assert wrong.status_code == 200 and b"application-received" not in wrong.content
+    for sequence in (1, 2):
+        sent = client.post("/koperasi/daftar-anggota/", _form(nik=sample_nik(sequence)), REMOTE_ADDR="203.0.113.20")
+        assert b"application-received" in sent.content
+    refused = client.post("/koperasi/daftar-anggota/", _form(nik=sample_nik(3), name="Siti Rahayu"),
+                          REMOTE_ADDR="203.0.113.20")
+    assert refused.status_code == 429 and b'value="Siti Rahayu"' in refused.content
+    assert MemberApplication.objects.count() == 2

@@ -45,6 +45,13 @@ def test_seed_demo_creates_every_persona_and_area_and_is_idempotent():
     assert queue.exists() and not queue.filter(submitted_by=pati).exists()
     # The dashboards read the roll-up, which the demo builds.
     assert RegionRollup.objects.get(code="33.18").cooperatives == 406
+    # Every member has the register's number, so an admission takes the next one (it had restarted at 00001).
+    from members.models import Member
+    from members.services import member_numbers_next
+
+    assert not Member.objects.filter(member_number="").exists()
+    jaten = Cooperative.objects.filter(village__code__startswith="35.05.").order_by("pk").first()
+    assert member_numbers_next(jaten.pk) == jaten.members.count() + 1
 
     # The Pati federation: 159 member desa, its PT's 12 clinic sites (6 operating), a co-working space, a
     # planned Pertamini, and an agreement refused for want of the cooperative's SK AHU; federasi@ directs it.
