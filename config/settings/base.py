@@ -167,6 +167,10 @@ ACCOUNT_EMAIL_CONFIRMATION_AUTHENTICATED_REDIRECT_URL = "/accounts/email/"  # ba
 ACCOUNT_REAUTHENTICATION_REQUIRED = True
 # People hear of changes to how they sign in (password, address, two-factor) at their address.
 ACCOUNT_EMAIL_NOTIFICATIONS = True
+# Accounts are made by invitation only: a reset asked for an unknown address sends nothing (allauth's default mail
+# invited the reader to a sign-up page that is closed, and let anyone send portal mail to any address). The page's
+# answer stays the same either way, so it tells nobody which addresses have accounts.
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 ACCOUNT_SESSION_REMEMBER = None
 # Failed sign-ins are counted by the portal's own lockout, in PostgreSQL, across web, admin and API; allauth's
 # cache-based counter would be a second, weaker one (it forgets everything when Redis is down).

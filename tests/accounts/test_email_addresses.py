@@ -181,3 +181,14 @@ def test_the_migration_verifies_every_sign_in_address_and_undoes_half_changes():
     migration.verify_sign_in_addresses(apps, None)
     assert _addresses(plain) == [("plain@test.kopdes.id", True, True)]
     assert _addresses(half) == [("half@test.kopdes.id", True, True), ("other@test.kopdes.id", False, False)]
+
+
+def test_a_reset_asked_for_an_unknown_address_sends_nothing_and_answers_the_same(client, village_staff):
+    """Accounts are by invitation: the unknown address had been mailed an invitation to a closed sign-up page."""
+    from django.core import mail
+
+    known = client.post("/accounts/password/reset/", {"email": village_staff.email})
+    sent = len(mail.outbox)
+    unknown = client.post("/accounts/password/reset/", {"email": "nobody-xyz@example.id"})
+    assert sent == 1 and len(mail.outbox) == 1  # nothing more went out
+    assert (known.status_code, known["Location"]) == (unknown.status_code, unknown["Location"])
