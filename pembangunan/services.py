@@ -385,6 +385,11 @@ def project_update(*, actor, project: ConstructionProject, **changes) -> Constru
     for field, value in changes.items():
         setattr(project, field, value.strip() if isinstance(value, str) else value)
     _validate_project(project)
+    first_report = project.reports.order_by("reported_on").values_list("reported_on", flat=True).first()
+    if "contract_date" in changes and first_report and project.contract_date > first_report:
+        # Progress is reported from the contract on (progress_report_add): the reports would predate it.
+        raise ValidationError({"contract_date": [_("Progress was reported from %(day)s; the contract cannot be dated "
+                                                   "after that.") % {"day": formats.date_format(first_report)}]})
     save_changed(project, changes, actor=actor)
     return project
 

@@ -341,3 +341,14 @@ def test_a_surveyed_plot_keeps_its_position_and_is_verified_by_someone_else_than
     assert 'value="verify"' not in response.content.decode()  # no button that would only be refused
     other = make_user(Role.KABUPATEN_OFFICER, PATI)
     assert services.plot_verify(actor=other, plot=plot).status == PlotStatus.VERIFIED
+
+
+def test_a_contract_is_not_moved_after_its_first_progress_report(village_staff, dinas, cooperative):
+    project = start_project(dinas, verified_plot(village_staff, dinas, cooperative))
+    reported = TODAY() - timedelta(days=30)
+    services.progress_report_add(actor=village_staff, project=project, reported_on=reported, percent=20,
+                                 photos=[photo_upload()])
+    with pytest.raises(ValidationError) as refused:
+        services.project_update(actor=dinas, project=project, contract_date=TODAY())
+    assert "contract_date" in refused.value.message_dict
+    services.project_update(actor=dinas, project=project, contract_date=reported)  # the day itself is fine
