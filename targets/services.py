@@ -121,10 +121,22 @@ def target_update(*, actor, target: Target, **changes) -> Target:
     allowed = {"target_count", "start_date", "due_date", "title", "notes"}
     require_known_fields(changes, allowed)
     target = locked(target)  # another officer's change to other fields is kept
+    moved = {field for field in ("target_count", "start_date", "due_date")
+             if field in changes and changes[field] != getattr(target, field)}
+    parts = target.children.count()
+    if moved and parts:
+        # Its parts were shared out from these figures: changed alone, the parts would no longer add up to it.
+        raise ValidationError({sorted(moved)[0]: [_(
+            "This target is split into %(count)s parts: change the parts, or delete them and split it again.")
+            % {"count": parts}]})
     for field, value in changes.items():
         setattr(target, field, value.strip() if isinstance(value, str) else value)
     _check_dates(target.start_date, target.due_date)
     _check_count(target.target_count, target.region)
+    whole = target.parent
+    if whole is not None and (target.due_date > whole.due_date or target.start_date < whole.start_date):
+        raise ValidationError({"due_date": [_("A part of a target runs within its whole: %(start)s to %(due)s.") % {
+            "start": formats.date_format(whole.start_date), "due": formats.date_format(whole.due_date)}]})
     target.full_clean()
     save_changed(target, changes, actor=actor)
     region_pages_renew_on_commit(target.region_id)
@@ -177,8 +189,8 @@ def target_split(*, actor, target: Target) -> list[Target]:
     parts = [
         Target(region=child, metric=target.metric, stage=target.stage, unit_type=target.unit_type,
                unit_status=target.unit_status, land_step=target.land_step, target_count=share,
-               start_date=target.start_date, due_date=target.due_date, parent=target, title=target.title,
-               created_by=actor)
+               start_date=target.start_date, due_date=target.due_date, parent=target, created_by=actor)
+        # No title of its own: the whole's ("248 koperasi in six months") would read as each part's count.
         for child, share in zip(children, shares, strict=True)
         if child.code not in existing and share
     ]

@@ -93,6 +93,21 @@ def test_split_follows_the_village_counts_and_adds_up(pati_officer):
         target_split(actor=pati_officer, target=parts[0])
 
 
+def test_a_split_target_and_its_parts_stay_in_step(pati_officer):
+    """The whole changed alone had said 50 over parts adding up to 100; a part had run past its whole's due date."""
+    target = musdesus_target(pati_officer, target_count=100, title="100 Musdesus dalam enam bulan")
+    parts = target_split(actor=pati_officer, target=target)
+    assert not any(part.title for part in parts)  # the whole's title would read as each part's count
+    with pytest.raises(ValidationError) as refused:
+        target_update(actor=pati_officer, target=target, target_count=50)
+    assert "target_count" in refused.value.message_dict
+    target_update(actor=pati_officer, target=target, notes="Dibahas di rakor 3 Desember")  # other fields change
+    with pytest.raises(ValidationError) as refused:
+        target_update(actor=pati_officer, target=parts[0], due_date=target.due_date + timedelta(days=30))
+    assert "due_date" in refused.value.message_dict
+    target_update(actor=pati_officer, target=parts[0], target_count=parts[0].target_count + 1)
+
+
 def test_achieved_counts_verified_stages_in_the_region_only(village_staff, pati_officer, kabupaten_officer_2):
     target = musdesus_target(pati_officer, target_count=3, due_date=date(2026, 12, 31))
     pati_coop = register(village_staff)
