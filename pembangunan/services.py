@@ -31,6 +31,7 @@ from core.concurrency import save_changed
 from core.roles import Action
 from core.scoping import require_scope
 from core.services import check_coordinates
+from core.services import has_hidden_characters
 from core.services import is_explained
 from core.services import require_known_fields
 from core.services import tidy_reason
@@ -117,6 +118,8 @@ def _validate_plot(plot: LandPlot) -> None:
     errors = {}
     if not plot.name.strip():
         errors["name"] = [_("Give the plot a name people recognise.")]
+    elif has_hidden_characters(plot.name):
+        errors["name"] = [_("This text contains a character that is not allowed.")]
     if not 0 < (plot.area_m2 or 0) <= MAX_AREA_M2:
         errors["area_m2"] = [_("The area is in m², between 1 and 1,000,000.")]
     if plot.owner_kind not in OwnerKind.values:

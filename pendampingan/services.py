@@ -17,6 +17,7 @@ from core.concurrency import locked
 from core.concurrency import save_changed
 from core.roles import Action
 from core.scoping import require_scope
+from core.services import has_hidden_characters
 from core.services import require_known_fields
 from koperasi.models import CooperativeVillage
 from koperasi.services import cooperative_activity
@@ -46,6 +47,9 @@ def _validate(visit: Visit) -> None:
         errors["follow_up_on"] = [_("Plan the follow-up within a year of the visit.")]
     if not visit.topic.strip():
         errors["topic"] = [_("Say what the visit was about.")]
+    for field in ("topic", "next_step"):
+        if field not in errors and has_hidden_characters(" ".join(getattr(visit, field, "").split())):
+            errors[field] = [_("This text contains a character that is not allowed.")]
     if errors:
         raise ValidationError(errors)
 

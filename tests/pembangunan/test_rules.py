@@ -94,6 +94,8 @@ def test_survey_needs_a_position_and_a_verified_plot_is_frozen(village_staff, di
     ({"owner_kind": "bought"}, "owner_kind"),
     ({"unit_type_codes": ["casino"]}, "unit_types"),
     ({"village_code": "35.05.01.2001"}, "village"),
+    ({"name": "Tanah\x07 kas desa"}, "name"),  # a control character
+    ({"name": "\u202eTanah kas desa"}, "name"),  # a bidirectional override
 ])
 def test_bad_plots_name_the_field(village_staff, cooperative, kwargs, field):
     with pytest.raises(ValidationError) as error:

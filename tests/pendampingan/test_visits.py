@@ -38,6 +38,7 @@ def test_a_visit_links_the_village_cooperative(sukolilo_officer, village_staff):
         ({"visited_on": timezone.localdate() + timedelta(days=1)}, "visited_on"),
         ({"follow_up_on": date(2020, 1, 1)}, "follow_up_on"),
         ({"topic": "  "}, "topic"),
+        ({"topic": "\x01\x02"}, "topic"),  # control characters only: it had shown as an empty topic
     ],
 )
 def test_invalid_visits_name_the_field(sukolilo_officer, kwargs, field):
