@@ -312,10 +312,13 @@ class ApplicationListView(CooperativeObjectMixin, TemplateView):
         application = posted_object(MemberApplication.objects.for_user(request.user, Action.APPROVE_MEMBERS), request,
                                     "application", cooperative=self.cooperative)
         try:
-            if request.POST.get("operation") == "approve":
+            operation = request.POST.get("operation")
+            if operation == "approve":
                 member = services.application_approve(actor=request.user, application=application)
                 messages.success(request, _("%(name)s is admitted as member number %(number)s.")
                                  % {"name": member.name, "number": member.member_number})
+            elif operation != "reject":  # a tampered or missing button refuses no one
+                messages.error(request, _("Unknown operation."))
             else:
                 services.application_reject(actor=request.user, application=application,
                                             reason=request.POST.get("reason", ""))

@@ -182,6 +182,10 @@ def test_the_pengurus_admits_from_the_applications_page(client, village_staff, p
     client_login(client, village_staff)
     page = client.get(f"/koperasi/{prawoto.pk}/anggota/pendaftaran/")
     assert application.masked_nik in page.content.decode() and application.nik not in page.content.decode()
+    assert 'href="tel:+6281234567890"' in page.content.decode()  # the pengurus contacts the applicant, as promised
+    client.post(f"/koperasi/{prawoto.pk}/anggota/pendaftaran/", {"application": application.pk, "operation": "x"})
+    application.refresh_from_db()
+    assert application.status == ApplicationStatus.PENDING  # an unknown button refuses no one
     client.post(f"/koperasi/{prawoto.pk}/anggota/pendaftaran/", {"application": application.pk,
                                                                 "operation": "approve"})
     assert Member.objects.get(cooperative=prawoto).name == "Siti Pemohon"
