@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 from PIL import Image
 from PIL import UnidentifiedImageError
 
+from core.imaging import strict_image_decoding
+
 __all__ = ["MAX_IMAGE_PIXELS", "CheckedUpload", "check_upload"]
 
 MAX_IMAGE_PIXELS = 40_000_000  # a 40-megapixel photo is plenty for a document
@@ -86,7 +88,7 @@ def check_upload(upload) -> CheckedUpload:
                         % {"name": name, "width": image.width, "height": image.height,
                            "limit": MAX_IMAGE_PIXELS // 1_000_000})
                 image.verify()
-            with Image.open(io.BytesIO(content)) as image:
+            with Image.open(io.BytesIO(content)) as image, strict_image_decoding():
                 image.load()  # verify() reads the structure only: an image cut off in transfer fails here
         except Image.DecompressionBombError:  # declared far beyond the limit: PIL refuses to open it at all
             raise ValidationError(

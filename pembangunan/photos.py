@@ -18,6 +18,7 @@ from PIL import ExifTags
 from PIL import Image
 from PIL import ImageOps
 
+from core.imaging import strict_image_decoding
 from koperasi.documents import MAX_IMAGE_PIXELS
 
 __all__ = ["PHOTO_MAX_BYTES", "PHOTO_MAX_DIMENSION", "PHOTO_QUALITY", "ProcessedPhoto", "process_photo"]
@@ -108,8 +109,9 @@ def process_photo(upload, *, keep_location: bool) -> ProcessedPhoto:
         taken_at = _taken_at(exif)
         try:
             # verify() reads a JPEG's structure, not its pixels: a photo cut off on a slow link fails only here.
-            image = ImageOps.exif_transpose(original)
-            image = image.convert("RGB")
+            with strict_image_decoding():
+                image = ImageOps.exif_transpose(original)
+                image = image.convert("RGB")
         except (OSError, SyntaxError):
             raise ValidationError(_("The photo “%(name)s” is damaged and cannot be opened.")
                                   % {"name": name}) from None

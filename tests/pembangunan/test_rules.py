@@ -354,3 +354,22 @@ def test_a_contract_is_not_moved_after_its_first_progress_report(village_staff, 
         services.project_update(actor=dinas, project=project, contract_date=TODAY())
     assert "contract_date" in refused.value.message_dict
     services.project_update(actor=dinas, project=project, contract_date=reported)  # the day itself is fine
+
+
+def test_a_cut_off_photo_is_refused_even_after_a_pdf_was_drawn_in_the_process():
+    """WeasyPrint sets PIL's LOAD_TRUNCATED_IMAGES for the whole process; uploads are still decoded strictly."""
+    from PIL import ImageFile
+
+    from koperasi.documents import check_upload
+    from pembangunan.photos import process_photo
+
+    previous = ImageFile.LOAD_TRUNCATED_IMAGES
+    ImageFile.LOAD_TRUNCATED_IMAGES = True  # as after `import weasyprint`
+    try:
+        with pytest.raises(ValidationError):
+            process_photo(_cut_off_jpeg(), keep_location=True)
+        with pytest.raises(ValidationError):
+            check_upload(_cut_off_jpeg("akta.jpg"))
+        assert ImageFile.LOAD_TRUNCATED_IMAGES is True  # put back for the PDFs
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = previous
