@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from core.changes import village_backdated
 from core.changes import village_changed
+from core.formatting import grouped
 from core.roles import Action
 from core.scoping import require_scope
 from core.scoping import scope_for
@@ -186,7 +187,7 @@ def _post(*, savings: MemberSavings, member: Member, kind: str, entry_type: str,
     if new_balance < 0:
         raise ValidationError({"amount": _(
             "This would take the member's %(kind)s below zero (balance Rp %(balance)s)."
-        ) % {"kind": SavingsKind(kind).label, "balance": f"{getattr(savings, kind):,}".replace(",", ".")}})
+        ) % {"kind": SavingsKind(kind).label, "balance": grouped(getattr(savings, kind))}})
     posting = Posting.objects.create(
         cooperative_id=member.cooperative_id, member=member, kind=kind, entry_type=entry_type, amount=amount,
         bill=bill, reverses=reverses, shu_line=shu_line, transaction_date=transaction_date,
@@ -437,7 +438,7 @@ def bill_pay(*, actor, bill: Bill, amount: int, transaction_date: date, referenc
         raise ValidationError({"bill": _("This bill is already paid in full.")})
     if amount > bill.outstanding:
         raise ValidationError({"amount": _("The bill still owes Rp %(outstanding)s; enter at most that.") % {
-            "outstanding": f"{bill.outstanding:,}".replace(",", ".")}})
+            "outstanding": grouped(bill.outstanding)}})
     return _post(savings=savings, member=member, kind=bill.kind, entry_type=EntryType.PAYMENT, amount=amount,
                  transaction_date=transaction_date, actor=actor, bill=bill, reference=reference)
 
@@ -489,7 +490,7 @@ def bill_payments_post(*, actor, cooperative: Cooperative, payments: list[tuple[
             errors.append((rows[bill.pk], _("This bill is already paid in full.")))
         elif amounts.get(bill.pk, 0) > bill.outstanding:
             errors.append((rows[bill.pk], _("The bill still owes Rp %(outstanding)s; enter at most that.")
-                           % {"outstanding": f"{bill.outstanding:,}".replace(",", ".")}))
+                           % {"outstanding": grouped(bill.outstanding)}))
     if errors:
         raise ValidationError({"payments": [_("Row %(row)d: %(message)s") % {"row": row, "message": message}
                                             for row, message in sorted(errors, key=lambda error: error[0])]})
@@ -552,13 +553,13 @@ def sukarela_withdraw(*, actor, member: Member, amount: int, transaction_date: d
     if amount > savings.sukarela:
         raise ValidationError({"amount": _(
             "The member's simpanan sukarela is Rp %(balance)s; a withdrawal cannot be more."
-        ) % {"balance": f"{savings.sukarela:,}".replace(",", ".")}})
+        ) % {"balance": grouped(savings.sukarela)}})
     available = _lowest_balance_from(member, SavingsKind.SUKARELA, transaction_date)
     if amount > available:
         raise ValidationError({"amount": _(
             "From %(date)s on, the member's simpanan sukarela was as low as Rp %(balance)s; a withdrawal dated then "
             "cannot be more (date it later, or check the date).") % {
-                "date": formats.date_format(transaction_date), "balance": f"{max(available, 0):,}".replace(",", ".")}})
+                "date": formats.date_format(transaction_date), "balance": grouped(max(available, 0))}})
     return _post(savings=savings, member=member, kind=SavingsKind.SUKARELA, entry_type=EntryType.WITHDRAWAL,
                  amount=-amount, transaction_date=transaction_date, actor=actor, reference=reference)
 
@@ -590,7 +591,7 @@ def posting_reverse(*, actor, posting: Posting, reason: str, transaction_date: d
             raise ValidationError({"transaction_date": _(
                 "Reversed on %(date)s, the balance would go below zero on a later day (it was as low as Rp "
                 "%(balance)s); date the reversal later.") % {
-                    "date": formats.date_format(transaction_date), "balance": f"{max(lowest, 0):,}".replace(",", ".")}})
+                    "date": formats.date_format(transaction_date), "balance": grouped(max(lowest, 0))}})
     bill = Bill.objects.select_for_update().get(pk=original.bill_id) if original.bill_id else None
     return _post(savings=savings, member=member, kind=original.kind, entry_type=EntryType.REVERSAL,
                  amount=-original.amount, transaction_date=transaction_date, actor=actor, bill=bill,
@@ -627,7 +628,7 @@ def opening_balance_post(*, member: Member, kind: str, amount: int, as_of: date,
         raise ValidationError({"amount": _(
             "The opening balance of %(kind)s is already posted (Rp %(amount)s, receipt %(receipt)s); "
             "correct it with a reversal."
-        ) % {"kind": SavingsKind(kind).label, "amount": f"{existing.amount:,}".replace(",", "."),
+        ) % {"kind": SavingsKind(kind).label, "amount": grouped(existing.amount),
              "receipt": existing.receipt_number}})
     return _post(savings=savings, member=member, kind=kind, entry_type=EntryType.OPENING, amount=amount,
                  transaction_date=as_of, actor=actor, reference=reference)

@@ -50,7 +50,7 @@ def test_a_wrong_row_refuses_the_whole_sheet_naming_each_row(village_staff, coop
             (bills[0].pk, 10_000), (bills[1].pk, 10_001), (bills[2].pk, 1_000), (bills[0].pk, 1),
             (999_999, 1_000), (bills[3].pk, 0)])
     assert refused.value.message_dict["payments"] == [
-        "Row 2: The bill still owes Rp 10.000; enter at most that.",
+        "Row 2: The bill still owes Rp 10,000; enter at most that.",
         "Row 3: This bill is already paid in full.",
         "Row 4: This bill is already on the sheet.",
         "Row 5: No such bill in this cooperative.",
