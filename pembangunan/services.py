@@ -447,7 +447,7 @@ def progress_report_add(*, actor, project: ConstructionProject, reported_on: dat
     report.save()
     for upload in photos:
         _store_photo(actor=actor, plot=project.plot, report=report, upload=upload, keep_location=keep_location,
-                     field="photos", latitude=latitude, longitude=longitude)
+                     latitude=latitude, longitude=longitude)
     if photos:
         _refresh_project_progress(project, actor)
     cooperative_activity(project.plot.cooperative_id, project.plot.cooperative.village_id, counts_changed=False)

@@ -129,3 +129,23 @@ def test_unit_monthly_reports(village_staff, cooperative):
     wrong = client.post("/api/unit-reports/", {"unit": gerai.pk, "month": str(timezone.localdate()), "revenue": 1,
                                                "costs": 1, "figures": {"patients": 3}}, format="json")
     assert wrong.status_code == 400 and {"month", "figures"} <= set(wrong.json())
+
+
+def test_a_progress_report_with_a_file_that_is_no_photo_names_the_photo_field(village_staff, dinas, cooperative):
+    """The API's field is ``photo``; its error had come back under ``photos``, which no client sends."""
+    project = start_project(dinas, verified_plot(village_staff, dinas, cooperative))
+    response = api_as(village_staff).post(
+        f"/api/construction-projects/{project.pk}/reports/",
+        {"reported_on": str(timezone.localdate()), "percent": 10, "photo": pdf_upload("laporan.jpg")},
+        format="multipart")
+    assert response.status_code == 400 and list(response.json()) == ["photo"], response.json()
+    assert not project.reports.exists()
+
+
+def test_a_field_error_from_drf_reaches_the_reader_in_indonesian(village_staff, cooperative):
+    """'A valid number is required.' had come back in English to Indonesian readers."""
+    response = api_as(village_staff).post("/api/land-plots/", {
+        "cooperative": cooperative.pk, "name": "Tanah kas desa", "area_m2": 1500, "owner_kind": "tanah_kas_desa",
+        "legal_status": "perdes", "latitude": "enam", "longitude": "111.001234"}, format="json")
+    assert response.status_code == 400
+    assert response.json()["latitude"] == ["Diperlukan angka yang valid."]
