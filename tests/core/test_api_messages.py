@@ -38,4 +38,5 @@ def test_every_message_drf_may_answer_with_reads_in_indonesian():
 
 def test_the_api_says_how_long_to_wait_in_indonesian():
     with translation.override("id"):
-        assert str(exceptions.Throttled(wait=41).detail) == "Permintaan ini telah dibatasi. Tersedia lagi dalam 41 detik."
+        detail = str(exceptions.Throttled(wait=41).detail)
+    assert detail == "Permintaan ini telah dibatasi. Tersedia lagi dalam 41 detik."
