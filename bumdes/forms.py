@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from core.forms import RupiahField
 from core.forms import StyledFormMixin
 from core.forms import VersionedFormMixin
+from core.forms import WholeNumberField
 from core.roles import Action
 from core.scoping import Scope
 from core.scoping import scope_for
@@ -150,9 +151,9 @@ class OfficerForm(StyledFormMixin, forms.Form):
 
 
 class ClassificationForm(StyledFormMixin, forms.Form):
-    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    year = WholeNumberField(label=_("Year"), min_value=2000, max_value=2100)
     classification = forms.ChoiceField(label=_("Class"), choices=BumdesClass.choices)
-    score = forms.IntegerField(label=_("Score"), min_value=0, max_value=100, required=False)
+    score = WholeNumberField(label=_("Score"), min_value=0, max_value=100, required=False)
 
 
 class BusinessLineForm(StyledFormMixin, forms.Form):
@@ -286,7 +287,7 @@ class SiteFigureForm(StyledFormMixin, forms.Form):
                             help_text=_("e.g. 2026-03"))
     revenue = RupiahField(label=_("Revenue (Rp)"))
     costs = RupiahField(label=_("Operating costs (Rp)"), required=False)
-    patients = forms.IntegerField(label=_("Patients"), min_value=0, required=False,
+    patients = WholeNumberField(label=_("Patients"), min_value=0, required=False,
                                   help_text=_("Clinics only: patients seen in the month."))
 
     def clean_month(self):

@@ -21,7 +21,7 @@ from django.utils.formats import get_format
 from django.utils.formats import number_format
 from django.utils.translation import get_language
 
-__all__ = ["NumberFormat", "SenNotAllowed", "decimal_text", "grouped", "whole_rupiah"]
+__all__ = ["NumberFormat", "SenNotAllowed", "decimal_text", "grouped", "whole_number", "whole_rupiah"]
 
 
 @dataclass(frozen=True)
@@ -98,3 +98,19 @@ def whole_rupiah(text: str) -> int:
     if match["sen"] and match["sen"] != "-" and int(match["sen"]):
         raise SenNotAllowed(text)
     return int(match["whole"].replace(".", "").replace(",", ""))
+
+
+_WHOLE = re.compile(r"[0-9]{1,3}(?:(?P<group>[.,])[0-9]{3})(?:(?P=group)[0-9]{3})*|[0-9]+")
+
+
+def whole_number(text: str) -> int:
+    """
+    A count as typed: 1500, 1.500 or 1,500 (groups of three, one separator throughout). Django's IntegerField
+    reads "1.000" as 1 (it drops a point followed by zeros), where an Indonesian writer means a thousand; a whole
+    number has no decimals, so a separator can only group. Anything else (1.5, 1.000,5, a sign, other characters)
+    raises ``ValueError``.
+    """
+    compact = "".join(str(text).split())
+    if _WHOLE.fullmatch(compact) is None:
+        raise ValueError(text)
+    return int(compact.replace(".", "").replace(",", ""))

@@ -7,9 +7,10 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from core.formatting import SenNotAllowed
+from core.formatting import whole_number
 from core.formatting import whole_rupiah
 
-__all__ = ["DateInput", "RupiahField", "StyledFormMixin", "VersionedFormMixin"]
+__all__ = ["DateInput", "RupiahField", "StyledFormMixin", "VersionedFormMixin", "WholeNumberField"]
 
 
 class DateInput(forms.DateInput):
@@ -17,6 +18,22 @@ class DateInput(forms.DateInput):
 
     def __init__(self, **kwargs):
         super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class WholeNumberField(forms.IntegerField):
+    """A count typed as an Indonesian writes it (1.500) or plainly (1500); never 1.000 read as 1."""
+
+    default_error_messages = {"invalid": _("Enter a whole number, e.g. 1.500.")}
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.strip()  # blank is empty: required or not, as the field says
+        if isinstance(value, str) and value:
+            try:
+                value = whole_number(value)
+            except ValueError:
+                raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+        return super().to_python(value)
 
 
 class RupiahField(forms.IntegerField):

@@ -8,6 +8,7 @@ from bumdes.models import Federation
 from core.forms import RupiahField
 from core.forms import StyledFormMixin
 from core.forms import VersionedFormMixin
+from core.forms import WholeNumberField
 from core.roles import Action
 from core.scoping import scope_for
 from koperasi.models import Cooperative
@@ -245,7 +246,7 @@ class SpaceForm(_CooperativeOfVillageMixin, StyledFormMixin, forms.Form):
 class ResourceForm(StyledFormMixin, forms.Form):
     name = forms.CharField(label=_("Name"), max_length=100)
     kind = forms.ChoiceField(label=_("Kind"), choices=ResourceKind.choices)
-    capacity = forms.IntegerField(label=_("Capacity (people)"), min_value=1, max_value=1000)
+    capacity = WholeNumberField(label=_("Capacity (people)"), min_value=1, max_value=1000)
     opens_at = forms.TimeField(label=_("Opens at"), widget=TimeInput())
     closes_at = forms.TimeField(label=_("Closes at"), widget=TimeInput())
     open_days = forms.MultipleChoiceField(
@@ -262,7 +263,7 @@ class _BookerFields(StyledFormMixin, forms.Form):
     group = forms.CharField(label=_("Group served"), max_length=150, required=False,
                             help_text=_("E.g. komunitas disabilitas, karang taruna, UMKM perempuan."))
     purpose = forms.CharField(label=_("Purpose"), max_length=200, required=False)
-    people = forms.IntegerField(label=_("People"), min_value=1, max_value=1000, initial=1)
+    people = WholeNumberField(label=_("People"), min_value=1, max_value=1000, initial=1)
 
     def __init__(self, *args, space, **kwargs):
         super().__init__(*args, **kwargs)

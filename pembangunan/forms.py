@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import RupiahField
 from core.forms import StyledFormMixin
+from core.forms import WholeNumberField
 from core.roles import Action
 from koperasi.models import Cooperative
 from units.models import Unit
@@ -59,7 +60,7 @@ class PlotForm(StyledFormMixin, _LocationMixin, _PhotoFieldsMixin, forms.Form):
                            help_text=_("How people call the plot, e.g. “Tanah kas desa, Dusun Krajan”."))
     address = forms.CharField(label=_("Address or directions"), required=False,
                               widget=forms.Textarea(attrs={"rows": 2}))
-    area_m2 = forms.IntegerField(label=_("Area (m²)"), min_value=1, max_value=1_000_000)
+    area_m2 = WholeNumberField(label=_("Area (m²)"), min_value=1, max_value=1_000_000)
     owner_kind = forms.ChoiceField(label=_("Owner"), choices=OwnerKind.choices)
     owner_name = forms.CharField(label=_("Owner's name"), max_length=150, required=False)
     legal_status = forms.ChoiceField(label=_("Legal status"), choices=LegalStatus.choices)
@@ -104,7 +105,7 @@ class PhotoForm(StyledFormMixin, _LocationMixin, _PhotoFieldsMixin, forms.Form):
 class ProjectForm(StyledFormMixin, forms.Form):
     title = forms.CharField(label=_("What is built"), max_length=150,
                             help_text=_("e.g. “Gerai and warehouse 20 × 30 m”."))
-    building_area_m2 = forms.IntegerField(label=_("Floor area built (m²)"), min_value=1, max_value=1_000_000)
+    building_area_m2 = WholeNumberField(label=_("Floor area built (m²)"), min_value=1, max_value=1_000_000)
     executor = forms.ChoiceField(label=_("Executor"), choices=Executor.choices)
     executor_name = forms.CharField(label=_("Executor's name"), max_length=150, required=False,
                                     help_text=_("When the executor is not PT Agrinas."))
@@ -116,13 +117,13 @@ class ProjectForm(StyledFormMixin, forms.Form):
     planned_finish = forms.DateField(label=_("Planned finish"))
     bank_name = forms.CharField(label=_("Financing bank"), max_length=100, required=False)
     loan_amount = RupiahField(label=_("Loan amount (Rp)"), required=False, min_value=1)
-    loan_tenor_months = forms.IntegerField(label=_("Loan tenor (months)"), required=False, min_value=1,
+    loan_tenor_months = WholeNumberField(label=_("Loan tenor (months)"), required=False, min_value=1,
                                            max_value=360)
 
 
 class ProgressReportForm(StyledFormMixin, _LocationMixin, _PhotoFieldsMixin, forms.Form):
     reported_on = forms.DateField(label=_("Date"), initial=timezone.localdate)
-    percent = forms.IntegerField(label=_("Physical progress (%)"), min_value=0, max_value=100)
+    percent = WholeNumberField(label=_("Physical progress (%)"), min_value=0, max_value=100)
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     photo = forms.FileField(label=_("Photo of the site"), required=False, widget=_photo_widget(),
                             help_text=_("Without a photo the report is kept as a draft and does not count yet."))

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from core.formatting import grouped
 from core.forms import RupiahField
 from core.forms import StyledFormMixin
+from core.forms import WholeNumberField
 
 from .models import WajibPeriod
 
@@ -53,7 +54,7 @@ class ReversalForm(StyledFormMixin, forms.Form):
 
 
 class ShuForm(StyledFormMixin, forms.Form):
-    year = forms.IntegerField(label=_("Financial year"), min_value=2000, max_value=2100)
+    year = WholeNumberField(label=_("Financial year"), min_value=2000, max_value=2100)
     surplus = RupiahField(label=_("Surplus (SHU) of the year"), min_value=1)
     jasa_modal_percent = forms.DecimalField(label=_("Jasa modal (% of SHU)"), min_value=0, max_value=100,
                                             decimal_places=2)

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import StyledFormMixin
 from core.forms import VersionedFormMixin
+from core.forms import WholeNumberField
 from core.roles import Action
 from koperasi.models import FormationStage
 from units.models import READINESS_ORDER
@@ -27,7 +28,7 @@ class TargetForm(StyledFormMixin, forms.Form):
                                     choices=[("", "—"), *[(s.value, s.label) for s in READINESS_ORDER[1:]]])
     land_step = forms.ChoiceField(label=_("Land step"), required=False, choices=[("", "—"), *LandStep.choices],
                                   help_text=_("For a land and construction target."))
-    target_count = forms.IntegerField(label=_("Target"), required=False, min_value=1, max_value=100_000,
+    target_count = WholeNumberField(label=_("Target"), required=False, min_value=1, max_value=100_000,
                                       help_text=_("Leave empty for the number of desa/kelurahan in the region."))
     start_date = forms.DateField(label=_("Start date"))
     due_date = forms.DateField(label=_("Due date"))
@@ -42,7 +43,7 @@ class TargetForm(StyledFormMixin, forms.Form):
 
 class TargetEditForm(VersionedFormMixin, StyledFormMixin, forms.Form):
     title = forms.CharField(label=_("Title"), required=False, max_length=200)
-    target_count = forms.IntegerField(label=_("Target"), min_value=1, max_value=100_000)
+    target_count = WholeNumberField(label=_("Target"), min_value=1, max_value=100_000)
     start_date = forms.DateField(label=_("Start date"))
     due_date = forms.DateField(label=_("Due date"))
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))

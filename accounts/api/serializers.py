@@ -3,6 +3,7 @@ from rest_framework import serializers
 
 from accounts.models import RoleAssignment
 from accounts.models import User
+from core.api.fields import WholeNumberField
 from core.roles import Role
 from wilayah.api.serializers import RegionBriefSerializer
 
@@ -52,7 +53,7 @@ class _RoleInput(serializers.Serializer):
         allow_blank=True,
         help_text="Kemendagri code of the region the role is for; omit for the national administrator.",
     )
-    federation = serializers.IntegerField(
+    federation = WholeNumberField(
         required=False, allow_null=True, min_value=1,
         help_text="For federation_director and federation_staff: the id of the federation the role is held on.",
     )

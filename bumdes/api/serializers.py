@@ -25,6 +25,7 @@ from bumdes.models import SiteStatus
 from bumdes.services import MAX_PATIENTS
 from bumdes.services import MAX_RUPIAH
 from core.api.fields import VillageCodeField
+from core.api.fields import WholeNumberField
 from wilayah.api.serializers import RegionBriefSerializer
 
 __all__ = [
@@ -60,7 +61,7 @@ __all__ = [
 
 def _rupiah(**kwargs):
     kwargs.setdefault("help_text", "Whole rupiah.")
-    return serializers.IntegerField(min_value=0, max_value=MAX_RUPIAH, **kwargs)
+    return WholeNumberField(min_value=0, max_value=MAX_RUPIAH, **kwargs)
 
 
 # SECTION: output
@@ -227,9 +228,9 @@ class OfficerInputSerializer(serializers.Serializer):
 
 
 class ClassificationInputSerializer(serializers.Serializer):
-    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    year = WholeNumberField(min_value=2000, max_value=2100)
     classification = serializers.ChoiceField(choices=BumdesClass.choices)
-    score = serializers.IntegerField(min_value=0, max_value=100, required=False, allow_null=True, default=None)
+    score = WholeNumberField(min_value=0, max_value=100, required=False, allow_null=True, default=None)
 
 
 class BusinessLineInputSerializer(serializers.Serializer):
@@ -243,9 +244,9 @@ class FederationCreateInputSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     seat = VillageCodeField(required=False, allow_blank=True, default="",
                             help_text="For a company or secondary cooperative: its desa/kelurahan.")
-    bumdes = serializers.IntegerField(required=False, allow_null=True, default=None,
+    bumdes = WholeNumberField(required=False, allow_null=True, default=None,
                                       help_text="For a BUM Desa Bersama: the id of its registry entry.")
-    parent = serializers.IntegerField(required=False, allow_null=True, default=None,
+    parent = WholeNumberField(required=False, allow_null=True, default=None,
                                       help_text="For a company: the id of the BUM Desa Bersama federation owning it.")
     legal_number = serializers.CharField(required=False, allow_blank=True, default="", max_length=100)
     legal_date = serializers.DateField(required=False, allow_null=True, default=None)
@@ -270,7 +271,7 @@ class MemberVillageInputSerializer(serializers.Serializer):
 
 
 class MemberCooperativeInputSerializer(serializers.Serializer):
-    cooperative = serializers.IntegerField(min_value=1)
+    cooperative = WholeNumberField(min_value=1)
     joined_on = serializers.DateField()
     left_on = serializers.DateField(required=False, allow_null=True, default=None)
     capital = _rupiah(required=False, default=0)
@@ -287,7 +288,7 @@ class MembershipUpdateInputSerializer(serializers.Serializer):
 
 
 class SiteCreateInputSerializer(serializers.Serializer):
-    federation = serializers.IntegerField(min_value=1)
+    federation = WholeNumberField(min_value=1)
     kind = serializers.ChoiceField(choices=SiteKind.choices)
     name = serializers.CharField(max_length=150)
     village = VillageCodeField()
@@ -322,14 +323,14 @@ class SiteFigureInputSerializer(serializers.Serializer):
                                    error_messages={"invalid": "Enter the month as YYYY-MM."})
     revenue = _rupiah()
     costs = _rupiah(required=False, default=0)
-    patients = serializers.IntegerField(min_value=0, max_value=MAX_PATIENTS, required=False, allow_null=True,
+    patients = WholeNumberField(min_value=0, max_value=MAX_PATIENTS, required=False, allow_null=True,
                                         default=None, help_text="Clinics only.")
 
 
 class AgreementCreateInputSerializer(serializers.Serializer):
-    cooperative = serializers.IntegerField(min_value=1)
-    bumdes = serializers.IntegerField(required=False, allow_null=True, default=None)
-    federation = serializers.IntegerField(required=False, allow_null=True, default=None)
+    cooperative = WholeNumberField(min_value=1)
+    bumdes = WholeNumberField(required=False, allow_null=True, default=None)
+    federation = WholeNumberField(required=False, allow_null=True, default=None)
     kind = serializers.ChoiceField(choices=AgreementKind.choices)
     title = serializers.CharField(max_length=200)
     starts_on = serializers.DateField()

@@ -1,5 +1,7 @@
 """Serializer fields shared by the apps' input serializers."""
 
+import re
+
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -9,7 +11,10 @@ from core.identifiers import REGION_CODE_PATTERN
 from core.identifiers import VILLAGE_CODE_PATTERN
 from core.roles import Action
 
-__all__ = ["RegionCodeField", "ScopedPrimaryKeyRelatedField", "StrictBooleanField", "VillageCodeField"]
+__all__ = [
+    "RegionCodeField", "ScopedPrimaryKeyRelatedField", "StrictBooleanField", "VillageCodeField", "WholeNumberField",
+]
+
 
 class RegionCodeField(serializers.RegexField):
     """A Kemendagri region code of any level, e.g. ``33.18`` or ``33.18.01.2001``."""
@@ -58,3 +63,21 @@ class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
         request = self.context.get("request")
         user = request.user if request is not None else None
         return self.model.objects.for_user(user, self.scope_action)
+
+
+class WholeNumberField(serializers.IntegerField):
+    """
+    A whole number (an amount in rupiah, a count, an id) sent as a JSON number or as a text of digits. DRF's
+    IntegerField reads the text "50.000" as 50 (it drops a point followed by zeros), where an Indonesian writer
+    means fifty thousand: a text with separators or decimals is refused instead of being guessed at.
+    """
+
+    default_error_messages = {
+        "digits": _("Send a whole number as a JSON number or as digits only, e.g. 50000: no separators or decimals."),
+    }
+    _DIGITS = re.compile(r"\s*-?[0-9]+\s*")
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and len(data) <= self.MAX_STRING_LENGTH and not self._DIGITS.fullmatch(data):
+            self.fail("digits")
+        return super().to_internal_value(data)

@@ -7,6 +7,7 @@ from bumdes.models import Federation
 from core.api.fields import RegionCodeField
 from core.api.fields import ScopedPrimaryKeyRelatedField
 from core.api.fields import VillageCodeField
+from core.api.fields import WholeNumberField
 from core.roles import Action
 from kegiatan.models import Attendee
 from kegiatan.models import AttendeeRole
@@ -146,7 +147,7 @@ class CoverageSerializer(serializers.Serializer):
 class InvitationReplyInputSerializer(serializers.Serializer):
     village = VillageCodeField(help_text="The invited desa/kelurahan replying.")
     reply = serializers.ChoiceField(choices=InvitationReply.choices)
-    people = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1,
+    people = WholeNumberField(required=False, allow_null=True, default=None, min_value=1,
                                       max_value=MAX_EXPECTED_PEOPLE)
 
 
@@ -185,7 +186,7 @@ class MeetingInputSerializer(serializers.Serializer):
     event = ScopedPrimaryKeyRelatedField(Event, required=False, allow_null=True, default=None)
     kind = serializers.ChoiceField(choices=DealKind.choices)
     title = TextField(max_length=200, required=False, allow_blank=True, default="")
-    value = serializers.IntegerField(min_value=0, max_value=MAX_RUPIAH, required=False, default=0)
+    value = WholeNumberField(min_value=0, max_value=MAX_RUPIAH, required=False, default=0)
     next_step = TextField(max_length=300, required=False, allow_blank=True, default="")
     next_step_on = serializers.DateField(required=False, allow_null=True, default=None)
     notes = TextField(required=False, allow_blank=True, default="", max_length=5000)
@@ -196,7 +197,7 @@ class DealMoveInputSerializer(serializers.Serializer):
     """Only the fields sent are changed."""
 
     stage = serializers.ChoiceField(choices=DealStage.choices, required=False)
-    value = serializers.IntegerField(min_value=0, max_value=MAX_RUPIAH, required=False)
+    value = WholeNumberField(min_value=0, max_value=MAX_RUPIAH, required=False)
     next_step = TextField(max_length=300, required=False, allow_blank=True)
     next_step_on = serializers.DateField(required=False)
 
@@ -249,7 +250,7 @@ class BookingInputSerializer(serializers.Serializer):
     booker_contact = TextField(max_length=150, required=False, allow_blank=True, default="")
     group = TextField(max_length=150, required=False, allow_blank=True, default="")
     purpose = TextField(max_length=200, required=False, allow_blank=True, default="")
-    people = serializers.IntegerField(min_value=1, max_value=1000, required=False, default=1)
+    people = WholeNumberField(min_value=1, max_value=1000, required=False, default=1)
     starts_at = serializers.DateTimeField()
     ends_at = serializers.DateTimeField()
 

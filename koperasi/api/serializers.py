@@ -6,6 +6,7 @@ from rest_framework.reverse import reverse
 
 from accounts.api.serializers import UserBriefSerializer
 from core.api.fields import VillageCodeField
+from core.api.fields import WholeNumberField
 from koperasi.extensions import formation_issues
 from koperasi.models import Cooperative
 from koperasi.models import DocumentType
@@ -218,7 +219,7 @@ class CooperativeUpdateInputSerializer(serializers.Serializer):
 
 
 class StalledQuerySerializer(serializers.Serializer):
-    days = serializers.IntegerField(
+    days = WholeNumberField(
         min_value=0, max_value=3650, required=False,
         help_text="Days without a completed stage (0–3650); the portal's STALLED_AFTER_DAYS when omitted.",
     )

@@ -7,6 +7,7 @@ from rest_framework import serializers
 from core.api.fields import RegionCodeField
 from core.api.fields import ScopedPrimaryKeyRelatedField
 from core.api.fields import VillageCodeField
+from core.api.fields import WholeNumberField
 from core.roles import Action
 from koperasi.models import Cooperative
 from pembangunan.models import ConstructionProject
@@ -73,7 +74,7 @@ class _PlotFields(serializers.Serializer):
     address = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
     latitude = serializers.DecimalField(required=False, allow_null=True, default=None, **_LATITUDE)
     longitude = serializers.DecimalField(required=False, allow_null=True, default=None, **_LONGITUDE)
-    area_m2 = serializers.IntegerField(min_value=1, max_value=1_000_000)
+    area_m2 = WholeNumberField(min_value=1, max_value=1_000_000)
     owner_kind = serializers.ChoiceField(choices=OwnerKind.choices)
     owner_name = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
     legal_status = serializers.ChoiceField(choices=LegalStatus.choices)
@@ -149,18 +150,18 @@ class ProjectSerializer(serializers.ModelSerializer):
 
 class _ProjectFields(serializers.Serializer):
     title = serializers.CharField(max_length=150)
-    building_area_m2 = serializers.IntegerField(min_value=1, max_value=1_000_000)
+    building_area_m2 = WholeNumberField(min_value=1, max_value=1_000_000)
     executor = serializers.ChoiceField(choices=Executor.choices, required=False, default=Executor.AGRINAS)
     executor_name = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
     contractor_name = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
     contract_number = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
-    contract_value = serializers.IntegerField(**_MONEY, help_text="Whole rupiah.")
+    contract_value = WholeNumberField(**_MONEY, help_text="Whole rupiah.")
     contract_date = serializers.DateField()
     planned_start = serializers.DateField()
     planned_finish = serializers.DateField()
     bank_name = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
-    loan_amount = serializers.IntegerField(required=False, allow_null=True, default=None, **_MONEY)
-    loan_tenor_months = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1,
+    loan_amount = WholeNumberField(required=False, allow_null=True, default=None, **_MONEY)
+    loan_tenor_months = WholeNumberField(required=False, allow_null=True, default=None, min_value=1,
                                                  max_value=360)
 
 
@@ -180,7 +181,7 @@ class ProjectUpdateInputSerializer(_ProjectFields):
 
 class ProgressReportInputSerializer(serializers.Serializer):
     reported_on = serializers.DateField()
-    percent = serializers.IntegerField(min_value=0, max_value=100)
+    percent = WholeNumberField(min_value=0, max_value=100)
     notes = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
     photo = serializers.FileField(required=False,
                                   help_text="Without a photo the report is a draft until one is added.")
@@ -203,8 +204,8 @@ class UnitReportSerializer(serializers.ModelSerializer):
 class UnitReportInputSerializer(serializers.Serializer):
     unit = ScopedPrimaryKeyRelatedField(Unit, Action.RECORD_LAND)
     month = serializers.DateField(help_text="Any day of the month reported.")
-    revenue = serializers.IntegerField(min_value=0, max_value=10**13, help_text="Whole rupiah.")
-    costs = serializers.IntegerField(min_value=0, max_value=10**13, help_text="Whole rupiah.")
+    revenue = WholeNumberField(min_value=0, max_value=10**13, help_text="Whole rupiah.")
+    costs = WholeNumberField(min_value=0, max_value=10**13, help_text="Whole rupiah.")
     figures = serializers.DictField(child=serializers.FloatField(min_value=0, max_value=10**13), required=False,
                                     default=dict,
                                     help_text="The unit type's own figures, e.g. {\"transactions\": 812}.")

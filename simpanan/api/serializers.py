@@ -4,6 +4,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.api.fields import ScopedPrimaryKeyRelatedField
+from core.api.fields import WholeNumberField
 from core.roles import Action
 from core.scoping import scope_for
 from koperasi.models import Cooperative
@@ -36,7 +37,7 @@ __all__ = [
 
 
 def _amount(**kwargs):
-    return serializers.IntegerField(min_value=1, max_value=MAX_AMOUNT, help_text="Whole rupiah.", **kwargs)
+    return WholeNumberField(min_value=1, max_value=MAX_AMOUNT, help_text="Whole rupiah.", **kwargs)
 
 
 class SettingSerializer(serializers.ModelSerializer):
@@ -103,7 +104,7 @@ class PostingCreateInputSerializer(serializers.Serializer):
 
 
 class SheetPaymentSerializer(serializers.Serializer):
-    bill = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
+    bill = WholeNumberField(min_value=1, max_value=2**63 - 1)
     amount = _amount()
 
 
@@ -161,17 +162,17 @@ class ShuSerializer(serializers.ModelSerializer):
 
 class ShuCreateInputSerializer(serializers.Serializer):
     cooperative = ScopedPrimaryKeyRelatedField(Cooperative)
-    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    year = WholeNumberField(min_value=2000, max_value=2100)
     surplus = _amount()
-    jasa_modal_bp = serializers.IntegerField(min_value=0, max_value=10_000, help_text="Basis points: 25 % = 2500.")
-    jasa_usaha_bp = serializers.IntegerField(min_value=0, max_value=10_000)
-    other_allocations = serializers.DictField(child=serializers.IntegerField(min_value=0, max_value=10_000),
+    jasa_modal_bp = WholeNumberField(min_value=0, max_value=10_000, help_text="Basis points: 25 % = 2500.")
+    jasa_usaha_bp = WholeNumberField(min_value=0, max_value=10_000)
+    other_allocations = serializers.DictField(child=WholeNumberField(min_value=0, max_value=10_000),
                                               required=False, help_text='e.g. {"cadangan": 4000}')
 
 
 class _MemberAmount(serializers.Serializer):
-    member = serializers.IntegerField(min_value=1)
-    amount = serializers.IntegerField(min_value=0, max_value=MAX_AMOUNT)
+    member = WholeNumberField(min_value=1)
+    amount = WholeNumberField(min_value=0, max_value=MAX_AMOUNT)
 
 
 class ShuTransactionsInputSerializer(serializers.Serializer):

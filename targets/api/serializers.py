@@ -4,6 +4,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.api.fields import RegionCodeField
+from core.api.fields import WholeNumberField
 from koperasi.api.serializers import FormationStageBriefSerializer
 from targets.models import LandStep
 from targets.models import Target
@@ -70,7 +71,7 @@ class TargetCreateInputSerializer(serializers.Serializer):
     )
     land_step = serializers.ChoiceField(choices=LandStep.choices, required=False, allow_blank=True, default="",
                                         help_text="Land step to reach, for a land target (cumulative).")
-    target_count = serializers.IntegerField(
+    target_count = WholeNumberField(
         required=False, allow_null=True, min_value=1, max_value=100_000,
         help_text="Defaults to the number of desa/kelurahan in the region, which is also its upper bound.",
     )
@@ -83,7 +84,7 @@ class TargetCreateInputSerializer(serializers.Serializer):
 class TargetUpdateInputSerializer(serializers.Serializer):
     """Only the fields sent are changed."""
 
-    target_count = serializers.IntegerField(required=False, min_value=1, max_value=100_000)
+    target_count = WholeNumberField(required=False, min_value=1, max_value=100_000)
     start_date = serializers.DateField(required=False)
     due_date = serializers.DateField(required=False)
     title = serializers.CharField(max_length=200, required=False, allow_blank=True)

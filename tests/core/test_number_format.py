@@ -12,6 +12,7 @@ from django.utils import translation
 from core.formatting import grouped
 from core.formatting import whole_rupiah
 from core.forms import RupiahField
+from core.forms import WholeNumberField
 
 
 def test_whole_numbers_are_grouped_with_the_languages_separator():
@@ -99,3 +100,17 @@ def test_an_amount_with_sen_or_irregular_groups_is_refused_never_read_otherwise(
     with pytest.raises(forms.ValidationError) as refused:
         RupiahField().clean(typed)
     assert refused.value.code == refusal
+
+
+@pytest.mark.parametrize(("typed", "number"), [("1500", 1_500), ("1.500", 1_500), ("1,500", 1_500), ("1.000", 1_000),
+                                               (" 12.345.678 ", 12_345_678), ("0", 0)])
+def test_a_whole_number_typed_with_indonesian_grouping_is_read_in_full(typed, number):
+    """Django's IntegerField had read "1.000" as 1: a plot of a thousand m² became one m²."""
+    assert WholeNumberField().clean(typed) == number
+
+
+@pytest.mark.parametrize("typed", ["1.5", "1.000,5", "1,5", "1.000.00", "-1.000", "１２３", "12 orang"])
+def test_a_whole_number_with_decimals_or_other_characters_is_refused(typed):
+    with pytest.raises(forms.ValidationError) as refused:
+        WholeNumberField(min_value=-10).clean(typed)
+    assert refused.value.code == "invalid"

@@ -27,12 +27,13 @@ def test_village_staff_records_a_plot_with_photo_and_gps_and_the_dinas_verifies_
     client_login(client, village_staff)
     assert client.get("/pembangunan/lahan/baru/").status_code == 200
     response = client.post("/pembangunan/lahan/baru/", {
-        "cooperative": cooperative.pk, "name": "Tanah kas desa Krajan", "area_m2": "1500",
+        "cooperative": cooperative.pk, "name": "Tanah kas desa Krajan", "area_m2": "1.500",
         "owner_kind": "tanah_kas_desa", "legal_status": "sertifikat", "unit_type_codes": ["gerai_sembako"],
         "latitude": "-6.812345", "longitude": "111.001234", "keep_location": "on", "photo": photo_upload(),
     })
     plot = LandPlot.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/pembangunan/lahan/{plot.pk}/"
+    assert plot.area_m2 == 1_500  # typed as an Indonesian writes it; Django alone had read "1.000" as 1
     assert plot.photos.get().is_geotagged
     response = client.post(f"/pembangunan/lahan/{plot.pk}/", {"operation": "survey",
                                                               "survey-surveyed_on": timezone.localdate()})

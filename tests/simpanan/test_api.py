@@ -46,6 +46,10 @@ def test_the_bendahara_posts_and_reverses_over_the_api(village_staff, coop, memb
     ({"type": "opening", "member": "MEMBER", "amount": 1000, "transaction_date": "2025-06-01"}, "kind"),
     ({"type": "transfer", "member": "MEMBER", "amount": 1000, "transaction_date": "2025-06-01"}, "type"),
     ({"type": "deposit", "member": 999_999_999, "amount": 1000, "transaction_date": "2025-06-01"}, "member"),
+    # DRF alone had read the text "50.000" as Rp 50 (it drops a point followed by zeros).
+    ({"type": "deposit", "member": "MEMBER", "amount": "50.000", "transaction_date": "2025-06-01"}, "amount"),
+    ({"type": "deposit", "member": "MEMBER", "amount": "50,000", "transaction_date": "2025-06-01"}, "amount"),
+    ({"type": "deposit", "member": "MEMBER", "amount": "50000.0", "transaction_date": "2025-06-01"}, "amount"),
 ])
 def test_bad_postings_are_400_with_the_field_named(village_staff, members, body, field):
     body = {key: members[0].pk if value == "MEMBER" else value for key, value in body.items()}
@@ -130,3 +134,14 @@ def test_a_collection_sheet_over_the_api_is_all_or_nothing(village_staff, coop, 
         (first.pk, "KW/2025/000001"), (second.pk, "KW/2025/000002")]
     empty = api.post("/api/savings-postings/sheet/", {**sheet, "payments": []}, format="json")
     assert empty.status_code == 400 and "payments" in empty.json()
+
+
+def test_an_amount_sent_as_text_of_digits_or_as_a_number_is_the_same_amount(village_staff, members):
+    api = api_as(village_staff)
+    for amount in ("50000", 50_000, 50_000.0):
+        response = api.post("/api/savings-postings/", {"type": "deposit", "member": members[0].pk, "amount": amount,
+                                                       "transaction_date": "2025-06-01"}, format="json")
+        assert response.status_code == 201 and response.json()["amount"] == 50_000, response.json()
+    refused = api.post("/api/savings-postings/", {"type": "deposit", "member": members[0].pk, "amount": "50.000",
+                                                  "transaction_date": "2025-06-01"}, format="json")
+    assert "50000" in refused.json()["amount"][0]

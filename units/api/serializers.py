@@ -3,6 +3,7 @@
 from rest_framework import serializers
 
 from core.api.fields import ScopedPrimaryKeyRelatedField
+from core.api.fields import WholeNumberField
 from koperasi.models import Cooperative
 from units.models import Unit
 from units.models import UnitMilestone
@@ -73,8 +74,8 @@ class UnitUpdateInputSerializer(serializers.Serializer):
 
     status = serializers.ChoiceField(choices=UnitStatus.choices, required=False)
     not_run_reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
-    land_progress = serializers.IntegerField(required=False, help_text="Percent, 0 to 100.")
-    building_progress = serializers.IntegerField(required=False, help_text="Percent, 0 to 100.")
+    land_progress = WholeNumberField(required=False, help_text="Percent, 0 to 100.")
+    building_progress = WholeNumberField(required=False, help_text="Percent, 0 to 100.")
     licence_number = serializers.CharField(required=False, allow_blank=True, max_length=100)
     licence_date = serializers.DateField(required=False, allow_null=True)
     go_live_date = serializers.DateField(required=False, allow_null=True)
