@@ -2,11 +2,13 @@
 
 import hashlib
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.auth.models import BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -111,9 +113,15 @@ class User(AbstractBaseUser, PermissionsMixin):
         blank=True,
         related_name="+",
     )
+    session_generation = models.PositiveIntegerField(
+        verbose_name=_("session generation"),
+        default=0,
+        editable=False,
+        help_text=_("Raised when the account is deactivated: every session signed in before it ends."),
+    )
 
     objects = UserManager()
-    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+    history = HistoricalRecords(excluded_fields=["password", "last_login", "session_generation"])
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
@@ -126,6 +134,26 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self):
         return self.full_name or self.email
+
+    # A session holds a hash of the password (Django's check: a new password ends the other sessions). It holds the
+    # session generation too, so that deactivating an account ends its sessions for good: hidden while it is
+    # inactive, an old session had opened pages again once the account was reactivated. Generation 0 keeps
+    # Django's hash, so sessions signed in before the generation existed stay valid.
+    def get_session_auth_hash(self):
+        if not self.session_generation:
+            return super().get_session_auth_hash()
+        return self._generation_hash(secret=None)
+
+    def get_session_auth_fallback_hash(self):
+        if not self.session_generation:
+            yield from super().get_session_auth_fallback_hash()
+            return
+        for secret in settings.SECRET_KEY_FALLBACKS:
+            yield self._generation_hash(secret=secret)
+
+    def _generation_hash(self, *, secret) -> str:
+        return salted_hmac("accounts.User.get_session_auth_hash", f"{self.password}:{self.session_generation}",
+                           secret=secret, algorithm="sha256").hexdigest()
 
     def get_full_name(self):
         return self.full_name

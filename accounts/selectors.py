@@ -18,6 +18,7 @@ from .models import RoleAssignment
 from .models import User
 
 __all__ = [
+    "authenticator_app_since",
     "mfa_required_roles",
     "nearest_users_who_can",
     "regions_held",
@@ -184,6 +185,12 @@ _MFA_STATE_SQL = (
     f"EXISTS (SELECT 1 FROM {Authenticator._meta.db_table} WHERE user_id = %s AND type = %s) "
     f"FROM (SELECT 1) AS one LEFT JOIN {RoleAssignment._meta.db_table} AS assignment ON assignment.user_id = %s"
 )
+
+
+def authenticator_app_since(user):
+    """When ``user``'s authenticator app was activated (a datetime), or None while it is not active."""
+    return (Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP)
+            .order_by("created_at").values_list("created_at", flat=True).first())
 
 
 def user_mfa_state(user) -> tuple[bool, bool]:

@@ -241,9 +241,12 @@ def _set_active(*, actor: User, user: User, active: bool) -> User:
         return user
     user.is_active = active
     user._history_user = actor
-    user.save(update_fields=["is_active"])
-    if not active:
-        # Reactivating an account must not bring old API keys back to life.
+    if active:
+        user.save(update_fields=["is_active"])
+    else:
+        # Reactivating an account must not bring its old sessions or API keys back to life.
+        user.session_generation += 1
+        user.save(update_fields=["is_active", "session_generation"])
         api_tokens_revoke_all(user=user)
     return user
 

@@ -7,6 +7,8 @@ from rest_framework import exceptions
 from rest_framework.authentication import TokenAuthentication
 
 from accounts.models import ApiToken
+from accounts.selectors import authenticator_app_since
+from accounts.selectors import user_mfa_state
 
 __all__ = ["ApiTokenAuthentication"]
 
@@ -17,8 +19,11 @@ LAST_USED_PRECISION = timedelta(minutes=1)
 class ApiTokenAuthentication(TokenAuthentication):
     """
     ``Authorization: Token <key>`` against the portal's hashed tokens (``accounts.ApiToken``). A token is
-    refused when it has expired, when the user's password has changed since it was issued, or when the
-    account is deactivated.
+    refused when it has expired, when the user's password has changed since it was issued, when the
+    account is deactivated, and when it was issued without the second factor the account now needs: the
+    user's role has come to require two-factor authentication and it is not active (the pages send such a
+    user to its activation, the token must not be the way round), or the authenticator app was activated
+    after the token was issued (with a password alone).
     """
 
     keyword = "Token"
@@ -40,7 +45,20 @@ class ApiTokenAuthentication(TokenAuthentication):
             token.delete()
             raise exceptions.AuthenticationFailed(_("The password has changed since this token was issued. "
                                                     "Request a new one."))
+        self._require_second_factor(user, token)
         if token.last_used_at is None or now - token.last_used_at >= LAST_USED_PRECISION:
             ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
             token.last_used_at = now
         return user, token
+
+    @staticmethod
+    def _require_second_factor(user, token: ApiToken) -> None:
+        required, active = user_mfa_state(user)
+        if required and not active:
+            raise exceptions.PermissionDenied(_(
+                "Your role requires two-factor authentication. Activate it in the portal first, then request a "
+                "new token with a code from your authenticator app."))
+        if active and token.created_at < authenticator_app_since(user):
+            raise exceptions.PermissionDenied(_(
+                "This token was issued before two-factor authentication was turned on for your account. Request "
+                "a new one with a code from your authenticator app."))

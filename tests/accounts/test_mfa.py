@@ -9,6 +9,8 @@ import pytest
 from allauth.mfa.models import Authenticator
 
 from accounts.models import User
+from accounts.services import role_assign
+from accounts.services import user_totp_activate
 from core.roles import Role
 from tests.conftest import PASSWORD
 from tests.conftest import PATI
@@ -275,3 +277,22 @@ def test_guessing_codes_on_the_sign_in_step_locks_it_even_for_the_right_code(cli
     locked = client.post(AUTHENTICATE, {"code": totp_code()})
     assert locked.status_code == 200 and "Too many failed sign-in attempts" in locked.content.decode()
     assert client.get("/").status_code == 302
+
+
+def test_a_token_issued_before_the_role_required_two_factor_authentication_does_not_get_round_it(api_client):
+    """A village staff member's token went on working, with officer rights, after promotion to kecamatan officer."""
+    staff = make_user(Role.VILLAGE_STAFF, PRAWOTO)
+    key = _token(api_client, staff).json()["token"]
+    admin = make_user(Role.NATIONAL_ADMIN)
+    role_assign(actor=admin, user=staff, role=Role.KECAMATAN_OFFICER, region_code=SUKOLILO)
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {key}", HTTP_ACCEPT_LANGUAGE="en")
+    refused = api_client.get("/api/users/")
+    assert refused.status_code == 403 and "Activate it in the portal" in refused.json()["detail"]
+    # Once activated, a token issued with a password alone is still not enough: a new one, with a code, is.
+    user_totp_activate(user=staff, secret=TOTP_SECRET)
+    refused = api_client.get("/api/users/")
+    assert refused.status_code == 403 and "issued before two-factor" in refused.json()["detail"]
+    api_client.credentials()
+    fresh = _token(api_client, staff, otp=totp_code()).json()["token"]
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {fresh}")
+    assert api_client.get("/api/users/").status_code == 200

@@ -6,6 +6,7 @@ from core.roles import Role
 from tests.conftest import PASSWORD
 from tests.conftest import PRAWOTO
 from tests.conftest import api_as
+from tests.conftest import client_login
 from tests.conftest import make_user
 
 pytestmark = pytest.mark.django_db
@@ -34,6 +35,20 @@ def test_deactivated_users_token_stops_working(api_client, pati_officer, village
     api_as(pati_officer).post(f"/api/users/{village_staff.pk}/deactivate/")
     api_client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     assert api_client.get("/api/me/").status_code in (401, 403)
+
+
+def test_deactivation_ends_the_web_sessions_so_reactivation_does_not_revive_them(client, pati_officer, village_staff):
+    """Hidden while the account was inactive, the old session had opened pages again once it was reactivated."""
+    client_login(client, village_staff)
+    assert client.get("/pengguna/profil/").status_code == 200
+    officer = api_as(pati_officer)
+    officer.post(f"/api/users/{village_staff.pk}/deactivate/")
+    officer.post(f"/api/users/{village_staff.pk}/reactivate/")
+    page = client.get("/pengguna/profil/")
+    assert page.status_code == 302 and page["Location"].startswith("/accounts/login/")
+    assert client_login(client, village_staff)["Location"] == "/"  # the password still signs in
+    assert client.get("/pengguna/profil/").status_code == 200
+    assert officer.get("/api/me/").status_code == 200  # the officer who did it stays signed in
 
 
 def test_create_user_inside_the_area(pati_officer):
