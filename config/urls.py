@@ -50,7 +50,6 @@ handler403 = _errors.permission_denied
 handler404 = _errors.page_not_found
 handler500 = _errors.server_error
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# No route serves MEDIA_ROOT, not even in DEBUG (the quickstart): every uploaded or exported file is private
+# (core.storage) and reaches its reader through a view that checks scope first. Django's static() route for
+# the media had served anyone, signed in or not, an officer's export under its predictable name.

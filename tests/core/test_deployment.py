@@ -1,5 +1,6 @@
 """Production settings pass Django's deployment checklist; the API schema is valid."""
 
+import importlib
 import os
 import subprocess
 import sys
@@ -7,6 +8,12 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.test import override_settings
+from django.urls import Resolver404
+from django.urls import URLResolver
+from django.urls.resolvers import RegexPattern
+
+import config.urls
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 
@@ -46,3 +53,14 @@ def test_openapi_schema_is_valid_without_warnings(tmp_path):
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "schema.yaml"))
     schema = (tmp_path / "schema.yaml").read_text()
     assert "/api/regions/{code}/" in schema and "/api/users/{id}/deactivate/" in schema
+
+
+def test_no_route_serves_the_uploaded_and_exported_files_even_in_debug():
+    """The quickstart (DEBUG) had served MEDIA_ROOT, private exports included, to anyone who guessed a name."""
+    with override_settings(DEBUG=True):
+        try:
+            patterns = importlib.reload(config.urls).urlpatterns  # as a DEBUG process builds them
+        finally:
+            importlib.reload(config.urls)
+    with pytest.raises(Resolver404):
+        URLResolver(RegexPattern(r"^/"), patterns).resolve("/media/private/exports/rekap-per-wilayah-33.18.csv")
