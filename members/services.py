@@ -33,6 +33,7 @@ from koperasi.services import cooperative_activity
 from wilayah.models import Region
 from wilayah.models import RegionLevel
 
+from .extensions import joining_date_refusals
 from .models import PENGAWAS_ROLES
 from .models import PENGURUS_ROLES
 from .models import REQUIRED_PENGURUS_ROLES
@@ -256,6 +257,11 @@ def member_update(*, actor, member: Member, **changes) -> tuple[Member, list[str
             "This member is pengurus; village leadership may not be pengurus. End the position first."
         )]})
     fresh = locked(member)  # another officer's change to other fields is kept
+    if "joined_on" in cleaned and cleaned["joined_on"] > fresh.joined_on:
+        # What other apps recorded from the old date on (savings postings, bills) must not end up before it.
+        refusals = joining_date_refusals(fresh, cleaned["joined_on"])
+        if refusals:
+            raise ValidationError({"joined_on": refusals})
     for field, value in cleaned.items():
         setattr(fresh, field, value)
     if "joined_on" in cleaned and cleaned["joined_on"] != member.joined_on:

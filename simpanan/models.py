@@ -350,7 +350,7 @@ class ShuLine(models.Model):
 
     distribution = models.ForeignKey(verbose_name=_("SHU distribution"), to=ShuDistribution,
                                      on_delete=models.CASCADE, related_name="lines")
-    member = models.ForeignKey(verbose_name=_("member"), to="members.Member", on_delete=models.CASCADE,
+    member = models.ForeignKey(verbose_name=_("member"), to="members.Member", on_delete=models.PROTECT,
                                related_name="shu_lines")
     savings_basis = models.PositiveBigIntegerField(verbose_name=_("savings at year end"), default=0)
     transactions_basis = models.PositiveBigIntegerField(verbose_name=_("transactions in the year"), default=0)

@@ -118,9 +118,15 @@ def totals_within(user, action: Action = Action.VIEW) -> dict:
 
 
 def member_balances(cooperative, *, query: str = ""):
-    """The cooperative's members with their maintained balances, by name."""
+    """
+    The cooperative's members with their maintained balances, by name; ``query`` is part of a name or a member
+    number, with or without its leading zeros (12 finds 00012, as the SHU list reads numbers).
+    """
     members = cooperative.members.select_related("savings").order_by("name", "pk")
-    if query:
+    query = query.strip()
+    if query.isascii() and query.isdigit():
+        members = members.filter(name__icontains=query) | members.filter(member_number__regex=rf"^0*{int(query)}$")
+    elif query:
         members = members.filter(name__icontains=query) | members.filter(member_number=query)
     return members
 

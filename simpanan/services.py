@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db import transaction
 from django.db.models import F
+from django.db.models import Q
 from django.db.models import Sum
 from django.utils import formats
 from django.utils import timezone
@@ -54,11 +55,13 @@ __all__ = [
     "bill_forget",
     "bill_pay",
     "bill_payments_post",
+    "bills_after_leaving_forget",
     "opening_balance_post",
     "period_start",
     "pokok_bill_create",
     "pokok_bills_generate",
     "posting_reverse",
+    "savings_before",
     "savings_setting_add",
     "setting_on",
     "shu_distribution_create",
@@ -108,15 +111,68 @@ def _clean_date(value, field: str = "transaction_date") -> date:
     return value
 
 
-def _not_before_joining(member: Member, transaction_date: date) -> None:
-    """A member's own transaction is dated from their joining (it would count in an SHU year they were not in)."""
-    if member.joined_on and transaction_date < member.joined_on:
-        raise ValidationError({"transaction_date": _joined_after(member.name, member.joined_on)})
+def _require_member_on(member: Member, transaction_date: date, *, paying_in: bool = True) -> None:
+    """
+    A member's own transaction is dated from their joining (it would count in an SHU year they were not in), and
+    money is paid in only until they left or died: a deposit or a payment after that had been taken as if they
+    were still a member. Money going out (a withdrawal, the payout of their savings) stays open to them.
+    """
+    refusal = _member_day_refusal(member.name, member.joined_on, member.status, member.status_on, transaction_date,
+                                  paying_in=paying_in)
+    if refusal:
+        raise ValidationError({"transaction_date": refusal})
+
+
+def _member_day_refusal(name: str, joined_on: date | None, status: str, status_on: date | None,
+                        transaction_date: date, *, paying_in: bool = True) -> str | None:
+    if joined_on and transaction_date < joined_on:
+        return _joined_after(name, joined_on)
+    if paying_in and status != MemberStatus.AKTIF and (status_on is None or transaction_date > status_on):
+        return _("%(name)s is no longer a member (%(status)s since %(date)s): nothing more is paid in after that. "
+                 "If the date is wrong, correct it in the member register first.") % {
+            "name": name, "status": MemberStatus(status).label.lower(),
+            "date": formats.date_format(status_on) if status_on else "?"}
+    return None
 
 
 def _joined_after(name: str, joined_on: date) -> str:
     return _("%(name)s joined on %(joined)s; a transaction cannot be dated before that. If the joining date is wrong, "
              "correct it in the member register first.") % {"name": name, "joined": formats.date_format(joined_on)}
+
+
+def savings_before(member: Member, joined_on: date) -> str | None:
+    """
+    Why ``member`` cannot have joined on ``joined_on``: a posting or a wajib bill of theirs dated before it (a
+    joining date moved later had left them before the member joined, in the arrears and an SHU year). Registered
+    with the member register (``members.extensions``).
+    """
+    # Only what the move would newly leave before joining (an opening balance brought in as of the day before the
+    # register's first day is older than any joining date the register knows).
+    was = member.joined_on
+    first_posting = (Posting.objects.filter(member=member, transaction_date__gte=was, transaction_date__lt=joined_on)
+                     .order_by("transaction_date").values_list("transaction_date", flat=True).first())
+    first_bill = (Bill.objects.filter(member=member, kind=BillKind.WAJIB, period__gte=was.replace(day=1),
+                                      period__lt=joined_on.replace(day=1))
+                  .order_by("period").values_list("period", flat=True).first())
+    first = min(day for day in (first_posting, first_bill, joined_on) if day is not None)
+    if first == joined_on:
+        return None
+    return _("%(name)s has savings recorded from %(date)s (a posting or a wajib bill); the joining date cannot be "
+             "after that. Reverse the wrong postings first.") % {"name": member.name,
+                                                                   "date": formats.date_format(first)}
+
+
+def _require_year_open(cooperative_id: int, transaction_date: date, field: str = "transaction_date") -> None:
+    """
+    Once a year's SHU is posted, that year's savings are closed: the SHU was shared out on them, and an entry
+    dated in it afterwards (an opening balance, a late deposit) had changed the ledger under a posted SHU without
+    anything to show it. A correction is dated in a later year.
+    """
+    if ShuDistribution.objects.filter(cooperative_id=cooperative_id, year=transaction_date.year,
+                                      status=ShuStatus.POSTED).exists():
+        raise ValidationError({field: _(
+            "The SHU of %(year)s has been posted, so that year's savings are closed. Date the entry in a later year "
+            "and say in the note what it corrects.") % {"year": transaction_date.year}})
 
 
 def _lowest_balance_from(member: Member, kind: str, day: date) -> int:
@@ -408,6 +464,20 @@ def pokok_bill_create(*, member: Member) -> Bill | None:
     return Bill.objects.filter(member=member, kind=BillKind.POKOK).first() if bills else None
 
 
+def bills_after_leaving_forget(*, member: Member) -> int:
+    """
+    A member who left or died owes nothing more: their unpaid bills for the periods after the day they left go,
+    and an unpaid simpanan pokok (what joining costs). They had stayed in the arrears for ever, months after
+    the member had gone. A bill partly paid stays, with its postings. Returns the number of bills gone.
+    """
+    if member.status == MemberStatus.AKTIF:
+        return 0
+    after = member.status_on or timezone.localdate()
+    unpaid = Bill.objects.filter(member=member, paid_amount=0).filter(Q(kind=BillKind.POKOK) | Q(period__gt=after))
+    count, _by_model = unpaid.delete()  # each bill's pre_delete takes what it owed out of the arrears
+    return count
+
+
 def bill_forget(*, bill: Bill) -> None:
     """
     A bill deleted with its member (removed from the register): what it still owed leaves the arrears. Bills
@@ -430,7 +500,8 @@ def bill_pay(*, actor, bill: Bill, amount: int, transaction_date: date, referenc
     member = _member_of(bill.cooperative_id, bill.member)
     _require_savings_scope(actor, member.cooperative)
     amount, transaction_date = _clean_amount(amount), _clean_date(transaction_date)
-    _not_before_joining(member, transaction_date)
+    _require_member_on(member, transaction_date)
+    _require_year_open(member.cooperative_id, transaction_date)
     reference = _clean_reference(reference)
     savings = _locked_savings(member)
     bill = Bill.objects.select_for_update().get(pk=bill.pk)
@@ -473,10 +544,11 @@ def bill_payments_post(*, actor, cooperative: Cooperative, payments: list[tuple[
     bill_member = dict(Bill.objects.filter(pk__in=rows, cooperative=cooperative).values_list("pk", "member_id"))
     errors.extend((row, _("No such bill in this cooperative.")) for bill_id, row in rows.items()
                   if bill_id not in bill_member)
-    joined = {pk: (name, day) for pk, name, day in Member.objects.filter(pk__in=set(bill_member.values()))
-              .values_list("pk", "name", "joined_on")}
-    errors.extend((rows[bill_id], _joined_after(*joined[member_id])) for bill_id, member_id in bill_member.items()
-                  if joined[member_id][1] and transaction_date < joined[member_id][1])
+    _require_year_open(cooperative.pk, transaction_date)
+    refusals = {pk: _member_day_refusal(*facts, transaction_date) for pk, *facts in Member.objects.filter(
+        pk__in=set(bill_member.values())).values_list("pk", "name", "joined_on", "status", "status_on")}
+    errors.extend((rows[bill_id], refusals[member_id]) for bill_id, member_id in bill_member.items()
+                  if refusals[member_id])
     # Locks in the module's order: the members' balance rows, then the bills, then receipts, then the totals;
     # taken before the sheet is refused too, so every row's message is given at once.
     member_ids = sorted(set(bill_member.values()))
@@ -530,7 +602,8 @@ def sukarela_deposit(*, actor, member: Member, amount: int, transaction_date: da
     member = _member_of(member.cooperative_id, member)
     _require_savings_scope(actor, member.cooperative)
     amount, transaction_date = _clean_amount(amount), _clean_date(transaction_date)
-    _not_before_joining(member, transaction_date)
+    _require_member_on(member, transaction_date)
+    _require_year_open(member.cooperative_id, transaction_date)
     reference = _clean_reference(reference)
     savings = _locked_savings(member)
     return _post(savings=savings, member=member, kind=SavingsKind.SUKARELA, entry_type=EntryType.DEPOSIT,
@@ -547,7 +620,8 @@ def sukarela_withdraw(*, actor, member: Member, amount: int, transaction_date: d
     member = _member_of(member.cooperative_id, member)
     _require_savings_scope(actor, member.cooperative)
     amount, transaction_date = _clean_amount(amount), _clean_date(transaction_date)
-    _not_before_joining(member, transaction_date)
+    _require_member_on(member, transaction_date, paying_in=False)
+    _require_year_open(member.cooperative_id, transaction_date)
     reference = _clean_reference(reference)
     savings = _locked_savings(member)
     if amount > savings.sukarela:
@@ -577,6 +651,7 @@ def posting_reverse(*, actor, posting: Posting, reason: str, transaction_date: d
     if len(reason) < MIN_REVERSAL_REASON:
         raise ValidationError({"reason": _("Say why the posting is reversed (e.g. wrong member, wrong amount).")})
     transaction_date = _clean_date(transaction_date or timezone.localdate())
+    _require_year_open(member.cooperative_id, transaction_date)
     savings = _locked_savings(member)
     original = Posting.objects.get(pk=posting.pk)
     if original.entry_type == EntryType.REVERSAL:
@@ -618,6 +693,7 @@ def opening_balance_post(*, member: Member, kind: str, amount: int, as_of: date,
     if kind not in SavingsKind.values:
         raise ValidationError({"kind": _("Choose simpanan pokok, wajib or sukarela.")})
     amount, as_of = _clean_amount(amount), _clean_date(as_of, "as_of")
+    _require_year_open(member.cooperative_id, as_of, "as_of")
     reference = _clean_reference(reference)
     savings = _locked_savings(member)  # serialises two imports of the same member
     existing = (Posting.objects.filter(member=member, kind=kind, entry_type=EntryType.OPENING,
@@ -630,8 +706,27 @@ def opening_balance_post(*, member: Member, kind: str, amount: int, as_of: date,
             "correct it with a reversal."
         ) % {"kind": SavingsKind(kind).label, "amount": grouped(existing.amount),
              "receipt": existing.receipt_number}})
-    return _post(savings=savings, member=member, kind=kind, entry_type=EntryType.OPENING, amount=amount,
-                 transaction_date=as_of, actor=actor, reference=reference)
+    posting = _post(savings=savings, member=member, kind=kind, entry_type=EntryType.OPENING, amount=amount,
+                    transaction_date=as_of, actor=actor, reference=reference)
+    if kind == SavingsKind.POKOK:
+        _pokok_bill_reduced(member, amount)
+    return posting
+
+
+def _pokok_bill_reduced(member: Member, paid_before: int) -> None:
+    """
+    Simpanan pokok paid before the portal (an opening balance) counts against the member's open pokok bill: the
+    register is often filled in before the paper books are brought in, and the bill had stayed open, so the
+    member paid pokok twice. A bill it covers goes; one it covers in part asks only for the rest.
+    """
+    bill = Bill.objects.select_for_update().filter(member=member, kind=BillKind.POKOK).first()
+    if bill is None or bill.outstanding == 0:
+        return
+    still_owed = max(bill.outstanding - paid_before, 0)
+    if still_owed == 0 and bill.paid_amount == 0:
+        bill.delete()
+    else:
+        Bill.objects.filter(pk=bill.pk).update(amount=bill.paid_amount + still_owed)
 
 
 # SECTION: SHU (the year's surplus) distribution
