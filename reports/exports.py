@@ -53,7 +53,7 @@ from .selectors import rollup_for
 from .selectors import status_labels
 
 __all__ = ["PercentColumn", "as_of_param", "available_exports", "build_export", "export_file_name",
-           "export_filters_refused"]
+           "export_filters_refused", "figures_day"]
 
 
 class PercentColumn(str):
@@ -365,10 +365,21 @@ FILE_NAMES = {"children": "rekap-per-wilayah", "units": "kesiapan-tujuh-unit", "
               "federation_report": "laporan-federasi"}
 
 
-def export_file_name(kind: str, code: str | None, fmt: str) -> str:
+# The tables read from the dashboard, which shows a past day's figures when asked (``as_of``); the others (lists,
+# the follow-up list, a federation's members) are of today. Tables other apps register read the dashboard too.
+PAST_DAY_TABLES = frozenset({"children", "units", "stages", "report"})
+
+
+def figures_day(kind: str, params: dict) -> date | None:
+    """The past day whose figures an export of ``kind`` holds, or None for today's."""
+    return as_of_param(params) if kind in PAST_DAY_TABLES or export_table(kind) else None
+
+
+def export_file_name(kind: str, code: str | None, fmt: str, day: date | None = None) -> str:
+    """The file's name: what it is, of which area, and the day of its figures (today unless a past day)."""
     registered = export_table(kind)
     slug = FILE_NAMES.get(kind) or (registered.file_name if registered else kind.replace("_", "-"))
-    return f"{slug}-{code or 'wilayah-saya'}-{timezone.localdate().isoformat()}.{fmt}"
+    return f"{slug}-{code or 'wilayah-saya'}-{(day or timezone.localdate()).isoformat()}.{fmt}"
 
 
 def build_export(*, user: User, kind: str, fmt: str, code: str, params: dict, language: str,
@@ -378,7 +389,8 @@ def build_export(*, user: User, kind: str, fmt: str, code: str, params: dict, la
         raise ValueError(f"Unknown export {kind}.{fmt}")
     # A federation's files are named after it (its id), not after the requester's area.
     federation = params.get("federation") if kind.startswith("federation_") else None
-    name = export_file_name(kind, code or federation, fmt)
+    day = figures_day(kind, params)
+    name = export_file_name(kind, code or federation, fmt, day)
     with translation.override(language):
         if kind == "report":
             return name, _report_pdf(user, code, params, progress, document_number)
@@ -388,7 +400,10 @@ def build_export(*, user: User, kind: str, fmt: str, code: str, params: dict, la
         if fmt == "csv":
             return name, _csv(header, rows, indonesian=language == "id")
         label = export_kind_label(kind)
-        area = dashboard(user=user, code=code).area.name
-        heading = f"{label} — {area} — {formats.date_format(timezone.localtime(), 'DATETIME_FORMAT')}"
-        return name, _xlsx(header, rows, sheet_title=label, heading=heading)
+        # Whose figures and of when: a federation's table is titled with the federation, and a past day's figures
+        # say so (they had been titled with the requester's area and the time of the export).
+        area = _federation(user, params).name if federation else dashboard(user=user, code=code).area.name
+        when = (_("figures at the end of %(day)s") % {"day": formats.date_format(day)} if day
+                else formats.date_format(timezone.localtime(), "DATETIME_FORMAT"))
+        return name, _xlsx(header, rows, sheet_title=label, heading=f"{label} — {area} — {when}")
 

@@ -385,11 +385,16 @@ def export_request(*, user, kind: str, fmt: str, code: str, params: dict | None 
     if refused:
         raise ValidationError({"filters": refused})
     try:
-        dashboard(user=user, code=code or None, as_of=as_of_param(params or {}))
+        board = dashboard(user=user, code=code or None, as_of=as_of_param(params or {}))
     except NoSnapshot:
         raise ValidationError({"as_of": _("No figures were saved for that day.")}) from None
     except Http404:
         raise PermissionDenied(_("This area is outside your scope.")) from None
+    if kind == "report" and board.is_combined:
+        # A report is numbered in one office's register under its letterhead: the page of several areas has neither
+        # (it had taken the national office's letterhead, register and "Jakarta").
+        raise ValidationError({"kind": _("A report carries the letterhead and the numbering of one office: open one "
+                                         "of your areas and make it there.")})
     job = ExportJob.objects.create(user=user, kind=kind, fmt=fmt, region_code=code or "", params=params or {})
     language = translation.get_language() or settings.LANGUAGE_CODE
     # Through the outbox: with the broker down the export waits (and is built when it is back), no 500.

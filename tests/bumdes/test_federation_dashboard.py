@@ -1,9 +1,11 @@
 """The federation director's dashboard: read from the federation's roll-up row, scoped, with sites and gaps."""
 
+import io
 from datetime import date
 
 import pytest
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from bumdes import services
 from core.roles import Role
@@ -127,3 +129,15 @@ def test_the_federation_report_is_refused_outside_the_scope(client, running, dja
         refused = client.post(reverse("reports:export-request"), {
             "kind": "federation_report", "fmt": "pdf", "filters": f"federation={running.pk}"})
     assert "/ekspor/" not in refused["Location"] and not ExportJob.objects.exists()
+
+
+def test_the_member_table_in_xlsx_is_titled_with_the_federation(client, running, federation_director,
+                                                                django_capture_on_commit_callbacks):
+    """It had been titled with the requester's area ("Wilayah saya", or "Indonesia" for a national officer)."""
+    client.force_login(federation_director)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("reports:export-request"), {
+            "kind": "federation_members", "fmt": "xlsx", "filters": f"federation={running.pk}"})
+    content = b"".join(client.get(response["Location"] + "unduh/").streaming_content)
+    title = next(load_workbook(io.BytesIO(content)).active.iter_rows(values_only=True))[0]
+    assert title.startswith(f"Anggota federasi — {running.name} — ")

@@ -4,14 +4,21 @@ import csv
 import io
 import shutil
 import subprocess
+from datetime import timedelta
 
 import pytest
+from django.utils import formats
+from django.utils import timezone
 from openpyxl import load_workbook
 
+from accounts.services import role_assign
 from core.roles import Role
+from reports.models import DocumentSequence
 from reports.models import ExportJob
+from reports.services import snapshot_take
 from tests.conftest import BLITAR
 from tests.conftest import PATI
+from tests.conftest import SUKOLILO
 from tests.conftest import make_user
 
 pytestmark = pytest.mark.django_db
@@ -254,3 +261,29 @@ def test_report_numbers_follow_the_regions_register(client, areas, pati_officer,
     numbers = sorted(ExportJob.objects.values_list("document_number", flat=True))
     assert [number.split("/")[0] for number in numbers] == ["001", "002"]
     assert all("/LAP-KDKMP/33.18/" in number for number in numbers)
+
+
+def test_a_past_days_table_says_its_day_in_its_title_and_its_name(client, areas, pati_officer,
+                                                                   django_capture_on_commit_callbacks):
+    """The figures of 6 June had been titled and named as the export's day, easy to take for today's."""
+    day = timezone.localdate() - timedelta(days=3)
+    snapshot_take(day)
+    client.force_login(pati_officer)
+    response = _export(client, django_capture_on_commit_callbacks, PATI, "children", "xlsx", as_of=day.isoformat())
+    rows = list(load_workbook(io.BytesIO(_download(client, response))).active.iter_rows(values_only=True))
+    assert rows[0][0] == f"Tabel per wilayah — Kabupaten Pati — angka per akhir {formats.date_format(day)}"
+    assert ExportJob.objects.get().filename == f"rekap-per-wilayah-33.18-{day.isoformat()}.xlsx"
+
+
+def test_a_report_is_made_for_one_office_not_for_a_page_of_several_areas(client, areas,
+                                                                         django_capture_on_commit_callbacks):
+    """The page of several areas had made a report under the national letterhead, numbered in its register."""
+    officer = make_user(Role.KECAMATAN_OFFICER, SUKOLILO)
+    role_assign(actor=make_user(Role.NATIONAL_ADMIN), user=officer, role=Role.KECAMATAN_OFFICER,
+                region_code="33.18.02")
+    client.force_login(officer)
+    page = client.get("/dasbor/").content.decode()
+    assert 'name="kind" value="report"' not in page and "buka salah satu wilayah Anda" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/dasbor/ekspor/", {"kind": "report", "fmt": "pdf"})
+    assert not ExportJob.objects.exists() and not DocumentSequence.objects.exists()
