@@ -1,5 +1,6 @@
 """Forms of the bendahara's savings pages. Amounts are typed as printed (RupiahField); services decide the rules."""
 
+import uuid
 from decimal import Decimal
 from decimal import InvalidOperation
 
@@ -29,6 +30,9 @@ class _PostingForm(StyledFormMixin, forms.Form):
     amount = RupiahField(label=_("Amount (Rp)"), min_value=1)
     transaction_date = forms.DateField(label=_("Date of the transaction"), initial=timezone.localdate)
     reference = forms.CharField(label=_("Note"), max_length=200, required=False)
+    # A new key each time the form is shown: the same form sent twice (pressed again, resent after a slow link
+    # timed out, a second tab) posts once (services' submission_key).
+    submission = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4, required=False)
 
 
 class PaymentForm(_PostingForm):

@@ -175,6 +175,9 @@ class Posting(models.Model):
     recorded_by = models.ForeignKey(verbose_name=_("recorded by"), to=settings.AUTH_USER_MODEL,
                                     on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(verbose_name=_("recorded at"), default=timezone.now)
+    # The form or API request that posted it (one key per form shown, or the API's Idempotency-Key): the same
+    # submission again (pressed twice, resent after a slow link timed out) returns this posting, not a second one.
+    submission_key = models.UUIDField(verbose_name=_("submission key"), null=True, blank=True, editable=False)
 
     objects = AppendOnlyQuerySet.as_manager()
 
@@ -196,6 +199,8 @@ class Posting(models.Model):
         ]
         indexes = [
             models.Index(fields=["member", "transaction_date"], name="simpanan_posting_member_day"),
+            models.Index(fields=["submission_key"], condition=Q(submission_key__isnull=False),
+                         name="simpanan_posting_submission"),
         ]
 
     def __str__(self):

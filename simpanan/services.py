@@ -232,9 +232,23 @@ def _next_receipt_numbers(cooperative_id: int, on: date, count: int = 1) -> list
     return [f"KW/{on.year}/{number:06d}" for number in range(last - count + 1, last + 1)]
 
 
+def _earlier_submission(member: Member, submission_key) -> Posting | None:
+    """
+    The posting an earlier submission of the same form or request made for ``member`` (its key), marked
+    ``repeated`` for the caller to say so, or None. Asked under the member's balance lock, which every posting of
+    theirs takes first: two copies sent at once are told apart too.
+    """
+    if submission_key is None:
+        return None
+    posting = Posting.objects.filter(member=member, submission_key=submission_key).first()
+    if posting is not None:
+        posting.repeated = True
+    return posting
+
+
 def _post(*, savings: MemberSavings, member: Member, kind: str, entry_type: str, amount: int,
           transaction_date: date, actor, bill: Bill | None = None, reverses: Posting | None = None,
-          reference: str = "", shu_line=None, notify: bool = True) -> Posting:
+          reference: str = "", shu_line=None, notify: bool = True, submission_key=None) -> Posting:
     """
     Append one ledger entry and move every balance it touches, in the caller's transaction. The caller holds
     the lock on ``savings`` (and on ``bill``) and has checked the rules; the balance may not go below zero.
@@ -248,7 +262,7 @@ def _post(*, savings: MemberSavings, member: Member, kind: str, entry_type: str,
         cooperative_id=member.cooperative_id, member=member, kind=kind, entry_type=entry_type, amount=amount,
         bill=bill, reverses=reverses, shu_line=shu_line, transaction_date=transaction_date,
         receipt_number=_next_receipt_numbers(member.cooperative_id, transaction_date)[0],
-        reference=reference, recorded_by=actor, recorded_at=timezone.now(),
+        reference=reference, recorded_by=actor, recorded_at=timezone.now(), submission_key=submission_key,
     )
     setattr(savings, kind, new_balance)
     MemberSavings.objects.filter(pk=savings.pk).update(**{kind: F(kind) + amount}, updated_at=timezone.now())
@@ -492,10 +506,11 @@ def bill_forget(*, bill: Bill) -> None:
 
 
 @transaction.atomic
-def bill_pay(*, actor, bill: Bill, amount: int, transaction_date: date, reference: str = "") -> Posting:
+def bill_pay(*, actor, bill: Bill, amount: int, transaction_date: date, reference: str = "",
+             submission_key=None) -> Posting:
     """
     A payment against a bill. Partial payments are allowed (members in villages often pay in instalments);
-    more than what the bill still owes is refused.
+    more than what the bill still owes is refused. The same ``submission_key`` again returns the first posting.
     """
     member = _member_of(bill.cooperative_id, bill.member)
     _require_savings_scope(actor, member.cooperative)
@@ -504,6 +519,8 @@ def bill_pay(*, actor, bill: Bill, amount: int, transaction_date: date, referenc
     _require_year_open(member.cooperative_id, transaction_date)
     reference = _clean_reference(reference)
     savings = _locked_savings(member)
+    if earlier := _earlier_submission(member, submission_key):
+        return earlier
     bill = Bill.objects.select_for_update().get(pk=bill.pk)
     if bill.outstanding == 0:
         raise ValidationError({"bill": _("This bill is already paid in full.")})
@@ -511,12 +528,13 @@ def bill_pay(*, actor, bill: Bill, amount: int, transaction_date: date, referenc
         raise ValidationError({"amount": _("The bill still owes Rp %(outstanding)s; enter at most that.") % {
             "outstanding": grouped(bill.outstanding)}})
     return _post(savings=savings, member=member, kind=bill.kind, entry_type=EntryType.PAYMENT, amount=amount,
-                 transaction_date=transaction_date, actor=actor, bill=bill, reference=reference)
+                 transaction_date=transaction_date, actor=actor, bill=bill, reference=reference,
+                 submission_key=submission_key)
 
 
 @transaction.atomic
 def bill_payments_post(*, actor, cooperative: Cooperative, payments: list[tuple[int, int]], transaction_date: date,
-                       reference: str = "") -> list[Posting]:
+                       reference: str = "", submission_key=None) -> list[Posting]:
     """
     A collection sheet: payments against many bills of one cooperative, e.g. the wajib the bendahara collected
     on a round of the village, posted together. ``payments`` are (bill id, amount) pairs. The same rules as
@@ -556,6 +574,12 @@ def bill_payments_post(*, actor, cooperative: Cooperative, payments: list[tuple[
         [MemberSavings(member_id=pk, cooperative_id=cooperative.pk) for pk in member_ids], ignore_conflicts=True)
     savings = {row.pk: row for row in MemberSavings.objects.select_for_update().filter(pk__in=member_ids)
                .order_by("pk")}
+    if submission_key is not None:  # asked under the members' locks: a sheet sent twice at once is told apart too
+        earlier = list(Posting.objects.filter(cooperative=cooperative, submission_key=submission_key).order_by("id"))
+        if earlier:
+            for posting in earlier:
+                posting.repeated = True
+            return earlier
     bills = list(Bill.objects.select_for_update().filter(pk__in=bill_member).order_by("pk"))
     for bill in bills:
         if bill.outstanding == 0:
@@ -581,7 +605,7 @@ def bill_payments_post(*, actor, cooperative: Cooperative, payments: list[tuple[
         postings.append(Posting(
             cooperative_id=cooperative.pk, member_id=bill.member_id, kind=bill.kind, entry_type=EntryType.PAYMENT,
             amount=amount, bill=bill, transaction_date=transaction_date, receipt_number=receipt, reference=reference,
-            recorded_by=actor, recorded_at=now))
+            recorded_by=actor, recorded_at=now, submission_key=submission_key))
     Posting.objects.bulk_create(postings)
     paid: dict[int, dict[str, int]] = {}
     for bill in bills:
@@ -598,7 +622,8 @@ def bill_payments_post(*, actor, cooperative: Cooperative, payments: list[tuple[
 
 
 @transaction.atomic
-def sukarela_deposit(*, actor, member: Member, amount: int, transaction_date: date, reference: str = "") -> Posting:
+def sukarela_deposit(*, actor, member: Member, amount: int, transaction_date: date, reference: str = "",
+                     submission_key=None) -> Posting:
     member = _member_of(member.cooperative_id, member)
     _require_savings_scope(actor, member.cooperative)
     amount, transaction_date = _clean_amount(amount), _clean_date(transaction_date)
@@ -606,13 +631,16 @@ def sukarela_deposit(*, actor, member: Member, amount: int, transaction_date: da
     _require_year_open(member.cooperative_id, transaction_date)
     reference = _clean_reference(reference)
     savings = _locked_savings(member)
+    if earlier := _earlier_submission(member, submission_key):
+        return earlier
     return _post(savings=savings, member=member, kind=SavingsKind.SUKARELA, entry_type=EntryType.DEPOSIT,
-                 amount=amount, transaction_date=transaction_date, actor=actor, reference=reference)
+                 amount=amount, transaction_date=transaction_date, actor=actor, reference=reference,
+                 submission_key=submission_key)
 
 
 @transaction.atomic
 def sukarela_withdraw(*, actor, member: Member, amount: int, transaction_date: date,
-                      reference: str = "") -> Posting:
+                      reference: str = "", submission_key=None) -> Posting:
     """
     A withdrawal of simpanan sukarela: the balance is read under the row lock and never goes below zero, on the
     withdrawal's date nor on any later day (a withdrawal dated back is checked against the balances since).
@@ -624,6 +652,8 @@ def sukarela_withdraw(*, actor, member: Member, amount: int, transaction_date: d
     _require_year_open(member.cooperative_id, transaction_date)
     reference = _clean_reference(reference)
     savings = _locked_savings(member)
+    if earlier := _earlier_submission(member, submission_key):
+        return earlier
     if amount > savings.sukarela:
         raise ValidationError({"amount": _(
             "The member's simpanan sukarela is Rp %(balance)s; a withdrawal cannot be more."
@@ -635,7 +665,8 @@ def sukarela_withdraw(*, actor, member: Member, amount: int, transaction_date: d
             "cannot be more (date it later, or check the date).") % {
                 "date": formats.date_format(transaction_date), "balance": grouped(max(available, 0))}})
     return _post(savings=savings, member=member, kind=SavingsKind.SUKARELA, entry_type=EntryType.WITHDRAWAL,
-                 amount=-amount, transaction_date=transaction_date, actor=actor, reference=reference)
+                 amount=-amount, transaction_date=transaction_date, actor=actor, reference=reference,
+                 submission_key=submission_key)
 
 
 @transaction.atomic

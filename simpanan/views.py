@@ -127,7 +127,8 @@ class MemberSavingsView(SavingsMixin, TemplateView):
                 bill = next(bill for bill in bills if bill.pk == form.cleaned_data["bill"])
                 ok, posting = form.call_service(
                     services.bill_pay, actor=request.user, bill=bill, amount=form.cleaned_data["amount"],
-                    transaction_date=form.cleaned_data["transaction_date"], reference=form.cleaned_data["reference"])
+                    transaction_date=form.cleaned_data["transaction_date"], reference=form.cleaned_data["reference"],
+                    submission_key=form.cleaned_data["submission"])
                 if ok:
                     return self._posted(posting)
         elif operation == "sukarela":
@@ -138,7 +139,8 @@ class MemberSavingsView(SavingsMixin, TemplateView):
                            else services.sukarela_withdraw)
                 ok, posting = form.call_service(
                     service, actor=request.user, member=member, amount=form.cleaned_data["amount"],
-                    transaction_date=form.cleaned_data["transaction_date"], reference=form.cleaned_data["reference"])
+                    transaction_date=form.cleaned_data["transaction_date"], reference=form.cleaned_data["reference"],
+                    submission_key=form.cleaned_data["submission"])
                 if ok:
                     return self._posted(posting)
         elif operation == "reverse":
@@ -160,7 +162,11 @@ class MemberSavingsView(SavingsMixin, TemplateView):
         return self.render_to_response(self.get_context_data(**{context_name: form}))
 
     def _posted(self, posting):
-        messages.success(self.request, _("Posted with receipt %(number)s.") % {"number": posting.receipt_number})
+        if getattr(posting, "repeated", False):
+            messages.info(self.request, _("This form was already sent and posted with receipt %(number)s; it was not "
+                                          "posted again.") % {"number": posting.receipt_number})
+        else:
+            messages.success(self.request, _("Posted with receipt %(number)s.") % {"number": posting.receipt_number})
         return redirect("simpanan:receipt", pk=self.cooperative.pk, posting=posting.pk)
 
 

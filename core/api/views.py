@@ -1,11 +1,16 @@
 """Base classes for API views: every queryset goes through the model's scoping."""
 
+import uuid
+
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
 from drf_spectacular.utils import extend_schema
 from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import APIException
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from core.audit import audit_trail
@@ -15,8 +20,8 @@ from core.roles import Action
 
 from .serializers import AuditEntrySerializer
 
-__all__ = ["NUMERIC_ID", "AuditTrailMixin", "ConditionalWriteMixin", "PreconditionFailed",
-           "ScopedReadOnlyViewSet", "ScopedViewSetMixin", "validated_input"]
+__all__ = ["IDEMPOTENCY_KEY", "NUMERIC_ID", "AuditTrailMixin", "ConditionalWriteMixin", "PreconditionFailed",
+           "ScopedReadOnlyViewSet", "ScopedViewSetMixin", "idempotency_key", "validated_input"]
 
 # The lookup regex of routes by numeric id. ASCII digits only: ``\d`` also matches Arabic-Indic, full-width and
 # other Unicode digits, which int() reads, so /api/members/١/ would have answered member 1.
@@ -62,6 +67,24 @@ class ConditionalWriteMixin:
                 in ("retrieve", "partial_update", "update")):
             response["ETag"] = etag_of(self.get_object())
         return response
+
+
+IDEMPOTENCY_KEY = OpenApiParameter(
+    "Idempotency-Key", type=OpenApiTypes.UUID, location=OpenApiParameter.HEADER, required=False,
+    description="A new UUID per request: the same request sent again with the same key (after a timeout) answers "
+                "200 with what the first one made, and makes nothing more.")
+
+
+def idempotency_key(request) -> uuid.UUID | None:
+    """The request's ``Idempotency-Key`` header (a UUID), or None; anything else is a 400 naming the header."""
+    value = request.headers.get("Idempotency-Key")
+    if value is None:
+        return None
+    try:
+        return uuid.UUID(value.strip())
+    except ValueError:
+        raise ValidationError({"Idempotency-Key": [_("Send a UUID, e.g. 0b8f3c9e-4d1a-4e7b-9a55-2f6c1d3e8a90.")]}) \
+            from None
 
 
 def validated_input(serializer_class, data, **kwargs) -> dict:

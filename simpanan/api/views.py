@@ -12,9 +12,11 @@ from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from core.api.views import IDEMPOTENCY_KEY
 from core.api.views import NUMERIC_ID
 from core.api.views import ScopedReadOnlyViewSet
 from core.api.views import ScopedViewSetMixin
+from core.api.views import idempotency_key
 from core.api.views import validated_input
 from core.client_ip import client_ip
 from core.roles import Action
@@ -90,25 +92,31 @@ class PostingViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveM
     def _result(self, posting, code=status.HTTP_201_CREATED) -> Response:
         return Response(PostingSerializer(self.get_queryset().get(pk=posting.pk)).data, status=code)
 
-    @extend_schema(request=PostingCreateInputSerializer, responses={201: PostingSerializer})
+    @extend_schema(request=PostingCreateInputSerializer, responses={201: PostingSerializer, 200: PostingSerializer},
+                   parameters=[IDEMPOTENCY_KEY])
     def create(self, request):
         """Post a payment, a sukarela deposit or withdrawal, or an opening balance; answers the receipt."""
         data = validated_input(PostingCreateInputSerializer, request.data, context=self.get_serializer_context())
         common = {"actor": request.user, "amount": data["amount"], "reference": data.get("reference", "")}
+        key = idempotency_key(request)
         if data["type"] == "payment":
-            posting = services.bill_pay(bill=data["bill"], transaction_date=data["transaction_date"], **common)
+            posting = services.bill_pay(bill=data["bill"], transaction_date=data["transaction_date"],
+                                        submission_key=key, **common)
         elif data["type"] == "deposit":
             posting = services.sukarela_deposit(member=data["member"], transaction_date=data["transaction_date"],
-                                                **common)
+                                                submission_key=key, **common)
         elif data["type"] == "withdrawal":
             posting = services.sukarela_withdraw(member=data["member"], transaction_date=data["transaction_date"],
-                                                 **common)
-        else:
+                                                 submission_key=key, **common)
+        else:  # idempotent by itself: the same opening balance again returns the first
             posting = services.opening_balance_post(member=data["member"], kind=data["kind"],
                                                     as_of=data["transaction_date"], **common)
-        return self._result(posting)
+        return self._result(posting, status.HTTP_200_OK if getattr(posting, "repeated", False) else
+                            status.HTTP_201_CREATED)
 
-    @extend_schema(request=SheetInputSerializer, responses={201: PostingSerializer(many=True)})
+    @extend_schema(request=SheetInputSerializer, responses={201: PostingSerializer(many=True),
+                                                            200: PostingSerializer(many=True)},
+                   parameters=[IDEMPOTENCY_KEY])
     @action(detail=False, methods=["post"])
     def sheet(self, request):
         """
@@ -118,10 +126,12 @@ class PostingViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveM
         data = validated_input(SheetInputSerializer, request.data, context=self.get_serializer_context())
         postings = services.bill_payments_post(
             actor=request.user, cooperative=data["cooperative"], transaction_date=data["transaction_date"],
-            reference=data.get("reference", ""),
+            reference=data.get("reference", ""), submission_key=idempotency_key(request),
             payments=[(payment["bill"], payment["amount"]) for payment in data["payments"]])
         rows = self.get_queryset().filter(pk__in=[posting.pk for posting in postings]).order_by("id")
-        return Response(PostingSerializer(rows, many=True).data, status=status.HTTP_201_CREATED)
+        repeated = any(getattr(posting, "repeated", False) for posting in postings)
+        return Response(PostingSerializer(rows, many=True).data,
+                        status=status.HTTP_200_OK if repeated else status.HTTP_201_CREATED)
 
     @extend_schema(request=ReversalInputSerializer, responses={201: PostingSerializer})
     @action(detail=True, methods=["post"])

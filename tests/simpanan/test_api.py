@@ -1,5 +1,6 @@
 """The savings API: scoped, append-only (no PUT/PATCH/DELETE), 4xx with field errors, NIK masked unless allowed."""
 
+import uuid
 from datetime import date
 
 import pytest
@@ -145,3 +146,25 @@ def test_an_amount_sent_as_text_of_digits_or_as_a_number_is_the_same_amount(vill
     refused = api.post("/api/savings-postings/", {"type": "deposit", "member": members[0].pk, "amount": "50.000",
                                                   "transaction_date": "2025-06-01"}, format="json")
     assert "50000" in refused.json()["amount"][0]
+
+
+def test_a_request_sent_again_with_its_idempotency_key_posts_once(village_staff, coop, members):
+    api = api_as(village_staff)
+    key = str(uuid.uuid4())
+    body = {"type": "deposit", "member": members[0].pk, "amount": 25_000, "transaction_date": "2025-06-01"}
+    first = api.post("/api/savings-postings/", body, format="json", headers={"Idempotency-Key": key})
+    again = api.post("/api/savings-postings/", body, format="json", headers={"Idempotency-Key": key})
+    assert (first.status_code, again.status_code) == (201, 200) and first.json()["id"] == again.json()["id"]
+    assert api.post("/api/savings-postings/", body, format="json").status_code == 201  # no key: a new deposit
+    assert Posting.objects.filter(member=members[0]).count() == 2
+    refused = api.post("/api/savings-postings/", body, format="json", headers={"Idempotency-Key": "sekali"})
+    assert refused.status_code == 400 and "Idempotency-Key" in refused.json()
+    services.wajib_bills_generate(today=date(2025, 6, 1))
+    sheet = {"cooperative": coop.pk, "transaction_date": "2025-06-05",
+             "payments": [{"bill": bill.pk, "amount": 10_000} for bill in Bill.objects.order_by("pk")[:3]]}
+    key = str(uuid.uuid4())
+    first = api.post("/api/savings-postings/sheet/", sheet, format="json", headers={"Idempotency-Key": key})
+    again = api.post("/api/savings-postings/sheet/", sheet, format="json", headers={"Idempotency-Key": key})
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert [row["receipt_number"] for row in first.json()] == [row["receipt_number"] for row in again.json()]
+    assert Posting.objects.filter(entry_type="payment").count() == 3

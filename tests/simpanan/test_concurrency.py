@@ -1,6 +1,7 @@
 """Concurrent postings to one member lose no update and never overdraw simpanan sukarela."""
 
 import threading
+import uuid
 from datetime import date
 
 import pytest
@@ -58,4 +59,16 @@ def test_concurrent_deposits_and_withdrawals_lose_nothing(committed_regions):
     assert CooperativeSavings.objects.get(pk=cooperative.pk).sukarela == 20_000
     receipts = sorted(p.receipt_number for p in member.savings_postings.all())
     assert receipts == [f"KW/2025/{number:06d}" for number in range(1, 11)]
+    assert all(result.ok for result in savings_discrepancies())
+
+
+def test_one_form_sent_from_two_tabs_at_once_posts_once(committed_regions):
+    staff = make_user(Role.VILLAGE_STAFF, PRAWOTO)
+    cooperative = register(staff, PRAWOTO)
+    (member,) = add_members(cooperative, 1)
+    key = uuid.uuid4()
+    results = _in_threads(4, lambda index: services.sukarela_deposit(
+        actor=staff, member=member, amount=10_000, transaction_date=DAY, submission_key=key))
+    assert len({result.pk for result in results}) == 1, results
+    assert MemberSavings.objects.get(pk=member.pk).sukarela == 10_000
     assert all(result.ok for result in savings_discrepancies())

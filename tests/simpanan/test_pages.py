@@ -1,5 +1,7 @@
 """The bendahara's pages: post with a receipt, see balances, arrears and SHU; each persona sees only their area."""
 
+import re
+import uuid
 from datetime import date
 
 import pytest
@@ -175,3 +177,24 @@ def test_shu_transactions_are_edited_as_a_list_and_a_wrong_line_loses_nothing(cl
     assert refused.status_code == 200 and f">{typed}</textarea>" in refused.content.decode()
     assert "baris: 2 (999)" in refused.content.decode()
     assert ShuLine.objects.get(member=members[2]).transactions_basis == 400_000  # nothing half-saved
+
+
+def test_the_same_form_sent_twice_posts_once(client, village_staff, coop, members):
+    """Pressed again, or resent after a slow link timed out: each had posted the deposit once more."""
+    client.force_login(village_staff)
+    _english(client)
+    url = f"/koperasi/{coop.pk}/simpanan/anggota/{members[0].pk}/"
+    keys = [re.findall(r'name="submission" value="([0-9a-f-]{36})"', client.get(url).content.decode())
+            for _view in range(2)]
+    assert keys[0] and set(keys[0]).isdisjoint(keys[1])  # a new key each time the forms are shown
+    key = keys[0][-1]
+    body = {"operation": "sukarela", "direction": "deposit", "amount": "25.000", "transaction_date": "2025-06-11",
+            "submission": key}
+    first = client.post(url, body)
+    again = client.post(url, body, follow=True)
+    posting = Posting.objects.get(member=members[0])
+    assert first["Location"].endswith(f"/kwitansi/{posting.pk}/")
+    assert "already sent and posted with receipt KW/2025/000001" in again.content.decode()
+    assert MemberSavings.objects.get(pk=members[0].pk).sukarela == 25_000
+    client.post(url, {**body, "submission": str(uuid.uuid4())})  # a new form is a new deposit
+    assert MemberSavings.objects.get(pk=members[0].pk).sukarela == 50_000
