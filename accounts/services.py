@@ -168,6 +168,17 @@ def _require_above(*, actor: User, user: User) -> None:
                                      "administrator.") % {"name": user.full_name or user.email})
 
 
+def _made_by(actor: User, *, user: User, assignment: RoleAssignment | None = None) -> bool:
+    """
+    Whether ``actor`` made what is being undone: the role they granted, or the account they invited with no role
+    anyone else granted. Whoever made it may unmake it: a peer's mistaken invitation or grant had needed the
+    province to undo it, while the same peer could make it.
+    """
+    if assignment is not None:
+        return assignment.granted_by_id == actor.pk
+    return user.invited_by_id == actor.pk and not user.role_assignments.exclude(granted_by=actor).exists()
+
+
 def _require_manageable(*, actor: User, user: User) -> None:
     if actor.pk == user.pk:
         raise PermissionDenied(_("You cannot change your own account status or roles."))
@@ -226,7 +237,8 @@ def role_assign(*, actor: User, user: User, role: str, region_code: str | None =
 def role_revoke(*, actor: User, assignment: RoleAssignment) -> None:
     """Take one role away; a user keeps at least one role (deactivate the account instead)."""
     _require_manageable(actor=actor, user=assignment.user)
-    _require_above(actor=actor, user=assignment.user)
+    if not _made_by(actor, user=assignment.user, assignment=assignment):
+        _require_above(actor=actor, user=assignment.user)
     if assignment.user.role_assignments.count() <= 1:
         raise ValidationError(_("This is the user's only role. Deactivate the account instead."))
     assignment._history_user = actor
@@ -236,7 +248,8 @@ def role_revoke(*, actor: User, assignment: RoleAssignment) -> None:
 
 def _set_active(*, actor: User, user: User, active: bool) -> User:
     _require_manageable(actor=actor, user=user)
-    _require_above(actor=actor, user=user)
+    if not _made_by(actor, user=user):
+        _require_above(actor=actor, user=user)
     if user.is_active == active:
         return user
     user.is_active = active

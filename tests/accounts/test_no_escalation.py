@@ -9,6 +9,7 @@ from koperasi.services import stage_reject
 from koperasi.services import stage_verify
 from pendampingan.services import visit_log
 from pendampingan.services import visit_update
+from tests.conftest import PAKEM
 from tests.conftest import PATI
 from tests.conftest import PRAWOTO
 from tests.conftest import make_user
@@ -48,6 +49,23 @@ def test_a_peer_cannot_deactivate_or_strip_the_other_verifier(pati_officer, kabu
         services.user_deactivate(actor=pati_officer, user=kabupaten_officer_2)
     province = make_user(Role.PROVINCE_OFFICER, "33")
     assert not services.user_deactivate(actor=province, user=kabupaten_officer_2).is_active  # a level above may
+
+
+def test_a_peer_undoes_what_they_made_and_nothing_else(pati_officer, kabupaten_officer_2):
+    """A peer could invite a peer and grant them a role, but only the province could take either back."""
+    invited = services.user_invite(actor=pati_officer, email="dua@example.id", full_name="Peer Dua",
+                                   role=Role.KABUPATEN_OFFICER, region_code=PATI)
+    extra = services.role_assign(actor=pati_officer, user=invited, role=Role.VILLAGE_STAFF, region_code=PRAWOTO)
+    services.role_revoke(actor=pati_officer, assignment=extra)  # the grant they made
+    assert not services.user_deactivate(actor=pati_officer, user=invited).is_active  # the account they made
+    services.user_reactivate(actor=pati_officer, user=invited)
+    # A role another officer granted makes the account no longer theirs alone, and that grant is not theirs.
+    granted = services.role_assign(actor=kabupaten_officer_2, user=invited, role=Role.VILLAGE_STAFF,
+                                   region_code=PAKEM)
+    with pytest.raises(PermissionDenied):
+        services.user_deactivate(actor=pati_officer, user=invited)
+    with pytest.raises(PermissionDenied):
+        services.role_revoke(actor=pati_officer, assignment=granted)
 
 
 def test_a_visit_is_changed_only_by_the_officer_who_logged_it(sukolilo_officer, pati_officer):
