@@ -300,7 +300,7 @@ def _notify_invited(event: Event, villages: list[Region]) -> None:
         users = by_village.get(village.code, [])
         if users:
             notify(users=users, kind=NotificationKind.EVENT_INVITATION, url=url,
-                   dedup_key=f"event_invitation:{event.pk}:{village.code}",
+                   dedup_key=f"event_invitation:{event.pk}:{village.code}", about=village.code,
                    params={"title": event.title, "kind": kind,
                            "organiser": event.organiser_name, "starts": starts, "place": event.place,
                            "village": village.name.title()})

@@ -657,6 +657,7 @@ def _notify_submitted(progress: StageProgress, cooperative: Cooperative, actor) 
     """The officers nearest the village who may verify the stage (not the submitter) are told it awaits them."""
     verifiers = nearest_users_who_can(Action.VERIFY_STAGES, cooperative.village_id, exclude=actor)
     notify(users=verifiers, kind=NotificationKind.STAGE_SUBMITTED, url=_stage_url(progress),
+           about=cooperative.village_id,
            params={"stage": in_each_language(lambda: progress.stage.label), "cooperative": cooperative.name,
                    "village": cooperative.village_id, "submitter": str(actor)})
 
@@ -670,7 +671,7 @@ def _notify_reviewed(progress: StageProgress, cooperative: Cooperative, actor, k
     people.pop(actor.pk, None)
     # Staff of a joint cooperative's other villages do not see it (its scope is its seat): they are not told.
     people = {pk: user for pk, user in people.items() if scope_for(user).contains(cooperative.village_id)}
-    notify(users=people.values(), kind=kind, url=_stage_url(progress),
+    notify(users=people.values(), kind=kind, url=_stage_url(progress), about=cooperative.village_id,
            params={"stage": in_each_language(lambda: progress.stage.label), "cooperative": cooperative.name,
                    "reviewer": str(actor),
                    **params})

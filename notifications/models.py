@@ -70,6 +70,9 @@ class Notification(models.Model):
     kind = models.CharField(verbose_name=_("kind"), max_length=32, choices=NotificationKind.choices)
     params = models.JSONField(verbose_name=_("details"), default=dict, blank=True)
     url = models.CharField(verbose_name=_("link"), max_length=300, blank=True)
+    # The area it is about (a village or region code), where its reader was told because of a role held there:
+    # taking that role away takes these notifications away too (notifications.receivers).
+    about = models.CharField(verbose_name=_("about the area"), max_length=13, blank=True)
     # Daily jobs may run twice: the same key for the same user is one notification.
     dedup_key = models.CharField(verbose_name=_("deduplication key"), max_length=120, blank=True)
     created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)

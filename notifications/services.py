@@ -15,6 +15,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from core.outbox import outbox_enqueue_many
+from core.scoping import forget_scope
+from core.scoping import scope_for
 
 from .models import Notification
 from .models import NotificationKind
@@ -27,6 +29,7 @@ __all__ = [
     "notification_preferences_set",
     "notification_send_email",
     "notifications_mark_all_read",
+    "notifications_outside_scope_forget",
     "notify",
 ]
 
@@ -46,10 +49,12 @@ def in_each_language(word) -> dict[str, str]:
     return values
 
 
-def notify(*, users, kind: str, params: dict, url: str = "", dedup_key: str = "") -> list[Notification]:
+def notify(*, users, kind: str, params: dict, url: str = "", dedup_key: str = "",
+           about: str = "") -> list[Notification]:
     """
     Give each of ``users`` (inactive ones are skipped) a notification of ``kind``; with ``dedup_key``,
-    a user who already has one with that key gets no second. E-mails are queued after the commit.
+    a user who already has one with that key gets no second. E-mails are queued after the commit. ``about``: the
+    area (village or region code) the users were chosen for; they lose the notification with their role there.
     """
     if kind not in NotificationKind.values:
         raise ValueError(f"Unknown notification kind {kind}")
@@ -62,7 +67,7 @@ def notify(*, users, kind: str, params: dict, url: str = "", dedup_key: str = ""
     if not recipients:
         return []
     created = Notification.objects.bulk_create(
-        [Notification(user=user, kind=kind, params=params, url=url[:300], dedup_key=dedup_key[:120])
+        [Notification(user=user, kind=kind, params=params, url=url[:300], dedup_key=dedup_key[:120], about=about)
          for user in recipients.values()]
     )
     email_off = set(NotificationPreference.objects.filter(user_id__in=recipients, kind=kind, email=False)
@@ -118,3 +123,19 @@ def notification_preferences_set(*, user, email_kinds) -> list[str]:
         NotificationPreference.objects.update_or_create(user=user, kind=kind,
                                                         defaults={"email": kind in email_kinds})
     return sorted(email_kinds)
+
+
+def notifications_outside_scope_forget(*, user) -> int:
+    """
+    Delete ``user``'s notifications about areas they no longer hold a role over (a role taken away): they had kept
+    listing a cooperative's name, village and people there, with links that now answer 404. Returns how many.
+    """
+    forget_scope(user)  # the roles as they are now, not as this process last read them
+    scope = scope_for(user)
+    forget_scope(user)  # nor as they are in the middle of a change: the caller may be granting another role next
+    about = set(Notification.objects.filter(user=user).exclude(about="").values_list("about", flat=True))
+    gone = [code for code in about if not scope.contains(code)]
+    if not gone:
+        return 0
+    count, _by_model = Notification.objects.filter(user=user, about__in=gone).delete()
+    return count

@@ -135,7 +135,7 @@ def follow_ups_due_notify(today: date | None = None) -> int:
     for visit in due:
         told += len(notify(
             users=[visit.officer], kind=NotificationKind.FOLLOW_UP_DUE, url=reverse("pendampingan:list"),
-            dedup_key=f"follow_up:{visit.pk}:{today.isoformat()}",
+            dedup_key=f"follow_up:{visit.pk}:{today.isoformat()}", about=visit.village_id,
             params={"village": visit.village.name,
                     "visited": in_each_language(lambda day=visit.visited_on: formats.date_format(day)),
                     "next_step": visit.next_step or visit.topic},

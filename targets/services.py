@@ -212,6 +212,7 @@ def targets_at_risk_notify(today: date | None = None) -> int:
         if figures.at_risk and not target.at_risk_notified:
             notify(users=[target.created_by], kind=NotificationKind.TARGET_AT_RISK,
                    url=reverse("targets:detail", args=[target.pk]), dedup_key=f"target_at_risk:{target.pk}:{today}",
+                   about=target.region_id,
                    params={"target": target.title or str(target.region.name), "region": target.region.name,
                            "due": in_each_language(lambda day=target.due_date: formats.date_format(day)),
                            "achieved": figures.achieved,

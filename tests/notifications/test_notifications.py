@@ -7,6 +7,8 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
+from accounts.services import role_assign
+from accounts.services import role_revoke
 from core.roles import Role
 from koperasi.models import Cooperative
 from koperasi.services import stage_reject
@@ -14,12 +16,14 @@ from koperasi.services import stage_verify
 from notifications.models import Notification
 from notifications.models import NotificationKind
 from notifications.services import notification_preferences_set
+from notifications.services import notify
 from pendampingan.services import follow_ups_due_notify
 from pendampingan.services import visit_log
 from reports.services import rollup_reconcile
 from targets.models import Target
 from targets.services import target_create
 from targets.services import targets_at_risk_notify
+from tests.conftest import BLITAR
 from tests.conftest import PATI
 from tests.conftest import PRAWOTO
 from tests.conftest import api_as
@@ -194,3 +198,18 @@ def test_emails_of_notifications_made_while_the_broker_is_down_are_queued_once_i
         assert deliver_outbox.apply().get() == 1
     assert not OutboxTask.objects.exists()
     assert private_redis.client().llen(queue) == 1  # the e-mail task is in the broker's queue
+
+
+def test_a_role_taken_away_takes_away_the_notifications_about_its_area(
+        client, village_staff, pati_officer, kabupaten_officer_2, prawoto, django_capture_on_commit_callbacks):
+    """An officer moved to Blitar had kept Pati's submissions (cooperative, village, submitter) with links to 404s."""
+    with django_capture_on_commit_callbacks(execute=True):
+        submit_stage(village_staff, prawoto, "sosialisasi")
+    admin = make_user(Role.NATIONAL_ADMIN)
+    role_assign(actor=admin, user=kabupaten_officer_2, role=Role.KABUPATEN_OFFICER, region_code=BLITAR)
+    notify(users=[kabupaten_officer_2], kind=NotificationKind.TARGET_AT_RISK, params={}, about=BLITAR)
+    role_revoke(actor=admin, assignment=kabupaten_officer_2.role_assignments.get(region_id=PATI))
+    assert [n.about for n in Notification.objects.filter(user=kabupaten_officer_2)] == [BLITAR]
+    assert Notification.objects.filter(user=pati_officer, about=PRAWOTO).exists()  # who still holds Pati keeps it
+    client.force_login(kabupaten_officer_2)
+    assert prawoto.name not in client.get("/notifikasi/").content.decode()
