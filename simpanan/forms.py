@@ -15,7 +15,8 @@ from core.forms import WholeNumberField
 
 from .models import WajibPeriod
 
-__all__ = ["PaymentForm", "ReversalForm", "SavingsSettingForm", "ShuForm", "SukarelaForm", "parse_member_amounts"]
+__all__ = ["PaymentForm", "PayoutForm", "ReversalForm", "SavingsSettingForm", "ShuForm", "SukarelaForm",
+           "parse_member_amounts"]
 
 
 class SavingsSettingForm(StyledFormMixin, forms.Form):
@@ -50,6 +51,15 @@ class SukarelaForm(_PostingForm):
     direction = forms.ChoiceField(label=_("Transaction"),
                                   choices=[("deposit", _("Deposit")), ("withdrawal", _("Withdrawal"))])
     field_order = ["direction", "amount", "transaction_date", "reference"]
+
+
+class PayoutForm(StyledFormMixin, forms.Form):
+    """Everything a member who left holds, paid out: no amount to type (services.savings_payout)."""
+
+    transaction_date = forms.DateField(label=_("Date of the payout"), initial=timezone.localdate)
+    reference = forms.CharField(label=_("Note"), max_length=200, required=False,
+                                help_text=_("E.g. paid in cash to the member, or to the heirs (name them)."))
+    submission = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4, required=False)
 
 
 class ReversalForm(StyledFormMixin, forms.Form):

@@ -62,6 +62,7 @@ __all__ = [
     "pokok_bills_generate",
     "posting_reverse",
     "savings_before",
+    "savings_payout",
     "savings_setting_add",
     "setting_on",
     "shu_distribution_create",
@@ -667,6 +668,49 @@ def sukarela_withdraw(*, actor, member: Member, amount: int, transaction_date: d
     return _post(savings=savings, member=member, kind=SavingsKind.SUKARELA, entry_type=EntryType.WITHDRAWAL,
                  amount=-amount, transaction_date=transaction_date, actor=actor, reference=reference,
                  submission_key=submission_key)
+
+
+@transaction.atomic
+def savings_payout(*, actor, member: Member, transaction_date: date, reference: str = "",
+                   submission_key=None) -> list[Posting]:
+    """
+    Pay a member who left (keluar), or the heirs of one who died, everything they hold: simpanan pokok and wajib,
+    which come back only on leaving, and sukarela. One withdrawal per kind with a balance, dated from the day
+    they left; no later day may show a balance below zero. Returns the postings (none when nothing is held).
+    """
+    member = _member_of(member.cooperative_id, member)
+    _require_savings_scope(actor, member.cooperative)
+    if member.status == MemberStatus.AKTIF:
+        raise ValidationError({"member": _(
+            "Simpanan pokok and wajib are paid out when a member leaves: record in the member register that %(name)s "
+            "left (keluar) or died, then pay out here.") % {"name": member.name}})
+    transaction_date = _clean_date(transaction_date)
+    if member.status_on and transaction_date < member.status_on:
+        raise ValidationError({"transaction_date": _(
+            "%(name)s left on %(date)s; the payout is dated from then on.") % {
+                "name": member.name, "date": formats.date_format(member.status_on)}})
+    _require_year_open(member.cooperative_id, transaction_date)
+    reference = _clean_reference(reference) or _("Payout on leaving")
+    savings = _locked_savings(member)
+    if submission_key is not None:
+        earlier = list(Posting.objects.filter(member=member, submission_key=submission_key).order_by("id"))
+        if earlier:
+            for posting in earlier:
+                posting.repeated = True
+            return earlier
+    postings = []
+    for kind in (SavingsKind.POKOK, SavingsKind.WAJIB, SavingsKind.SUKARELA):
+        balance = getattr(savings, kind)
+        if balance <= 0:
+            continue
+        if _lowest_balance_from(member, kind, transaction_date) < balance:
+            raise ValidationError({"transaction_date": _(
+                "Paid out on %(date)s, the member's %(kind)s would go below zero on a later day; date the payout "
+                "later.") % {"date": formats.date_format(transaction_date), "kind": SavingsKind(kind).label}})
+        postings.append(_post(savings=savings, member=member, kind=kind, entry_type=EntryType.WITHDRAWAL,
+                              amount=-balance, transaction_date=transaction_date, actor=actor, reference=reference,
+                              submission_key=submission_key))
+    return postings
 
 
 @transaction.atomic

@@ -20,10 +20,12 @@ from core.views import ActionRequiredMixin
 from core.views import int_param
 from core.views import user_can
 from koperasi.views import CooperativeObjectMixin
+from members.models import MemberStatus
 
 from . import selectors
 from . import services
 from .forms import PaymentForm
+from .forms import PayoutForm
 from .forms import ReversalForm
 from .forms import SavingsSettingForm
 from .forms import ShuForm
@@ -103,15 +105,19 @@ class MemberSavingsView(SavingsMixin, TemplateView):
         kwargs.pop("member", None)
         permissions = self.savings_permissions()
         bills = list(selectors.member_open_bills(member))
+        balance = selectors.member_balance(member)
         if permissions["can_manage"]:
             if bills:
                 kwargs.setdefault("payment_form", PaymentForm(bills=bills, initial={
                     "bill": bills[0].pk, "amount": bills[0].outstanding}))
             kwargs.setdefault("sukarela_form", SukarelaForm())
+            if member.status != MemberStatus.AKTIF and balance.pokok + balance.wajib + balance.sukarela > 0:
+                kwargs.setdefault("payout_form", PayoutForm(initial={
+                    "transaction_date": max(member.status_on or timezone.localdate(), timezone.localdate())}))
         postings = selectors.member_statement(member)
         page = Paginator(postings.order_by("-transaction_date", "-id"), PER_PAGE).get_page(self.request.GET.get("page"))
         return super().get_context_data(
-            cooperative=self.cooperative, member=member, balance=selectors.member_balance(member), bills=bills,
+            cooperative=self.cooperative, member=member, balance=balance, bills=bills,
             page=page, reversed_ids=selectors.reversed_ids(page.object_list),
             shu_lines=selectors.member_shu_lines(member), **permissions, **kwargs)
 
@@ -143,6 +149,18 @@ class MemberSavingsView(SavingsMixin, TemplateView):
                     submission_key=form.cleaned_data["submission"])
                 if ok:
                     return self._posted(posting)
+        elif operation == "payout":
+            form = PayoutForm(request.POST)
+            context_name = "payout_form"
+            if form.is_valid():
+                ok, postings = form.call_service(
+                    services.savings_payout, actor=request.user, member=member,
+                    transaction_date=form.cleaned_data["transaction_date"], reference=form.cleaned_data["reference"],
+                    submission_key=form.cleaned_data["submission"])
+                if ok:
+                    receipts = ", ".join(posting.receipt_number for posting in postings)
+                    messages.success(request, _("Paid out with receipts %(numbers)s.") % {"numbers": receipts})
+                    return redirect("simpanan:member", pk=self.cooperative.pk, member=member.pk)
         elif operation == "reverse":
             form = ReversalForm(request.POST)
             if form.is_valid():

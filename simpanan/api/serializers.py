@@ -23,6 +23,7 @@ from simpanan.services import MAX_SHEET_PAYMENTS
 __all__ = [
     "BalanceSerializer",
     "BillSerializer",
+    "PayoutInputSerializer",
     "PostingCreateInputSerializer",
     "PostingSerializer",
     "ReversalInputSerializer",
@@ -101,6 +102,14 @@ class PostingCreateInputSerializer(serializers.Serializer):
         if missing:
             raise serializers.ValidationError(missing)
         return data
+
+
+class PayoutInputSerializer(serializers.Serializer):
+    """Everything a member who left holds (pokok, wajib, sukarela), paid out on a day from their leaving on."""
+
+    member = ScopedPrimaryKeyRelatedField(Member)
+    transaction_date = serializers.DateField()
+    reference = serializers.CharField(max_length=200, required=False, allow_blank=True)
 
 
 class SheetPaymentSerializer(serializers.Serializer):

@@ -40,6 +40,7 @@ from .filtersets import ShuFilterSet
 from .filtersets import ShuLineFilterSet
 from .serializers import BalanceSerializer
 from .serializers import BillSerializer
+from .serializers import PayoutInputSerializer
 from .serializers import PostingCreateInputSerializer
 from .serializers import PostingSerializer
 from .serializers import ReversalInputSerializer
@@ -128,6 +129,24 @@ class PostingViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveM
             actor=request.user, cooperative=data["cooperative"], transaction_date=data["transaction_date"],
             reference=data.get("reference", ""), submission_key=idempotency_key(request),
             payments=[(payment["bill"], payment["amount"]) for payment in data["payments"]])
+        rows = self.get_queryset().filter(pk__in=[posting.pk for posting in postings]).order_by("id")
+        repeated = any(getattr(posting, "repeated", False) for posting in postings)
+        return Response(PostingSerializer(rows, many=True).data,
+                        status=status.HTTP_200_OK if repeated else status.HTTP_201_CREATED)
+
+    @extend_schema(request=PayoutInputSerializer, responses={201: PostingSerializer(many=True),
+                                                             200: PostingSerializer(many=True)},
+                   parameters=[IDEMPOTENCY_KEY])
+    @action(detail=False, methods=["post"])
+    def payout(self, request):
+        """
+        Pay out a member who left (keluar) or died: simpanan pokok, wajib and sukarela, one withdrawal per kind
+        held. Answers the postings with their receipt numbers.
+        """
+        data = validated_input(PayoutInputSerializer, request.data, context=self.get_serializer_context())
+        postings = services.savings_payout(actor=request.user, member=data["member"],
+                                           transaction_date=data["transaction_date"],
+                                           reference=data.get("reference", ""), submission_key=idempotency_key(request))
         rows = self.get_queryset().filter(pk__in=[posting.pk for posting in postings]).order_by("id")
         repeated = any(getattr(posting, "repeated", False) for posting in postings)
         return Response(PostingSerializer(rows, many=True).data,

@@ -20,6 +20,7 @@ from simpanan.models import CooperativeSavings
 from simpanan.models import MemberSavings
 from simpanan.models import Posting
 from simpanan.models import ShuLine
+from tests.conftest import api_as
 from tests.simpanan.conftest import add_members
 
 pytestmark = pytest.mark.django_db
@@ -134,3 +135,41 @@ def test_a_member_with_an_shu_line_is_not_removed_from_the_register(village_staf
 def test_the_savings_book_finds_a_member_by_number_without_its_leading_zeros(coop, members):
     assert [member.member_number for member in selectors.member_balances(coop, query="3")] == ["0003"]
     assert [member.member_number for member in selectors.member_balances(coop, query="0003")] == ["0003"]
+
+
+def test_a_member_who_left_is_paid_out_everything_they_hold(client, village_staff, coop, members):
+    """Withdrawal was sukarela only: a leaver's pokok and wajib could not be returned, and counted in later SHUs."""
+    member = members[0]
+    for kind, amount in (("pokok", 100_000), ("wajib", 150_000), ("sukarela", 20_000)):
+        services.opening_balance_post(member=member, kind=kind, amount=amount, as_of=date(2025, 1, 31),
+                                      actor=village_staff)
+    with pytest.raises(ValidationError, match="when a member leaves"):
+        services.savings_payout(actor=village_staff, member=member, transaction_date=date(2025, 6, 1))
+    member_status_change(actor=village_staff, member=member, status="keluar", status_on=date(2025, 5, 31),
+                         reason="pindah")
+    member.refresh_from_db()
+    with pytest.raises(ValidationError, match="dated from then on"):
+        services.savings_payout(actor=village_staff, member=member, transaction_date=date(2025, 5, 1))
+    client.force_login(village_staff)
+    url = f"/koperasi/{coop.pk}/simpanan/anggota/{member.pk}/"
+    assert 'value="payout"' in client.get(url).content.decode()
+    response = client.post(url, {"operation": "payout", "transaction_date": "2025-06-02", "reference": ""},
+                           follow=True)
+    paid = Posting.objects.filter(member=member, entry_type="withdrawal").order_by("kind")
+    assert [(posting.kind, posting.amount) for posting in paid] == [
+        ("pokok", -100_000), ("sukarela", -20_000), ("wajib", -150_000)]
+    assert all(posting.receipt_number in response.content.decode() for posting in paid)
+    held = MemberSavings.objects.get(pk=member.pk)
+    assert (held.pokok, held.wajib, held.sukarela) == (0, 0, 0)
+    assert 'value="payout"' not in client.get(url).content.decode()  # nothing left to pay out
+    assert all(result.ok for result in savings_discrepancies())
+    api = api_as(village_staff)
+    other = members[1]
+    member_status_change(actor=village_staff, member=other, status="meninggal", status_on=date(2025, 5, 31),
+                         reason="meninggal dunia")
+    services.opening_balance_post(member=other, kind="wajib", amount=50_000, as_of=date(2025, 1, 31),
+                                  actor=village_staff)
+    response = api.post("/api/savings-postings/payout/", {"member": other.pk, "transaction_date": "2025-06-03",
+                                                          "reference": "Dibayar kepada ahli waris, Siti"},
+                        format="json")
+    assert response.status_code == 201 and [row["amount"] for row in response.json()] == [-50_000]
