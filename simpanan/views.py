@@ -106,12 +106,16 @@ class MemberSavingsView(SavingsMixin, TemplateView):
         permissions = self.savings_permissions()
         bills = list(selectors.member_open_bills(member))
         balance = selectors.member_balance(member)
+        active = member.status == MemberStatus.AKTIF
         if permissions["can_manage"]:
             if bills:
+                # A member who left pays what they owed until then, dated then at the latest (services' rule).
                 kwargs.setdefault("payment_form", PaymentForm(bills=bills, initial={
-                    "bill": bills[0].pk, "amount": bills[0].outstanding}))
-            kwargs.setdefault("sukarela_form", SukarelaForm())
-            if member.status != MemberStatus.AKTIF and balance.pokok + balance.wajib + balance.sukarela > 0:
+                    "bill": bills[0].pk, "amount": bills[0].outstanding,
+                    **({} if active or not member.status_on else {"transaction_date": member.status_on})}))
+            if active:  # a member who left takes their sukarela with the payout below
+                kwargs.setdefault("sukarela_form", SukarelaForm())
+            if not active and balance.pokok + balance.wajib + balance.sukarela > 0:
                 kwargs.setdefault("payout_form", PayoutForm(initial={
                     "transaction_date": max(member.status_on or timezone.localdate(), timezone.localdate())}))
         postings = selectors.member_statement(member)
