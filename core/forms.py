@@ -25,18 +25,22 @@ class WholeNumberField(forms.IntegerField):
 
     default_error_messages = {"invalid": _("Enter a whole number, e.g. 1.500.")}
 
+    def read(self, text: str) -> int:
+        """The number in ``text`` (stripped, not empty); ``ValueError`` when it is none."""
+        return whole_number(text)
+
     def to_python(self, value):
         if isinstance(value, str):
             value = value.strip()  # blank is empty: required or not, as the field says
         if isinstance(value, str) and value:
             try:
-                value = whole_number(value)
+                value = self.read(value)
             except ValueError:
                 raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
         return super().to_python(value)
 
 
-class RupiahField(forms.IntegerField):
+class RupiahField(WholeNumberField):
     """Whole rupiah, typed as printed: "Rp 50.000.000", "50,000,000", "50.000.000,00" or "50000000"."""
 
     default_error_messages = {
@@ -50,17 +54,11 @@ class RupiahField(forms.IntegerField):
         self.widget.input_type = "text"
         self.widget.attrs.setdefault("inputmode", "numeric")
 
-    def to_python(self, value):
-        if isinstance(value, str):
-            value = value.strip()  # blank is empty: required or not, as the field says
-        if isinstance(value, str) and value:
-            try:
-                value = whole_rupiah(value)
-            except SenNotAllowed:
-                raise forms.ValidationError(self.error_messages["sen"], code="sen") from None
-            except ValueError:
-                raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
-        return super().to_python(value)
+    def read(self, text: str) -> int:
+        try:
+            return whole_rupiah(text)
+        except SenNotAllowed:
+            raise forms.ValidationError(self.error_messages["sen"], code="sen") from None
 
 
 class StyledFormMixin:

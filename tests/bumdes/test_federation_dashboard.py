@@ -77,16 +77,20 @@ def test_a_village_that_left_leaves_the_dashboard(client, running, pati_officer,
     assert PAKEM not in [row.code for row in board.members]
 
 
+def _member_table(client, federation, fmt: str, capture) -> bytes:
+    """The federation's member table exported by the signed-in user, downloaded."""
+    with capture(execute=True):
+        response = client.post(reverse("reports:export-request"), {
+            "kind": "federation_members", "fmt": fmt, "filters": f"federation={federation.pk}"})
+    return b"".join(client.get(response["Location"] + "unduh/").streaming_content)
+
+
 def test_the_member_table_exports_for_the_director_only(client, running, federation_director,
                                                         django_capture_on_commit_callbacks):
     import csv
-    import io
 
     client.force_login(federation_director)
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("reports:export-request"), {
-            "kind": "federation_members", "fmt": "csv", "filters": f"federation={running.pk}"})
-    content = b"".join(client.get(response["Location"] + "unduh/").streaming_content).decode("utf-8-sig")
+    content = _member_table(client, running, "csv", django_capture_on_commit_callbacks).decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(content), delimiter=";"))
     assert [row[0] for row in rows[1:]] == [PRAWOTO, PAKEM, "33.18.02.2001"]
     assert rows[1][4] == "75000000" and rows[1][5] == "1"
@@ -135,9 +139,6 @@ def test_the_member_table_in_xlsx_is_titled_with_the_federation(client, running,
                                                                 django_capture_on_commit_callbacks):
     """It had been titled with the requester's area ("Wilayah saya", or "Indonesia" for a national officer)."""
     client.force_login(federation_director)
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("reports:export-request"), {
-            "kind": "federation_members", "fmt": "xlsx", "filters": f"federation={running.pk}"})
-    content = b"".join(client.get(response["Location"] + "unduh/").streaming_content)
+    content = _member_table(client, running, "xlsx", django_capture_on_commit_callbacks)
     title = next(load_workbook(io.BytesIO(content)).active.iter_rows(values_only=True))[0]
     assert title.startswith(f"Anggota federasi — {running.name} — ")
