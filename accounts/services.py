@@ -248,7 +248,8 @@ def role_revoke(*, actor: User, assignment: RoleAssignment) -> None:
 
 def _set_active(*, actor: User, user: User, active: bool) -> User:
     _require_manageable(actor=actor, user=user)
-    if not _made_by(actor, user=user):
+    # Only taking back: reactivating an account a level above deactivated stays with that level.
+    if active or not _made_by(actor, user=user):
         _require_above(actor=actor, user=user)
     if user.is_active == active:
         return user

@@ -25,6 +25,13 @@ class WholeNumberField(forms.IntegerField):
 
     default_error_messages = {"invalid": _("Enter a whole number, e.g. 1.500.")}
 
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        # A text box with the phone's number pad: a number box lets the browser drop or rewrite "1.500" before the
+        # portal reads it (and would offer a spinner that steps a plot's area by one m²).
+        self.widget.input_type = "text"
+        self.widget.attrs.setdefault("inputmode", "numeric")
+
     def read(self, text: str) -> int:
         """The number in ``text`` (stripped, not empty); ``ValueError`` when it is none."""
         return whole_number(text)
@@ -51,8 +58,6 @@ class RupiahField(WholeNumberField):
     def __init__(self, **kwargs):
         kwargs.setdefault("min_value", 0)
         super().__init__(**kwargs)
-        self.widget.input_type = "text"
-        self.widget.attrs.setdefault("inputmode", "numeric")
 
     def read(self, text: str) -> int:
         try:

@@ -34,6 +34,8 @@ from simple_history.utils import bulk_update_with_history
 from core.changes import village_backdated
 from core.changes import village_changed
 from koperasi.services import cooperative_activity
+from members.extensions import joining_date_refusals
+from members.extensions import status_changed
 from members.models import Member
 from members.models import MemberStatus
 from members.rules import clean_member_data
@@ -237,6 +239,12 @@ class MemberImport(ImportKindBase):
         changes = {key: cleaned[key] for key in _FIELDS if key in cleaned and cleaned[key] != current[key]}
         if not changes:
             return _UNCHANGED_OUTCOME
+        if "joined_on" in changes and changes["joined_on"] > current["joined_on"]:
+            # The register's rule, as member_update asks it: nothing recorded (savings) may end up before joining.
+            refusals = joining_date_refusals(Member(pk=current_row[0], name=current["name"],
+                                                    joined_on=current["joined_on"]), changes["joined_on"])
+            if refusals:
+                return RowOutcome.failed({"joined_on": refusals})
         # A joining or leaving date moved either way changes the past (members counted on each day) from the
         # earlier of the two dates.
         moved_keys = [key for key in ("joined_on", "status_on") if key in changes]
@@ -402,11 +410,16 @@ class MemberImport(ImportKindBase):
         self.written += len(by_id)
         members = list(Member.objects.filter(pk__in=by_id))
         fields = set()
+        was = {member.pk: (member.status, member.status_on) for member in members}
         for member in members:
             for key, value in by_id[member.pk].items():
                 setattr(member, key, value)
                 fields.add(key)
         bulk_update_with_history(members, Member, sorted(fields), batch_size=1000, default_user=self.actor)
+        # What member_status_change sets off, for the rows whose status moved (a bulk write sends no signal).
+        for member in members:
+            if (member.status, member.status_on) != was[member.pk]:
+                status_changed(member, *was[member.pk])
 
 
 _COLUMN_KEYS = tuple(column.key for column in MemberImport.columns)

@@ -34,6 +34,7 @@ from wilayah.models import Region
 from wilayah.models import RegionLevel
 
 from .extensions import joining_date_refusals
+from .extensions import status_changed
 from .models import PENGAWAS_ROLES
 from .models import PENGURUS_ROLES
 from .models import REQUIRED_PENGURUS_ROLES
@@ -294,9 +295,11 @@ def member_status_change(*, actor, member: Member, status: str, status_on: date 
         raise ValidationError({"status": [_("End this member's positions first.")]})
     changes = {"status": status, "status_on": status_on if status != MemberStatus.AKTIF else None,
                "status_reason": tidy_reason(reason) if status != MemberStatus.AKTIF else ""}
+    was_status, was_status_on = fresh.status, fresh.status_on
     for field, value in changes.items():
         setattr(fresh, field, value)
     save_changed(fresh, changes, actor=actor)
+    status_changed(fresh, was_status, was_status_on)  # e.g. the bills of the periods after leaving (simpanan)
     cooperative_activity(fresh.cooperative_id, member.cooperative.village_id)
     village_backdated(member.cooperative.village_id, changed_from)
     return fresh

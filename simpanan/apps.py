@@ -18,8 +18,8 @@ class SimpananConfig(AppConfig):
         from .models import Bill
         from .receivers import bill_deleted
         from .receivers import bill_pokok_on_admission
-        from .receivers import bills_forgotten_on_leaving
         from .selectors import savings_section
+        from .services import bills_follow_status
         from .services import savings_before
 
         extensions.register_cooperative_section(
@@ -29,4 +29,4 @@ class SimpananConfig(AppConfig):
         post_save.connect(bill_pokok_on_admission, sender=Member, dispatch_uid="simpanan.bill_pokok_on_admission")
         pre_delete.connect(bill_deleted, sender=Bill, dispatch_uid="simpanan.bill_deleted")
         member_extensions.register_joining_date_check("simpanan.savings_before", savings_before)
-        post_save.connect(bills_forgotten_on_leaving, sender=Member, dispatch_uid="simpanan.bills_forgotten_on_leaving")
+        member_extensions.register_status_change("simpanan.bills_follow_status", bills_follow_status)

@@ -1,12 +1,11 @@
-"""Signal receivers: the simpanan pokok bill of a member admitted through the register; bills after leaving."""
+"""Signal receivers: the simpanan pokok bill of a member admitted through the register."""
 
 from django.db import transaction
 
 from .services import bill_forget
-from .services import bills_after_leaving_forget
 from .services import pokok_bill_create
 
-__all__ = ["bill_deleted", "bill_pokok_on_admission", "bills_forgotten_on_leaving"]
+__all__ = ["bill_deleted", "bill_pokok_on_admission"]
 
 
 def bill_pokok_on_admission(sender, instance, created, raw=False, **kwargs):
@@ -22,8 +21,3 @@ def bill_deleted(sender, instance, **kwargs):
     """An unpaid bill goes with its member (removed from the register): the arrears forget it too."""
     bill_forget(bill=instance)
 
-
-def bills_forgotten_on_leaving(sender, instance, created, raw=False, **kwargs):
-    """A member recorded as left (keluar) or deceased owes no bill for the periods after."""
-    if not created and not raw:
-        bills_after_leaving_forget(member=instance)

@@ -123,9 +123,10 @@ def member_balances(cooperative, *, query: str = ""):
     number, with or without its leading zeros (12 finds 00012, as the SHU list reads numbers).
     """
     members = cooperative.members.select_related("savings").order_by("name", "pk")
-    query = query.strip()
+    query = query.strip()[:100]
     if query.isascii() and query.isdigit():
-        members = members.filter(name__icontains=query) | members.filter(member_number__regex=rf"^0*{int(query)}$")
+        number = query.lstrip("0") or "0"
+        members = members.filter(name__icontains=query) | members.filter(member_number__regex=rf"^0*{number}$")
     elif query:
         members = members.filter(name__icontains=query) | members.filter(member_number=query)
     return members

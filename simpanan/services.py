@@ -9,12 +9,15 @@ Locks are always taken in one order, so two postings never deadlock: the member'
 from __future__ import annotations
 
 from datetime import date
+from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db import transaction
+from django.db.models import Exists
 from django.db.models import F
+from django.db.models import OuterRef
 from django.db.models import Q
 from django.db.models import Sum
 from django.utils import formats
@@ -55,7 +58,7 @@ __all__ = [
     "bill_forget",
     "bill_pay",
     "bill_payments_post",
-    "bills_after_leaving_forget",
+    "bills_follow_status",
     "opening_balance_post",
     "period_start",
     "pokok_bill_create",
@@ -233,17 +236,23 @@ def _next_receipt_numbers(cooperative_id: int, on: date, count: int = 1) -> list
     return [f"KW/{on.year}/{number:06d}" for number in range(last - count + 1, last + 1)]
 
 
-def _earlier_submission(member: Member, submission_key) -> Posting | None:
+def _earlier_submission(member: Member, submission_key, *, entry_type: str, amount: int) -> Posting | None:
     """
     The posting an earlier submission of the same form or request made for ``member`` (its key), marked
     ``repeated`` for the caller to say so, or None. Asked under the member's balance lock, which every posting of
-    theirs takes first: two copies sent at once are told apart too.
+    theirs takes first: two copies sent at once are told apart too. The same key with other details (a form sent
+    back and changed, a client reusing its key) is refused rather than answered with the earlier posting.
     """
     if submission_key is None:
         return None
     posting = Posting.objects.filter(member=member, submission_key=submission_key).first()
-    if posting is not None:
-        posting.repeated = True
+    if posting is None:
+        return None
+    if (posting.entry_type, posting.amount) != (entry_type, amount):
+        raise ValidationError(_("This form was already sent, with other details, and posted with receipt %(number)s. "
+                                "Open the page again to post another transaction.") % {
+                                    "number": posting.receipt_number})
+    posting.repeated = True
     return posting
 
 
@@ -479,18 +488,28 @@ def pokok_bill_create(*, member: Member) -> Bill | None:
     return Bill.objects.filter(member=member, kind=BillKind.POKOK).first() if bills else None
 
 
-def bills_after_leaving_forget(*, member: Member) -> int:
+def _unpaid_bills(member: Member):
+    """The member's bills nothing was ever posted against (a bill paid and then reversed has its postings)."""
+    return Bill.objects.filter(member=member, paid_amount=0).exclude(
+        Exists(Posting.objects.filter(bill=OuterRef("pk"))))
+
+
+def bills_follow_status(member: Member, was_status: str, was_status_on: date | None) -> None:
     """
-    A member who left or died owes nothing more: their unpaid bills for the periods after the day they left go,
-    and an unpaid simpanan pokok (what joining costs). They had stayed in the arrears for ever, months after
-    the member had gone. A bill partly paid stays, with its postings. Returns the number of bills gone.
+    The bills of a member whose status changed (registered with ``members.extensions``). One who left or died owes
+    nothing more: their bills of the periods after the day they left go, and an unpaid simpanan pokok (what joining
+    costs); they had stayed in the arrears for ever. One recorded as active again is billed again for the periods
+    since the day they had left (the billing run is idempotent).
     """
-    if member.status == MemberStatus.AKTIF:
-        return 0
-    after = member.status_on or timezone.localdate()
-    unpaid = Bill.objects.filter(member=member, paid_amount=0).filter(Q(kind=BillKind.POKOK) | Q(period__gt=after))
-    count, _by_model = unpaid.delete()  # each bill's pre_delete takes what it owed out of the arrears
-    return count
+    if member.status != MemberStatus.AKTIF:
+        after = member.status_on or timezone.localdate()
+        _unpaid_bills(member).filter(Q(kind=BillKind.POKOK) | Q(period__gt=after)).delete()  # pre_delete: arrears
+    if member.status == MemberStatus.AKTIF and was_status != MemberStatus.AKTIF and was_status_on:
+        month, today = was_status_on.replace(day=1), timezone.localdate()
+        while month <= today:
+            wajib_bills_generate(today=month, cooperative_id=member.cooperative_id)
+            month = (month + timedelta(days=32)).replace(day=1)
+        pokok_bill_create(member=member)
 
 
 def bill_forget(*, bill: Bill) -> None:
@@ -520,7 +539,7 @@ def bill_pay(*, actor, bill: Bill, amount: int, transaction_date: date, referenc
     _require_year_open(member.cooperative_id, transaction_date)
     reference = _clean_reference(reference)
     savings = _locked_savings(member)
-    if earlier := _earlier_submission(member, submission_key):
+    if earlier := _earlier_submission(member, submission_key, entry_type=EntryType.PAYMENT, amount=amount):
         return earlier
     bill = Bill.objects.select_for_update().get(pk=bill.pk)
     if bill.outstanding == 0:
@@ -632,7 +651,7 @@ def sukarela_deposit(*, actor, member: Member, amount: int, transaction_date: da
     _require_year_open(member.cooperative_id, transaction_date)
     reference = _clean_reference(reference)
     savings = _locked_savings(member)
-    if earlier := _earlier_submission(member, submission_key):
+    if earlier := _earlier_submission(member, submission_key, entry_type=EntryType.DEPOSIT, amount=amount):
         return earlier
     return _post(savings=savings, member=member, kind=SavingsKind.SUKARELA, entry_type=EntryType.DEPOSIT,
                  amount=amount, transaction_date=transaction_date, actor=actor, reference=reference,
@@ -653,7 +672,7 @@ def sukarela_withdraw(*, actor, member: Member, amount: int, transaction_date: d
     _require_year_open(member.cooperative_id, transaction_date)
     reference = _clean_reference(reference)
     savings = _locked_savings(member)
-    if earlier := _earlier_submission(member, submission_key):
+    if earlier := _earlier_submission(member, submission_key, entry_type=EntryType.WITHDRAWAL, amount=-amount):
         return earlier
     if amount > savings.sukarela:
         raise ValidationError({"amount": _(
@@ -698,6 +717,9 @@ def savings_payout(*, actor, member: Member, transaction_date: date, reference: 
             for posting in earlier:
                 posting.repeated = True
             return earlier
+    if not any(getattr(savings, kind) > 0 for kind in SavingsKind.values):
+        raise ValidationError({"member": _("%(name)s holds no savings: there is nothing to pay out.") % {
+            "name": member.name}})
     postings = []
     for kind in (SavingsKind.POKOK, SavingsKind.WAJIB, SavingsKind.SUKARELA):
         balance = getattr(savings, kind)
@@ -798,9 +820,9 @@ def _pokok_bill_reduced(member: Member, paid_before: int) -> None:
     if bill is None or bill.outstanding == 0:
         return
     still_owed = max(bill.outstanding - paid_before, 0)
-    if still_owed == 0 and bill.paid_amount == 0:
+    if still_owed == 0 and _unpaid_bills(member).filter(pk=bill.pk).exists():
         bill.delete()
-    else:
+    else:  # a bill with postings (paid in part, or paid and reversed) stays, asking only for the rest
         Bill.objects.filter(pk=bill.pk).update(amount=bill.paid_amount + still_owed)
 
 

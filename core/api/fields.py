@@ -67,17 +67,21 @@ class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
 
 class WholeNumberField(serializers.IntegerField):
     """
-    A whole number (an amount in rupiah, a count, an id) sent as a JSON number or as a text of digits. DRF's
-    IntegerField reads the text "50.000" as 50 (it drops a point followed by zeros), where an Indonesian writer
-    means fifty thousand: a text with separators or decimals is refused instead of being guessed at.
+    A whole number (an amount in rupiah, a count, an id) sent as a JSON integer or as a text of digits. DRF's
+    IntegerField reads the text "50.000" and the JSON number 50.000 as 50 (it drops a point followed by zeros),
+    where an Indonesian writer means fifty thousand: a number with a point, separators or decimals is refused
+    instead of being guessed at.
     """
 
     default_error_messages = {
-        "digits": _("Send a whole number as a JSON number or as digits only, e.g. 50000: no separators or decimals."),
+        "digits": _("Send a whole number as a JSON integer or as digits only, e.g. 50000: no point, separators or "
+                    "decimals."),
     }
     _DIGITS = re.compile(r"\s*-?[0-9]+\s*")
 
     def to_internal_value(self, data):
-        if isinstance(data, str) and len(data) <= self.MAX_STRING_LENGTH and not self._DIGITS.fullmatch(data):
+        # A JSON number with a point arrives as a float: 50.000 (fifty thousand, as an Indonesian writes it) is 50.0.
+        if isinstance(data, float) or (isinstance(data, str) and len(data) <= self.MAX_STRING_LENGTH
+                                       and not self._DIGITS.fullmatch(data)):
             self.fail("digits")
         return super().to_internal_value(data)

@@ -58,7 +58,7 @@ def test_a_peer_undoes_what_they_made_and_nothing_else(pati_officer, kabupaten_o
     extra = services.role_assign(actor=pati_officer, user=invited, role=Role.VILLAGE_STAFF, region_code=PRAWOTO)
     services.role_revoke(actor=pati_officer, assignment=extra)  # the grant they made
     assert not services.user_deactivate(actor=pati_officer, user=invited).is_active  # the account they made
-    services.user_reactivate(actor=pati_officer, user=invited)
+    services.user_reactivate(actor=make_user(Role.PROVINCE_OFFICER, "33"), user=invited)  # taking back only
     # A role another officer granted makes the account no longer theirs alone, and that grant is not theirs.
     granted = services.role_assign(actor=kabupaten_officer_2, user=invited, role=Role.VILLAGE_STAFF,
                                    region_code=PAKEM)
@@ -66,6 +66,14 @@ def test_a_peer_undoes_what_they_made_and_nothing_else(pati_officer, kabupaten_o
         services.user_deactivate(actor=pati_officer, user=invited)
     with pytest.raises(PermissionDenied):
         services.role_revoke(actor=pati_officer, assignment=granted)
+
+
+def test_reactivating_an_account_a_level_above_deactivated_stays_with_that_level(pati_officer):
+    invited = services.user_invite(actor=pati_officer, email="dua@example.id", full_name="Peer Dua",
+                                   role=Role.KABUPATEN_OFFICER, region_code=PATI)
+    services.user_deactivate(actor=make_user(Role.PROVINCE_OFFICER, "33"), user=invited)
+    with pytest.raises(PermissionDenied):
+        services.user_reactivate(actor=pati_officer, user=invited)
 
 
 def test_a_visit_is_changed_only_by_the_officer_who_logged_it(sukolilo_officer, pati_officer):

@@ -1,6 +1,7 @@
 """Importing a member register from XLSX or CSV: dry run, commit, all or nothing, idempotence, error file."""
 
 import io
+from datetime import date
 
 import pytest
 from django.db import connection
@@ -11,6 +12,11 @@ from impor.models import CommitMode
 from impor.models import ImportStatus
 from members.models import Member
 from members.services import member_add
+from simpanan.checks import savings_discrepancies
+from simpanan.models import Bill
+from simpanan.services import savings_setting_add
+from simpanan.services import sukarela_deposit
+from simpanan.services import wajib_bills_generate
 from tests.conftest import sample_nik
 from tests.impor.helpers import MEMBER_HEADER
 from tests.impor.helpers import commit
@@ -259,3 +265,31 @@ def test_a_file_with_only_the_required_columns_and_an_error_row(village_staff, p
     member = Member.objects.get(cooperative=prawoto, nik=sample_nik(1))
     assert (member.name, member.sex, member.domicile_id, member.member_number) == (
         "Warga 1", "L", prawoto.village_id, "00001")
+
+
+def test_the_import_keeps_the_registers_savings_rules(village_staff, prawoto, django_capture_on_commit_callbacks):
+    """A bulk write sends no signal and skipped member_update: bills after leaving stayed, a joining date passed
+    the savings."""
+    capture = django_capture_on_commit_callbacks
+    savings_setting_add(actor=village_staff, cooperative=prawoto, effective_from=date(2025, 1, 1),
+                        pokok_amount=100_000, wajib_amount=10_000, wajib_period="monthly")
+    leaver, _warnings = member_add(actor=village_staff, cooperative=prawoto, nik=sample_nik(1), name="Warga 1",
+                                   sex="L", domicile_code=prawoto.village_id, joined_on=date(2025, 8, 1))
+    saver, _warnings = member_add(actor=village_staff, cooperative=prawoto, nik=sample_nik(2), name="Warga 2",
+                                  sex="L", domicile_code=prawoto.village_id, joined_on=date(2025, 8, 1))
+    for month in (8, 9, 10, 11):
+        wajib_bills_generate(today=date(2025, month, 1))
+    sukarela_deposit(actor=village_staff, member=saver, amount=5_000, transaction_date=date(2025, 8, 5))
+    content = csv_bytes(MEMBER_HEADER, [
+        member_row(1, Status="keluar", **{"Tanggal keluar/meninggal": "20/09/2025",
+                                         "Alasan keluar/meninggal": "pindah domisili"}),
+        member_row(2, **{"Tanggal masuk": "01/10/2025"})])
+    job = upload(village_staff, content, name="anggota.csv", cooperative=prawoto, capture=capture)
+    assert job.counts["errors"] == 1
+    assert job.error_preview[0]["row"] == 3 and "catatan simpanan sejak 1 Agu 2025" in job.error_preview[0]["message"]
+    commit(village_staff, job, CommitMode.VALID_ROWS, capture=capture)
+    saver.refresh_from_db()
+    assert saver.joined_on == date(2025, 8, 1)  # refused: billed for August, a deposit on 5 Aug
+    periods = set(Bill.objects.filter(member=leaver, kind="wajib").values_list("period", flat=True))
+    assert periods == {date(2025, 8, 1), date(2025, 9, 1)}  # October and November went with the leaving
+    assert all(result.ok for result in savings_discrepancies())

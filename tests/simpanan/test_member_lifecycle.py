@@ -4,6 +4,7 @@ is a defect a treasurer met: money taken from a member who had left, bills owed 
 twice, a joining date moved after the savings, entries dated into a posted SHU year, an SHU line lost on removal.
 """
 
+import uuid
 from datetime import date
 
 import pytest
@@ -173,3 +174,55 @@ def test_a_member_who_left_is_paid_out_everything_they_hold(client, village_staf
                                                           "reference": "Dibayar kepada ahli waris, Siti"},
                         format="json")
     assert response.status_code == 201 and [row["amount"] for row in response.json()] == [-50_000]
+
+
+def test_a_bill_paid_and_reversed_stays_when_the_member_leaves_or_brings_in_pokok(village_staff, coop, members):
+    """Its postings protect it: deleting it with the unpaid ones had answered 500 on leaving and on an opening pokok."""
+    member = members[0]
+    services.pokok_bills_generate(today=date(2025, 6, 1))
+    _bill_months(1, 6)
+    for kind, period in (("wajib", date(2025, 5, 1)), ("pokok", date(2025, 1, 10))):
+        bill = Bill.objects.get(member=member, kind=kind, period=period)
+        paid = services.bill_pay(actor=village_staff, bill=bill, amount=bill.amount, transaction_date=date(2025, 3, 1))
+        services.posting_reverse(actor=village_staff, posting=paid, reason="salah anggota",
+                                 transaction_date=date(2025, 3, 2))
+    services.opening_balance_post(member=member, kind="pokok", amount=100_000, as_of=date(2025, 1, 31),
+                                  actor=village_staff)
+    assert Bill.objects.get(member=member, kind="pokok").outstanding == 0  # asks for nothing more, keeps its postings
+    member_status_change(actor=village_staff, member=member, status="keluar", status_on=date(2025, 3, 20),
+                         reason="pindah")
+    assert Bill.objects.filter(member=member, kind="wajib", period=date(2025, 5, 1)).exists()
+    assert not Bill.objects.filter(member=member, kind="wajib", period=date(2025, 6, 1)).exists()
+    assert all(result.ok for result in savings_discrepancies())
+
+
+def test_a_member_active_again_is_billed_again_for_the_months_since_leaving(village_staff, coop, members):
+    member = members[0]
+    _bill_months(1, 6)
+    member_status_change(actor=village_staff, member=member, status="keluar", status_on=date(2025, 3, 20),
+                         reason="salah catat")
+    assert not Bill.objects.filter(member=member, period__gt=date(2025, 3, 20)).exists()
+    member.refresh_from_db()
+    member_status_change(actor=village_staff, member=member, status="aktif")
+    months = set(Bill.objects.filter(member=member, kind="wajib").values_list("period", flat=True))
+    assert {date(2025, m, 1) for m in range(1, 7)} <= months
+    assert all(result.ok for result in savings_discrepancies())
+
+
+def test_a_form_key_sent_again_with_other_details_is_refused_and_nothing_is_owed_to_a_member_with_nothing(
+        village_staff, coop, members):
+    key = uuid.uuid4()
+    services.sukarela_deposit(actor=village_staff, member=members[0], amount=25_000,
+                              transaction_date=date(2025, 6, 1), submission_key=key)
+    with pytest.raises(ValidationError, match="with other details"):
+        services.sukarela_deposit(actor=village_staff, member=members[0], amount=30_000,
+                                  transaction_date=date(2025, 6, 1), submission_key=key)
+    member_status_change(actor=village_staff, member=members[1], status="keluar", status_on=date(2025, 5, 31),
+                         reason="pindah")
+    members[1].refresh_from_db()
+    with pytest.raises(ValidationError, match="nothing to pay out"):
+        services.savings_payout(actor=village_staff, member=members[1], transaction_date=date(2025, 6, 1))
+
+
+def test_a_search_by_a_very_long_number_finds_nothing_and_breaks_nothing(coop, members):
+    assert list(selectors.member_balances(coop, query="1" * 5000)) == []
