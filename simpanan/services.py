@@ -256,6 +256,14 @@ def _earlier_submission(member: Member, submission_key, *, entry_type: str, amou
     return posting
 
 
+def _earlier_postings(postings) -> list[Posting]:
+    """The postings an earlier submission of a many-posting form made (a sheet, a payout), marked ``repeated``."""
+    earlier = list(postings.order_by("id"))
+    for posting in earlier:
+        posting.repeated = True
+    return earlier
+
+
 def _post(*, savings: MemberSavings, member: Member, kind: str, entry_type: str, amount: int,
           transaction_date: date, actor, bill: Bill | None = None, reverses: Posting | None = None,
           reference: str = "", shu_line=None, notify: bool = True, submission_key=None) -> Posting:
@@ -501,6 +509,7 @@ def bills_follow_status(member: Member, was_status: str, was_status_on: date | N
     costs); they had stayed in the arrears for ever. One recorded as active again is billed again for the periods
     since the day they had left (the billing run is idempotent).
     """
+    _locked_savings(member)  # the module's lock order: a payment on one of these bills waits, or is waited for
     if member.status != MemberStatus.AKTIF:
         after = member.status_on or timezone.localdate()
         _unpaid_bills(member).filter(Q(kind=BillKind.POKOK) | Q(period__gt=after)).delete()  # pre_delete: arrears
@@ -594,12 +603,10 @@ def bill_payments_post(*, actor, cooperative: Cooperative, payments: list[tuple[
         [MemberSavings(member_id=pk, cooperative_id=cooperative.pk) for pk in member_ids], ignore_conflicts=True)
     savings = {row.pk: row for row in MemberSavings.objects.select_for_update().filter(pk__in=member_ids)
                .order_by("pk")}
-    if submission_key is not None:  # asked under the members' locks: a sheet sent twice at once is told apart too
-        earlier = list(Posting.objects.filter(cooperative=cooperative, submission_key=submission_key).order_by("id"))
-        if earlier:
-            for posting in earlier:
-                posting.repeated = True
-            return earlier
+    # Asked under the members' locks: a sheet sent twice at once is told apart too.
+    if submission_key is not None and (earlier := _earlier_postings(Posting.objects.filter(
+            cooperative=cooperative, submission_key=submission_key))):
+        return earlier
     bills = list(Bill.objects.select_for_update().filter(pk__in=bill_member).order_by("pk"))
     for bill in bills:
         if bill.outstanding == 0:
@@ -711,12 +718,9 @@ def savings_payout(*, actor, member: Member, transaction_date: date, reference: 
     _require_year_open(member.cooperative_id, transaction_date)
     reference = _clean_reference(reference) or _("Payout on leaving")
     savings = _locked_savings(member)
-    if submission_key is not None:
-        earlier = list(Posting.objects.filter(member=member, submission_key=submission_key).order_by("id"))
-        if earlier:
-            for posting in earlier:
-                posting.repeated = True
-            return earlier
+    if submission_key is not None and (earlier := _earlier_postings(Posting.objects.filter(
+            member=member, submission_key=submission_key))):
+        return earlier
     if not any(getattr(savings, kind) > 0 for kind in SavingsKind.values):
         raise ValidationError({"member": _("%(name)s holds no savings: there is nothing to pay out.") % {
             "name": member.name}})

@@ -170,10 +170,12 @@ def test_a_member_who_left_is_paid_out_everything_they_hold(client, village_staf
                          reason="meninggal dunia")
     services.opening_balance_post(member=other, kind="wajib", amount=50_000, as_of=date(2025, 1, 31),
                                   actor=village_staff)
-    response = api.post("/api/savings-postings/payout/", {"member": other.pk, "transaction_date": "2025-06-03",
-                                                          "reference": "Dibayar kepada ahli waris, Siti"},
-                        format="json")
+    body = {"member": other.pk, "transaction_date": "2025-06-03", "reference": "Dibayar kepada ahli waris, Siti"}
+    key = str(uuid.uuid4())
+    response = api.post("/api/savings-postings/payout/", body, format="json", headers={"Idempotency-Key": key})
     assert response.status_code == 201 and [row["amount"] for row in response.json()] == [-50_000]
+    again = api.post("/api/savings-postings/payout/", body, format="json", headers={"Idempotency-Key": key})
+    assert again.status_code == 200 and again.json() == response.json()  # resent after a timeout: paid once
 
 
 def test_a_bill_paid_and_reversed_stays_when_the_member_leaves_or_brings_in_pokok(village_staff, coop, members):
